@@ -1,0 +1,81 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import { Server } from 'socket.io';
+import { LIMITS, type ErrorBody } from './protocol/index.js';
+import { silentLogger, type Logger } from './logger.js';
+import { dispatch } from './rooms/dispatch.js';
+import { leaveRoom, roomRoutes, type RoomContext, type SignalingIo } from './rooms/handlers.js';
+import { RoomRegistry } from './rooms/registry.js';
+
+export interface SignalingDeps {
+  now?: () => number;
+  log?: Logger;
+}
+
+export interface SignalingOptions {
+  /** How often the server pings each client, and how long it waits for the pong: together they
+   *  bound how long a participant whose app or network died stays visible to the others. */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+  /** Browser origins allowed to connect; '*' allows any. Non-browser clients send no Origin. */
+  allowedOrigins?: readonly string[] | '*';
+}
+
+export interface SignalingServer {
+  io: SignalingIo;
+  registry: RoomRegistry;
+  /** Disconnects every client and detaches from the HTTP server (which it also closes). */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PING_INTERVAL_MS = 3_000;
+export const DEFAULT_PING_TIMEOUT_MS = 5_000;
+
+/**
+ * Attaches Roundtable's signaling to an HTTP(S) server that the caller owns and listens on.
+ */
+export function createSignalingServer(
+  httpServer: HttpServer | HttpsServer,
+  deps: SignalingDeps = {},
+  options: SignalingOptions = {},
+): SignalingServer {
+  const log = deps.log ?? silentLogger;
+  const now = deps.now ?? Date.now;
+  const registry = new RoomRegistry();
+  const allowed = options.allowedOrigins ?? '*';
+
+  const io: SignalingIo = new Server(httpServer, {
+    serveClient: false,
+    pingInterval: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+    pingTimeout: options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
+    // Room for the largest payload plus Socket.IO framing; bigger frames close the connection.
+    maxHttpBufferSize: LIMITS.maxPayloadBytes * 2,
+    cors: { origin: allowed === '*' ? true : [...allowed] },
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(null, allowed === '*' || origin === undefined || allowed.includes(origin));
+    },
+  });
+
+  io.on('connection', (socket) => {
+    const ctx: RoomContext = {
+      io,
+      socket,
+      registry,
+      now,
+      protocolError: (event: string, error: ErrorBody) => socket.emit('protocol-error', { event, error }),
+    };
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      void dispatch(roomRoutes, ctx, String(event), args, log);
+    });
+    socket.on('disconnect', () => {
+      leaveRoom(ctx, 'disconnected');
+    });
+  });
+
+  return {
+    io,
+    registry,
+    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+  };
+}

@@ -1,0 +1,5 @@
+export { createSignalingServer, DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS } from './app.js';
+export type { SignalingDeps, SignalingOptions, SignalingServer } from './app.js';
+export { createWebClientHandler } from './http/web-client.js';
+export type { Logger } from './logger.js';
+export { consoleLogger, silentLogger } from './logger.js';

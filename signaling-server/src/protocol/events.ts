@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import type {
+  IceCandidateSchema,
+  JoinRequestSchema,
+  MediaStateSchema,
+  ParticipantLeftSchema,
+  ParticipantSchema,
+  ProtocolErrorSchema,
+  SessionDescriptionSchema,
+  SignalMessageSchema,
+  SignalRequestSchema,
+} from './schemas.js';
+
+export type JoinRequest = z.input<typeof JoinRequestSchema>;
+export type MediaState = z.infer<typeof MediaStateSchema>;
+export type Participant = z.infer<typeof ParticipantSchema>;
+export type ParticipantLeft = z.infer<typeof ParticipantLeftSchema>;
+export type SessionDescription = z.infer<typeof SessionDescriptionSchema>;
+export type IceCandidate = z.infer<typeof IceCandidateSchema>;
+export type SignalRequest = z.infer<typeof SignalRequestSchema>;
+export type SignalMessage = z.infer<typeof SignalMessageSchema>;
+export type ProtocolError = z.infer<typeof ProtocolErrorSchema>;
+
+export type ErrorCode =
+  | 'invalid-payload'
+  | 'payload-too-large'
+  | 'unknown-event'
+  | 'version-mismatch'
+  | 'not-in-room'
+  | 'already-in-room'
+  | 'not-found'
+  | 'id-in-use'
+  | 'internal';
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Every request is answered with exactly one of these. */
+export type Result<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+export type Ack<T extends object = object> = (result: Result<T>) => void;
+
+export interface JoinReply {
+  self: Participant;
+  /** Everyone already in the room, in order of joining. */
+  participants: Participant[];
+}
+
+/** Events a client sends. Every one takes one payload object and an acknowledgement callback. */
+export interface ClientToServerEvents {
+  join: (request: JoinRequest, ack: Ack<JoinReply>) => void;
+  leave: (request: Record<string, never>, ack: Ack) => void;
+  signal: (request: SignalRequest, ack: Ack) => void;
+}
+
+/** Events the server sends. */
+export interface ServerToClientEvents {
+  'participant-joined': (participant: Participant) => void;
+  'participant-left': (left: ParticipantLeft) => void;
+  signal: (message: SignalMessage) => void;
+  /** The answer to a request that carried no acknowledgement callback, or to an unknown event. */
+  'protocol-error': (error: ProtocolError) => void;
+}
+
+export type ClientEventName = keyof ClientToServerEvents;
+export const CLIENT_EVENTS = ['join', 'leave', 'signal'] as const satisfies readonly ClientEventName[];

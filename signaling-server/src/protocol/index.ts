@@ -1,0 +1,5 @@
+export * from './version.js';
+export * from './limits.js';
+export * from './schemas.js';
+export type * from './events.js';
+export { CLIENT_EVENTS } from './events.js';

@@ -1,0 +1,10 @@
+/** Sizes the server enforces on every payload; clients use them to validate before sending. */
+export const LIMITS = {
+  /** Largest JSON payload of any single event, in bytes (SDP included). */
+  maxPayloadBytes: 64 * 1024,
+  /** Largest SDP accepted in an offer or answer. */
+  maxSdpChars: 48 * 1024,
+  maxCandidateChars: 1024,
+  maxNameChars: 64,
+  maxRoomChars: 64,
+} as const;

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+
+/** Control characters (C0, DEL, C1) and bidi overrides are refused in anything shown to people. */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+
+export const RoomCodeSchema = z
+  .string()
+  .trim()
+  .min(1, 'the meeting code is empty')
+  .max(LIMITS.maxRoomChars, `the meeting code is longer than ${LIMITS.maxRoomChars} characters`)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a meeting code holds only letters, digits, "-" and "_"')
+  .transform((code) => code.toLowerCase());
+
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'the name is empty')
+  .max(LIMITS.maxNameChars, `the name is longer than ${LIMITS.maxNameChars} characters`)
+  .refine((name) => !UNPRINTABLE.test(name), 'the name holds control characters');
+
+export const ParticipantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a participant id');
+
+/** What a participant is sending; shown by everyone else as icons and placeholders. */
+export const MediaStateSchema = z.strictObject({
+  audio: z.boolean(),
+  video: z.boolean(),
+});
+
+export const JoinRequestSchema = z.strictObject({
+  protocol: z.number().int(),
+  room: RoomCodeSchema,
+  name: DisplayNameSchema,
+  /**
+   * A random secret the client keeps for the meeting; the participant id is derived from it,
+   * so a client that reconnects (or reloads) gets its id back and nobody else can claim it.
+   */
+  secret: z.string().regex(/^[A-Za-z0-9_-]{22,128}$/, 'the secret must be 22-128 url-safe characters'),
+  /** Random per call-engine instance: a new session under a known id means "start over with me". */
+  session: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a session id'),
+  media: MediaStateSchema,
+});
+
+export const SessionDescriptionSchema = z.strictObject({
+  type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+  sdp: z.string().max(LIMITS.maxSdpChars, `the SDP is longer than ${LIMITS.maxSdpChars} characters`),
+});
+
+export const IceCandidateSchema = z.strictObject({
+  candidate: z.string().max(LIMITS.maxCandidateChars),
+  sdpMid: z.string().max(32).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+  usernameFragment: z.string().max(256).nullable().optional(),
+});
+
+const descriptionBody = { kind: z.literal('description'), description: SessionDescriptionSchema };
+/** `candidate: null` means the sender has gathered all its candidates. */
+const candidateBody = { kind: z.literal('candidate'), candidate: IceCandidateSchema.nullable() };
+
+/** One WebRTC negotiation message for exactly one other participant of the same room. */
+export const SignalRequestSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ to: ParticipantIdSchema, ...descriptionBody }),
+  z.strictObject({ to: ParticipantIdSchema, ...candidateBody }),
+]);
+
+export const EmptyRequestSchema = z.strictObject({});
+
+export const ParticipantSchema = z.strictObject({
+  id: ParticipantIdSchema,
+  session: z.string(),
+  name: z.string(),
+  joinedAt: z.number(),
+  media: MediaStateSchema,
+});
+
+export const ParticipantLeftSchema = z.strictObject({
+  id: ParticipantIdSchema,
+  reason: z.enum(['left', 'disconnected']),
+});
+
+/** A negotiation message relayed from `from`. */
+export const SignalMessageSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ from: ParticipantIdSchema, ...descriptionBody }),
+  z.strictObject({ from: ParticipantIdSchema, ...candidateBody }),
+]);
+
+export const ProtocolErrorSchema = z.strictObject({
+  event: z.string(),
+  error: z.strictObject({ code: z.string(), message: z.string() }),
+});

@@ -1,0 +1,83 @@
+import type { z } from 'zod';
+import { LIMITS, type ErrorBody, type ErrorCode, type Result } from '../protocol/index.js';
+import type { Logger } from '../logger.js';
+
+export type Reply = Result<object>;
+
+/** One client event: the schema its payload must match and what to do with a valid one. */
+export interface Route<Ctx> {
+  schema: z.ZodType;
+  handle: (data: never, ctx: Ctx) => Reply | Promise<Reply>;
+}
+
+export function route<S extends z.ZodType, Ctx>(schema: S, handle: (data: z.output<S>, ctx: Ctx) => Reply | Promise<Reply>): Route<Ctx> {
+  return { schema, handle: handle as Route<Ctx>['handle'] };
+}
+
+export const ok = <T extends object>(body?: T): Result<T> => ({ ok: true, ...(body ?? ({} as T)) });
+export const fail = (code: ErrorCode, message: string): { ok: false; error: ErrorBody } => ({ ok: false, error: { code, message } });
+
+type Acknowledge = (reply: Reply) => void;
+
+export interface DispatchTarget {
+  /** Where a reply goes when the client sent no acknowledgement callback. */
+  protocolError(event: string, error: ErrorBody): void;
+}
+
+/**
+ * Validate -> handle -> reply, for every event a socket sends, known or not.
+ * Nothing reaches a handler unless it is one payload object of the right shape and size;
+ * every request gets exactly one reply; no input can throw out of here.
+ */
+export async function dispatch<Ctx>(
+  routes: Readonly<Record<string, Route<Ctx>>>,
+  ctx: Ctx & DispatchTarget,
+  event: string,
+  args: unknown[],
+  log: Logger,
+): Promise<void> {
+  const last = args.at(-1);
+  const ack: Acknowledge | undefined = typeof last === 'function' ? (last as Acknowledge) : undefined;
+  const payload = ack ? args.slice(0, -1) : args;
+  const reply = (result: Reply): void => {
+    if (ack) ack(result);
+    else if (!result.ok) ctx.protocolError(event, result.error);
+  };
+
+  const found = Object.hasOwn(routes, event) ? routes[event] : undefined;
+  if (!found) return reply(fail('unknown-event', `unknown event "${truncate(event, 40)}"`));
+  if (payload.length !== 1) return reply(fail('invalid-payload', `"${event}" takes exactly one payload object, got ${payload.length} arguments`));
+
+  const size = byteLength(payload[0]);
+  if (size > LIMITS.maxPayloadBytes) {
+    return reply(fail('payload-too-large', `"${event}" payload is ${size} bytes; the limit is ${LIMITS.maxPayloadBytes}`));
+  }
+  const parsed = found.schema.safeParse(payload[0]);
+  if (!parsed.success) return reply(fail('invalid-payload', `"${event}": ${describeIssues(parsed.error)}`));
+
+  try {
+    reply(await found.handle(parsed.data as never, ctx));
+  } catch (error) {
+    log.error(`handler for "${event}" failed`, error);
+    reply(fail('internal', `the server could not handle "${event}"`));
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'payload'}: ${issue.message}`)
+    .join('; ');
+}
+
+function byteLength(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '');
+  } catch {
+    return Number.POSITIVE_INFINITY; // cyclic or otherwise unserialisable: treat as oversized
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+export const sourceAliases = {
+  '@roundtable/signaling-server/protocol': here('./signaling-server/src/protocol/index.ts'),
+  '@roundtable/signaling-server': here('./signaling-server/src/index.ts'),
+  '@shared': here('./src/shared'),
+};
+
+export default defineConfig({
+  resolve: { alias: sourceAliases },
+  test: {
+    reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['signaling-server/test/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['src/main/electron/**', 'src/preload/**', '**/node_modules/**'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        resolve: { alias: { electron: here('./tests/fakes/electron.ts') } },
+        test: {
+          name: 'electron-shell',
+          include: ['src/main/electron/**/*.test.ts', 'src/preload/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/e2e/support/global-setup.ts'],
+          // Each test drives several Chromium processes; on two cores they run one file at a time.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
