@@ -1,13 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { sourceAliases } from './scripts/build/aliases';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-
-export const sourceAliases = {
-  '@roundtable/signaling-server/protocol': here('./signaling-server/src/protocol/index.ts'),
-  '@roundtable/signaling-server': here('./signaling-server/src/index.ts'),
-  '@shared': here('./src/shared'),
-};
 
 export default defineConfig({
   resolve: { alias: sourceAliases },

@@ -115,3 +115,16 @@ describe('relaying WebRTC signals', () => {
     expect(adaSaw).toEqual([]);
   });
 });
+
+describe('media state', () => {
+  it('tells everyone in the room when someone mutes or turns their camera off', async () => {
+    const ada = await joined(server.url, { name: 'Ada' });
+    const bob = await joined(server.url, { name: 'Bob' });
+    const seen = nextEvent(bob.socket, 'participant-updated');
+    expect(await request(ada.socket, 'media', { audio: false, video: true })).toEqual({ ok: true });
+    expect(await seen).toMatchObject({ id: ada.id, name: 'Ada', media: { audio: false, video: true } });
+    const late = await joined(server.url);
+    expect(late.reply.participants).toContainEqual(expect.objectContaining({ id: ada.id, media: { audio: false, video: true } }));
+    expect(await request(ada.socket, 'media', { audio: 'off', video: true })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  });
+});

@@ -21,6 +21,10 @@ export type SignalRequest = z.infer<typeof SignalRequestSchema>;
 export type SignalMessage = z.infer<typeof SignalMessageSchema>;
 export type ProtocolError = z.infer<typeof ProtocolErrorSchema>;
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A negotiation message without its addressing: what one peer connection hands to the other. */
+export type SignalBody = DistributiveOmit<SignalMessage, 'from'>;
+
 export type ErrorCode =
   | 'invalid-payload'
   | 'payload-too-large'
@@ -52,6 +56,8 @@ export interface ClientToServerEvents {
   join: (request: JoinRequest, ack: Ack<JoinReply>) => void;
   leave: (request: Record<string, never>, ack: Ack) => void;
   signal: (request: SignalRequest, ack: Ack) => void;
+  /** Tell the room what you are sending now (mic/camera toggles). */
+  media: (request: MediaState, ack: Ack) => void;
 }
 
 /** Events the server sends. */
@@ -59,9 +65,11 @@ export interface ServerToClientEvents {
   'participant-joined': (participant: Participant) => void;
   'participant-left': (left: ParticipantLeft) => void;
   signal: (message: SignalMessage) => void;
+  /** Someone's public state changed (e.g. they muted). Carries their whole current state. */
+  'participant-updated': (participant: Participant) => void;
   /** The answer to a request that carried no acknowledgement callback, or to an unknown event. */
   'protocol-error': (error: ProtocolError) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
-export const CLIENT_EVENTS = ['join', 'leave', 'signal'] as const satisfies readonly ClientEventName[];
+export const CLIENT_EVENTS = ['join', 'leave', 'signal', 'media'] as const satisfies readonly ClientEventName[];

@@ -2,6 +2,7 @@ import type { Server, Socket } from 'socket.io';
 import {
   EmptyRequestSchema,
   JoinRequestSchema,
+  MediaStateSchema,
   PROTOCOL_VERSION,
   SignalRequestSchema,
   type JoinReply,
@@ -68,6 +69,13 @@ export const roomRoutes: Record<string, Route<RoomContext>> = {
     if (!target) return fail('not-found', `nobody with id "${request.to}" is in your meeting`);
     const { to: _to, ...body } = request;
     io.to(target.socketId).emit('signal', { from: sender.id, ...body });
+    return ok();
+  }),
+
+  media: route(MediaStateSchema, (media, { io, socket, registry }) => {
+    const member = registry.setMedia(socket.id, media);
+    if (!member) return NOT_IN_ROOM;
+    io.to(member.room).emit('participant-updated', toParticipant(member));
     return ok();
   }),
 };

@@ -1,0 +1,23 @@
+import { defineConfig } from 'electron-vite';
+import { sourceAliases } from './scripts/build/aliases';
+import { rendererConfig } from './src/renderer/vite.renderer';
+
+export default defineConfig({
+  main: {
+    resolve: { alias: sourceAliases },
+    build: {
+      // The signaling server is compiled into the app from source; its own dependencies stay external.
+      externalizeDeps: { exclude: ['@roundtable/signaling-server'] },
+      rollupOptions: { input: { index: 'src/main/index.ts' } },
+    },
+  },
+  preload: {
+    resolve: { alias: sourceAliases },
+    build: {
+      // A sandboxed preload must be one CommonJS file.
+      externalizeDeps: false,
+      rollupOptions: { input: { index: 'src/preload/index.ts' }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
+  },
+  renderer: rendererConfig(),
+});

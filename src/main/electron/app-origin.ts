@@ -1,0 +1,36 @@
+/** Where the renderer is served from inside the app; the only origin our IPC and permissions trust. */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'roundtable';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
+
+/**
+ * The renderer's Content-Security-Policy. Scripts and styles only from the app itself; the
+ * meeting server is chosen by the user at run time, so connections may go to any http(s)/ws(s)
+ * host (and nothing else).
+ */
+export const APP_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: mediastream:",
+  "font-src 'self'",
+  'connect-src https: wss: http: ws:',
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+  "worker-src 'self' blob:",
+].join('; ');
+
+/** True when `url` is a page of our own renderer (or the dev server while developing). */
+export function isAppUrl(url: string, devServerUrl?: string): boolean {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST) return true;
+    return devServerUrl !== undefined && parsed.origin === new URL(devServerUrl).origin;
+  } catch {
+    return false;
+  }
+}

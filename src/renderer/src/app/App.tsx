@@ -1,0 +1,57 @@
+import type { ReactElement } from 'react';
+import { HomeScreen } from '../components/HomeScreen';
+import { PreJoin } from '../components/PreJoin';
+import { useMediaDevices } from '../hooks/useMediaDevices';
+import { useStore } from '../hooks/useStore';
+import type { AppController } from './app-controller';
+import { MeetingScreen } from './MeetingScreen';
+
+export function App({ controller, canChooseServer }: { controller: AppController; canChooseServer: boolean }): ReactElement {
+  const app = useStore(controller.state);
+  const local = useStore(controller.media.state);
+  const devices = useMediaDevices(local.audioTrack ?? local.videoTrack);
+
+  switch (app.stage) {
+    case 'home':
+      return <HomeScreen initial={app.choice} canChooseServer={canChooseServer} onContinue={(choice) => void controller.prepare(choice)} />;
+    case 'prejoin':
+      return (
+        <PreJoin
+          name={app.choice.name}
+          room={app.choice.room}
+          media={local}
+          devices={devices}
+          speaker={app.speaker}
+          joining={app.joining}
+          error={app.joinError}
+          onCamera={(id) => void controller.chooseCamera(id)}
+          onMicrophone={(id) => void controller.chooseMicrophone(id)}
+          onSpeaker={(id) => controller.chooseSpeaker(id)}
+          onToggleMic={() => controller.media.setMicEnabled(!local.micEnabled)}
+          onToggleCamera={() => void controller.media.setCameraEnabled(!local.cameraEnabled)}
+          onJoin={() => void controller.join()}
+          onBack={() => controller.goHome()}
+        />
+      );
+    case 'meeting':
+      if (!app.session) return <main className="home" />;
+      return <MeetingScreen session={app.session} media={controller.media} speaker={app.speaker} onLeave={() => void controller.leave()} />;
+    case 'left':
+      return (
+        <main className="home">
+          <section className="card home-card" data-testid="left-screen">
+            <h1>You left the meeting</h1>
+            <p className="muted">{app.choice.room}</p>
+            <div className="row end">
+              <button type="button" className="secondary" onClick={() => controller.goHome()}>
+                Home
+              </button>
+              <button type="button" className="primary" data-testid="rejoin-button" onClick={() => void controller.rejoin()}>
+                Rejoin
+              </button>
+            </div>
+          </section>
+        </main>
+      );
+  }
+}

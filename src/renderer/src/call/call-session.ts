@@ -1,0 +1,290 @@
+import { PROTOCOL_VERSION, type MediaState, type Participant, type SignalMessage } from '@roundtable/signaling-server/protocol';
+import { randomToken } from './ids';
+import type { LocalMedia } from './local-media';
+import { PeerLink } from './peer-link';
+import { SignalingClient, SignalingError } from './signaling-client';
+import { noTracks, SLOTS, type Slot, type SlotTracks } from './slots';
+import { Store } from './store';
+
+export type CallPhase = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
+
+export interface RemoteParticipant {
+  id: string;
+  name: string;
+  joinedAt: number;
+  media: MediaState;
+  /** What arrives from them, by slot; a track exists once negotiated even while they send nothing. */
+  tracks: SlotTracks;
+  connection: RTCPeerConnectionState;
+}
+
+export interface CallState {
+  phase: CallPhase;
+  error: string | null;
+  self: { id: string; name: string } | null;
+  room: string;
+  /** Everyone else, in order of joining. */
+  participants: readonly RemoteParticipant[];
+  local: MediaState;
+}
+
+export interface CallSessionOptions {
+  serverUrl: string;
+  room: string;
+  name: string;
+  media: LocalMedia;
+  iceServers?: RTCIceServer[];
+  /** Keeps the participant id across reloads of the same meeting; sessionStorage in the app. */
+  secretStore?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Participants the server no longer lists after a reconnect are dropped after this long. */
+  reconnectGraceMs?: number;
+  signaling?: SignalingClient;
+}
+
+/**
+ * A meeting as this participant experiences it: who is there, what they send, and one
+ * PeerLink per remote participant. Framework-free; React watches `state`.
+ */
+export class CallSession {
+  readonly state: Store<CallState>;
+  readonly signaling: SignalingClient;
+  private readonly links = new Map<string, PeerLink>();
+  private readonly sessions = new Map<string, string>();
+  private readonly session = randomToken(12);
+  private readonly secret: string;
+  private readonly unsubscribe: Array<() => void> = [];
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
+  private awaitingReturn = new Set<string>();
+
+  constructor(private readonly options: CallSessionOptions) {
+    this.signaling = options.signaling ?? new SignalingClient(options.serverUrl);
+    this.secret = loadSecret(options.secretStore, options.serverUrl, options.room);
+    this.state = new Store<CallState>({
+      phase: 'idle',
+      error: null,
+      self: null,
+      room: options.room,
+      participants: [],
+      local: this.localMediaState(),
+    });
+    const s = this.signaling.events;
+    this.unsubscribe.push(
+      s.on('participant-joined', (p) => this.onJoined(p)),
+      s.on('participant-left', ({ id }) => this.removeParticipant(id)),
+      s.on('participant-updated', (p) => this.updateParticipant(p.id, (known) => ({ ...known, name: p.name, media: p.media }))),
+      s.on('signal', (message) => this.onSignal(message)),
+      s.on('connected', (again) => {
+        if (again && this.phase === 'reconnecting') void this.rejoin();
+      }),
+      s.on('disconnected', () => {
+        if (this.phase === 'joined') this.patch({ phase: 'reconnecting' });
+      }),
+      options.media.events.on('tracks', () => this.onLocalTracks()),
+    );
+  }
+
+  get phase(): CallPhase {
+    return this.state.get().phase;
+  }
+
+  async join(): Promise<void> {
+    this.patch({ phase: 'joining', error: null });
+    try {
+      await this.signaling.whenConnected();
+      const reply = await this.signaling.request('join', this.joinRequest());
+      this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name } });
+      for (const participant of reply.participants) this.addParticipant(participant, true);
+    } catch (error) {
+      this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  }
+
+  async leave(): Promise<void> {
+    if (this.phase === 'joined') await this.signaling.request('leave', {}).catch(() => undefined);
+    this.teardown();
+    this.patch({ phase: 'left', participants: [] });
+  }
+
+  /** Ends everything without telling the server (the page is going away). */
+  dispose(): void {
+    this.teardown();
+  }
+
+  setMicEnabled(on: boolean): void {
+    this.options.media.setMicEnabled(on);
+  }
+
+  async setCameraEnabled(on: boolean): Promise<void> {
+    await this.options.media.setCameraEnabled(on);
+  }
+
+  /** The RTCPeerConnection to one participant, for statistics and diagnostics. */
+  connectionTo(id: string): RTCPeerConnection | undefined {
+    return this.links.get(id)?.pc;
+  }
+
+  private joinRequest() {
+    return {
+      protocol: PROTOCOL_VERSION,
+      room: this.options.room,
+      name: this.options.name,
+      secret: this.secret,
+      session: this.session,
+      media: this.localMediaState(),
+    };
+  }
+
+  /** After a dropped connection (or a restarted server): join again with the same identity. */
+  private async rejoin(): Promise<void> {
+    try {
+      const reply = await this.signaling.request('join', this.joinRequest());
+      this.patch({ phase: 'joined', error: null });
+      for (const participant of reply.participants) this.addParticipant(participant, !this.links.has(participant.id));
+      // The others may still be on their way back: whoever has not reappeared after the grace
+      // period is gone. Their tiles stay meanwhile, and their media keeps flowing peer to peer.
+      const listed = new Set(reply.participants.map((p) => p.id));
+      this.awaitingReturn = new Set(this.state.get().participants.map((p) => p.id).filter((id) => !listed.has(id)));
+      clearTimeout(this.graceTimer);
+      this.graceTimer = setTimeout(() => {
+        for (const id of this.awaitingReturn) this.removeParticipant(id);
+      }, this.options.reconnectGraceMs ?? 10_000);
+    } catch (error) {
+      this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private onJoined(participant: Participant): void {
+    this.awaitingReturn.delete(participant.id);
+    this.addParticipant(participant, false);
+  }
+
+  /**
+   * Adds someone, or updates them when they are already known. A known id with a new session is
+   * a fresh start on their side (a reload), so the old connection goes.
+   */
+  private addParticipant(participant: Participant, initiator: boolean): void {
+    const self = this.state.get().self;
+    if (!self || participant.id === self.id) return;
+    const knownSession = this.sessions.get(participant.id);
+    if (knownSession !== undefined && knownSession !== participant.session) {
+      this.links.get(participant.id)?.close();
+      this.links.delete(participant.id);
+    }
+    this.sessions.set(participant.id, participant.session);
+    const existing = this.state.get().participants.find((p) => p.id === participant.id);
+    const replaced = knownSession !== undefined && knownSession !== participant.session;
+    const next: RemoteParticipant = {
+      id: participant.id,
+      name: participant.name,
+      joinedAt: participant.joinedAt,
+      media: participant.media,
+      tracks: existing && !replaced ? existing.tracks : noTracks(),
+      connection: existing && !replaced ? existing.connection : 'new',
+    };
+    this.patchParticipants((list) => sortByJoin(existing ? list.map((p) => (p.id === next.id ? next : p)) : [...list, next]));
+    if (!this.links.has(participant.id)) this.createLink(participant.id, initiator);
+  }
+
+  private createLink(remoteId: string, initiator: boolean): PeerLink {
+    const self = this.state.get().self!;
+    const link = new PeerLink({
+      remoteId,
+      polite: self.id > remoteId,
+      initiator,
+      iceServers: this.options.iceServers ?? [],
+      localStream: this.options.media.stream,
+      localTracks: () => this.localTracks(),
+      send: (body) =>
+        this.signaling.send('signal', { to: remoteId, ...body }, (error) => {
+          if (error.code !== 'not-found') console.warn(`signal to ${remoteId} failed: ${error.message}`);
+        }),
+    });
+    link.events.on('track', (slot, track) => this.setRemoteTrack(remoteId, slot, track));
+    link.events.on('state', (connection) => this.updateParticipant(remoteId, (p) => ({ ...p, connection })));
+    link.events.on('error', (error) => console.warn(`connection to ${remoteId}: ${error.message}`));
+    this.links.set(remoteId, link);
+    return link;
+  }
+
+  private onSignal(message: SignalMessage): void {
+    const { from, ...body } = message;
+    let link = this.links.get(from);
+    if (!link) {
+      // An offer can overtake the arrival notice only if we never saw them join; wait for the notice.
+      if (!this.state.get().participants.some((p) => p.id === from)) return;
+      link = this.createLink(from, false);
+    }
+    link.receive(body);
+  }
+
+  private removeParticipant(id: string): void {
+    this.awaitingReturn.delete(id);
+    this.links.get(id)?.close();
+    this.links.delete(id);
+    this.sessions.delete(id);
+    this.patchParticipants((list) => list.filter((p) => p.id !== id));
+  }
+
+  private setRemoteTrack(id: string, slot: Slot, track: MediaStreamTrack): void {
+    this.updateParticipant(id, (p) => ({ ...p, tracks: { ...p.tracks, [slot]: track } }));
+  }
+
+  private onLocalTracks(): void {
+    const tracks = this.localTracks();
+    for (const link of this.links.values()) {
+      for (const slot of SLOTS) void link.replaceTrack(slot, tracks[slot]);
+    }
+    const before = this.state.get().local;
+    const local = this.localMediaState();
+    if (before.audio === local.audio && before.video === local.video) return;
+    this.patch({ local });
+    if (this.phase === 'joined') this.signaling.send('media', local);
+  }
+
+  private localTracks(): SlotTracks {
+    const media = this.options.media;
+    return { ...noTracks(), audio: media.audioTrack, video: media.videoTrack };
+  }
+
+  private localMediaState(): MediaState {
+    const media = this.options.media;
+    return { audio: media.micEnabled && media.audioTrack !== null, video: media.cameraEnabled };
+  }
+
+  private teardown(): void {
+    clearTimeout(this.graceTimer);
+    for (const link of this.links.values()) link.close();
+    this.links.clear();
+    this.sessions.clear();
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.signaling.close();
+  }
+
+  private updateParticipant(id: string, change: (p: RemoteParticipant) => RemoteParticipant): void {
+    this.patchParticipants((list) => list.map((p) => (p.id === id ? change(p) : p)));
+  }
+
+  private patchParticipants(change: (list: readonly RemoteParticipant[]) => readonly RemoteParticipant[]): void {
+    this.state.update((s) => ({ ...s, participants: change(s.participants) }));
+  }
+
+  private patch(change: Partial<CallState>): void {
+    this.state.update((s) => ({ ...s, ...change }));
+  }
+}
+
+function sortByJoin(list: RemoteParticipant[]): RemoteParticipant[] {
+  return list.sort((a, b) => a.joinedAt - b.joinedAt);
+}
+
+function loadSecret(store: CallSessionOptions['secretStore'], server: string, room: string): string {
+  const key = `roundtable.secret:${server}:${room}`;
+  const saved = store?.getItem(key);
+  if (saved && /^[A-Za-z0-9_-]{22,128}$/.test(saved)) return saved;
+  const secret = randomToken(24);
+  store?.setItem(key, secret);
+  return secret;
+}
+
+export { SignalingError };

@@ -1,0 +1,155 @@
+import type { SignalBody } from '@roundtable/signaling-server/protocol';
+import { Emitter } from './emitter';
+import { SLOTS, SLOT_KIND, type Slot, type SlotTracks } from './slots';
+
+export interface PeerLinkOptions {
+  remoteId: string;
+  /** Perfect negotiation: the polite side yields when both offer at once. */
+  polite: boolean;
+  /** The side that joined later offers first, with all four transceivers in that offer. */
+  initiator: boolean;
+  iceServers: RTCIceServer[];
+  localTracks: () => SlotTracks;
+  localStream: MediaStream;
+  send: (body: SignalBody) => void;
+}
+
+export interface PeerLinkEvents {
+  track: [slot: Slot, track: MediaStreamTrack];
+  state: [state: RTCPeerConnectionState];
+  error: [error: Error];
+}
+
+/**
+ * One RTCPeerConnection to one remote participant, negotiated with MDN's "perfect negotiation"
+ * pattern and trickle ICE.
+ */
+export class PeerLink {
+  readonly pc: RTCPeerConnection;
+  readonly events = new Emitter<PeerLinkEvents>();
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private settingRemoteAnswer = false;
+  private attached = false;
+  private closed = false;
+  /** Signals are handled strictly in arrival order. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: PeerLinkOptions) {
+    const pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    this.pc = pc;
+    pc.onicecandidate = ({ candidate: c }) =>
+      options.send({
+        kind: 'candidate',
+        candidate: c ? { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex, usernameFragment: c.usernameFragment } : null,
+      });
+    pc.onnegotiationneeded = () => void this.offer();
+    pc.ontrack = ({ transceiver, track }) => {
+      const slot = this.slotOf(transceiver);
+      if (slot) this.events.emit('track', slot, track);
+    };
+    pc.onconnectionstatechange = () => this.events.emit('state', pc.connectionState);
+    pc.oniceconnectionstatechange = () => {
+      if (pc.iceConnectionState === 'failed') pc.restartIce();
+    };
+    if (options.initiator) {
+      const tracks = options.localTracks();
+      for (const slot of SLOTS) {
+        pc.addTransceiver(tracks[slot] ?? SLOT_KIND[slot], { direction: 'sendrecv', streams: [options.localStream] });
+      }
+      this.attached = true;
+    }
+  }
+
+  get remoteId(): string {
+    return this.options.remoteId;
+  }
+
+  receive(body: SignalBody): void {
+    this.queue = this.queue.then(() => this.handle(body)).catch((error: unknown) => this.fail(error));
+  }
+
+  /** Swaps what one slot sends, on this connection only; no renegotiation. */
+  async replaceTrack(slot: Slot, track: MediaStreamTrack | null): Promise<void> {
+    const transceiver = this.transceiver(slot);
+    if (transceiver && !this.closed) await transceiver.sender.replaceTrack(track);
+  }
+
+  sender(slot: Slot): RTCRtpSender | undefined {
+    return this.transceiver(slot)?.sender;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pc.close();
+    this.events.clear();
+  }
+
+  private async offer(): Promise<void> {
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      const description = this.pc.localDescription;
+      if (description) this.options.send({ kind: 'description', description: { type: description.type, sdp: description.sdp } });
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private async handle(body: SignalBody): Promise<void> {
+    if (this.closed) return;
+    const pc = this.pc;
+    if (body.kind === 'candidate') {
+      try {
+        await pc.addIceCandidate(body.candidate ?? undefined);
+      } catch (error) {
+        if (!this.ignoreOffer) throw error;
+      }
+      return;
+    }
+    const description = body.description;
+    const readyForOffer = !this.makingOffer && (pc.signalingState === 'stable' || this.settingRemoteAnswer);
+    const collision = description.type === 'offer' && !readyForOffer;
+    this.ignoreOffer = !this.options.polite && collision;
+    if (this.ignoreOffer) return;
+
+    this.settingRemoteAnswer = description.type === 'answer';
+    await pc.setRemoteDescription(description);
+    this.settingRemoteAnswer = false;
+    if (description.type === 'offer') {
+      if (!this.attached) await this.attachLocalTracks();
+      await pc.setLocalDescription();
+      const answer = pc.localDescription;
+      if (answer) this.options.send({ kind: 'description', description: { type: answer.type, sdp: answer.sdp } });
+    }
+  }
+
+  /** The answering side puts its own tracks on the transceivers the first offer created. */
+  private async attachLocalTracks(): Promise<void> {
+    this.attached = true;
+    const tracks = this.options.localTracks();
+    for (const slot of SLOTS) {
+      const transceiver = this.transceiver(slot);
+      if (!transceiver) continue;
+      transceiver.direction = 'sendrecv';
+      transceiver.sender.setStreams(this.options.localStream);
+      if (tracks[slot]) await transceiver.sender.replaceTrack(tracks[slot]);
+    }
+  }
+
+  private transceiver(slot: Slot): RTCRtpTransceiver | undefined {
+    return this.pc.getTransceivers()[SLOTS.indexOf(slot)];
+  }
+
+  private slotOf(transceiver: RTCRtpTransceiver): Slot | undefined {
+    return SLOTS[this.pc.getTransceivers().indexOf(transceiver)];
+  }
+
+  private fail(error: unknown): void {
+    if (this.closed) return;
+    this.events.emit('error', error instanceof Error ? error : new Error(String(error)));
+  }
+}

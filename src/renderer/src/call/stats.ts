@@ -1,0 +1,78 @@
+/** What one peer connection is doing, boiled down from getStats() for people and tests. */
+export interface LinkStats {
+  /** Round-trip time of the selected candidate pair, in ms. */
+  rttMs: number | null;
+  audio: { packetsReceived: number; packetsLost: number; bytesReceived: number };
+  video: { packetsReceived: number; packetsLost: number; bytesReceived: number; framesDecoded: number; frameWidth: number; frameHeight: number; framesPerSecond: number };
+  sent: { audioBytes: number; videoBytes: number; frameWidth: number; frameHeight: number };
+  timestamp: number;
+}
+
+interface Inbound {
+  type: 'inbound-rtp';
+  kind: string;
+  mid?: string;
+  packetsReceived?: number;
+  packetsLost?: number;
+  bytesReceived?: number;
+  framesDecoded?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  framesPerSecond?: number;
+}
+
+interface Outbound {
+  type: 'outbound-rtp';
+  kind: string;
+  bytesSent?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+}
+
+interface Pair {
+  type: 'candidate-pair';
+  state?: string;
+  nominated?: boolean;
+  currentRoundTripTime?: number;
+}
+
+/** Sums the camera/microphone streams (the first audio and video m-lines). */
+export function summarizeStats(report: RTCStatsReport, now = Date.now()): LinkStats {
+  const stats: LinkStats = {
+    rttMs: null,
+    audio: { packetsReceived: 0, packetsLost: 0, bytesReceived: 0 },
+    video: { packetsReceived: 0, packetsLost: 0, bytesReceived: 0, framesDecoded: 0, frameWidth: 0, frameHeight: 0, framesPerSecond: 0 },
+    sent: { audioBytes: 0, videoBytes: 0, frameWidth: 0, frameHeight: 0 },
+    timestamp: now,
+  };
+  report.forEach((entry: { type: string }) => {
+    if (entry.type === 'inbound-rtp') {
+      const inbound = entry as Inbound;
+      if (inbound.kind === 'audio' && inbound.mid === '0') {
+        stats.audio.packetsReceived += inbound.packetsReceived ?? 0;
+        stats.audio.packetsLost += inbound.packetsLost ?? 0;
+        stats.audio.bytesReceived += inbound.bytesReceived ?? 0;
+      } else if (inbound.kind === 'video' && inbound.mid === '1') {
+        stats.video.packetsReceived += inbound.packetsReceived ?? 0;
+        stats.video.packetsLost += inbound.packetsLost ?? 0;
+        stats.video.bytesReceived += inbound.bytesReceived ?? 0;
+        stats.video.framesDecoded += inbound.framesDecoded ?? 0;
+        stats.video.frameWidth = inbound.frameWidth ?? stats.video.frameWidth;
+        stats.video.frameHeight = inbound.frameHeight ?? stats.video.frameHeight;
+        stats.video.framesPerSecond = inbound.framesPerSecond ?? stats.video.framesPerSecond;
+      }
+    } else if (entry.type === 'outbound-rtp') {
+      const outbound = entry as Outbound;
+      if (outbound.kind === 'audio') stats.sent.audioBytes += outbound.bytesSent ?? 0;
+      else {
+        stats.sent.videoBytes += outbound.bytesSent ?? 0;
+        stats.sent.frameWidth = Math.max(stats.sent.frameWidth, outbound.frameWidth ?? 0);
+        stats.sent.frameHeight = Math.max(stats.sent.frameHeight, outbound.frameHeight ?? 0);
+      }
+    } else if (entry.type === 'candidate-pair') {
+      const pair = entry as Pair;
+      if (pair.state === 'succeeded' && pair.nominated && pair.currentRoundTripTime !== undefined) stats.rttMs = pair.currentRoundTripTime * 1000;
+    }
+  });
+  return stats;
+}

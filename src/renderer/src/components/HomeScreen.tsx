@@ -1,0 +1,71 @@
+import { useState, type FormEvent, type ReactElement } from 'react';
+import { newMeetingCode, normalizeMeetingCode } from '../app/meeting-code';
+
+import type { MeetingChoice as HomeChoice } from '../app/app-controller';
+
+interface Props {
+  initial: HomeChoice;
+  canChooseServer: boolean;
+  onContinue: (choice: HomeChoice) => void;
+}
+
+export function HomeScreen({ initial, canChooseServer, onContinue }: Props): ReactElement {
+  const [name, setName] = useState(initial.name);
+  const [room, setRoom] = useState(initial.room);
+  const [server, setServer] = useState(initial.server);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    const code = normalizeMeetingCode(room);
+    if (!name.trim()) return setError('Enter your name so others know who you are.');
+    if (!code) return setError('A meeting code uses letters, digits and dashes, like calm-otter-42.');
+    let url = server.trim();
+    if (canChooseServer) {
+      if (!/^https?:\/\//i.test(url)) url = `http://${url}`;
+      try {
+        url = new URL(url).origin;
+      } catch {
+        return setError('Enter the meeting server as host:port or a link, like 192.168.1.20:8443.');
+      }
+    }
+    setError(null);
+    onContinue({ name: name.trim(), room: code, server: url });
+  };
+
+  return (
+    <main className="home">
+      <form className="card home-card" onSubmit={submit}>
+        <h1 className="brand">Roundtable</h1>
+        <p className="tagline">Meet on your own network. No account, no cloud.</p>
+        <label className="field">
+          <span>Your name</span>
+          <input data-testid="name-input" value={name} onChange={(e) => setName(e.target.value)} maxLength={64} autoComplete="name" placeholder="Ada Lovelace" autoFocus={!initial.name} />
+        </label>
+        <label className="field">
+          <span>Meeting code</span>
+          <div className="row">
+            <input data-testid="room-input" value={room} onChange={(e) => setRoom(e.target.value)} maxLength={64} placeholder="calm-otter-42" autoFocus={Boolean(initial.name)} />
+            <button type="button" className="secondary" data-testid="new-meeting" onClick={() => setRoom(newMeetingCode())}>
+              New meeting
+            </button>
+          </div>
+        </label>
+        {canChooseServer && (
+          <label className="field">
+            <span>Meeting server</span>
+            <input data-testid="server-input" value={server} onChange={(e) => setServer(e.target.value)} placeholder="192.168.1.20:8443" />
+          </label>
+        )}
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" data-testid="continue-button">
+          Continue
+        </button>
+      </form>
+    </main>
+  );
+}

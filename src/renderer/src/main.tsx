@@ -1,0 +1,25 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { AppController, type Preferences } from './app/app-controller';
+import { App } from './app/App';
+import { installDiagnostics } from './app/diagnostics';
+import { parseLaunchParams } from './app/url-params';
+import { getPlatform } from './platform/platform';
+import './styles.css';
+
+const preferences: Preferences = {
+  get: (key) => localStorage.getItem(`roundtable.${key}`) ?? undefined,
+  set: (key, value) => localStorage.setItem(`roundtable.${key}`, value),
+};
+
+const platform = getPlatform();
+const controller = new AppController({ platform, preferences, launch: parseLaunchParams(location.search), secretStore: sessionStorage });
+window.addEventListener('pagehide', () => controller.dispose());
+installDiagnostics(controller);
+void controller.start();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App controller={controller} canChooseServer={platform.canChooseServer} />
+  </StrictMode>,
+);

@@ -1,0 +1,77 @@
+import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
+import { fakeCameraFile, type PatternColor } from './fake-media';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags every test browser gets (DESIGN.md, "Testing without the Electron binary"). */
+export const BASE_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  // Keep timers and rendering running in pages that are not in front.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export interface Participant {
+  color: PatternColor | null;
+  server: BrowserServer;
+  browser: Browser;
+  page: Page;
+  /** Kills the whole browser process, as a crash or a power cut would. */
+  kill(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** The participant's camera shows this colour; null keeps Chromium's own fake pattern. */
+  color?: PatternColor | null;
+  extraFlags?: string[];
+  viewport?: { width: number; height: number };
+}
+
+const launched = new Set<Participant>();
+
+/** One Chromium process per participant: each gets its own fake camera file. */
+export async function launchParticipant(options: LaunchOptions = {}): Promise<Participant> {
+  const color = options.color === undefined ? null : options.color;
+  // Playwright gives every launch a fresh, temporary --user-data-dir of its own.
+  const flags = [...BASE_FLAGS, ...(options.extraFlags ?? [])];
+  if (color) flags.push(`--use-file-for-fake-video-capture=${fakeCameraFile(color)}`);
+  const server = await chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: flags });
+  const browser = await chromium.connect(server.wsEndpoint());
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page ${color}] ${error.message}`));
+  const participant: Participant = {
+    color,
+    server,
+    browser,
+    page,
+    kill: async () => {
+      launched.delete(participant);
+      server.process().kill('SIGKILL');
+      await server.close().catch(() => undefined);
+    },
+    close: async () => {
+      launched.delete(participant);
+      await browser.close().catch(() => undefined);
+      await server.close().catch(() => undefined);
+    },
+  };
+  launched.add(participant);
+  return participant;
+}
+
+export async function closeAllParticipants(): Promise<void> {
+  await Promise.all([...launched].map((p) => p.close()));
+}

@@ -1,0 +1,84 @@
+import type { Page } from 'playwright-core';
+import { nearestColor, type PatternColor } from './fake-media';
+
+export function meetingUrl(server: string, room: string, name: string, autojoin = true): string {
+  const params = new URLSearchParams({ room, name, ...(autojoin ? { autojoin: '1' } : {}) });
+  return `${server}/?${params}`;
+}
+
+/** Opens the meeting link and waits until this participant is in (their own tile has an id). */
+export async function joinMeeting(page: Page, server: string, room: string, name: string): Promise<string> {
+  await page.goto(meetingUrl(server, room, name));
+  return selfId(page);
+}
+
+export async function selfId(page: Page): Promise<string> {
+  await page.waitForFunction(() => (window as unknown as { roundtable?: { selfId(): string | null } }).roundtable?.selfId(), null, { timeout: 20_000 });
+  return page.evaluate(() => (window as unknown as { roundtable: { selfId(): string } }).roundtable.selfId());
+}
+
+/** Ids of the remote tiles on the page, in display order. */
+export function remoteTileIds(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid="tile"]:not([data-local="true"])', (tiles) => tiles.map((t) => t.getAttribute('data-participant-id') ?? ''));
+}
+
+/** Waits until the page shows exactly these remote participants (in any order). */
+export async function waitForRemoteTiles(page: Page, ids: string[], timeout = 20_000): Promise<void> {
+  await page.waitForFunction(
+    (expected) => {
+      const shown = [...document.querySelectorAll('[data-testid="tile"]:not([data-local="true"])')].map((t) => t.getAttribute('data-participant-id'));
+      return shown.length === expected.length && expected.every((id) => shown.includes(id));
+    },
+    ids,
+    { timeout, polling: 50 },
+  );
+}
+
+/** The average colour of the middle of a tile's video, sampled from its decoded frames. */
+export async function tileRgb(page: Page, participantId: string): Promise<[number, number, number] | null> {
+  return page.evaluate((id) => {
+    const video = document.querySelector<HTMLVideoElement>(`[data-testid="tile"][data-participant-id="${id}"] video`);
+    if (!video || video.videoWidth === 0) return null;
+    const canvas = document.createElement('canvas');
+    canvas.width = 32;
+    canvas.height = 18;
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    // The middle third of the frame, away from the moving square at the top.
+    const w = video.videoWidth;
+    const h = video.videoHeight;
+    context.drawImage(video, w / 3, h / 3, w / 3, h / 3, 0, 0, 32, 18);
+    const data = context.getImageData(0, 0, 32, 18).data;
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      r += data[i]!;
+      g += data[i + 1]!;
+      b += data[i + 2]!;
+    }
+    const n = data.length / 4;
+    return [Math.round(r / n), Math.round(g / n), Math.round(b / n)] as [number, number, number];
+  }, participantId);
+}
+
+/** Waits until a tile shows video of the expected colour; returns what it saw last on timeout. */
+export async function waitForTileColor(page: Page, participantId: string, expected: PatternColor, timeout = 20_000): Promise<PatternColor | null> {
+  const deadline = Date.now() + timeout;
+  let seen: PatternColor | null = null;
+  while (Date.now() < deadline) {
+    const rgb = await tileRgb(page, participantId);
+    seen = rgb ? nearestColor(rgb) : null;
+    if (seen === expected) return seen;
+    await page.waitForTimeout(100);
+  }
+  return seen;
+}
+
+export interface PeerStats {
+  audio: { packetsReceived: number };
+  video: { framesDecoded: number; frameWidth: number; frameHeight: number };
+}
+
+export function peerStats(page: Page, participantId: string): Promise<PeerStats | null> {
+  return page.evaluate((id) => (window as unknown as { roundtable: { stats(id: string): Promise<PeerStats | null> } }).roundtable.stats(id), participantId);
+}
