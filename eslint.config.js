@@ -13,7 +13,7 @@ const serverInternals = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'out/**', 'dist/**', 'signaling-server/dist/**', 'release/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '.tmp/**', 'test-results/**', 'out/**', 'dist/**', 'signaling-server/dist/**', 'release/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -34,11 +34,7 @@ export const DEFAULT_PING_TIMEOUT_MS = 5_000;
 /**
  * Attaches Roundtable's signaling to an HTTP(S) server that the caller owns and listens on.
  */
-export function createSignalingServer(
-  httpServer: HttpServer | HttpsServer,
-  deps: SignalingDeps = {},
-  options: SignalingOptions = {},
-): SignalingServer {
+export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps: SignalingDeps = {}, options: SignalingOptions = {}): SignalingServer {
   const log = deps.log ?? silentLogger;
   const now = deps.now ?? Date.now;
   const registry = new RoomRegistry();

@@ -16,6 +16,7 @@ export function rendererConfig(outDir = `${projectRoot}out/renderer`): UserConfi
       target: 'chrome130',
       sourcemap: true,
       reportCompressedSize: false,
+      minify: true,
     },
   };
 }

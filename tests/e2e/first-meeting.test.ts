@@ -33,7 +33,10 @@ async function arrive(name: string, color: PatternColor, room = 'standup'): Prom
 async function expectEveryoneSeesEveryone(people: Person[]): Promise<void> {
   for (const viewer of people) {
     const others = people.filter((p) => p !== viewer);
-    await waitForRemoteTiles(viewer.browser.page, others.map((p) => p.id));
+    await waitForRemoteTiles(
+      viewer.browser.page,
+      others.map((p) => p.id),
+    );
     for (const other of others) {
       const seen = await waitForTileColor(viewer.browser.page, other.id, other.color);
       expect(seen, `${viewer.name} sees ${other.name}'s camera`).toBe(other.color);
@@ -51,9 +54,7 @@ describe('the first meeting', () => {
 
     for (const viewer of people) {
       for (const other of people.filter((p) => p !== viewer)) {
-        await expect
-          .poll(async () => (await peerStats(viewer.browser.page, other.id))?.audio.packetsReceived ?? 0, { timeout: 10_000 })
-          .toBeGreaterThan(10);
+        await expect.poll(async () => (await peerStats(viewer.browser.page, other.id))?.audio.packetsReceived ?? 0, { timeout: 10_000 }).toBeGreaterThan(10);
       }
     }
     // Your own tile is there, mirrored, and your own sound is not played back to you.
@@ -76,10 +77,7 @@ describe('the first meeting', () => {
   it('a clean leave removes the tile for everyone within 2 s', async () => {
     const [ada, bob, cy] = people as [Person, Person, Person];
     await cy.browser.page.getByTestId('leave-button').click();
-    await Promise.all([
-      waitForRemoteTiles(ada.browser.page, [bob.id], 2_000),
-      waitForRemoteTiles(bob.browser.page, [ada.id], 2_000),
-    ]);
+    await Promise.all([waitForRemoteTiles(ada.browser.page, [bob.id], 2_000), waitForRemoteTiles(bob.browser.page, [ada.id], 2_000)]);
     await expect.poll(() => cy.browser.page.getByTestId('left-screen').isVisible()).toBe(true);
   });
 
@@ -93,9 +91,6 @@ describe('the first meeting', () => {
   it('a participant whose app dies disappears for the others within 10 s', async () => {
     const [ada, bob, cy] = people as [Person, Person, Person];
     await bob.browser.kill();
-    await Promise.all([
-      waitForRemoteTiles(ada.browser.page, [cy.id], 10_000),
-      waitForRemoteTiles(cy.browser.page, [ada.id], 10_000),
-    ]);
+    await Promise.all([waitForRemoteTiles(ada.browser.page, [cy.id], 10_000), waitForRemoteTiles(cy.browser.page, [ada.id], 10_000)]);
   });
 });

@@ -85,7 +85,9 @@ export function createWebClientHandler(webRoot: string | undefined, options: Web
         'cache-control': relative === 'index.html' ? 'no-cache' : 'public, max-age=3600',
       });
       if (req.method === 'HEAD') return void res.end();
-      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+      createReadStream(file)
+        .on('error', () => res.destroy())
+        .pipe(res);
     } catch {
       send(res, 404, 'not found');
     }

@@ -26,15 +26,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type SignalBody = DistributiveOmit<SignalMessage, 'from'>;
 
 export type ErrorCode =
-  | 'invalid-payload'
-  | 'payload-too-large'
-  | 'unknown-event'
-  | 'version-mismatch'
-  | 'not-in-room'
-  | 'already-in-room'
-  | 'not-found'
-  | 'id-in-use'
-  | 'internal';
+  'invalid-payload' | 'payload-too-large' | 'unknown-event' | 'version-mismatch' | 'not-in-room' | 'already-in-room' | 'not-found' | 'id-in-use' | 'internal';
 
 export interface ErrorBody {
   code: ErrorCode;

@@ -52,7 +52,10 @@ export const roomRoutes: Record<string, Route<RoomContext>> = {
     socket.to(request.room).emit('participant-joined', toParticipant(member));
     const reply: JoinReply = {
       self: toParticipant(member),
-      participants: registry.members(request.room).filter((m) => m.id !== id).map(toParticipant),
+      participants: registry
+        .members(request.room)
+        .filter((m) => m.id !== id)
+        .map(toParticipant),
     };
     return ok(reply);
   }),

@@ -5,9 +5,7 @@ import { APP_CSP, APP_HOST, APP_SCHEME } from './app-origin';
 
 /** Must run before the app is ready: makes app:// a secure, standard origin (like https). */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 }
 
 const TYPES: Record<string, string> = {

@@ -43,7 +43,8 @@ export function startShell(paths: ShellPaths): void {
       ),
     );
 
-    const open = (): BrowserWindow => createMainWindow({ preload: paths.preload, ...(paths.icon ? { icon: paths.icon } : {}), ...(devServerUrl ? { devServerUrl } : {}) });
+    const open = (): BrowserWindow =>
+      createMainWindow({ preload: paths.preload, ...(paths.icon ? { icon: paths.icon } : {}), ...(devServerUrl ? { devServerUrl } : {}) });
     open();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) open();

@@ -25,10 +25,19 @@ export function fakeCameraFile(color: PatternColor, size = '640x360'): string {
   const file = `${MEDIA_DIR}/${color}-${size}.y4m`;
   if (existsSync(file)) return file;
   execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `color=c=${hex(PALETTE[color])}:s=${size}:r=30:d=2`,
-    '-vf', "drawbox=x='mod(t*200,iw-40)':y=8:w=32:h=32:color=white:t=fill",
-    '-pix_fmt', 'yuv420p', file,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=${hex(PALETTE[color])}:s=${size}:r=30:d=2`,
+    '-vf',
+    "drawbox=x='mod(t*200,iw-40)':y=8:w=32:h=32:color=white:t=fill",
+    '-pix_fmt',
+    'yuv420p',
+    file,
   ]);
   return file;
 }

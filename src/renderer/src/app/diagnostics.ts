@@ -15,7 +15,10 @@ export function installDiagnostics(controller: AppController): void {
   const session = () => controller.state.get().session;
   const diagnostics: Diagnostics = {
     selfId: () => session()?.state.get().self?.id ?? null,
-    participants: () => session()?.state.get().participants.map(({ id, name, connection }) => ({ id, name, connection })) ?? [],
+    participants: () =>
+      session()
+        ?.state.get()
+        .participants.map(({ id, name, connection }) => ({ id, name, connection })) ?? [],
     stats: async (id) => {
       const pc = session()?.connectionTo(id);
       return pc ? summarizeStats(await pc.getStats()) : null;

@@ -94,6 +94,8 @@ export class CallSession {
       const reply = await this.signaling.request('join', this.joinRequest());
       this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name } });
       for (const participant of reply.participants) this.addParticipant(participant, true);
+      // Resolve once the offers are out, so whatever the caller renders next does not hold them up.
+      await Promise.all([...this.links.values()].map((link) => link.firstOffer));
     } catch (error) {
       this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error) });
       throw error;
@@ -144,7 +146,12 @@ export class CallSession {
       // The others may still be on their way back: whoever has not reappeared after the grace
       // period is gone. Their tiles stay meanwhile, and their media keeps flowing peer to peer.
       const listed = new Set(reply.participants.map((p) => p.id));
-      this.awaitingReturn = new Set(this.state.get().participants.map((p) => p.id).filter((id) => !listed.has(id)));
+      this.awaitingReturn = new Set(
+        this.state
+          .get()
+          .participants.map((p) => p.id)
+          .filter((id) => !listed.has(id)),
+      );
       clearTimeout(this.graceTimer);
       this.graceTimer = setTimeout(() => {
         for (const id of this.awaitingReturn) this.removeParticipant(id);

@@ -32,6 +32,8 @@ export class PeerLink {
   private settingRemoteAnswer = false;
   private attached = false;
   private closed = false;
+  /** Settles once the initiator's first offer is on its way (at once for the answering side). */
+  firstOffer: Promise<void> = Promise.resolve();
   /** Signals are handled strictly in arrival order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -58,6 +60,9 @@ export class PeerLink {
         pc.addTransceiver(tracks[slot] ?? SLOT_KIND[slot], { direction: 'sendrecv', streams: [options.localStream] });
       }
       this.attached = true;
+      // Offer now rather than a task later: the 'negotiationneeded' that follows finds the offer
+      // already made and does nothing.
+      this.firstOffer = this.offer();
     }
   }
 
@@ -120,15 +125,19 @@ export class PeerLink {
     await pc.setRemoteDescription(description);
     this.settingRemoteAnswer = false;
     if (description.type === 'offer') {
-      if (!this.attached) await this.attachLocalTracks();
+      if (!this.attached) this.attachLocalTracks();
       await pc.setLocalDescription();
       const answer = pc.localDescription;
       if (answer) this.options.send({ kind: 'description', description: { type: answer.type, sdp: answer.sdp } });
     }
   }
 
-  /** The answering side puts its own tracks on the transceivers the first offer created. */
-  private async attachLocalTracks(): Promise<void> {
+  /**
+   * The answering side puts its own tracks on the transceivers the first offer created. The
+   * replaceTrack calls queue on the connection's operations chain ahead of the answer, so
+   * nothing here waits.
+   */
+  private attachLocalTracks(): void {
     this.attached = true;
     const tracks = this.options.localTracks();
     for (const slot of SLOTS) {
@@ -136,7 +145,7 @@ export class PeerLink {
       if (!transceiver) continue;
       transceiver.direction = 'sendrecv';
       transceiver.sender.setStreams(this.options.localStream);
-      if (tracks[slot]) await transceiver.sender.replaceTrack(tracks[slot]);
+      if (tracks[slot]) transceiver.sender.replaceTrack(tracks[slot]).catch((error: unknown) => this.fail(error));
     }
   }
 

@@ -3,7 +3,15 @@ export interface LinkStats {
   /** Round-trip time of the selected candidate pair, in ms. */
   rttMs: number | null;
   audio: { packetsReceived: number; packetsLost: number; bytesReceived: number };
-  video: { packetsReceived: number; packetsLost: number; bytesReceived: number; framesDecoded: number; frameWidth: number; frameHeight: number; framesPerSecond: number };
+  video: {
+    packetsReceived: number;
+    packetsLost: number;
+    bytesReceived: number;
+    framesDecoded: number;
+    frameWidth: number;
+    frameHeight: number;
+    framesPerSecond: number;
+  };
   sent: { audioBytes: number; videoBytes: number; frameWidth: number; frameHeight: number };
   timestamp: number;
 }

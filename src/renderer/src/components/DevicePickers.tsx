@@ -21,12 +21,24 @@ export function DevicePickers({ devices, camera, microphone, speaker, onCamera, 
   );
 }
 
-function Picker(props: { label: string; testId: string; kind: MediaDeviceKind; devices: MediaDeviceInfo[]; value: string | undefined; onChange: (id: string) => void }): ReactElement {
+function Picker(props: {
+  label: string;
+  testId: string;
+  kind: MediaDeviceKind;
+  devices: MediaDeviceInfo[];
+  value: string | undefined;
+  onChange: (id: string) => void;
+}): ReactElement {
   const options = props.devices.filter((d) => d.kind === props.kind && d.deviceId);
   return (
     <label className="field picker">
       <span>{props.label}</span>
-      <select data-testid={props.testId} value={props.value ?? options[0]?.deviceId ?? ''} onChange={(e) => props.onChange(e.target.value)} disabled={options.length === 0}>
+      <select
+        data-testid={props.testId}
+        value={props.value ?? options[0]?.deviceId ?? ''}
+        onChange={(e) => props.onChange(e.target.value)}
+        disabled={options.length === 0}
+      >
         {options.length === 0 && <option value="">None found</option>}
         {options.map((device, index) => (
           <option key={device.deviceId} value={device.deviceId}>

@@ -40,12 +40,27 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
         <p className="tagline">Meet on your own network. No account, no cloud.</p>
         <label className="field">
           <span>Your name</span>
-          <input data-testid="name-input" value={name} onChange={(e) => setName(e.target.value)} maxLength={64} autoComplete="name" placeholder="Ada Lovelace" autoFocus={!initial.name} />
+          <input
+            data-testid="name-input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={64}
+            autoComplete="name"
+            placeholder="Ada Lovelace"
+            autoFocus={!initial.name}
+          />
         </label>
         <label className="field">
           <span>Meeting code</span>
           <div className="row">
-            <input data-testid="room-input" value={room} onChange={(e) => setRoom(e.target.value)} maxLength={64} placeholder="calm-otter-42" autoFocus={Boolean(initial.name)} />
+            <input
+              data-testid="room-input"
+              value={room}
+              onChange={(e) => setRoom(e.target.value)}
+              maxLength={64}
+              placeholder="calm-otter-42"
+              autoFocus={Boolean(initial.name)}
+            />
             <button type="button" className="secondary" data-testid="new-meeting" onClick={() => setRoom(newMeetingCode())}>
               New meeting
             </button>

@@ -30,12 +30,6 @@ export function PreJoin(props: Props): ReactElement {
   return (
     <main className="prejoin">
       <section className="card prejoin-card">
-        <header>
-          <h1>Ready to join?</h1>
-          <p className="muted">
-            Meeting <strong data-testid="meeting-code">{props.room}</strong> as <strong>{props.name}</strong>
-          </p>
-        </header>
         <div className="preview" data-testid="preview">
           <VideoView track={media.cameraEnabled ? media.videoTrack : null} mirrored />
           {!(media.cameraEnabled && media.videoTrack) && (
@@ -44,39 +38,61 @@ export function PreJoin(props: Props): ReactElement {
             </div>
           )}
           <div className="preview-controls">
-            <button type="button" className={media.micEnabled ? 'round' : 'round off'} data-testid="mic-toggle" aria-pressed={!media.micEnabled} title={media.micEnabled ? 'Mute microphone' : 'Unmute microphone'} onClick={props.onToggleMic}>
+            <button
+              type="button"
+              className={media.micEnabled ? 'round' : 'round off'}
+              data-testid="mic-toggle"
+              aria-pressed={!media.micEnabled}
+              title={media.micEnabled ? 'Mute microphone' : 'Unmute microphone'}
+              onClick={props.onToggleMic}
+            >
               <Icon name={media.micEnabled ? 'mic' : 'micOff'} />
             </button>
-            <button type="button" className={media.cameraEnabled ? 'round' : 'round off'} data-testid="camera-toggle" aria-pressed={!media.cameraEnabled} title={media.cameraEnabled ? 'Turn camera off' : 'Turn camera on'} onClick={props.onToggleCamera}>
+            <button
+              type="button"
+              className={media.cameraEnabled ? 'round' : 'round off'}
+              data-testid="camera-toggle"
+              aria-pressed={!media.cameraEnabled}
+              title={media.cameraEnabled ? 'Turn camera off' : 'Turn camera on'}
+              onClick={props.onToggleCamera}
+            >
               <Icon name={media.cameraEnabled ? 'camera' : 'cameraOff'} />
             </button>
           </div>
         </div>
-        <div className="meter-row">
-          <Icon name="mic" size={16} />
-          <LevelBar level={level} />
-        </div>
-        <DevicePickers
-          devices={props.devices}
-          camera={media.devices.videoInput ?? media.videoTrack?.getSettings().deviceId}
-          microphone={media.devices.audioInput ?? media.audioTrack?.getSettings().deviceId}
-          speaker={props.speaker}
-          onCamera={props.onCamera}
-          onMicrophone={props.onMicrophone}
-          onSpeaker={props.onSpeaker}
-        />
-        {(media.error || props.error) && (
-          <p className="form-error" role="alert">
-            {props.error ?? media.error}
-          </p>
-        )}
-        <div className="row end">
-          <button type="button" className="secondary" onClick={props.onBack}>
-            Back
-          </button>
-          <button type="button" className="primary" data-testid="join-button" disabled={props.joining} onClick={props.onJoin}>
-            {props.joining ? 'Joining…' : 'Join now'}
-          </button>
+        <div className="prejoin-side">
+          <header>
+            <h1>Ready to join?</h1>
+            <p className="muted">
+              Meeting <strong data-testid="meeting-code">{props.room}</strong> as <strong>{props.name}</strong>
+            </p>
+          </header>
+          <div className="meter-row">
+            <Icon name="mic" size={16} />
+            <LevelBar level={level} />
+          </div>
+          <DevicePickers
+            devices={props.devices}
+            camera={media.devices.videoInput ?? media.videoTrack?.getSettings().deviceId}
+            microphone={media.devices.audioInput ?? media.audioTrack?.getSettings().deviceId}
+            speaker={props.speaker}
+            onCamera={props.onCamera}
+            onMicrophone={props.onMicrophone}
+            onSpeaker={props.onSpeaker}
+          />
+          {(media.error || props.error) && (
+            <p className="form-error" role="alert">
+              {props.error ?? media.error}
+            </p>
+          )}
+          <div className="row end">
+            <button type="button" className="secondary" onClick={props.onBack}>
+              Back
+            </button>
+            <button type="button" className="primary" data-testid="join-button" disabled={props.joining} onClick={props.onJoin}>
+              {props.joining ? 'Joining…' : 'Join now'}
+            </button>
+          </div>
         </div>
       </section>
     </main>

@@ -43,7 +43,9 @@ export function Tile({ participantId, name, isLocal, videoTrack, audioOn, videoO
         )}
         <span className="tile-name">{label}</span>
       </div>
-      {connection && connection !== 'connected' && connection !== 'new' && <div className="tile-status">{connection === 'connecting' ? 'Connecting…' : 'Connection lost, retrying…'}</div>}
+      {connection && connection !== 'connected' && connection !== 'new' && (
+        <div className="tile-status">{connection === 'connecting' ? 'Connecting…' : 'Connection lost, retrying…'}</div>
+      )}
     </div>
   );
 }

@@ -20,7 +20,12 @@ describe('bestGrid', () => {
 
   it('never overflows the box, gaps included', () => {
     for (let count = 1; count <= 25; count += 1) {
-      for (const [width, height] of [[1280, 720], [375, 812], [2560, 1080], [300, 300]] as const) {
+      for (const [width, height] of [
+        [1280, 720],
+        [375, 812],
+        [2560, 1080],
+        [300, 300],
+      ] as const) {
         const grid = bestGrid({ count, width, height, gap: 8 });
         expect(grid.columns * grid.rows).toBeGreaterThanOrEqual(count);
         expect(grid.columns * grid.tileWidth + (grid.columns - 1) * 8).toBeLessThanOrEqual(width);

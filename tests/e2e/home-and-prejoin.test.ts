@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
+import { startMeetingServer, type MeetingServer } from './support/meeting-server';
+import { SCREENSHOT_DIR } from './support/paths';
+
+let server: MeetingServer;
+let person: Participant;
+beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  server = await startMeetingServer();
+  person = await launchParticipant({ color: 'magenta' });
+});
+afterAll(async () => {
+  await closeAllParticipants();
+  await server?.close();
+});
+
+describe('home and pre-join', () => {
+  it('asks for a name and a meeting code, makes readable codes, and explains mistakes', async () => {
+    const { page } = person;
+    await page.goto(server.url);
+    await expect.poll(() => page.getByTestId('name-input').isVisible()).toBe(true);
+    // A browser guest talks to the server that served it: no server field.
+    expect(await page.getByTestId('server-input').count()).toBe(0);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/home.png` });
+
+    await page.getByTestId('continue-button').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Enter your name');
+    await page.getByTestId('name-input').fill('Grace Hopper');
+    await page.getByTestId('room-input').fill('not/valid');
+    await page.getByTestId('continue-button').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('letters, digits and dashes');
+
+    await page.getByTestId('new-meeting').click();
+    const code = await page.getByTestId('room-input').inputValue();
+    expect(code).toMatch(/^[a-z]+-[a-z]+-\d{2}$/);
+    await page.getByTestId('continue-button').click();
+    await expect.poll(() => page.getByTestId('meeting-code').textContent()).toBe(code);
+  });
+
+  it('shows the camera preview, a live microphone level and the device pickers before joining', async () => {
+    const { page } = person;
+    await page.locator('[data-testid="preview"] video[data-showing="true"]').waitFor();
+    for (const picker of ['camera-select', 'microphone-select', 'speaker-select']) {
+      await expect.poll(() => page.getByTestId(picker).locator('option').count()).toBeGreaterThan(0);
+    }
+    // Chromium's fake microphone beeps: the meter moves.
+    await expect.poll(async () => Number(await page.getByTestId('mic-level').getAttribute('data-level')), { timeout: 10_000 }).toBeGreaterThan(0.2);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/prejoin.png` });
+
+    await page.getByTestId('camera-toggle').click();
+    await expect.poll(() => page.locator('[data-testid="preview"] .placeholder').isVisible()).toBe(true);
+    await page.getByTestId('camera-toggle').click();
+    await page.locator('[data-testid="preview"] video[data-showing="true"]').waitFor();
+  });
+
+  it('remembers the name for next time', async () => {
+    const { page } = person;
+    await page.goto(server.url);
+    await expect.poll(() => page.getByTestId('name-input').inputValue()).toBe('Grace Hopper');
+  });
+});

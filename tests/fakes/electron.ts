@@ -1,0 +1,280 @@
+/**
+ * A typed fake of the parts of the `electron` module the shell uses, for unit tests that run
+ * without Electron's binary (vitest aliases `electron` to this file for src/main/electron and
+ * src/preload). It records what the shell did so tests can assert it and drive events.
+ */
+import { EventEmitter } from 'node:events';
+import type * as Electron from 'electron';
+import { vi } from 'vitest';
+
+type Listener = (...args: never[]) => unknown;
+
+class FakeEmitter {
+  private readonly emitter = new EventEmitter();
+  on(event: string, listener: Listener): this {
+    this.emitter.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+  once(event: string, listener: Listener): this {
+    this.emitter.once(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+  emit(event: string, ...args: unknown[]): boolean {
+    return this.emitter.emit(event, ...args);
+  }
+  listenerCount(event: string): number {
+    return this.emitter.listenerCount(event);
+  }
+}
+
+export class FakeWebContents extends FakeEmitter {
+  url = '';
+  windowOpenHandler: ((details: { url: string }) => Electron.WindowOpenHandlerResponse) | undefined;
+  setWindowOpenHandler(handler: (details: { url: string }) => Electron.WindowOpenHandlerResponse): void {
+    this.windowOpenHandler = handler;
+  }
+  getURL(): string {
+    return this.url;
+  }
+  send = vi.fn((_channel: string, ..._args: unknown[]) => undefined);
+  /** Test helper: emits a cancellable event (will-navigate etc.) and says whether it was prevented. */
+  dispatch(event: string, ...args: unknown[]): boolean {
+    let prevented = false;
+    this.emit(event, { preventDefault: () => (prevented = true) }, ...args);
+    return prevented;
+  }
+}
+
+export class BrowserWindow extends FakeEmitter {
+  static readonly all: BrowserWindow[] = [];
+  static getAllWindows(): BrowserWindow[] {
+    return BrowserWindow.all.filter((w) => !w.destroyed);
+  }
+  readonly webContents = new FakeWebContents();
+  destroyed = false;
+  visible = false;
+  loaded: string | undefined;
+  constructor(readonly options: Electron.BrowserWindowConstructorOptions) {
+    super();
+    BrowserWindow.all.push(this);
+  }
+  async loadURL(url: string): Promise<void> {
+    this.loaded = url;
+    this.webContents.url = url;
+  }
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  focus(): void {
+    this.visible = true;
+  }
+  isVisible(): boolean {
+    return this.visible;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  close(): void {
+    this.emit('close', { preventDefault: () => undefined });
+    this.destroyed = true;
+  }
+}
+
+class FakeApp extends FakeEmitter {
+  ready = false;
+  private readyResolve!: () => void;
+  private readonly readyPromise = new Promise<void>((resolve) => (this.readyResolve = resolve));
+  enableSandbox = vi.fn(() => undefined);
+  quit = vi.fn(() => undefined);
+  exit = vi.fn((_code?: number) => undefined);
+  getName = (): string => 'Roundtable';
+  getVersion = (): string => '0.0.0-test';
+  getPath = vi.fn((name: string) => `/tmp/roundtable-test/${name}`);
+  requestSingleInstanceLock = vi.fn(() => true);
+  whenReady(): Promise<void> {
+    return this.readyPromise;
+  }
+  isReady(): boolean {
+    return this.ready;
+  }
+  /** Test helper: fires 'ready' the way Electron would. */
+  becomeReady(): void {
+    this.ready = true;
+    this.readyResolve();
+    this.emit('ready');
+  }
+}
+export const app = new FakeApp();
+
+export class FakeSession {
+  permissionRequestHandler: Parameters<Electron.Session['setPermissionRequestHandler']>[0] = null;
+  permissionCheckHandler: Parameters<Electron.Session['setPermissionCheckHandler']>[0] = null;
+  displayMediaRequestHandler: Parameters<Electron.Session['setDisplayMediaRequestHandler']>[0] = null;
+  setPermissionRequestHandler(handler: Parameters<Electron.Session['setPermissionRequestHandler']>[0]): void {
+    this.permissionRequestHandler = handler;
+  }
+  setPermissionCheckHandler(handler: Parameters<Electron.Session['setPermissionCheckHandler']>[0]): void {
+    this.permissionCheckHandler = handler;
+  }
+  setDisplayMediaRequestHandler(handler: Parameters<Electron.Session['setDisplayMediaRequestHandler']>[0]): void {
+    this.displayMediaRequestHandler = handler;
+  }
+}
+export const session = { defaultSession: new FakeSession() };
+
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+export const protocol = {
+  privileged: [] as Electron.CustomScheme[],
+  handlers: new Map<string, ProtocolHandler>(),
+  registerSchemesAsPrivileged(schemes: Electron.CustomScheme[]): void {
+    if (app.ready) throw new Error('registerSchemesAsPrivileged must be called before the app is ready');
+    protocol.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: ProtocolHandler): void {
+    protocol.handlers.set(scheme, handler);
+  },
+};
+
+/** Electron's net.fetch; file:// URLs are read from disk. */
+export const net = {
+  async fetch(url: string): Promise<Response> {
+    const { readFile } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    try {
+      return new Response(await readFile(fileURLToPath(url)));
+    } catch {
+      return new Response(null, { status: 404 });
+    }
+  },
+};
+
+export const shell = { openExternal: vi.fn(async (_url: string) => undefined) };
+
+type InvokeHandler = (event: Electron.IpcMainInvokeEvent, ...args: unknown[]) => unknown;
+export const ipcMain = {
+  handlers: new Map<string, InvokeHandler>(),
+  handle(channel: string, handler: InvokeHandler): void {
+    if (ipcMain.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    ipcMain.handlers.set(channel, handler);
+  },
+  removeHandler(channel: string): void {
+    ipcMain.handlers.delete(channel);
+  },
+  /** Test helper: invokes a channel as a renderer frame at `url` would. */
+  async invokeAs(url: string, channel: string, args: unknown[], options: { subframe?: boolean } = {}): Promise<unknown> {
+    const handler = ipcMain.handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    const senderFrame = { url, parent: options.subframe ? {} : null } as unknown as Electron.WebFrameMain;
+    return handler({ senderFrame } as Electron.IpcMainInvokeEvent, ...args);
+  },
+};
+
+export const ipcRenderer = {
+  invoke: vi.fn(async (_channel: string, ..._args: unknown[]): Promise<unknown> => undefined),
+  on: vi.fn((_channel: string, _listener: (...args: unknown[]) => void) => ipcRenderer),
+  removeListener: vi.fn((_channel: string, _listener: (...args: unknown[]) => void) => ipcRenderer),
+};
+
+export const contextBridge = {
+  exposed: new Map<string, unknown>(),
+  exposeInMainWorld(key: string, api: unknown): void {
+    contextBridge.exposed.set(key, api);
+  },
+};
+
+export class Menu {
+  static current: Menu | null = null;
+  constructor(readonly template: Electron.MenuItemConstructorOptions[]) {}
+  static buildFromTemplate(template: Electron.MenuItemConstructorOptions[]): Menu {
+    return new Menu(template);
+  }
+  static setApplicationMenu(menu: Menu | null): void {
+    Menu.current = menu;
+  }
+}
+
+export const dialog = { showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })) };
+
+export const nativeTheme = Object.assign(new FakeEmitter(), { shouldUseDarkColors: true });
+
+export const nativeImage = {
+  createFromPath: (path: string) => ({ path, isEmpty: () => false, setTemplateImage: vi.fn() }),
+  createFromDataURL: (url: string) => ({ url, isEmpty: () => false }),
+};
+
+export class Tray extends FakeEmitter {
+  static readonly all: Tray[] = [];
+  tooltip = '';
+  menu: Menu | null = null;
+  destroyed = false;
+  constructor(readonly image: unknown) {
+    super();
+    Tray.all.push(this);
+  }
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+  setContextMenu(menu: Menu | null): void {
+    this.menu = menu;
+  }
+  setImage(image: unknown): void {
+    (this as { image: unknown }).image = image;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+export const clipboard = { text: '', writeText: (text: string) => void (clipboard.text = text) };
+
+export class Notification extends FakeEmitter {
+  static shown: Array<{ title: string; body?: string }> = [];
+  static isSupported(): boolean {
+    return true;
+  }
+  constructor(readonly options: { title: string; body?: string }) {
+    super();
+  }
+  show(): void {
+    Notification.shown.push(this.options);
+  }
+}
+
+export const desktopCapturer = { getSources: vi.fn(async () => [] as Electron.DesktopCapturerSource[]) };
+
+/** Resets everything recorded, between tests. */
+export function resetFakeElectron(): void {
+  BrowserWindow.all.length = 0;
+  Tray.all.length = 0;
+  protocol.privileged.length = 0;
+  protocol.handlers.clear();
+  ipcMain.handlers.clear();
+  contextBridge.exposed.clear();
+  Menu.current = null;
+  Notification.shown = [];
+  session.defaultSession = new FakeSession();
+  vi.clearAllMocks();
+}
+
+export default {
+  app,
+  BrowserWindow,
+  session,
+  protocol,
+  net,
+  shell,
+  ipcMain,
+  ipcRenderer,
+  contextBridge,
+  Menu,
+  dialog,
+  nativeTheme,
+  nativeImage,
+  Tray,
+  clipboard,
+  Notification,
+  desktopCapturer,
+};
