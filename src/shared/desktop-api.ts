@@ -1,6 +1,9 @@
+import type { IpcEventName, IpcEvents } from './ipc';
+
 /**
  * What the desktop shell offers the renderer, exposed by the preload as `window.desktop`.
  * The renderer reaches it only through `platform/`; a browser guest has none of it.
+ * Each feature adds its own section (an interface in its own file, joined here).
  */
 export interface AppInfo {
   name: string;
@@ -8,8 +11,14 @@ export interface AppInfo {
   platform: string;
 }
 
-export interface DesktopApi {
-  appInfo(): Promise<AppInfo>;
+export interface AppApi {
+  info(): Promise<AppInfo>;
   /** Opens an http(s) link in the user's browser; anything else is refused. */
   openExternal(url: string): Promise<void>;
+}
+
+export interface DesktopApi {
+  app: AppApi;
+  /** Subscribes to an event pushed by the main process; returns the unsubscribe function. */
+  on<E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void;
 }

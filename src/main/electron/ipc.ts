@@ -1,7 +1,8 @@
-import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import type { IpcChannel, IpcContract } from '@shared/ipc';
+import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import type { IpcChannel, IpcContract, IpcEventName, IpcEvents } from '@shared/ipc';
 import { isAppUrl } from './app-origin';
 
+/** One handler per channel; a feature provides a `Pick` of this for its own channels. */
 export type IpcHandlers = { [C in IpcChannel]: (...args: IpcContract[C]['args']) => Promise<IpcContract[C]['result']> | IpcContract[C]['result'] };
 
 /** Only our own renderer's main frame may call the main process. */
@@ -21,5 +22,13 @@ export function registerIpc(handlers: IpcHandlers, devServerUrl?: string): void 
       const handler = handlers[channel] as (...a: unknown[]) => unknown;
       return handler(...args);
     });
+  }
+}
+
+/** Pushes a typed event to every window showing our renderer. */
+export function sendToRenderer<E extends IpcEventName>(event: E, payload: IpcEvents[E], devServerUrl?: string): void {
+  for (const window of BrowserWindow.getAllWindows()) {
+    const contents = window.webContents;
+    if (isAppUrl(contents.getURL(), devServerUrl)) contents.send(event, payload);
   }
 }

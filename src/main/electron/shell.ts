@@ -1,8 +1,9 @@
 import { app, BrowserWindow, dialog, Menu, session } from 'electron';
+import { appIpcHandlers } from './app-ipc';
 import { appMenuTemplate } from './app-menu';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerIpc, type IpcHandlers } from './ipc';
-import { lockDownContents, lockDownSession, openExternalSafely } from './security';
+import { lockDownContents, lockDownSession } from './security';
 import { createMainWindow } from './window';
 
 export interface ShellPaths {
@@ -26,12 +27,8 @@ export function startShell(paths: ShellPaths): void {
     lockDownSession(session.defaultSession, devServerUrl);
     serveRenderer(paths.renderer);
 
-    const handlers: IpcHandlers = {
-      'app:info': () => ({ name: app.getName(), version: app.getVersion(), platform: process.platform }),
-      'app:open-external': (url: unknown) => {
-        if (typeof url !== 'string' || !openExternalSafely(url)) throw new Error('only http(s) links can be opened');
-      },
-    };
+    // Each feature contributes the handlers of its own channels.
+    const handlers: IpcHandlers = { ...appIpcHandlers() };
     registerIpc(handlers, devServerUrl);
 
     Menu.setApplicationMenu(
