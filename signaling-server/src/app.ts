@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
-import { LIMITS, type ErrorBody } from './protocol/index.js';
+import { LIMITS, type ErrorBody, type MeetingEnded } from './protocol/index.js';
 import { silentLogger, type Logger } from './logger.js';
 import { dispatch } from './rooms/dispatch.js';
 import { leaveRoom, roomRoutes, type RoomContext, type SignalingIo } from './rooms/handlers.js';
@@ -24,6 +24,8 @@ export interface SignalingOptions {
 export interface SignalingServer {
   io: SignalingIo;
   registry: RoomRegistry;
+  /** Tells everyone in `room` (every room when omitted) that the meeting is over, then disconnects them. */
+  endMeeting(ended: MeetingEnded, room?: string): void;
   /** Disconnects every client and detaches from the HTTP server (which it also closes). */
   close(): Promise<void>;
 }
@@ -69,9 +71,17 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     });
   });
 
+  const endMeeting = (ended: MeetingEnded, room?: string): void => {
+    const target = room === undefined ? io : io.in(room);
+    target.emit('meeting-ended', ended);
+    // Let the notice go out before the connections close.
+    setTimeout(() => target.disconnectSockets(true), 100);
+  };
+
   return {
     io,
     registry,
+    endMeeting,
     close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
   };
 }

@@ -128,3 +128,21 @@ describe('media state', () => {
     expect(await request(ada.socket, 'media', { audio: 'off', video: true })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
   });
 });
+
+describe('ending a meeting', () => {
+  it('tells everyone in the room why, then closes their connections; other rooms go on', async () => {
+    const ada = await joined(server.url, { room: 'ending' });
+    const bob = await joined(server.url, { room: 'ending' });
+    const other = await joined(server.url, { room: 'continuing' });
+    const adaTold = nextEvent(ada.socket, 'meeting-ended');
+    const bobTold = nextEvent(bob.socket, 'meeting-ended');
+    const ended = { reason: 'host-stopped', message: 'The host stopped hosting.' } as const;
+    server.signaling.endMeeting(ended, 'ending');
+    expect(await adaTold).toEqual(ended);
+    expect(await bobTold).toEqual(ended);
+    await settle(400);
+    expect(ada.socket.connected).toBe(false);
+    expect(other.socket.connected).toBe(true);
+    expect(server.signaling.registry.members('ending')).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import type {
   IceCandidateSchema,
   JoinRequestSchema,
   MediaStateSchema,
+  MeetingEndedSchema,
   ParticipantLeftSchema,
   ParticipantSchema,
   ProtocolErrorSchema,
@@ -20,6 +21,7 @@ export type IceCandidate = z.infer<typeof IceCandidateSchema>;
 export type SignalRequest = z.infer<typeof SignalRequestSchema>;
 export type SignalMessage = z.infer<typeof SignalMessageSchema>;
 export type ProtocolError = z.infer<typeof ProtocolErrorSchema>;
+export type MeetingEnded = z.infer<typeof MeetingEndedSchema>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A negotiation message without its addressing: what one peer connection hands to the other. */
@@ -59,6 +61,8 @@ export interface ServerToClientEvents {
   signal: (message: SignalMessage) => void;
   /** Someone's public state changed (e.g. they muted). Carries their whole current state. */
   'participant-updated': (participant: Participant) => void;
+  /** The meeting is over for everyone (the host stopped hosting or ended it); the connection closes. */
+  'meeting-ended': (ended: MeetingEnded) => void;
   /** The answer to a request that carried no acknowledgement callback, or to an unknown event. */
   'protocol-error': (error: ProtocolError) => void;
 }

@@ -89,3 +89,8 @@ export const ProtocolErrorSchema = z.strictObject({
   event: z.string(),
   error: z.strictObject({ code: z.string(), message: z.string() }),
 });
+
+export const MeetingEndedSchema = z.strictObject({
+  reason: z.enum(['host-stopped', 'ended-by-host', 'server-shutdown']),
+  message: z.string().max(200),
+});

@@ -40,8 +40,10 @@ export function App({ controller, canChooseServer }: { controller: AppController
       return (
         <main className="home">
           <section className="card home-card" data-testid="left-screen">
-            <h1>You left the meeting</h1>
-            <p className="muted">{app.choice.room}</p>
+            <h1>{app.endedReason ? 'The meeting has ended' : 'You left the meeting'}</h1>
+            <p className="muted" data-testid="ended-reason">
+              {app.endedReason ?? app.choice.room}
+            </p>
             <div className="row end">
               <button type="button" className="secondary" onClick={() => controller.goHome()}>
                 Home

@@ -21,6 +21,8 @@ export interface AppState {
   joining: boolean;
   joinError: string | null;
   speaker: string | undefined;
+  /** Why the last meeting ended when it was not our own choice (shown on the "left" screen). */
+  endedReason: string | null;
 }
 
 /** Small persisted preferences (name, devices), localStorage in the app. */
@@ -54,6 +56,7 @@ export class AppController {
       joining: false,
       joinError: null,
       speaker: preferences.get('speaker'),
+      endedReason: null,
     });
   }
 
@@ -75,13 +78,25 @@ export class AppController {
     await this.media.start({ audioInput: preferences.get('microphone'), videoInput: preferences.get('camera') });
   }
 
+  /** The meeting ended under us (the host stopped it): show why, like a leave. */
+  private watchForEnd(session: CallSession): void {
+    const off = session.state.subscribe(() => {
+      const { phase, error } = session.state.get();
+      if (phase !== 'ended') return;
+      off();
+      this.media.stop();
+      if (this.state.get().session === session) this.patch({ stage: 'left', session: null, endedReason: error });
+    });
+  }
+
   async join(): Promise<void> {
     const { session, joining } = this.state.get();
     if (!session || joining) return;
     this.patch({ joining: true, joinError: null });
     try {
       await session.join();
-      this.patch({ stage: 'meeting', joining: false });
+      this.watchForEnd(session);
+      this.patch({ stage: 'meeting', joining: false, endedReason: null });
     } catch (error) {
       this.patch({ joining: false, joinError: error instanceof Error ? error.message : String(error) });
     }

@@ -6,7 +6,7 @@ import { SignalingClient, SignalingError } from './signaling-client';
 import { noTracks, SLOTS, type Slot, type SlotTracks } from './slots';
 import { Store } from './store';
 
-export type CallPhase = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
+export type CallPhase = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'ended' | 'failed';
 
 export interface RemoteParticipant {
   id: string;
@@ -75,6 +75,10 @@ export class CallSession {
       s.on('signal', (message) => this.onSignal(message)),
       s.on('connected', (again) => {
         if (again && this.phase === 'reconnecting') void this.rejoin();
+      }),
+      s.on('meeting-ended', ({ message }) => {
+        this.teardown();
+        this.patch({ phase: 'ended', error: message, participants: [] });
       }),
       s.on('disconnected', () => {
         if (this.phase === 'joined') this.patch({ phase: 'reconnecting' });

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
 import {
+  MeetingEndedSchema,
   ParticipantLeftSchema,
   ParticipantSchema,
   ProtocolErrorSchema,
@@ -10,6 +11,7 @@ import {
   type JoinReply,
   type JoinRequest,
   type MediaState,
+  type MeetingEnded,
   type Participant,
   type ParticipantLeft,
   type ProtocolError,
@@ -38,6 +40,7 @@ export interface SignalingEvents {
   'participant-updated': [Participant];
   signal: [SignalMessage];
   'protocol-error': [ProtocolError];
+  'meeting-ended': [MeetingEnded];
 }
 
 interface Requests {
@@ -76,6 +79,7 @@ export class SignalingClient {
     this.relay('participant-updated', ParticipantSchema);
     this.relay('signal', SignalMessageSchema);
     this.relay('protocol-error', ProtocolErrorSchema);
+    this.relay('meeting-ended', MeetingEndedSchema);
   }
 
   get connected(): boolean {
