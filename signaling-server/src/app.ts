@@ -3,14 +3,21 @@ import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { LIMITS, type ErrorBody, type MeetingEnded } from './protocol/index.js';
 import { silentLogger, type Logger } from './logger.js';
-import { dispatch } from './rooms/dispatch.js';
-import { leaveRoom, roomRoutes, type RoomContext, type SignalingIo } from './rooms/handlers.js';
+import { chatRoutes, type ChatContext } from './rooms/chat-handlers.js';
+import { dispatch, type Route } from './rooms/dispatch.js';
+import { leaveRoom, roomRoutes, type SignalingIo } from './rooms/handlers.js';
+import { presenceRoutes } from './rooms/presence-handlers.js';
 import { RoomRegistry } from './rooms/registry.js';
+import { MemoryChatStore, type ChatStore } from './store/chat-store.js';
 
 export interface SignalingDeps {
   now?: () => number;
   log?: Logger;
+  /** Where chat history is kept; in memory when omitted. The server closes it on `close()`. */
+  chat?: ChatStore;
 }
+
+const routes: Readonly<Record<string, Route<ChatContext>>> = { ...roomRoutes, ...presenceRoutes, ...chatRoutes };
 
 export interface SignalingOptions {
   /** How often the server pings each client, and how long it waits for the pong: together they
@@ -40,6 +47,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
   const log = deps.log ?? silentLogger;
   const now = deps.now ?? Date.now;
   const registry = new RoomRegistry();
+  const chat = deps.chat ?? new MemoryChatStore();
   const allowed = options.allowedOrigins ?? '*';
 
   const io: SignalingIo = new Server(httpServer, {
@@ -56,15 +64,16 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
   });
 
   io.on('connection', (socket) => {
-    const ctx: RoomContext = {
+    const ctx: ChatContext = {
       io,
       socket,
       registry,
+      chat,
       now,
       protocolError: (event: string, error: ErrorBody) => socket.emit('protocol-error', { event, error }),
     };
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      void dispatch(roomRoutes, ctx, String(event), args, log);
+      void dispatch(routes, ctx, String(event), args, log);
     });
     socket.on('disconnect', () => {
       leaveRoom(ctx, 'disconnected');
@@ -82,6 +91,13 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     io,
     registry,
     endMeeting,
-    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+    close: () =>
+      new Promise<void>(
+        (resolve) =>
+          void io.close(() => {
+            chat.close();
+            resolve();
+          }),
+      ),
   };
 }

@@ -2,4 +2,6 @@ export { createSignalingServer, DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_M
 export type { SignalingDeps, SignalingOptions, SignalingServer } from './app.js';
 export { createWebClientHandler } from './http/web-client.js';
 export type { Logger } from './logger.js';
+export { MemoryChatStore, type ChatStore } from './store/chat-store.js';
+export { SqliteChatStore } from './store/sqlite-chat-store.js';
 export { consoleLogger, silentLogger } from './logger.js';

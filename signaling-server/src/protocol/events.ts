@@ -11,6 +11,8 @@ import type {
   SignalMessageSchema,
   SignalRequestSchema,
 } from './schemas.js';
+import type { ChatHistoryRequestSchema, ChatHistorySchema, ChatMessageSchema, ChatSendSchema } from './chat.js';
+import type { HandRequestSchema, ReactionRequestSchema, ReactionSchema } from './presence.js';
 
 export type JoinRequest = z.input<typeof JoinRequestSchema>;
 export type MediaState = z.infer<typeof MediaStateSchema>;
@@ -22,13 +24,30 @@ export type SignalRequest = z.infer<typeof SignalRequestSchema>;
 export type SignalMessage = z.infer<typeof SignalMessageSchema>;
 export type ProtocolError = z.infer<typeof ProtocolErrorSchema>;
 export type MeetingEnded = z.infer<typeof MeetingEndedSchema>;
+export type ChatSend = z.input<typeof ChatSendSchema>;
+export type ChatHistoryRequest = z.infer<typeof ChatHistoryRequestSchema>;
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+export type ChatHistory = z.infer<typeof ChatHistorySchema>;
+export type HandRequest = z.infer<typeof HandRequestSchema>;
+export type ReactionRequest = z.infer<typeof ReactionRequestSchema>;
+export type Reaction = z.infer<typeof ReactionSchema>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A negotiation message without its addressing: what one peer connection hands to the other. */
 export type SignalBody = DistributiveOmit<SignalMessage, 'from'>;
 
 export type ErrorCode =
-  'invalid-payload' | 'payload-too-large' | 'unknown-event' | 'version-mismatch' | 'not-in-room' | 'already-in-room' | 'not-found' | 'id-in-use' | 'internal';
+  | 'invalid-payload'
+  | 'payload-too-large'
+  | 'unknown-event'
+  | 'version-mismatch'
+  | 'not-in-room'
+  | 'already-in-room'
+  | 'not-found'
+  | 'id-in-use'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'internal';
 
 export interface ErrorBody {
   code: ErrorCode;
@@ -52,6 +71,12 @@ export interface ClientToServerEvents {
   signal: (request: SignalRequest, ack: Ack) => void;
   /** Tell the room what you are sending now (mic/camera toggles). */
   media: (request: MediaState, ack: Ack) => void;
+  /** Post a chat message; sending the same id again returns the stored message and posts nothing. */
+  'chat-send': (request: ChatSend, ack: Ack<{ message: ChatMessage }>) => void;
+  /** A page of the meeting's chat, oldest first. */
+  'chat-history': (request: ChatHistoryRequest, ack: Ack<ChatHistory>) => void;
+  'raise-hand': (request: HandRequest, ack: Ack) => void;
+  react: (request: ReactionRequest, ack: Ack) => void;
 }
 
 /** Events the server sends. */
@@ -59,6 +84,8 @@ export interface ServerToClientEvents {
   'participant-joined': (participant: Participant) => void;
   'participant-left': (left: ParticipantLeft) => void;
   signal: (message: SignalMessage) => void;
+  'chat-message': (message: ChatMessage) => void;
+  reaction: (reaction: Reaction) => void;
   /** Someone's public state changed (e.g. they muted). Carries their whole current state. */
   'participant-updated': (participant: Participant) => void;
   /** The meeting is over for everyone (the host stopped hosting or ended it); the connection closes. */
@@ -68,4 +95,13 @@ export interface ServerToClientEvents {
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
-export const CLIENT_EVENTS = ['join', 'leave', 'signal', 'media'] as const satisfies readonly ClientEventName[];
+export const CLIENT_EVENTS = [
+  'join',
+  'leave',
+  'signal',
+  'media',
+  'chat-send',
+  'chat-history',
+  'raise-hand',
+  'react',
+] as const satisfies readonly ClientEventName[];

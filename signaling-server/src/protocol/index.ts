@@ -1,5 +1,7 @@
 export * from './version.js';
 export * from './limits.js';
 export * from './schemas.js';
+export * from './chat.js';
+export * from './presence.js';
 export type * from './events.js';
 export { CLIENT_EVENTS } from './events.js';

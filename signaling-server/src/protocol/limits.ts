@@ -7,4 +7,10 @@ export const LIMITS = {
   maxCandidateChars: 1024,
   maxNameChars: 64,
   maxRoomChars: 64,
+  maxChatChars: 2000,
+  /** Messages in one page of chat history. */
+  maxHistoryPage: 100,
+  /** Reactions a participant may send per `reactionWindowMs`. */
+  maxReactions: 6,
+  reactionWindowMs: 3000,
 } as const;

@@ -3,6 +3,8 @@ import { LIMITS } from './limits.js';
 
 /** Control characters (C0, DEL, C1) and bidi overrides are refused in anything shown to people. */
 // eslint-disable-next-line no-control-regex
+export const UNPRINTABLE_EXCEPT_NEWLINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+// eslint-disable-next-line no-control-regex
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
 export const RoomCodeSchema = z
@@ -57,11 +59,20 @@ export const IceCandidateSchema = z.strictObject({
 const descriptionBody = { kind: z.literal('description'), description: SessionDescriptionSchema };
 /** `candidate: null` means the sender has gathered all its candidates. */
 const candidateBody = { kind: z.literal('candidate'), candidate: IceCandidateSchema.nullable() };
+/**
+ * How big the sender shows the receiver's camera, in CSS pixels (0 x 0: not shown at all), so the
+ * receiver can budget what it encodes for this one peer.
+ */
+const viewBody = {
+  kind: z.literal('view'),
+  view: z.strictObject({ width: z.number().int().min(0).max(16384), height: z.number().int().min(0).max(16384) }),
+};
 
 /** One WebRTC negotiation message for exactly one other participant of the same room. */
 export const SignalRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ to: ParticipantIdSchema, ...descriptionBody }),
   z.strictObject({ to: ParticipantIdSchema, ...candidateBody }),
+  z.strictObject({ to: ParticipantIdSchema, ...viewBody }),
 ]);
 
 export const EmptyRequestSchema = z.strictObject({});
@@ -72,6 +83,8 @@ export const ParticipantSchema = z.strictObject({
   name: z.string(),
   joinedAt: z.number(),
   media: MediaStateSchema,
+  /** When they raised their hand (server time), or null. Hands are answered in this order. */
+  hand: z.number().nullable(),
 });
 
 export const ParticipantLeftSchema = z.strictObject({
@@ -83,6 +96,7 @@ export const ParticipantLeftSchema = z.strictObject({
 export const SignalMessageSchema = z.discriminatedUnion('kind', [
   z.strictObject({ from: ParticipantIdSchema, ...descriptionBody }),
   z.strictObject({ from: ParticipantIdSchema, ...candidateBody }),
+  z.strictObject({ from: ParticipantIdSchema, ...viewBody }),
 ]);
 
 export const ProtocolErrorSchema = z.strictObject({

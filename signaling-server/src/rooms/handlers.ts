@@ -40,6 +40,7 @@ export const roomRoutes: Record<string, Route<RoomContext>> = {
       name: request.name,
       joinedAt: previous?.joinedAt ?? now(),
       media: request.media,
+      hand: previous?.hand ?? null,
       room: request.room,
       socketId: socket.id,
     };

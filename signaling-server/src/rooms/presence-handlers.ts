@@ -1,0 +1,37 @@
+import { HandRequestSchema, LIMITS, ReactionRequestSchema } from '../protocol/index.js';
+import { fail, ok, route, type Route } from './dispatch.js';
+import type { RoomContext } from './handlers.js';
+import { toParticipant } from './registry.js';
+
+const NOT_IN_ROOM = fail('not-in-room', 'join a meeting first');
+
+/** When each participant last reacted, for the rate limit (kept per connection). */
+const recentReactions = new WeakMap<object, number[]>();
+
+/** Raised hands and reactions. */
+export const presenceRoutes: Record<string, Route<RoomContext>> = {
+  'raise-hand': route(HandRequestSchema, ({ raised }, { io, socket, registry, now }) => {
+    const member = registry.bySocketId(socket.id);
+    if (!member) return NOT_IN_ROOM;
+    // Raising again keeps one's place in the queue.
+    const hand = raised ? (member.hand ?? now()) : null;
+    if (hand !== member.hand) {
+      member.hand = hand;
+      io.to(member.room).emit('participant-updated', toParticipant(member));
+    }
+    return ok();
+  }),
+
+  react: route(ReactionRequestSchema, ({ emoji }, { io, socket, registry, now }) => {
+    const member = registry.bySocketId(socket.id);
+    if (!member) return NOT_IN_ROOM;
+    const at = now();
+    const recent = (recentReactions.get(socket) ?? []).filter((t) => at - t < LIMITS.reactionWindowMs);
+    if (recent.length >= LIMITS.maxReactions) {
+      return fail('rate-limited', `at most ${LIMITS.maxReactions} reactions every ${LIMITS.reactionWindowMs / 1000} s`);
+    }
+    recentReactions.set(socket, [...recent, at]);
+    io.to(member.room).emit('reaction', { from: member.id, emoji, at });
+    return ok();
+  }),
+};
