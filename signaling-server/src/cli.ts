@@ -1,53 +1,166 @@
 #!/usr/bin/env node
-import { createServer } from 'node:http';
-import { networkInterfaces } from 'node:os';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { homedir, hostname, networkInterfaces } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSignalingServer } from './app.js';
 import { createWebClientHandler } from './http/web-client.js';
 import { consoleLogger } from './logger.js';
+import { formatFingerprint, loadOrCreateCertificate, readCertificateFiles, spkiHashOf, type TlsCredentials } from './tls/index.js';
 
 const HELP = `roundtable-server: Roundtable's signaling server and web client
 
-  --host <address>     interface to listen on (env HOST; default 0.0.0.0)
-  --port <number>      port to listen on, 0 for any free one (env PORT; default 8443)
-  --web-root <folder>  built web client to serve (env ROUNDTABLE_WEB_ROOT)
-  --help               show this
+  --host <address>      interface to listen on (env HOST; default 0.0.0.0)
+  --port <number>       port to listen on, 0 for any free one (env PORT; default 8443)
+  --web-root <folder>   built web client to serve (env ROUNDTABLE_WEB_ROOT)
+
+  TLS (plain HTTP unless one of these is given):
+  --tls-cert <file>     serve HTTPS/WSS with this PEM certificate (chain allowed) (env ROUNDTABLE_TLS_CERT)
+  --tls-key <file>      and its PEM private key (env ROUNDTABLE_TLS_KEY)
+  --self-signed         serve HTTPS/WSS with a certificate of its own, made on first use and
+                        kept in the data folder (env ROUNDTABLE_SELF_SIGNED=1); ignored when
+                        --tls-cert/--tls-key are given
+  --http                plain HTTP even when ROUNDTABLE_SELF_SIGNED is set (e.g. behind a
+                        reverse proxy that terminates TLS)
+
+  --public-url <url>    the address people use to reach this server when it is not one of
+                        its own (a reverse proxy, a DNS name); printed as the link to share
+                        (env ROUNDTABLE_PUBLIC_URL)
+  --data-dir <folder>   where the server keeps its certificate (env ROUNDTABLE_DATA_DIR;
+                        default ~/.roundtable-server)
+  --help                show this
 `;
 
-function main(): void {
-  const { values } = parseArgs({
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'web-root': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+type Tls = { kind: 'none' } | { kind: 'files'; cert: string; key: string } | { kind: 'self-signed' };
+
+interface Options {
+  host: string;
+  port: number;
+  webRoot: string | undefined;
+  tls: Tls;
+  publicUrl: string | undefined;
+  dataDir: string;
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`roundtable-server: ${message}\n`);
+  process.exit(code);
+}
+
+function readOptions(): Options | null {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'web-root': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'self-signed': { type: 'boolean' },
+        http: { type: 'boolean' },
+        'public-url': { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    fail(`${(error as Error).message} (see --help)`);
+  }
   if (values.help) {
     process.stdout.write(HELP);
-    return;
+    return null;
   }
-  const host = values.host ?? process.env.HOST ?? '0.0.0.0';
-  const port = Number(values.port ?? process.env.PORT ?? 8443);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`roundtable-server: --port must be 0-65535, got "${values.port ?? process.env.PORT}"\n`);
-    process.exit(2);
-  }
-  const webRoot = values['web-root'] ?? process.env.ROUNDTABLE_WEB_ROOT;
+  const env = process.env;
+  const host = values.host ?? env.HOST ?? '0.0.0.0';
+  const portText = values.port ?? env.PORT ?? '8443';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) fail(`--port must be 0-65535, got "${portText}"`);
 
-  const handler = createWebClientHandler(webRoot);
-  const http = createServer((req, res) => void handler(req, res));
-  const signaling = createSignalingServer(http, { log: consoleLogger });
-  http.on('error', (error) => {
-    process.stderr.write(`roundtable-server: cannot listen on ${host}:${port}: ${error.message}\n`);
-    process.exit(1);
-  });
-  http.listen(port, host, () => {
-    const address = http.address();
-    const actual = typeof address === 'object' && address ? address.port : port;
-    process.stdout.write(`Roundtable server listening on ${host}:${actual}\n`);
-    if (!webRoot) process.stdout.write('(no --web-root: serving signaling only)\n');
-    for (const url of urlsFor(host, actual)) process.stdout.write(`  open ${url}\n`);
+  const cert = values['tls-cert'] ?? env.ROUNDTABLE_TLS_CERT;
+  const key = values['tls-key'] ?? env.ROUNDTABLE_TLS_KEY;
+  if (Boolean(cert) !== Boolean(key)) fail('--tls-cert and --tls-key go together: give both, or neither');
+  const selfSigned = values['self-signed'] === true || /^(1|true|yes)$/i.test(env.ROUNDTABLE_SELF_SIGNED ?? '');
+  if (values.http && cert) fail('--http and --tls-cert/--tls-key contradict each other');
+  const tls: Tls = cert && key ? { kind: 'files', cert, key } : selfSigned && !values.http ? { kind: 'self-signed' } : { kind: 'none' };
+
+  const publicText = values['public-url'] ?? env.ROUNDTABLE_PUBLIC_URL;
+  let publicUrl: string | undefined;
+  if (publicText) {
+    try {
+      const parsed = new URL(publicText);
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('not http(s)');
+      publicUrl = parsed.href;
+    } catch {
+      fail(`--public-url must be an http(s) address, got "${publicText}"`);
+    }
+  }
+  const dataDir = resolve(values['data-dir'] ?? env.ROUNDTABLE_DATA_DIR ?? join(homedir(), '.roundtable-server'));
+  const webRoot = values['web-root'] ?? env.ROUNDTABLE_WEB_ROOT;
+  return { host, port, webRoot, tls, publicUrl, dataDir };
+}
+
+function lanAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((info) => info !== undefined && info.family === 'IPv4' && !info.internal)
+    .map((info) => info!.address);
+}
+
+async function credentials(options: Options): Promise<{ tls: TlsCredentials; note: string } | null> {
+  switch (options.tls.kind) {
+    case 'none':
+      return null;
+    case 'files': {
+      const tls = await readCertificateFiles(options.tls.cert, options.tls.key);
+      return { tls, note: `certificate ${options.tls.cert}` };
+    }
+    case 'self-signed': {
+      const name = hostname();
+      const stored = await loadOrCreateCertificate({
+        dataDir: options.dataDir,
+        commonName: `Roundtable on ${name}`,
+        dnsNames: [name, `${name}.local`, 'localhost'],
+        ipAddresses: [...lanAddresses(), '127.0.0.1', '::1'],
+      });
+      return { tls: stored, note: `self-signed certificate ${stored.created ? 'made now' : 'kept'} in ${stored.certPath}` };
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  if (!options) return;
+  let tls: Awaited<ReturnType<typeof credentials>>;
+  try {
+    tls = await credentials(options);
+  } catch (error) {
+    fail((error as Error).message, 1);
+  }
+
+  const handler = createWebClientHandler(options.webRoot);
+  const serve = (req: IncomingMessage, res: ServerResponse): void => void handler(req, res);
+  const server = tls ? createHttpsServer({ cert: tls.tls.cert, key: tls.tls.key }, serve) : createHttpServer(serve);
+  const signaling = createSignalingServer(server, { log: consoleLogger });
+  server.on('error', (error) => fail(`cannot listen on ${options.host}:${options.port}: ${error.message}`, 1));
+  server.listen(options.port, options.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    const scheme = tls ? 'https' : 'http';
+    const out = (line: string): boolean => process.stdout.write(`${line}\n`);
+    out(`Roundtable server listening on ${options.host}:${port} (${tls ? `HTTPS/WSS, ${tls.note}` : 'HTTP'})`);
+    if (!options.webRoot) out('(no --web-root: serving signaling only)');
+    if (tls) {
+      out(`  certificate SHA-256 fingerprint ${formatFingerprint(tls.tls.fingerprint)}`);
+      if (options.tls.kind === 'self-signed') {
+        out('  browsers warn once about a self-signed certificate: compare the fingerprint, then proceed');
+        out(`  (Chromium for tests: --ignore-certificate-errors-spki-list=${spkiHashOf(tls.tls.cert)})`);
+      }
+    }
+    const pin = tls && options.tls.kind === 'self-signed' ? `?fp=${tls.tls.fingerprint}` : '';
+    for (const url of urlsFor(scheme, options.host, port)) out(`  open ${url}${pin}`);
+    if (options.publicUrl) out(`  share ${options.publicUrl}`);
   });
 
   const stop = (): void => {
@@ -58,13 +171,10 @@ function main(): void {
   process.once('SIGTERM', stop);
 }
 
-function urlsFor(host: string, port: number): string[] {
-  if (host !== '0.0.0.0' && host !== '::') return [`http://${host.includes(':') ? `[${host}]` : host}:${port}/`];
-  const addresses = Object.values(networkInterfaces())
-    .flat()
-    .filter((info) => info && info.family === 'IPv4')
-    .map((info) => info!.address);
-  return addresses.map((address) => `http://${address}:${port}/`);
+function urlsFor(scheme: string, host: string, port: number): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [`${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}/`];
+  const addresses = lanAddresses();
+  return (addresses.length > 0 ? addresses : ['127.0.0.1']).map((address) => `${scheme}://${address}:${port}/`);
 }
 
-main();
+void main();

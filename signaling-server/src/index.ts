@@ -5,3 +5,17 @@ export type { Logger } from './logger.js';
 export { MemoryChatStore, type ChatStore } from './store/chat-store.js';
 export { SqliteChatStore } from './store/sqlite-chat-store.js';
 export { consoleLogger, silentLogger } from './logger.js';
+export {
+  CertificatePinError,
+  createPinnedAgent,
+  createSelfSignedCertificate,
+  fingerprintOf,
+  formatFingerprint,
+  loadOrCreateCertificate,
+  parseFingerprint,
+  probeCertificate,
+  readCertificateFiles,
+  spkiHashOf,
+  verifyPinnedServer,
+} from './tls/index.js';
+export type { CertificateStoreOptions, SelfSignedOptions, StoredCertificate, TlsCredentials } from './tls/index.js';
