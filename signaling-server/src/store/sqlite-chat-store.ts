@@ -1,14 +1,14 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
-import type { Database as SqliteDatabase } from 'node-sqlite3-wasm';
+import type * as Sqlite from 'node-sqlite3-wasm';
 import type { ChatHistory, ChatMessage } from '../protocol/index.js';
 import type { AppendResult, ChatStore, NewChatMessage } from './chat-store.js';
 
 // node-sqlite3-wasm is CommonJS; SQLite compiled to WebAssembly, so Node and Electron load the
 // same file with no native rebuild.
 const require = createRequire(import.meta.url);
-const { Database } = require('node-sqlite3-wasm') as typeof import('node-sqlite3-wasm');
+const { Database } = require('node-sqlite3-wasm') as typeof Sqlite;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chat_messages (
@@ -47,7 +47,7 @@ const toMessage = (row: Row): ChatMessage => ({
  * half-written transaction from its journal.
  */
 export class SqliteChatStore implements ChatStore {
-  private readonly db: SqliteDatabase;
+  private readonly db: Sqlite.Database;
   private readonly ownerFile: string;
 
   constructor(private readonly file: string) {

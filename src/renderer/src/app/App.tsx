@@ -35,7 +35,15 @@ export function App({ controller, canChooseServer }: { controller: AppController
       );
     case 'meeting':
       if (!app.session) return <main className="home" />;
-      return <MeetingScreen session={app.session} media={controller.media} speaker={app.speaker} onLeave={() => void controller.leave()} />;
+      return (
+        <MeetingScreen
+          session={app.session}
+          media={controller.media}
+          speaker={app.speaker}
+          audioFirstAbove={app.audioFirstAbove}
+          onLeave={() => void controller.leave()}
+        />
+      );
     case 'left':
       return (
         <main className="home">

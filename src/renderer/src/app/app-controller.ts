@@ -21,6 +21,8 @@ export interface AppState {
   joining: boolean;
   joinError: string | null;
   speaker: string | undefined;
+  /** Past this many people the meeting is audio-first. */
+  audioFirstAbove: number;
   /** Why the last meeting ended when it was not our own choice (shown on the "left" screen). */
   endedReason: string | null;
 }
@@ -57,6 +59,7 @@ export class AppController {
       joinError: null,
       speaker: preferences.get('speaker'),
       endedReason: null,
+      audioFirstAbove: launch.audioFirstAbove,
     });
   }
 
@@ -73,7 +76,14 @@ export class AppController {
     preferences.set('name', choice.name);
     platform.rememberServer(choice.server);
     this.state.get().session?.dispose();
-    const session = new CallSession({ serverUrl: choice.server, room: choice.room, name: choice.name, media: this.media, secretStore });
+    const session = new CallSession({
+      serverUrl: choice.server,
+      room: choice.room,
+      name: choice.name,
+      media: this.media,
+      secretStore,
+      budget: this.deps.launch.budget,
+    });
     this.patch({ stage: 'prejoin', choice, session, joinError: null });
     await this.media.start({ audioInput: preferences.get('microphone'), videoInput: preferences.get('camera') });
   }

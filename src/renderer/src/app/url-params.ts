@@ -4,7 +4,13 @@ export interface LaunchParams {
   room: string | null;
   name: string | null;
   autojoin: boolean;
+  /** `budget=0` turns the per-peer video budget off (for comparisons). */
+  budget: boolean;
+  /** Past this many people the meeting is audio-first (`audioFirst=N`, 2..100, default 8). */
+  audioFirstAbove: number;
 }
+
+export const DEFAULT_AUDIO_FIRST_ABOVE = 8;
 
 /** `?room=ROOM&name=NAME&autojoin=1` (what invite links and tests use). */
 export function parseLaunchParams(search: string): LaunchParams {
@@ -12,5 +18,7 @@ export function parseLaunchParams(search: string): LaunchParams {
   const room = normalizeMeetingCode(params.get('room') ?? '');
   const name = params.get('name')?.trim().slice(0, 64) || null;
   const autojoin = params.get('autojoin') === '1' && room !== null && name !== null;
-  return { room, name, autojoin };
+  const audioFirst = Number(params.get('audioFirst'));
+  const audioFirstAbove = Number.isInteger(audioFirst) && audioFirst >= 2 && audioFirst <= 100 ? audioFirst : DEFAULT_AUDIO_FIRST_ABOVE;
+  return { room, name, autojoin, budget: params.get('budget') !== '0', audioFirstAbove };
 }

@@ -1,7 +1,12 @@
-import { PROTOCOL_VERSION, type MediaState, type Participant, type SignalMessage } from '@roundtable/signaling-server/protocol';
+import { PROTOCOL_VERSION, type MediaState, type Participant, type Reaction, type SignalMessage } from '@roundtable/signaling-server/protocol';
+import { ActiveSpeakerWatch } from './audio-levels';
+import type { ViewSize } from './budget';
+import { ChatController } from './chat';
 import { randomToken } from './ids';
 import type { LocalMedia } from './local-media';
+import { MeshBudget } from './mesh-budget';
 import { PeerLink } from './peer-link';
+import { QualityMonitor } from './quality';
 import { SignalingClient, SignalingError } from './signaling-client';
 import { noTracks, SLOTS, type Slot, type SlotTracks } from './slots';
 import { Store } from './store';
@@ -13,6 +18,8 @@ export interface RemoteParticipant {
   name: string;
   joinedAt: number;
   media: MediaState;
+  /** When they raised their hand (server time), or null. */
+  hand: number | null;
   /** What arrives from them, by slot; a track exists once negotiated even while they send nothing. */
   tracks: SlotTracks;
   connection: RTCPeerConnectionState;
@@ -26,6 +33,10 @@ export interface CallState {
   /** Everyone else, in order of joining. */
   participants: readonly RemoteParticipant[];
   local: MediaState;
+  /** When this participant raised their hand, or null. */
+  hand: number | null;
+  /** Reactions of the last few seconds, for the bursts on tiles. */
+  reactions: readonly (Reaction & { key: string })[];
 }
 
 export interface CallSessionOptions {
@@ -39,7 +50,13 @@ export interface CallSessionOptions {
   /** Participants the server no longer lists after a reconnect are dropped after this long. */
   reconnectGraceMs?: number;
   signaling?: SignalingClient;
+  /** Budget each peer's video by how it shows us (default on; off for comparison benchmarks). */
+  budget?: boolean;
 }
+
+const REACTION_MS = 3000;
+/** View sizes are reported in steps of this many pixels, so resizing a window does not chatter. */
+const VIEW_STEP = 32;
 
 /**
  * A meeting as this participant experiences it: who is there, what they send, and one
@@ -48,6 +65,12 @@ export interface CallSessionOptions {
 export class CallSession {
   readonly state: Store<CallState>;
   readonly signaling: SignalingClient;
+  readonly chat: ChatController;
+  /** Who is talking now (remote participants only). */
+  readonly speaker: ActiveSpeakerWatch;
+  readonly quality: QualityMonitor;
+  private readonly budget: MeshBudget;
+  private readonly reportedViews = new Map<string, string>();
   private readonly links = new Map<string, PeerLink>();
   private readonly sessions = new Map<string, string>();
   private readonly session = randomToken(12);
@@ -59,6 +82,10 @@ export class CallSession {
   constructor(private readonly options: CallSessionOptions) {
     this.signaling = options.signaling ?? new SignalingClient(options.serverUrl);
     this.secret = loadSecret(options.secretStore, options.serverUrl, options.room);
+    this.chat = new ChatController(this.signaling);
+    this.speaker = new ActiveSpeakerWatch(() => this.links.values());
+    this.quality = new QualityMonitor(() => this.links.values());
+    this.budget = new MeshBudget(options.budget ?? true, () => options.media.videoTrack?.getSettings().height ?? 720);
     this.state = new Store<CallState>({
       phase: 'idle',
       error: null,
@@ -66,12 +93,15 @@ export class CallSession {
       room: options.room,
       participants: [],
       local: this.localMediaState(),
+      hand: null,
+      reactions: [],
     });
     const s = this.signaling.events;
     this.unsubscribe.push(
       s.on('participant-joined', (p) => this.onJoined(p)),
       s.on('participant-left', ({ id }) => this.removeParticipant(id)),
-      s.on('participant-updated', (p) => this.updateParticipant(p.id, (known) => ({ ...known, name: p.name, media: p.media }))),
+      s.on('participant-updated', (p) => this.onUpdated(p)),
+      s.on('reaction', (reaction) => this.onReaction(reaction)),
       s.on('signal', (message) => this.onSignal(message)),
       s.on('connected', (again) => {
         if (again && this.phase === 'reconnecting') void this.rejoin();
@@ -96,10 +126,13 @@ export class CallSession {
     try {
       await this.signaling.whenConnected();
       const reply = await this.signaling.request('join', this.joinRequest());
-      this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name } });
+      this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name }, hand: reply.self.hand });
       for (const participant of reply.participants) this.addParticipant(participant, true);
       // Resolve once the offers are out, so whatever the caller renders next does not hold them up.
       await Promise.all([...this.links.values()].map((link) => link.firstOffer));
+      this.speaker.start();
+      this.quality.start();
+      void this.chat.synchronize(reply.self);
     } catch (error) {
       this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error) });
       throw error;
@@ -125,6 +158,27 @@ export class CallSession {
     await this.options.media.setCameraEnabled(on);
   }
 
+  raiseHand(raised: boolean): void {
+    this.signaling.send('raise-hand', { raised });
+  }
+
+  react(emoji: Reaction['emoji']): void {
+    this.signaling.send('react', { emoji });
+  }
+
+  /**
+   * How big this participant's screen shows `id`'s camera (device pixels; 0 x 0 when not at all).
+   * Told to `id` when it changes, so they can budget what they send us.
+   */
+  setViewSize(id: string, size: ViewSize): void {
+    const width = Math.ceil(size.width / VIEW_STEP) * VIEW_STEP;
+    const height = Math.ceil(size.height / VIEW_STEP) * VIEW_STEP;
+    const key = `${width}x${height}`;
+    if (this.reportedViews.get(id) === key || this.phase !== 'joined') return;
+    this.reportedViews.set(id, key);
+    this.signaling.send('signal', { to: id, kind: 'view', view: { width, height } });
+  }
+
   /** The RTCPeerConnection to one participant, for statistics and diagnostics. */
   connectionTo(id: string): RTCPeerConnection | undefined {
     return this.links.get(id)?.pc;
@@ -147,6 +201,9 @@ export class CallSession {
       const reply = await this.signaling.request('join', this.joinRequest());
       this.patch({ phase: 'joined', error: null });
       for (const participant of reply.participants) this.addParticipant(participant, !this.links.has(participant.id));
+      // The server may have restarted and forgotten: say again how we show everyone, fetch missed chat.
+      this.reportedViews.clear();
+      void this.chat.synchronize(reply.self);
       // The others may still be on their way back: whoever has not reappeared after the grace
       // period is gone. Their tiles stay meanwhile, and their media keeps flowing peer to peer.
       const listed = new Set(reply.participants.map((p) => p.id));
@@ -163,6 +220,20 @@ export class CallSession {
     } catch (error) {
       this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error) });
     }
+  }
+
+  private onUpdated(p: Participant): void {
+    if (p.id === this.state.get().self?.id) {
+      this.patch({ hand: p.hand });
+      return;
+    }
+    this.updateParticipant(p.id, (known) => ({ ...known, name: p.name, media: p.media, hand: p.hand }));
+  }
+
+  private onReaction(reaction: Reaction): void {
+    const key = `${reaction.from}:${reaction.at}:${randomToken(4)}`;
+    this.patch({ reactions: [...this.state.get().reactions, { ...reaction, key }] });
+    setTimeout(() => this.patch({ reactions: this.state.get().reactions.filter((r) => r.key !== key) }), REACTION_MS);
   }
 
   private onJoined(participant: Participant): void {
@@ -190,6 +261,7 @@ export class CallSession {
       name: participant.name,
       joinedAt: participant.joinedAt,
       media: participant.media,
+      hand: participant.hand,
       tracks: existing && !replaced ? existing.tracks : noTracks(),
       connection: existing && !replaced ? existing.connection : 'new',
     };
@@ -212,6 +284,7 @@ export class CallSession {
         }),
     });
     link.events.on('track', (slot, track) => this.setRemoteTrack(remoteId, slot, track));
+    link.events.on('negotiated', () => void this.budget.apply(link));
     link.events.on('state', (connection) => this.updateParticipant(remoteId, (p) => ({ ...p, connection })));
     link.events.on('error', (error) => console.warn(`connection to ${remoteId}: ${error.message}`));
     this.links.set(remoteId, link);
@@ -220,6 +293,10 @@ export class CallSession {
 
   private onSignal(message: SignalMessage): void {
     const { from, ...body } = message;
+    if (body.kind === 'view') {
+      this.budget.setView(from, body.view, this.links.get(from));
+      return;
+    }
     let link = this.links.get(from);
     if (!link) {
       // An offer can overtake the arrival notice only if we never saw them join; wait for the notice.
@@ -234,6 +311,8 @@ export class CallSession {
     this.links.get(id)?.close();
     this.links.delete(id);
     this.sessions.delete(id);
+    this.budget.forget(id);
+    this.reportedViews.delete(id);
     this.patchParticipants((list) => list.filter((p) => p.id !== id));
   }
 
@@ -246,6 +325,7 @@ export class CallSession {
     for (const link of this.links.values()) {
       for (const slot of SLOTS) void link.replaceTrack(slot, tracks[slot]);
     }
+    this.budget.applyAll(this.links.values());
     const before = this.state.get().local;
     const local = this.localMediaState();
     if (before.audio === local.audio && before.video === local.video) return;
@@ -265,6 +345,8 @@ export class CallSession {
 
   private teardown(): void {
     clearTimeout(this.graceTimer);
+    this.speaker.stop();
+    this.quality.stop();
     for (const link of this.links.values()) link.close();
     this.links.clear();
     this.sessions.clear();
@@ -278,6 +360,7 @@ export class CallSession {
 
   private patchParticipants(change: (list: readonly RemoteParticipant[]) => readonly RemoteParticipant[]): void {
     this.state.update((s) => ({ ...s, participants: change(s.participants) }));
+    this.budget.setParticipants(this.state.get().participants.length + 1, this.links.values());
   }
 
   private patch(change: Partial<CallState>): void {

@@ -2,6 +2,9 @@ import type { SignalBody } from '@roundtable/signaling-server/protocol';
 import { Emitter } from './emitter';
 import { SLOTS, SLOT_KIND, type Slot, type SlotTracks } from './slots';
 
+/** The messages perfect negotiation exchanges (view hints are for the call, not the connection). */
+export type NegotiationBody = Exclude<SignalBody, { kind: 'view' }>;
+
 export interface PeerLinkOptions {
   remoteId: string;
   /** Perfect negotiation: the polite side yields when both offer at once. */
@@ -11,11 +14,13 @@ export interface PeerLinkOptions {
   iceServers: RTCIceServer[];
   localTracks: () => SlotTracks;
   localStream: MediaStream;
-  send: (body: SignalBody) => void;
+  send: (body: NegotiationBody) => void;
 }
 
 export interface PeerLinkEvents {
   track: [slot: Slot, track: MediaStreamTrack];
+  /** Negotiation finished (back to 'stable'); encodings can be set from here on. */
+  negotiated: [];
   state: [state: RTCPeerConnectionState];
   error: [error: Error];
 }
@@ -51,6 +56,9 @@ export class PeerLink {
       if (slot) this.events.emit('track', slot, track);
     };
     pc.onconnectionstatechange = () => this.events.emit('state', pc.connectionState);
+    pc.onsignalingstatechange = () => {
+      if (pc.signalingState === 'stable') this.events.emit('negotiated');
+    };
     pc.oniceconnectionstatechange = () => {
       if (pc.iceConnectionState === 'failed') pc.restartIce();
     };
@@ -70,7 +78,8 @@ export class PeerLink {
     return this.options.remoteId;
   }
 
-  receive(body: SignalBody): void {
+  /** A WebRTC negotiation message from the remote side (descriptions and candidates). */
+  receive(body: NegotiationBody): void {
     this.queue = this.queue.then(() => this.handle(body)).catch((error: unknown) => this.fail(error));
   }
 
@@ -82,6 +91,10 @@ export class PeerLink {
 
   sender(slot: Slot): RTCRtpSender | undefined {
     return this.transceiver(slot)?.sender;
+  }
+
+  receiver(slot: Slot): RTCRtpReceiver | undefined {
+    return this.transceiver(slot)?.receiver;
   }
 
   close(): void {
@@ -104,7 +117,7 @@ export class PeerLink {
     }
   }
 
-  private async handle(body: SignalBody): Promise<void> {
+  private async handle(body: NegotiationBody): Promise<void> {
     if (this.closed) return;
     const pc = this.pc;
     if (body.kind === 'candidate') {

@@ -1,12 +1,21 @@
 import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
 import {
+  ChatMessageSchema,
   MeetingEndedSchema,
+  ReactionSchema,
   ParticipantLeftSchema,
   ParticipantSchema,
   ProtocolErrorSchema,
   SignalMessageSchema,
+  type ChatHistory,
+  type ChatHistoryRequest,
+  type ChatMessage,
+  type ChatSend,
   type ClientToServerEvents,
+  type HandRequest,
+  type Reaction,
+  type ReactionRequest,
   type ErrorCode,
   type JoinReply,
   type JoinRequest,
@@ -41,6 +50,8 @@ export interface SignalingEvents {
   signal: [SignalMessage];
   'protocol-error': [ProtocolError];
   'meeting-ended': [MeetingEnded];
+  'chat-message': [ChatMessage];
+  reaction: [Reaction];
 }
 
 interface Requests {
@@ -48,6 +59,10 @@ interface Requests {
   leave: { request: Record<string, never>; reply: object };
   signal: { request: SignalRequest; reply: object };
   media: { request: MediaState; reply: object };
+  'chat-send': { request: ChatSend; reply: { message: ChatMessage } };
+  'chat-history': { request: ChatHistoryRequest; reply: ChatHistory };
+  'raise-hand': { request: HandRequest; reply: object };
+  react: { request: ReactionRequest; reply: object };
 }
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -80,6 +95,8 @@ export class SignalingClient {
     this.relay('signal', SignalMessageSchema);
     this.relay('protocol-error', ProtocolErrorSchema);
     this.relay('meeting-ended', MeetingEndedSchema);
+    this.relay('chat-message', ChatMessageSchema);
+    this.relay('reaction', ReactionSchema);
   }
 
   get connected(): boolean {

@@ -1,6 +1,8 @@
 import { useState, type ReactElement } from 'react';
+import type { LinkQuality } from '../call/quality';
 import { Avatar } from './Avatar';
 import { Icon } from './Icons';
+import { QualityIndicator } from './QualityIndicator';
 import { VideoView } from './VideoView';
 
 export interface TileProps {
@@ -11,30 +13,64 @@ export interface TileProps {
   /** What the participant says they send; video off shows their initials. */
   audioOn: boolean;
   videoOn: boolean;
+  /** False when the layout shows this person as audio only (large meetings). */
+  videoAllowed?: boolean;
   width: number;
   height: number;
   connection?: RTCPeerConnectionState;
+  hand?: number | null;
+  /** Their place in the queue of raised hands, from 1. */
+  handOrder?: number;
+  speaking?: boolean;
+  pinned?: boolean;
+  onTogglePin?: () => void;
+  reactions?: ReadonlyArray<{ key: string; emoji: string }>;
+  quality?: LinkQuality;
 }
 
-export function Tile({ participantId, name, isLocal, videoTrack, audioOn, videoOn, width, height, connection }: TileProps): ReactElement {
+export function Tile(props: TileProps): ReactElement {
+  const { participantId, name, isLocal, videoTrack, audioOn, videoOn, videoAllowed = true, connection, hand, handOrder, speaking, pinned } = props;
   const [showing, setShowing] = useState(false);
-  const showVideo = videoOn && videoTrack !== null;
+  const showVideo = videoOn && videoAllowed && videoTrack !== null;
   const label = isLocal ? `${name} (you)` : name;
+  const small = props.width < 260;
   return (
     <div
-      className="tile"
+      className={`tile${speaking ? ' speaking' : ''}${small ? ' small' : ''}`}
       data-testid="tile"
       data-participant-id={participantId}
       data-local={isLocal ? 'true' : undefined}
       data-video={showVideo && showing ? 'on' : 'off'}
-      style={{ width, height }}
+      data-hand={hand ? 'raised' : undefined}
+      data-pinned={pinned ? 'true' : undefined}
+      data-speaking={speaking ? 'true' : undefined}
     >
       <VideoView track={showVideo ? videoTrack : null} mirrored={isLocal} onShowingChange={setShowing} />
       {!(showVideo && showing) && (
         <div className="placeholder">
           <Avatar name={name} seed={participantId} />
+          {videoOn && !videoAllowed && <span className="audio-only">Audio only</span>}
         </div>
       )}
+      {hand ? (
+        <div className="hand-badge" data-testid="hand-badge" title={`${name} raised a hand`}>
+          ✋{handOrder ? <span>{handOrder}</span> : null}
+        </div>
+      ) : null}
+      <div className="tile-actions">
+        {props.quality && <QualityIndicator quality={props.quality} />}
+        {props.onTogglePin && (
+          <button
+            type="button"
+            className={`tile-button${pinned ? ' on' : ''}`}
+            data-testid="pin-button"
+            title={pinned ? `Unpin ${name}` : `Pin ${name}`}
+            onClick={props.onTogglePin}
+          >
+            <Icon name="pin" size={16} />
+          </button>
+        )}
+      </div>
       <div className="tile-label">
         {!audioOn && (
           <span className="muted-icon" data-testid="muted-icon" title={`${name} is muted`}>
@@ -45,6 +81,15 @@ export function Tile({ participantId, name, isLocal, videoTrack, audioOn, videoO
       </div>
       {connection && connection !== 'connected' && connection !== 'new' && (
         <div className="tile-status">{connection === 'connecting' ? 'Connecting…' : 'Connection lost, retrying…'}</div>
+      )}
+      {props.reactions && props.reactions.length > 0 && (
+        <div className="reaction-burst" data-testid="reaction-burst" aria-live="polite">
+          {props.reactions.map((r, i) => (
+            <span key={r.key} style={{ left: `${20 + ((i * 23) % 60)}%` }}>
+              {r.emoji}
+            </span>
+          ))}
+        </div>
       )}
     </div>
   );

@@ -1,0 +1,61 @@
+import { encodingFor, type ViewSize } from './budget';
+import type { PeerLink } from './peer-link';
+
+/**
+ * Applies the per-peer video budget to each connection's camera sender: what each peer told us
+ * about how it shows us, and the room size, decide scale, bitrate, frame rate and whether to send
+ * at all. setParameters only: nothing renegotiates.
+ */
+export class MeshBudget {
+  private readonly views = new Map<string, ViewSize>();
+  private participants = 1;
+
+  constructor(
+    private readonly enabled: boolean,
+    private readonly sourceHeight: () => number,
+  ) {}
+
+  setView(peerId: string, view: ViewSize, link: PeerLink | undefined): void {
+    this.views.set(peerId, view);
+    if (link) void this.apply(link);
+  }
+
+  setParticipants(count: number, links: Iterable<PeerLink>): void {
+    if (count === this.participants) return;
+    this.participants = count;
+    for (const link of links) void this.apply(link);
+  }
+
+  forget(peerId: string): void {
+    this.views.delete(peerId);
+  }
+
+  /** Re-applies to every link, e.g. after the camera changed resolution. */
+  applyAll(links: Iterable<PeerLink>): void {
+    for (const link of links) void this.apply(link);
+  }
+
+  async apply(link: PeerLink): Promise<void> {
+    if (!this.enabled) return;
+    const sender = link.sender('video');
+    if (!sender) return;
+    const wanted = encodingFor(this.views.get(link.remoteId), this.sourceHeight(), this.participants);
+    const parameters = sender.getParameters();
+    const encoding = parameters.encodings?.[0];
+    if (!encoding) return; // not negotiated yet; applied again once the view arrives
+    if (
+      encoding.active === wanted.active &&
+      encoding.scaleResolutionDownBy === wanted.scaleResolutionDownBy &&
+      encoding.maxBitrate === wanted.maxBitrate &&
+      encoding.maxFramerate === wanted.maxFramerate
+    ) {
+      return;
+    }
+    Object.assign(encoding, wanted);
+    try {
+      await sender.setParameters(parameters);
+    } catch (error) {
+      console.warn(`could not set the video budget for ${link.remoteId}`, error);
+    }
+  }
+}

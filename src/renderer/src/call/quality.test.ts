@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { qualityBetween, qualityLevel } from './quality';
+import type { LinkStats } from './stats';
+
+const stats = (t: number, packets: number, lost: number, bytes: number, rttMs: number | null): LinkStats => ({
+  rttMs,
+  audio: { packetsReceived: packets, packetsLost: lost, bytesReceived: bytes },
+  video: { packetsReceived: 0, packetsLost: 0, bytesReceived: 0, framesDecoded: 0, frameWidth: 640, frameHeight: 360, framesPerSecond: 30 },
+  sent: { audioBytes: bytes, videoBytes: 0, frameWidth: 0, frameHeight: 0 },
+  timestamp: t,
+});
+
+describe('connection quality', () => {
+  it('rates round-trip time and loss', () => {
+    expect(qualityLevel(null, 0)).toBe('unknown');
+    expect(qualityLevel(20, 0)).toBe('good');
+    expect(qualityLevel(200, 0)).toBe('fair');
+    expect(qualityLevel(20, 0.05)).toBe('fair');
+    expect(qualityLevel(500, 0)).toBe('poor');
+    expect(qualityLevel(20, 0.2)).toBe('poor');
+  });
+
+  it('computes loss and bitrates over the interval between samples', () => {
+    const q = qualityBetween(stats(0, 100, 0, 10_000, 30), stats(2000, 290, 10, 60_000, 30));
+    expect(q.loss).toBeCloseTo(10 / 200, 5);
+    expect(q.bitrateIn).toBe(200_000);
+    expect(q.bitrateOut).toBe(200_000);
+    expect(q.level).toBe('fair');
+    expect(q.resolution).toEqual({ width: 640, height: 360 });
+  });
+});

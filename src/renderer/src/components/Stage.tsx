@@ -1,0 +1,44 @@
+import { useEffect, useMemo, useRef, type ReactElement } from 'react';
+import { useElementSize } from '../hooks/useElementSize';
+import { arrangeTiles, type Arrangement, type LayoutMode } from '../layout/arrange';
+import { Tile, type TileProps } from './Tile';
+
+export type TileModel = Omit<TileProps, 'width' | 'height'>;
+
+interface Props {
+  tiles: TileModel[];
+  mode: LayoutMode;
+  focus: string | null;
+  onArranged?: (arrangement: Arrangement) => void;
+}
+
+/**
+ * The meeting's tiles, each absolutely placed where the layout maths says; a tile keeps its
+ * element (and its playing video) when the layout changes.
+ */
+export function Stage({ tiles, mode, focus, onArranged }: Props): ReactElement {
+  const stage = useRef<HTMLDivElement>(null);
+  const { width, height } = useElementSize(stage);
+  const ids = useMemo(() => tiles.map((t) => t.participantId), [tiles]);
+  const arrangement = useMemo(() => arrangeTiles({ mode, ids, focus, width, height }), [mode, ids, focus, width, height]);
+
+  useEffect(() => onArranged?.(arrangement), [arrangement, onArranged]);
+
+  return (
+    <div className="stage" ref={stage} data-layout={mode} data-testid="stage">
+      {tiles.map((tile) => {
+        const rect = arrangement.rects[tile.participantId];
+        return (
+          <div
+            key={tile.participantId}
+            className="tile-slot"
+            style={rect ? { transform: `translate(${rect.x}px, ${rect.y}px)`, width: rect.width, height: rect.height } : { display: 'none' }}
+            data-main={arrangement.main === tile.participantId ? 'true' : undefined}
+          >
+            <Tile {...tile} width={rect?.width ?? 0} height={rect?.height ?? 0} />
+          </div>
+        );
+      })}
+    </div>
+  );
+}

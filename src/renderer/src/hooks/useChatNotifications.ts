@@ -1,0 +1,23 @@
+import { useEffect, useRef } from 'react';
+import type { ChatEntry } from '../call/chat';
+
+/** A desktop notification for each new message from someone else while the window is not focused. */
+export function useChatNotifications(messages: readonly ChatEntry[], selfId: string | null): void {
+  const seen = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    if (seen.current === null) {
+      // Whatever is there when the meeting opens (history) is not news.
+      seen.current = new Set(messages.map((m) => m.id));
+      if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+      return;
+    }
+    for (const message of messages) {
+      if (seen.current.has(message.id)) continue;
+      seen.current.add(message.id);
+      if (message.from.id === selfId || message.status !== 'sent' || document.hasFocus()) continue;
+      if (typeof Notification === 'undefined' || Notification.permission !== 'granted') continue;
+      const notification = new Notification(message.from.name, { body: message.text.slice(0, 200), tag: `roundtable-chat-${message.id}` });
+      notification.onclick = () => window.focus();
+    }
+  }, [messages, selfId]);
+}

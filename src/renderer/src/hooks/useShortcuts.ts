@@ -1,0 +1,70 @@
+import { useEffect, useRef } from 'react';
+
+export interface ShortcutActions {
+  toggleMic: () => void;
+  toggleCamera: () => void;
+  /** Space held while muted: talk (true) and back to muted (false). */
+  pushToTalk: (talking: boolean) => void;
+  toggleHand: () => void;
+  toggleChat: () => void;
+  toggleLayout: () => void;
+  help: () => void;
+  escape: () => void;
+}
+
+function typingInto(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/** The meeting's keyboard shortcuts, off while typing in a field. */
+export function useShortcuts(actions: ShortcutActions): void {
+  const latest = useRef(actions);
+  useEffect(() => {
+    latest.current = actions;
+  });
+
+  useEffect(() => {
+    let spaceHeld = false;
+    const onKeyDown = (event: KeyboardEvent): void => {
+      if (event.key === 'Escape') return latest.current.escape();
+      if (event.ctrlKey || event.metaKey || event.altKey || typingInto(event.target)) return;
+      const a = latest.current;
+      if (event.code === 'Space') {
+        event.preventDefault();
+        if (!event.repeat && !spaceHeld) {
+          spaceHeld = true;
+          a.pushToTalk(true);
+        }
+        return;
+      }
+      if (event.repeat) return;
+      const handlers: Record<string, () => void> = { m: a.toggleMic, v: a.toggleCamera, h: a.toggleHand, c: a.toggleChat, l: a.toggleLayout, '?': a.help };
+      const handler = handlers[event.key.toLowerCase()];
+      if (handler) {
+        event.preventDefault();
+        handler();
+      }
+    };
+    const onKeyUp = (event: KeyboardEvent): void => {
+      if (event.code === 'Space' && spaceHeld) {
+        spaceHeld = false;
+        latest.current.pushToTalk(false);
+      }
+    };
+    const onBlur = (): void => {
+      if (spaceHeld) {
+        spaceHeld = false;
+        latest.current.pushToTalk(false);
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    window.addEventListener('keyup', onKeyUp);
+    window.addEventListener('blur', onBlur);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', onBlur);
+    };
+  }, []);
+}
