@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BrowserDevice, DeviceSnapshot } from '@shared/ipc/devices';
-import type { FfmpegDevice, FfmpegDeviceKind } from '../ffmpeg/device';
+import type { FfmpegBackend, FfmpegDevice, FfmpegDeviceKind } from '../ffmpeg/device';
 import { FfmpegNotFoundError, NOT_FOUND_MESSAGE } from '../ffmpeg/locate';
 import { parseSources } from '../ffmpeg/parse-sources';
 import { fixture } from '../ffmpeg/test-support/fixtures';
@@ -29,10 +29,10 @@ function scriptedLister(devices: FfmpegDevice[]) {
   const lister = vi.fn(async (kinds?: FfmpegDeviceKind[]): Promise<FfmpegListing> => {
     calls.push(kinds);
     await gate;
-    const backends = kinds
-      ? (kinds.includes('video') ? ['v4l2' as const] : []).concat(kinds.includes('audio') ? ['pulse' as const] : [])
-      : (['v4l2', 'pulse'] as const).slice();
-    return { backends, devices: current.filter((d) => backends.includes(d.backend as 'v4l2' | 'pulse')), errors: [] };
+    const backends: FfmpegBackend[] = [];
+    if (!kinds || kinds.includes('video')) backends.push('v4l2');
+    if (!kinds || kinds.includes('audio')) backends.push('pulse');
+    return { backends, devices: current.filter((d) => backends.includes(d.backend)), errors: [] };
   });
   return {
     lister,
