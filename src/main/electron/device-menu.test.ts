@@ -1,0 +1,95 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { BrowserDevice, DeviceSnapshot } from '@shared/ipc/devices';
+import { matchDevices, resolveSelection } from '../services/devices/match';
+import { visibleDevices } from '../services/devices/visible';
+import { parseDshow } from '../services/ffmpeg/parse-dshow';
+import { fixture } from '../services/ffmpeg/test-support/fixtures';
+import { appMenuTemplate } from './app-menu';
+import { deviceMenuActions, deviceMenuTemplate } from './device-menu';
+
+type Item = { id?: string; label?: string; type?: string; checked?: boolean; enabled?: boolean; sublabel?: string; click?: () => void; submenu?: Item[] };
+
+const device = (kind: BrowserDevice['kind'], deviceId: string, label: string): BrowserDevice => ({ kind, deviceId, label, groupId: deviceId });
+
+/** A Windows machine: FFmpeg's recorded dshow listing, and what Chromium lists there. */
+function windowsSnapshot(choice: { camera?: string; microphone?: string } = {}): DeviceSnapshot {
+  const ffmpeg = visibleDevices(parseDshow(fixture('dshow-new-6.1.1-win11-virtual-cams-none-type.txt')).devices, false);
+  const browser = [
+    device('videoinput', 'v1', 'Sony Camera (Imaging Edge)'),
+    device('videoinput', 'v2', 'NDI Webcam Video 1'),
+    device('audioinput', 'default', 'Default - Microphone (Realtek(R) Audio Codec with DolbyAPO)'),
+    device('audioinput', 'a1', 'Microphone (Realtek(R) Audio Codec with DolbyAPO)'),
+    device('audioinput', 'a2', 'Microphone (Steam Streaming Microphone)'),
+    device('audiooutput', 'default', 'Default - Speakers (Realtek(R) Audio)'),
+    device('audiooutput', 's1', 'Speakers (Realtek(R) Audio)'),
+    device('audiooutput', 's2', 'Headphones (WH-1000XM4)'),
+  ];
+  const entries = matchDevices({ ffmpeg, ffmpegKnown: true, browser, platform: 'win32' });
+  const chosen = (role: 'camera' | 'microphone', key?: string) => resolveSelection(entries[role], key ? { key, browserId: null } : undefined);
+  return {
+    entries,
+    selected: {
+      camera: chosen('camera', choice.camera),
+      microphone: chosen('microphone', choice.microphone),
+      speaker: resolveSelection(entries.speaker, undefined),
+    },
+    ffmpeg: { state: 'ok', message: null, source: 'fresh', listedAt: 1 },
+  };
+}
+
+const submenu = (menu: Item, label: string): Item[] => menu.submenu!.find((i) => i.label === label)!.submenu!;
+const shown = (items: Item[]) => items.map((i) => `${i.checked ? '(•)' : '( )'}${i.enabled === false ? ' [disabled]' : ''} ${i.label}`);
+
+describe('the Devices menu', () => {
+  it('lists cameras, microphones and speakers as radio items with the device in use checked, and Refresh devices', () => {
+    const menu = deviceMenuTemplate(windowsSnapshot({ camera: 'camera:ndi webcam video 1' }), { select: vi.fn(), refresh: vi.fn() }) as Item;
+    expect(menu.label).toBe('Devices');
+    expect(menu.submenu!.map((i) => i.label ?? i.type)).toEqual(['Camera', 'Microphone', 'Speaker', 'separator', 'Refresh devices']);
+    expect(shown(submenu(menu, 'Camera'))).toEqual([
+      '( ) Sony Camera (Imaging Edge)',
+      '(•) NDI Webcam Video 1',
+      '( ) [disabled] OBS Virtual Camera — In use by another program, or its source app is not running',
+    ]);
+    expect(shown(submenu(menu, 'Microphone'))).toEqual([
+      '(•) Microphone (Realtek(R) Audio Codec with DolbyAPO) (default)',
+      '( ) Microphone (Steam Streaming Microphone)',
+      '( ) [disabled] Webcam 4 (NDI Webcam Audio) — Not exposed to the browser engine: Chromium does not list it, so calls cannot use it',
+    ]);
+    expect(shown(submenu(menu, 'Speaker'))).toEqual(['(•) Speakers (Realtek(R) Audio) (default)', '( ) Headphones (WH-1000XM4)']);
+    expect(submenu(menu, 'Camera').every((i) => i.type === 'radio')).toBe(true);
+  });
+
+  it('choosing an item selects that device, and Refresh devices lists again', () => {
+    const actions = { select: vi.fn(), refresh: vi.fn() };
+    const menu = deviceMenuTemplate(windowsSnapshot(), actions) as Item;
+    submenu(menu, 'Microphone')[1]!.click!();
+    expect(actions.select).toHaveBeenCalledWith('microphone', 'microphone:microphone (steam streaming microphone)');
+    menu.submenu!.find((i) => i.label === 'Refresh devices')!.click!();
+    expect(actions.refresh).toHaveBeenCalled();
+  });
+
+  it('says when a role has no device, and why FFmpeg is not listing', () => {
+    const empty: DeviceSnapshot = {
+      entries: { camera: [], microphone: [], speaker: [] },
+      selected: { camera: null, microphone: null, speaker: null },
+      ffmpeg: { state: 'unavailable', message: 'FFmpeg was not found. Set FFMPEG_PATH…', source: 'none', listedAt: null },
+    };
+    const menu = deviceMenuTemplate(empty, { select: vi.fn(), refresh: vi.fn() }) as Item;
+    expect(shown(submenu(menu, 'Camera'))).toEqual(['( ) [disabled] No camera found']);
+    expect(menu.submenu!.at(-1)).toMatchObject({ label: 'FFmpeg was not found. Set FFMPEG_PATH…', enabled: false });
+  });
+
+  it('is placed between View and Window in the application menu', () => {
+    const menu = deviceMenuTemplate(windowsSnapshot(), { select: vi.fn(), refresh: vi.fn() });
+    const template = appMenuTemplate('linux', { quit: vi.fn(), showAbout: vi.fn() }, [menu]);
+    expect(template.map((m) => m.label ?? m.role)).toEqual(['File', 'editMenu', 'View', 'Devices', 'windowMenu', 'help']);
+  });
+
+  it('a refused choice (the device just went away) does not throw out of the click', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const actions = deviceMenuActions({ select: () => Promise.reject(new Error('there is no camera "x" (any more)')), refresh: vi.fn() });
+    actions.select('camera', 'x');
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledWith('device menu: there is no camera "x" (any more)'));
+    warn.mockRestore();
+  });
+});
