@@ -1,10 +1,36 @@
 import { join } from 'node:path';
+import { app } from 'electron';
 import { startShell } from './electron/shell';
+import { trayImages } from './electron/tray';
+import { consoleLogger } from '@roundtable/signaling-server';
+import { CertificatePins } from './services/hosting/certificate-pins';
+import { createMdnsDiscovery } from './services/hosting/discovery';
+import { DEFAULT_HOSTING_PORT, HostingService } from './services/hosting/hosting-service';
+import { createDeviceCatalogue } from './services/devices';
+import { useFfmpegForFluent } from './services/ffmpeg/fluent';
 
 // Composition root: build the services and hand them to the Electron shell. No logic here.
 const here = import.meta.dirname;
-startShell({
-  preload: join(here, '../preload/index.cjs'),
-  renderer: join(here, '../renderer'),
-  icon: join(here, '../../resources/icon.png'),
-});
+const discovery = createMdnsDiscovery();
+startShell(
+  {
+    preload: join(here, '../preload/index.cjs'),
+    renderer: join(here, '../renderer'),
+    icon: join(here, '../../resources/icon.png'),
+  },
+  {
+    devices: createDeviceCatalogue({ dataDir: app.getPath('userData'), onLocated: useFfmpegForFluent }),
+    hosting: {
+      hosting: new HostingService({
+        dataDir: app.getPath('userData'),
+        webRoot: join(here, '../renderer'),
+        preferredPort: Number(process.env.ROUNDTABLE_HOST_PORT) || DEFAULT_HOSTING_PORT,
+        discovery,
+        log: consoleLogger,
+      }),
+      pins: new CertificatePins(),
+      discovery,
+      trayImages: trayImages(join(here, '../../resources')),
+    },
+  },
+);

@@ -1,6 +1,8 @@
 import { contextBridge } from 'electron';
 import type { DesktopApi } from '@shared/desktop-api';
 import { invoke, subscribe } from './bridge';
+import { devicesApi } from './devices';
+import { hostingApi, meetingApi } from './hosting';
 
 /** The typed API the renderer sees as `window.desktop`; never ipcRenderer itself. */
 export const desktopApi: DesktopApi = {
@@ -8,6 +10,9 @@ export const desktopApi: DesktopApi = {
     info: () => invoke('app:info'),
     openExternal: (url) => invoke('app:open-external', url),
   },
+  hosting: hostingApi,
+  meeting: meetingApi,
+  devices: devicesApi,
   on: subscribe,
 };
 

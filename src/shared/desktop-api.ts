@@ -1,4 +1,7 @@
 import type { IpcEventName, IpcEvents } from './ipc';
+import type { DevicesApi } from './ipc/devices';
+import type { HostingApi } from './ipc/hosting';
+import type { MeetingApi } from './ipc/meeting';
 
 /**
  * What the desktop shell offers the renderer, exposed by the preload as `window.desktop`.
@@ -19,6 +22,9 @@ export interface AppApi {
 
 export interface DesktopApi {
   app: AppApi;
+  hosting: HostingApi;
+  meeting: MeetingApi;
+  devices: DevicesApi;
   /** Subscribes to an event pushed by the main process; returns the unsubscribe function. */
   on<E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void;
 }

@@ -19,6 +19,10 @@ class FakeEmitter {
     this.emitter.once(event, listener as (...args: unknown[]) => void);
     return this;
   }
+  removeListener(event: string, listener: Listener): this {
+    this.emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
   emit(event: string, ...args: unknown[]): boolean {
     return this.emitter.emit(event, ...args);
   }
@@ -77,9 +81,13 @@ export class BrowserWindow extends FakeEmitter {
   isDestroyed(): boolean {
     return this.destroyed;
   }
+  /** Like Electron: a 'close' listener may call preventDefault() to keep the window. */
   close(): void {
-    this.emit('close', { preventDefault: () => undefined });
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (prevented) return;
     this.destroyed = true;
+    this.emit('closed');
   }
 }
 
@@ -121,6 +129,10 @@ export class FakeSession {
   }
   setDisplayMediaRequestHandler(handler: Parameters<Electron.Session['setDisplayMediaRequestHandler']>[0]): void {
     this.displayMediaRequestHandler = handler;
+  }
+  certificateVerifyProc: Parameters<Electron.Session['setCertificateVerifyProc']>[0] = null;
+  setCertificateVerifyProc(proc: Parameters<Electron.Session['setCertificateVerifyProc']>[0]): void {
+    this.certificateVerifyProc = proc;
   }
 }
 export const session = { defaultSession: new FakeSession() };

@@ -24,6 +24,8 @@ export interface MainWindowOptions {
   preload: string;
   icon?: string;
   devServerUrl?: string;
+  /** Asked when the window is closed: true hides it instead (a meeting goes on in the tray). */
+  hideOnClose?: () => boolean;
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
@@ -40,6 +42,11 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   });
   lockDownContents(window.webContents, options.devServerUrl);
   window.once('ready-to-show', () => window.show());
+  window.on('close', (event) => {
+    if (!options.hideOnClose?.()) return;
+    event.preventDefault();
+    window.hide();
+  });
   void window.loadURL(options.devServerUrl ?? APP_ENTRY);
   return window;
 }

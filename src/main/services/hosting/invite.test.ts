@@ -1,3 +1,4 @@
+import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { buildInvite, inviteText, parseInviteLink, parseServerAndCode } from './invite';
 import { lanAddresses } from './lan-addresses';
@@ -62,14 +63,10 @@ describe('meeting codes', () => {
 
 describe('LAN addresses', () => {
   it('are the IPv4 addresses others can reach: no loopback, no link-local, no IPv6, home ranges first', () => {
-    const info = (address: string, family: 'IPv4' | 'IPv6' = 'IPv4', internal = false) => ({
-      address,
-      family,
-      internal,
-      netmask: '',
-      mac: '02:00:00:00:00:01',
-      cidr: null,
-    });
+    const info = (address: string, family: 'IPv4' | 'IPv6' = 'IPv4', internal = false): NetworkInterfaceInfo =>
+      family === 'IPv4'
+        ? { address, family, internal, netmask: '', mac: '02:00:00:00:00:01', cidr: null }
+        : { address, family, internal, netmask: '', mac: '02:00:00:00:00:01', cidr: null, scopeid: 0 };
     expect(
       lanAddresses({
         lo: [info('127.0.0.1', 'IPv4', true), info('::1', 'IPv6', true)],

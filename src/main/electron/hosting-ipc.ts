@@ -1,0 +1,152 @@
+import { app, clipboard, Notification, session } from 'electron';
+import type { DiscoveredMeeting, HostingChannels } from '@shared/ipc/hosting';
+import type { MeetingChannels } from '@shared/ipc/meeting';
+import { CertificatePins } from '../services/hosting/certificate-pins';
+import type { Discovery } from '../services/hosting/discovery';
+import { createHostingHandlers, MeetingReportSchema, pinOwnMeeting, validate } from '../services/hosting/hosting-handlers';
+import { HostingService } from '../services/hosting/hosting-service';
+import { inviteText } from '../services/hosting/invite';
+import { MeetingLink } from '../services/hosting/meeting-link';
+import { installCertificatePinning } from './certificate-pinning';
+import { sendToRenderer, type IpcHandlers } from './ipc';
+import { AppTray, trayImages, type TrayActions, type TrayImages } from './tray';
+
+/** What the composition root hands in for hosting; tests get Electron-free defaults. */
+export interface HostingShellServices {
+  hosting: HostingService;
+  pins: CertificatePins;
+  /** DNS-SD; null to neither announce nor browse. */
+  discovery: Discovery | null;
+  trayImages: TrayImages;
+}
+
+export function defaultHostingServices(dataDir: string, webRoot: string): HostingShellServices {
+  return {
+    hosting: new HostingService({ dataDir, webRoot, discovery: null }),
+    pins: new CertificatePins(),
+    discovery: null,
+    trayImages: trayImages('resources'),
+  };
+}
+
+export interface InstalledHosting {
+  handlers: Pick<IpcHandlers, keyof HostingChannels | keyof MeetingChannels>;
+  /** True while closing the window should keep the app in the tray (a meeting, or hosting). */
+  hideOnClose: () => boolean;
+  /** The renderer went away (its window closed or crashed). */
+  rendererGone: () => void;
+  tray: AppTray;
+}
+
+function notify(title: string, body: string): void {
+  if (Notification.isSupported()) new Notification({ title, body }).show();
+}
+
+/**
+ * Hosting in the desktop app: IPC handlers, the tray, certificate pinning, meetings found on the
+ * network, and a clean end (everyone told) when the app quits.
+ */
+export function installHosting(services: HostingShellServices, options: { devServerUrl?: string; showWindow: () => void }): InstalledHosting {
+  const { hosting, pins, discovery } = services;
+  const { devServerUrl, showWindow } = options;
+  const link = new MeetingLink((command) => sendToRenderer('meeting:command', command, devServerUrl));
+  let discovered: DiscoveredMeeting[] = [];
+  let quitting = false;
+
+  installCertificatePinning(session.defaultSession, pins, (refusal) => {
+    sendToRenderer('hosting:certificate-refused', { host: refusal.host, message: refusal.message }, devServerUrl);
+    notify('Connection refused', refusal.message);
+  });
+
+  discovery?.browse((meetings) => {
+    discovered = meetings;
+    sendToRenderer('hosting:discovered', meetings, devServerUrl);
+  });
+
+  const defaultMeetingName = (): string | undefined => {
+    const name = link.report?.name.trim();
+    return name ? `${name}'s meeting` : undefined;
+  };
+
+  const hostAndJoin = async (): Promise<void> => {
+    try {
+      const status = await hosting.start({ ...(defaultMeetingName() ? { meetingName: defaultMeetingName()! } : {}) });
+      if (status.state !== 'hosting') return;
+      showWindow();
+      link.command({ kind: 'join', target: status.self, autojoin: true });
+    } catch (error) {
+      notify('Could not host the meeting', (error as Error).message);
+    }
+  };
+
+  const actions: TrayActions = {
+    host: () => void hostAndJoin(),
+    join: () => {
+      showWindow();
+      link.command({ kind: 'home' });
+    },
+    rejoin: () => {
+      const status = hosting.status();
+      if (status.state !== 'hosting') return;
+      showWindow();
+      link.command({ kind: 'join', target: status.self, autojoin: true });
+    },
+    'copy-invite': () => {
+      const status = hosting.status();
+      if (status.state === 'hosting') clipboard.writeText(inviteText(status.invite));
+    },
+    show: showWindow,
+    mute: () => link.command({ kind: 'mute' }),
+    unmute: () => link.command({ kind: 'unmute' }),
+    'camera-on': () => link.command({ kind: 'camera-on' }),
+    'camera-off': () => link.command({ kind: 'camera-off' }),
+    leave: () => link.command({ kind: 'leave' }),
+    'stop-hosting': () => void hosting.stop(),
+    quit: () => {
+      quitting = true;
+      app.quit();
+    },
+  };
+  const tray = new AppTray(services.trayImages, actions, { hosting: hosting.status(), meeting: null });
+
+  hosting.events.on('status', (status) => {
+    pinOwnMeeting(status, pins);
+    sendToRenderer('hosting:status', status, devServerUrl);
+    tray.update({ hosting: status });
+  });
+  link.events.on('report', (meeting) => tray.update({ meeting }));
+
+  // Quit really quits: the meeting ends for everyone (they are told why) before the app goes.
+  let shutDown = false;
+  app.on('before-quit', (event) => {
+    quitting = true;
+    if (shutDown) return;
+    event.preventDefault();
+    shutDown = true;
+    void hosting
+      .stop('The host quit Roundtable.')
+      .then(() => discovery?.close())
+      .catch(() => undefined)
+      .finally(() => {
+        tray.destroy();
+        app.quit();
+      });
+  });
+
+  const handlers = createHostingHandlers({
+    hosting,
+    pins,
+    discovered: () => discovered,
+    copyText: (text) => clipboard.writeText(text),
+    defaultMeetingName,
+  });
+  return {
+    handlers: {
+      ...handlers,
+      'meeting:report': (report: unknown) => link.receive(validate(MeetingReportSchema, report, 'meeting:report')),
+    },
+    hideOnClose: () => !quitting && (link.inMeeting || hosting.status().state === 'hosting'),
+    rendererGone: () => link.forget(),
+    tray,
+  };
+}
