@@ -13,7 +13,7 @@ export async function joinMeeting(page: Page, server: string, room: string, name
 }
 
 export async function selfId(page: Page): Promise<string> {
-  await page.waitForFunction(() => (window as unknown as { roundtable?: { selfId(): string | null } }).roundtable?.selfId(), null, { timeout: 20_000 });
+  await page.waitForFunction(() => (window as unknown as { roundtable?: { selfId(): string | null } }).roundtable?.selfId(), null, { timeout: 45_000 });
   return page.evaluate(() => (window as unknown as { roundtable: { selfId(): string } }).roundtable.selfId());
 }
 
@@ -81,4 +81,57 @@ export interface PeerStats {
 
 export function peerStats(page: Page, participantId: string): Promise<PeerStats | null> {
   return page.evaluate((id) => (window as unknown as { roundtable: { stats(id: string): Promise<PeerStats | null> } }).roundtable.stats(id), participantId);
+}
+
+/** Opens the chat panel if it is closed. */
+export async function openChat(page: Page): Promise<void> {
+  if (!(await page.getByTestId('chat-panel').isVisible())) await page.getByTestId('chat-toggle').click();
+  await page.getByTestId('chat-input').waitFor();
+}
+
+export async function sendChat(page: Page, text: string): Promise<void> {
+  const input = page.getByTestId('chat-input');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** The chat as shown: sender, text and delivery status of every message, in order. */
+export function chatMessages(page: Page): Promise<Array<{ id: string; sender: string; text: string; status: string }>> {
+  return page.$$eval('[data-testid="chat-message"]', (items) =>
+    items.map((item) => ({
+      id: item.getAttribute('data-message-id') ?? '',
+      sender: item.querySelector('.chat-sender')?.textContent ?? '',
+      text: item.querySelector('.chat-text')?.textContent ?? '',
+      status: item.getAttribute('data-status') ?? '',
+    })),
+  );
+}
+
+/** The remote participant's tile element. */
+export function tile(page: Page, participantId: string) {
+  return page.locator(`[data-testid="tile"][data-participant-id="${participantId}"]`);
+}
+
+/** Frame height of the video this page receives from `participantId` (getStats on the receiving side). */
+export async function receivedFrameHeight(page: Page, participantId: string): Promise<number> {
+  return (await peerStats(page, participantId))?.video.frameHeight ?? 0;
+}
+
+/**
+ * Types and sends each text in the chat box as a user would (input events, then Enter), from
+ * inside the page: hundreds of messages without Playwright's per-action round trips.
+ */
+export async function typeChatMessages(page: Page, texts: string[]): Promise<void> {
+  await page.evaluate(async (all) => {
+    const input = document.querySelector<HTMLTextAreaElement>('[data-testid="chat-input"]');
+    if (!input) throw new Error('the chat is not open');
+    const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!;
+    for (const text of all) {
+      setValue.call(input, text);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true, cancelable: true }));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }, texts);
 }

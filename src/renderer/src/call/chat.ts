@@ -25,6 +25,8 @@ export interface ChatState {
 }
 
 const PAGE = 50;
+/** Messages sent ahead of their acknowledgements. */
+const IN_FLIGHT = 16;
 
 /**
  * The meeting's chat as this participant sees it. Every message gets an id here; it is kept in an
@@ -35,7 +37,8 @@ export class ChatController {
   readonly state = new Store<ChatState>({ messages: [], hasOlder: false, loadingOlder: false, unread: 0 });
   private readonly byId = new Map<string, ChatEntry>();
   private readonly outbox: string[] = [];
-  private flushing = false;
+  private readonly inFlight = new Set<string>();
+  private publishTimer: ReturnType<typeof setTimeout> | undefined;
   private reading = false;
   private self: { id: string; name: string } | null = null;
 
@@ -43,18 +46,26 @@ export class ChatController {
     signaling.events.on('chat-message', (message) => this.receive(message));
   }
 
-  /** Called after every (re)join: fetch what was missed, then send what is still unsent. */
+  /**
+   * Called after every (re)join: fetch what was missed (paging back until it meets what we already
+   * had, so a long outage leaves no hole), then send what is still unsent.
+   */
   async synchronize(self: { id: string; name: string }): Promise<void> {
     this.self = self;
+    const known = this.newestSeq();
     try {
-      const page = await this.signaling.request('chat-history', { limit: PAGE });
+      let page = await this.signaling.request('chat-history', { limit: PAGE });
       for (const message of page.messages) this.store(message, false);
-      if (this.oldestSeq() === page.messages[0]?.seq) this.patch({ hasOlder: page.hasMore });
+      if (known === null) this.patch({ hasOlder: page.hasMore });
+      while (known !== null && page.hasMore && (page.messages[0]?.seq ?? 0) > known + 1) {
+        page = await this.signaling.request('chat-history', { before: page.messages[0]!.seq, limit: PAGE });
+        for (const message of page.messages) this.store(message, false);
+      }
       this.publish();
     } catch {
-      // History is best-effort; the outbox below still goes out.
+      // History is best-effort here; it is fetched again on the next join. The outbox still goes out.
     }
-    void this.flush();
+    this.flush();
   }
 
   send(text: string): void {
@@ -64,7 +75,7 @@ export class ChatController {
     this.byId.set(entry.id, entry);
     this.outbox.push(entry.id);
     this.publish();
-    void this.flush();
+    this.flush();
   }
 
   async loadOlder(): Promise<void> {
@@ -87,32 +98,44 @@ export class ChatController {
     if (reading) this.patch({ unread: 0 });
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
+  /**
+   * Sends the outbox in order, several at a time over the one connection (so order is kept and
+   * round trips overlap). A message leaves the outbox only when the server has acknowledged it;
+   * whatever was in flight when the connection dropped is sent again after the reconnect.
+   */
+  private flush(): void {
+    while (this.signaling.connected && this.inFlight.size < IN_FLIGHT) {
+      const id = this.outbox.find((candidate) => !this.inFlight.has(candidate));
+      if (id === undefined) return;
+      this.inFlight.add(id);
+      void this.sendOne(id);
+    }
+  }
+
+  private async sendOne(id: string): Promise<void> {
+    const entry = this.byId.get(id);
     try {
-      while (this.outbox.length > 0 && this.signaling.connected) {
-        const id = this.outbox[0]!;
-        const entry = this.byId.get(id);
-        if (!entry) {
-          this.outbox.shift();
-          continue;
-        }
-        try {
-          const { message } = await this.signaling.request('chat-send', { id, text: entry.text });
-          this.outbox.shift();
-          this.store(message, false);
-          this.publish();
-        } catch (error) {
-          if (error instanceof SignalingError && (error.code === 'timeout' || error.code === 'disconnected')) return; // resent after the reconnect
-          this.outbox.shift();
-          this.byId.set(id, { ...entry, status: 'failed', error: error instanceof Error ? error.message : String(error) });
-          this.publish();
-        }
+      if (!entry) return this.dropFromOutbox(id);
+      const { message } = await this.signaling.request('chat-send', { id, text: entry.text });
+      this.dropFromOutbox(id);
+      this.store(message, false);
+      this.publish();
+    } catch (error) {
+      const transient = error instanceof SignalingError && (error.code === 'timeout' || error.code === 'disconnected');
+      if (!transient && entry) {
+        this.dropFromOutbox(id);
+        this.byId.set(id, { ...entry, status: 'failed', error: error instanceof Error ? error.message : String(error) });
+        this.publish();
       }
     } finally {
-      this.flushing = false;
+      this.inFlight.delete(id);
+      if (this.signaling.connected) this.flush();
     }
+  }
+
+  private dropFromOutbox(id: string): void {
+    const index = this.outbox.indexOf(id);
+    if (index >= 0) this.outbox.splice(index, 1);
   }
 
   private receive(message: ChatMessage): void {
@@ -126,13 +149,28 @@ export class ChatController {
     if (countUnread && !this.reading) this.patch({ unread: this.state.get().unread + 1 });
   }
 
+  private newestSeq(): number | null {
+    let newest: number | null = null;
+    for (const entry of this.byId.values()) if (entry.seq !== null && (newest === null || entry.seq > newest)) newest = entry.seq;
+    return newest;
+  }
+
   private oldestSeq(): number | null {
     let oldest: number | null = null;
     for (const entry of this.byId.values()) if (entry.seq !== null && (oldest === null || entry.seq < oldest)) oldest = entry.seq;
     return oldest;
   }
 
+  /** Many updates in a burst (a resent outbox, a history page) make one new state. */
   private publish(): void {
+    if (this.publishTimer !== undefined) return;
+    this.publishTimer = setTimeout(() => {
+      this.publishTimer = undefined;
+      this.publishNow();
+    }, 16);
+  }
+
+  private publishNow(): void {
     const entries = [...this.byId.values()];
     const stored = entries.filter((e) => e.seq !== null).sort((a, b) => a.seq! - b.seq!);
     const pending = entries.filter((e) => e.seq === null).sort((a, b) => a.sentAt - b.sentAt);

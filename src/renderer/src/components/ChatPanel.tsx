@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
 import type { ChatEntry } from '../call/chat';
 import { ChatText } from './ChatText';
 import { Icon } from './Icons';
@@ -15,7 +15,25 @@ interface Props {
 
 const EMOJI = ['👍', '😂', '🎉', '❤️', '🙏', '👋', '🤔', '✅'];
 
-const time = (ms: number): string => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+// One formatter for every message: constructing Intl formatters is costly.
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** One message; unchanged messages are not rendered again when a new one arrives. */
+const ChatItem = memo(function ChatItem({ message: m, own }: { message: ChatEntry; own: boolean }): ReactElement {
+  return (
+    <li className={`chat-message${own ? ' own' : ''}`} data-testid="chat-message" data-message-id={m.id} data-status={m.status} data-seq={m.seq ?? ''}>
+      <div className="chat-meta">
+        <span className="chat-sender">{own ? 'You' : m.from.name}</span>
+        <time dateTime={new Date(m.sentAt).toISOString()}>{clock.format(m.sentAt)}</time>
+        {m.status === 'sending' && <span className="chat-status">sending…</span>}
+        {m.status === 'failed' && <span className="chat-status failed">not sent: {m.error}</span>}
+      </div>
+      <p className="chat-text">
+        <ChatText text={m.text} />
+      </p>
+    </li>
+  );
+});
 
 export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, onLoadOlder, onClose }: Props): ReactElement {
   const [draft, setDraft] = useState('');
@@ -64,24 +82,7 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
       <ol className="chat-list" ref={list} onScroll={onScroll} data-testid="chat-list">
         {hasOlder && <li className="chat-older">{loadingOlder ? 'Loading older messages…' : 'Scroll up for older messages'}</li>}
         {messages.map((m) => (
-          <li
-            key={m.id}
-            className={`chat-message${m.from.id === selfId ? ' own' : ''}`}
-            data-testid="chat-message"
-            data-message-id={m.id}
-            data-status={m.status}
-            data-seq={m.seq ?? ''}
-          >
-            <div className="chat-meta">
-              <span className="chat-sender">{m.from.id === selfId ? 'You' : m.from.name}</span>
-              <time dateTime={new Date(m.sentAt).toISOString()}>{time(m.sentAt)}</time>
-              {m.status === 'sending' && <span className="chat-status">sending…</span>}
-              {m.status === 'failed' && <span className="chat-status failed">not sent: {m.error}</span>}
-            </div>
-            <p className="chat-text">
-              <ChatText text={m.text} />
-            </p>
-          </li>
+          <ChatItem key={m.id} message={m} own={m.from.id === selfId} />
         ))}
       </ol>
       <div className="emoji-row">

@@ -1,0 +1,166 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
+import type { PatternColor } from './support/fake-media';
+import { startMeetingServer, type MeetingServer } from './support/meeting-server';
+import { chatMessages, joinMeeting, openChat, receivedFrameHeight, sendChat, tile, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
+import { SCREENSHOT_DIR } from './support/paths';
+
+let server: MeetingServer;
+beforeAll(async () => {
+  server = await startMeetingServer();
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+});
+afterAll(async () => {
+  await closeAllParticipants();
+  await server?.close();
+});
+
+interface Person {
+  name: string;
+  color: PatternColor;
+  browser: Participant;
+  id: string;
+}
+
+async function arrive(name: string, color: PatternColor): Promise<Person> {
+  const browser = await launchParticipant({ color });
+  const id = await joinMeeting(browser.page, server.url, 'features', name);
+  return { name, color, browser, id };
+}
+
+describe('in the meeting', () => {
+  const people: Person[] = [];
+  const page = (i: number) => people[i]!.browser.page;
+
+  it('chat reaches everyone with sender and time; links are safe; unread badge while the panel is closed', async () => {
+    people.push(await arrive('Ada', 'red'), await arrive('Bob', 'green'));
+    const [ada, bob] = people as [Person, Person];
+    await waitForRemoteTiles(page(0), [bob.id]);
+
+    await openChat(page(0));
+    await sendChat(page(0), 'Hello 👋 see https://example.org/agenda and <b>not bold</b>');
+    await expect.poll(() => bob.browser.page.getByTestId('unread-badge').textContent()).toBe('1');
+    await openChat(page(1));
+    expect(await bob.browser.page.getByTestId('unread-badge').count()).toBe(0);
+    const [first] = await chatMessages(page(1));
+    expect(first).toMatchObject({ sender: 'Ada', text: 'Hello 👋 see https://example.org/agenda and <b>not bold</b>', status: 'sent' });
+    const link = page(1).locator('[data-testid="chat-message"] a');
+    expect(await link.getAttribute('href')).toBe('https://example.org/agenda');
+    expect(await link.getAttribute('rel')).toContain('noopener');
+    expect(await page(1).locator('[data-testid="chat-message"] b').count()).toBe(0);
+    expect(await page(1).locator('[data-testid="chat-message"] time').count()).toBe(1);
+
+    await sendChat(page(1), 'Hi Ada!');
+    await expect
+      .poll(async () => (await chatMessages(page(0))).map((m) => `${m.sender}: ${m.text}`))
+      .toEqual(['You: Hello 👋 see https://example.org/agenda and <b>not bold</b>', 'Bob: Hi Ada!']);
+    void ada;
+  });
+
+  it('a late joiner sees the history', async () => {
+    people.push(await arrive('Cy', 'blue'));
+    await openChat(page(2));
+    await expect
+      .poll(async () => (await chatMessages(page(2))).map((m) => `${m.sender}: ${m.text}`))
+      .toEqual(['Ada: Hello 👋 see https://example.org/agenda and <b>not bold</b>', 'Bob: Hi Ada!']);
+    await page(2).screenshot({ path: `${SCREENSHOT_DIR}/chat.png` });
+  });
+
+  it('everyone sees who is muted and whose camera is off', async () => {
+    const [ada, bob] = people as [Person, Person];
+    await page(0).getByTestId('mic-toggle').click();
+    await page(0).getByTestId('camera-toggle').click();
+    await expect.poll(() => tile(page(1), ada.id).getByTestId('muted-icon').count()).toBe(1);
+    await expect.poll(() => tile(page(1), ada.id).getAttribute('data-video')).toBe('off');
+    expect(await tile(page(1), ada.id).locator('.avatar').textContent()).toBe('A');
+    // Keyboard: M and V bring them back.
+    await page(0)
+      .locator('body')
+      .click({ position: { x: 5, y: 5 } });
+    await page(0).keyboard.press('m');
+    await page(0).keyboard.press('v');
+    await expect.poll(() => tile(page(1), ada.id).getByTestId('muted-icon').count()).toBe(0);
+    expect(await waitForTileColor(page(1), ada.id, 'red')).toBe('red');
+    void bob;
+  });
+
+  it('hold Space to talk while muted', async () => {
+    const [ada] = people as [Person];
+    await page(0).keyboard.press('m');
+    await expect.poll(() => tile(page(1), ada.id).getByTestId('muted-icon').count()).toBe(1);
+    await page(0).keyboard.down('Space');
+    await expect.poll(() => tile(page(1), ada.id).getByTestId('muted-icon').count()).toBe(0);
+    await page(0).keyboard.up('Space');
+    await expect.poll(() => tile(page(1), ada.id).getByTestId('muted-icon').count()).toBe(1);
+    await page(0).keyboard.press('m');
+    await page(0).keyboard.press('?');
+    await expect.poll(() => page(0).getByTestId('help-overlay').textContent()).toContain('Talk while muted');
+    await page(0).keyboard.press('Escape');
+    expect(await page(0).getByTestId('help-overlay').count()).toBe(0);
+  });
+
+  it('raised hands show on tiles and in the list, in the order raised', async () => {
+    const [, bob, cy] = people as [Person, Person, Person];
+    await page(2).getByTestId('hand-toggle').click();
+    await expect.poll(() => tile(page(0), cy.id).getByTestId('hand-badge').count()).toBe(1);
+    await page(1).getByTestId('hand-toggle').click();
+    await expect.poll(() => tile(page(0), bob.id).getByTestId('hand-badge').textContent()).toBe('✋2');
+    expect(await tile(page(0), cy.id).getByTestId('hand-badge').textContent()).toBe('✋1');
+    await page(0).getByTestId('people-toggle').click();
+    const order = await page(0).$$eval('[data-testid="participant-row"]', (rows) =>
+      rows.map((r) => `${r.querySelector('.person-name')?.textContent}${r.querySelector('[data-testid="hand-order"]')?.textContent ?? ''}`),
+    );
+    expect(order).toEqual(['Cy✋ 1', 'Bob✋ 2', 'Ada (you)']);
+    // Lowering a hand moves the others up.
+    await page(2).getByTestId('hand-toggle').click();
+    await expect.poll(() => tile(page(0), bob.id).getByTestId('hand-badge').textContent()).toBe('✋1');
+    await page(0).getByTestId('people-toggle').click();
+  });
+
+  it('a reaction bursts on the sender’s tile for everyone', async () => {
+    const [, bob] = people as [Person, Person];
+    await page(1).getByTestId('reaction-button').click();
+    await page(1).getByTestId('reaction-choice').filter({ hasText: '🎉' }).click();
+    await expect.poll(() => tile(page(0), bob.id).getByTestId('reaction-burst').textContent()).toContain('🎉');
+    await expect.poll(() => tile(page(0), bob.id).getByTestId('reaction-burst').count(), { timeout: 6000 }).toBe(0);
+  });
+
+  it('switches between grid and speaker view, and pins a tile', async () => {
+    const [, bob, cy] = people as [Person, Person, Person];
+    await page(0).screenshot({ path: `${SCREENSHOT_DIR}/grid.png` });
+    const gridWidth = (await tile(page(0), cy.id).boundingBox())!.width;
+    await page(0).getByTestId('layout-toggle').click();
+    await expect.poll(() => page(0).getByTestId('stage').getAttribute('data-layout')).toBe('speaker');
+    await tile(page(0), bob.id).hover();
+    await tile(page(0), bob.id).getByTestId('pin-button').click();
+    await expect.poll(async () => (await tile(page(0), bob.id).boundingBox())!.width).toBeGreaterThan(gridWidth);
+    await expect.poll(async () => (await tile(page(0), cy.id).boundingBox())!.width).toBeLessThan(gridWidth / 2);
+    await page(0).waitForTimeout(500);
+    await page(0).screenshot({ path: `${SCREENSHOT_DIR}/speaker.png` });
+  });
+
+  it('a peer that shows you small receives a smaller video from you', async () => {
+    const [, bob, cy] = people as [Person, Person, Person];
+    // Ada shows Bob big (pinned) and Cy as a thumbnail: she receives Cy at a lower resolution.
+    await expect
+      .poll(async () => [await receivedFrameHeight(page(0), bob.id), await receivedFrameHeight(page(0), cy.id)], { timeout: 20_000 })
+      .toEqual([360, 180]);
+    // Bob, in the grid, shows Cy at a normal size and gets the full resolution.
+    expect(await receivedFrameHeight(page(1), cy.id)).toBe(360);
+    // Unpinning and going back to the grid brings Cy's resolution back up for Ada.
+    await tile(page(0), bob.id).getByTestId('pin-button').click();
+    await page(0).getByTestId('layout-toggle').click();
+    await expect.poll(() => receivedFrameHeight(page(0), cy.id), { timeout: 20_000 }).toBe(360);
+  });
+
+  it('shows connection quality on each tile, with details on click', async () => {
+    const [, bob] = people as [Person, Person];
+    await expect.poll(() => tile(page(0), bob.id).getByTestId('quality-indicator').getAttribute('data-level'), { timeout: 10_000 }).toBe('good');
+    await tile(page(0), bob.id).hover();
+    await tile(page(0), bob.id).getByTestId('quality-indicator').click();
+    const details = await tile(page(0), bob.id).getByTestId('quality-details').textContent();
+    expect(details).toMatch(/Round trip\d+ ms/);
+    expect(details).toMatch(/Video\d+×\d+ @ \d+ fps/);
+  });
+});
