@@ -60,6 +60,11 @@ export function installHosting(services: HostingShellServices, options: { devSer
 
   discovery?.browse((meetings) => {
     discovered = meetings;
+    // A meeting found on the network is joined with the certificate it announced, whether by a
+    // click in the list or by typing its code and address.
+    for (const meeting of meetings) {
+      if (meeting.fingerprint) for (const address of meeting.addresses) pins.pin(`https://${address}:${meeting.port}`, meeting.fingerprint);
+    }
     sendToRenderer('hosting:discovered', meetings, devServerUrl);
   });
 

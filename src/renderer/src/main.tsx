@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppController, type Preferences } from './app/app-controller';
 import { App } from './app/App';
+import { installDesktopBridge } from './app/desktop-bridge';
 import { installDiagnostics } from './app/diagnostics';
 import { parseLaunchParams } from './app/url-params';
 import { getPlatform } from './platform/platform';
@@ -16,6 +17,7 @@ const platform = getPlatform();
 const controller = new AppController({ platform, preferences, launch: parseLaunchParams(location.search), secretStore: sessionStorage });
 window.addEventListener('pagehide', () => controller.dispose());
 installDiagnostics(controller);
+installDesktopBridge(controller, platform);
 void controller.start();
 
 createRoot(document.getElementById('root')!).render(

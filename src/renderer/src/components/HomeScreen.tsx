@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import { newMeetingCode, normalizeMeetingCode } from '../app/meeting-code';
 
 import type { MeetingChoice as HomeChoice } from '../app/app-controller';
+import { DiscoveredMeetings } from './DiscoveredMeetings';
 
 interface Props {
   initial: HomeChoice;
@@ -81,6 +82,7 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
           Continue
         </button>
       </form>
+      <DiscoveredMeetings name={name} />
     </main>
   );
 }

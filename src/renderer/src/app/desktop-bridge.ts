@@ -1,0 +1,187 @@
+import type { DesktopApi } from '@shared/desktop-api';
+import type { DiscoveredMeeting, HostingStatus, JoinTarget } from '@shared/ipc/hosting';
+import type { MeetingCommand, MeetingReport } from '@shared/ipc/meeting';
+import { Store } from '../call/store';
+import type { Platform } from '../platform/platform';
+import type { AppController } from './app-controller';
+
+/** What the home screen shows about the network: meetings found, and the one this app hosts. */
+export interface LobbyState {
+  /** False for a browser guest: no hosting, no discovery. */
+  available: boolean;
+  meetings: DiscoveredMeeting[];
+  hosting: HostingStatus;
+  busy: boolean;
+  error: string | null;
+}
+
+export interface Lobby {
+  state: Store<LobbyState>;
+  /** Hosts a meeting on this network and joins it. */
+  host(name: string): Promise<void>;
+  stopHosting(): Promise<void>;
+  copyInvite(): Promise<string | null>;
+  /** Opens the pre-join screen of an invite link (its certificate pinned by the app). */
+  joinLink(link: string, name: string): Promise<void>;
+  joinDiscovered(meeting: DiscoveredMeeting, name: string): Promise<void>;
+}
+
+const idle: LobbyState = { available: false, meetings: [], hosting: { state: 'idle', lastError: null }, busy: false, error: null };
+
+/** The lobby of a browser guest: nothing to offer. */
+export const noLobby: Lobby = {
+  state: new Store(idle),
+  host: async () => undefined,
+  stopHosting: async () => undefined,
+  copyInvite: async () => null,
+  joinLink: async () => undefined,
+  joinDiscovered: async () => undefined,
+};
+
+let current: Lobby = noLobby;
+
+/** The lobby the home screen shows (the desktop one once the bridge is installed). */
+export function getLobby(): Lobby {
+  return current;
+}
+
+function message(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // Electron prefixes errors thrown in main: "Error invoking remote method 'x': Error: …".
+  return text.replace(/^Error invoking remote method '[^']+': (\w*Error: )?/, '');
+}
+
+/** What the renderer tells main about its meeting (the tray shows it). */
+export function meetingReport(controller: AppController): MeetingReport {
+  const app = controller.state.get();
+  const media = controller.media.state.get();
+  const call = app.session?.state.get();
+  const inMeeting = app.stage === 'meeting' && call !== undefined;
+  return {
+    stage: app.stage,
+    name: app.choice.name.slice(0, 64),
+    room: app.stage === 'home' ? null : app.choice.room || null,
+    server: app.choice.server ? app.choice.server.slice(0, 512) : null,
+    participants: inMeeting ? call.participants.length + 1 : 0,
+    micEnabled: media.micEnabled,
+    cameraEnabled: media.cameraEnabled,
+  };
+}
+
+/**
+ * Connects the renderer to the desktop shell: reports the meeting state to main (for the tray),
+ * runs the tray's commands, and offers hosting and discovery to the home screen. Does nothing in
+ * a browser. Returns the function that undoes it.
+ */
+export function installDesktopBridge(controller: AppController, platform: Platform): () => void {
+  const desktop: DesktopApi | null = platform.desktop;
+  if (!desktop) return () => undefined;
+
+  const state = new Store<LobbyState>({ ...idle, available: true });
+  const patch = (change: Partial<LobbyState>): void => state.update((s) => ({ ...s, ...change }));
+  const offs: Array<() => void> = [];
+
+  // Report to main whenever what it shows changes.
+  let last = '';
+  const report = (): void => {
+    const next = meetingReport(controller);
+    const key = JSON.stringify(next);
+    if (key === last) return;
+    last = key;
+    void desktop.meeting.report(next).catch((error: unknown) => console.warn(`meeting report: ${message(error)}`));
+  };
+  let offSession: (() => void) | undefined;
+  let watched: unknown = null;
+  const onApp = (): void => {
+    const session = controller.state.get().session;
+    if (session !== watched) {
+      offSession?.();
+      offSession = session?.state.subscribe(report);
+      watched = session;
+    }
+    report();
+  };
+  offs.push(controller.state.subscribe(onApp), controller.media.state.subscribe(report), () => offSession?.());
+  onApp();
+
+  const nameOr = (name: string): string => name.trim() || controller.state.get().choice.name || 'Host';
+  /** Opens a meeting from an invite (or the host's own): the pre-join screen, or straight in with `autojoin`. */
+  const open = async (target: JoinTarget, name: string, autojoin: boolean): Promise<void> => {
+    if (controller.state.get().stage === 'meeting') await controller.leave();
+    await controller.prepare({ name: nameOr(name), room: target.room, server: target.server });
+    if (autojoin) await controller.join();
+  };
+
+  const run = async (command: MeetingCommand): Promise<void> => {
+    const session = controller.state.get().session;
+    switch (command.kind) {
+      case 'mute':
+      case 'unmute':
+        if (session) session.setMicEnabled(command.kind === 'unmute');
+        else controller.media.setMicEnabled(command.kind === 'unmute');
+        return;
+      case 'camera-on':
+      case 'camera-off':
+        if (session) await session.setCameraEnabled(command.kind === 'camera-on');
+        else await controller.media.setCameraEnabled(command.kind === 'camera-on');
+        return;
+      case 'leave':
+        if (controller.state.get().stage === 'meeting') await controller.leave();
+        return;
+      case 'home':
+        if (controller.state.get().stage !== 'meeting') controller.goHome();
+        return;
+      case 'join':
+        return open(command.target, '', command.autojoin);
+    }
+  };
+  offs.push(desktop.on('meeting:command', (command) => void run(command).catch((error: unknown) => patch({ error: message(error) }))));
+
+  // Meetings on the network and our own hosting, live.
+  offs.push(
+    desktop.on('hosting:discovered', (meetings) => patch({ meetings })),
+    desktop.on('hosting:status', (hosting) => patch({ hosting })),
+    desktop.on('hosting:certificate-refused', ({ message: text }) => patch({ error: text })),
+  );
+  void desktop.hosting.discovered().then(
+    (meetings) => patch({ meetings }),
+    () => undefined,
+  );
+  void desktop.hosting.status().then(
+    (hosting) => patch({ hosting }),
+    () => undefined,
+  );
+
+  const task = async (work: () => Promise<void>): Promise<void> => {
+    patch({ busy: true, error: null });
+    try {
+      await work();
+    } catch (error) {
+      patch({ error: message(error) });
+    } finally {
+      patch({ busy: false });
+    }
+  };
+
+  current = {
+    state,
+    host: (name) =>
+      task(async () => {
+        const hosting = await desktop.hosting.start(name.trim() ? { meetingName: `${name.trim()}'s meeting` } : {});
+        patch({ hosting });
+        if (hosting.state === 'hosting') await open(hosting.self, name, true);
+      }),
+    stopHosting: () =>
+      task(async () => {
+        patch({ hosting: await desktop.hosting.stop() });
+      }),
+    copyInvite: () => desktop.hosting.copyInvite(),
+    joinLink: (link, name) => task(async () => open(await desktop.hosting.resolveInvite({ link }), name, false)),
+    joinDiscovered: (meeting, name) => task(async () => open(await desktop.hosting.resolveInvite({ link: meeting.url }), name, false)),
+  };
+
+  return () => {
+    for (const off of offs.splice(0)) off();
+    current = noLobby;
+  };
+}

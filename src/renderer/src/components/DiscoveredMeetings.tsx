@@ -1,0 +1,122 @@
+import { useState, type FormEvent, type ReactElement } from 'react';
+import type { DiscoveredMeeting } from '@shared/ipc/hosting';
+import { getLobby, type LobbyState } from '../app/desktop-bridge';
+import { useStore } from '../hooks/useStore';
+import './DiscoveredMeetings.css';
+
+interface ViewProps {
+  lobby: LobbyState;
+  onHost: () => void;
+  onStopHosting: () => void;
+  onCopyInvite: () => void;
+  onJoin: (meeting: DiscoveredMeeting) => void;
+  onJoinLink: (link: string) => void;
+  copied: boolean;
+}
+
+/** "Meetings on this network", hosting from the desktop app, and joining by invite link. */
+export function DiscoveredMeetingsView({ lobby, onHost, onStopHosting, onCopyInvite, onJoin, onJoinLink, copied }: ViewProps): ReactElement {
+  const [link, setLink] = useState('');
+  const { hosting, meetings, busy, error } = lobby;
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (link.trim()) onJoinLink(link.trim());
+  };
+  const own = hosting.state === 'hosting' ? hosting.invite.code : null;
+
+  return (
+    <section className="card lobby" data-testid="discovered-meetings" aria-label="Meetings on this network">
+      {hosting.state === 'hosting' ? (
+        <div className="lobby-hosting" data-testid="hosting-panel">
+          <div>
+            <div className="lobby-label">You are hosting</div>
+            <div className="lobby-title">{hosting.invite.meetingName}</div>
+            <div className="muted">
+              Code <strong data-testid="hosting-code">{hosting.invite.code}</strong> ·{' '}
+              {hosting.participants === 1 ? '1 person' : `${hosting.participants} people`}
+            </div>
+            <ul className="lobby-links">
+              {hosting.invite.links.map((l) => (
+                <li key={l.address} data-testid="invite-link">
+                  {l.url}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div className="row">
+            <button type="button" className="secondary" data-testid="copy-invite" onClick={onCopyInvite}>
+              {copied ? 'Copied' : 'Copy invite'}
+            </button>
+            <button type="button" className="secondary danger" data-testid="stop-hosting" onClick={onStopHosting} disabled={busy}>
+              Stop hosting
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="lobby-host">
+          <div>
+            <div className="lobby-title">Host a meeting here</div>
+            <div className="muted">Everyone on this network can join. No account, no internet.</div>
+          </div>
+          <button type="button" className="primary" data-testid="host-meeting" onClick={onHost} disabled={busy}>
+            Host a meeting
+          </button>
+        </div>
+      )}
+
+      <h2 className="lobby-heading">Meetings on this network</h2>
+      {meetings.length === 0 ? (
+        <p className="muted lobby-empty">None found yet. Meetings hosted with Roundtable on this network appear here.</p>
+      ) : (
+        <ul className="lobby-list">
+          {meetings.map((m) => (
+            <li key={m.id} className="lobby-meeting" data-testid="discovered-meeting" data-code={m.code}>
+              <div>
+                <div className="lobby-title">{m.meetingName}</div>
+                <div className="muted">
+                  {m.code} · {m.addresses[0]}:{m.port}
+                  {m.code === own ? ' · yours' : ''}
+                  {!m.compatible ? ' · needs another version of Roundtable' : ''}
+                </div>
+              </div>
+              <button type="button" className="secondary" onClick={() => onJoin(m)} disabled={busy || !m.compatible}>
+                Join
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <form className="lobby-invite" onSubmit={submit}>
+        <input data-testid="invite-input" value={link} onChange={(e) => setLink(e.target.value)} placeholder="Paste an invite link" aria-label="Invite link" />
+        <button type="submit" className="secondary" data-testid="invite-join" disabled={busy || !link.trim()}>
+          Join
+        </button>
+      </form>
+      {(error ?? (hosting.state === 'idle' ? hosting.lastError : null)) && (
+        <p className="form-error" role="alert" data-testid="lobby-error">
+          {error ?? (hosting.state === 'idle' ? hosting.lastError : '')}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The desktop app's lobby; a browser guest sees nothing here. `name` is the one typed on the home screen. */
+export function DiscoveredMeetings({ name }: { name: string }): ReactElement | null {
+  const lobby = getLobby();
+  const state = useStore(lobby.state);
+  const [copied, setCopied] = useState(false);
+  if (!state.available) return null;
+  return (
+    <DiscoveredMeetingsView
+      lobby={state}
+      copied={copied}
+      onHost={() => void lobby.host(name)}
+      onStopHosting={() => void lobby.stopHosting()}
+      onCopyInvite={() => void lobby.copyInvite().then((text) => setCopied(text !== null))}
+      onJoin={(meeting) => void lobby.joinDiscovered(meeting, name)}
+      onJoinLink={(link) => void lobby.joinLink(link, name)}
+    />
+  );
+}
