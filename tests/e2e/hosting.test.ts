@@ -65,7 +65,9 @@ describe('hosting a LAN meeting from the desktop app', () => {
     link = status.invite.links[0]!.url;
     expect(link).toBe(`https://127.0.0.1:${status.port}/?room=${status.invite.code}&fp=${status.invite.fingerprint}`);
     // The tray's copy of the state: the renderer reported that it is in the meeting.
-    await expect.poll(() => desktop.reports.at(-1)).toMatchObject({ stage: 'meeting', room: status.invite.code, name: 'Ada Host', participants: 1 });
+    await expect
+      .poll(() => desktop.reports.at(-1), { timeout: 10_000 })
+      .toMatchObject({ stage: 'meeting', room: status.invite.code, name: 'Ada Host', participants: 1 });
   });
 
   it("a browser guest opens the invite link over HTTPS, and both see each other's video", async () => {
@@ -81,8 +83,8 @@ describe('hosting a LAN meeting from the desktop app', () => {
     await waitForRemoteTiles(guest.page, [hostId]);
     expect(await waitForTileColor(host.page, guestId, 'blue'), 'the host sees the guest').toBe('blue');
     expect(await waitForTileColor(guest.page, hostId, 'red'), 'the guest sees the host').toBe('red');
-    await expect.poll(() => hosting.status().state === 'hosting' && hosting.status()).toMatchObject({ participants: 2 });
-    await expect.poll(() => desktop.reports.at(-1)?.participants).toBe(2);
+    await expect.poll(() => hosting.status().state === 'hosting' && hosting.status(), { timeout: 10_000 }).toMatchObject({ participants: 2 });
+    await expect.poll(() => desktop.reports.at(-1)?.participants, { timeout: 10_000 }).toBe(2);
     await host.page.screenshot({ path: `${SCREENSHOT_DIR}/hosting-host.png` });
     await guest.page.screenshot({ path: `${SCREENSHOT_DIR}/hosting-guest.png` });
   });
