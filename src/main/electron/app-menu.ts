@@ -6,7 +6,8 @@ export interface AppMenuActions {
 }
 
 /** The application menu as data; `Menu.buildFromTemplate` turns it into the real one. */
-export function appMenuTemplate(platform: NodeJS.Platform, actions: AppMenuActions): MenuItemConstructorOptions[] {
+/** `features` are menus features add (e.g. Devices), placed between View and Window. */
+export function appMenuTemplate(platform: NodeJS.Platform, actions: AppMenuActions, features: MenuItemConstructorOptions[] = []): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   return [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
@@ -19,6 +20,7 @@ export function appMenuTemplate(platform: NodeJS.Platform, actions: AppMenuActio
       label: 'View',
       submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
     },
+    ...features,
     { role: 'windowMenu' },
     { role: 'help', submenu: [{ label: 'About Roundtable', click: actions.showAbout }] },
   ];

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { BrowserDeviceListSchema, DeviceKeySchema, DeviceRoleSchema, type DeviceSnapshot, type DevicesChannels } from '@shared/ipc/devices';
+import { BrowserDeviceListSchema, DeviceKeySchema, DeviceRoleSchema, type DevicesChannels } from '@shared/ipc/devices';
 import type { DeviceCatalogue } from '../services/devices';
-import { sendToRenderer, type IpcHandlers } from './ipc';
+// Types only: the handlers run without Electron too (the end-to-end tests call them directly).
+import type { IpcHandlers } from './ipc';
 
 /** IPC handlers of the device catalogue. Arguments come from a renderer and are checked here. */
 export function devicesIpcHandlers(catalogue: DeviceCatalogue): Pick<IpcHandlers, keyof DevicesChannels> {
@@ -14,14 +15,6 @@ export function devicesIpcHandlers(catalogue: DeviceCatalogue): Pick<IpcHandlers
       catalogue.select(parse(DeviceRoleSchema, role, 'devices:select role'), parse(DeviceKeySchema, key, 'devices:select key')),
     'devices:refresh': () => catalogue.refresh(),
   };
-}
-
-/** Every new snapshot rebuilds the menu and reaches every window (the pickers show the same state). */
-export function followDeviceChanges(catalogue: DeviceCatalogue, rebuildMenu: (snapshot: DeviceSnapshot) => void, devServerUrl?: string): () => void {
-  return catalogue.onChange((snapshot) => {
-    rebuildMenu(snapshot);
-    sendToRenderer('devices:changed', snapshot, devServerUrl);
-  });
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

@@ -1,10 +1,21 @@
 import { app, BrowserWindow, dialog, Menu, session } from 'electron';
 import { appIpcHandlers } from './app-ipc';
 import { appMenuTemplate } from './app-menu';
+import { deviceMenuActions, deviceMenuTemplate } from './device-menu';
+import { followDeviceChanges } from './device-menu-wiring';
+import { devicesIpcHandlers } from './devices-ipc';
+import { browserOnlyCatalogue, type DeviceCatalogue } from '../services/devices';
 import { registerAppScheme, serveRenderer } from './app-protocol';
+import { defaultHostingServices, installHosting, type HostingShellServices } from './hosting-ipc';
 import { registerIpc, type IpcHandlers } from './ipc';
 import { lockDownContents, lockDownSession } from './security';
 import { createMainWindow } from './window';
+
+/** The services the composition root hands in (each has an Electron-free default for tests). */
+export interface ShellServices {
+  devices?: DeviceCatalogue;
+  hosting?: HostingShellServices;
+}
 
 export interface ShellPaths {
   preload: string;
@@ -16,10 +27,12 @@ export interface ShellPaths {
  * The whole Electron side of the app: window, menu, IPC, permissions. Everything it does with
  * data is delegated to services handed in by the composition root.
  */
-export function startShell(paths: ShellPaths): void {
+export function startShell(paths: ShellPaths, services: ShellServices = {}): void {
   const devServerUrl = process.env.ELECTRON_RENDERER_URL;
   registerAppScheme();
   app.enableSandbox();
+  const devices = services.devices ?? browserOnlyCatalogue();
+  const hostingServices = services.hosting ?? defaultHostingServices(app.getPath('userData'), paths.renderer);
 
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, devServerUrl));
 
@@ -27,27 +40,53 @@ export function startShell(paths: ShellPaths): void {
     lockDownSession(session.defaultSession, devServerUrl);
     serveRenderer(paths.renderer);
 
+    const showWindow = (): void => {
+      const [window] = BrowserWindow.getAllWindows();
+      if (!window) return void open();
+      window.show();
+      window.focus();
+    };
+    const hosting = installHosting(hostingServices, { ...(devServerUrl ? { devServerUrl } : {}), showWindow });
+
     // Each feature contributes the handlers of its own channels.
-    const handlers: IpcHandlers = { ...appIpcHandlers() };
+    const handlers: IpcHandlers = { ...appIpcHandlers(), ...devicesIpcHandlers(devices), ...hosting.handlers };
     registerIpc(handlers, devServerUrl);
 
-    Menu.setApplicationMenu(
-      Menu.buildFromTemplate(
-        appMenuTemplate(process.platform, {
-          quit: () => app.quit(),
-          showAbout: () => void dialog.showMessageBox({ message: `Roundtable ${app.getVersion()}`, detail: 'Meet on your own network.' }),
-        }),
-      ),
-    );
+    const buildMenu = (): void =>
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          appMenuTemplate(
+            process.platform,
+            {
+              quit: () => app.quit(),
+              showAbout: () => void dialog.showMessageBox({ message: `Roundtable ${app.getVersion()}`, detail: 'Meet on your own network.' }),
+            },
+            [deviceMenuTemplate(devices.snapshot(), deviceMenuActions(devices))],
+          ),
+        ),
+      );
+    buildMenu();
+    followDeviceChanges(devices, buildMenu, devServerUrl);
+    void devices.start();
 
-    const open = (): BrowserWindow =>
-      createMainWindow({ preload: paths.preload, ...(paths.icon ? { icon: paths.icon } : {}), ...(devServerUrl ? { devServerUrl } : {}) });
+    const open = (): BrowserWindow => {
+      const window = createMainWindow({
+        preload: paths.preload,
+        ...(paths.icon ? { icon: paths.icon } : {}),
+        ...(devServerUrl ? { devServerUrl } : {}),
+        hideOnClose: hosting.hideOnClose,
+      });
+      window.on('closed', hosting.rendererGone);
+      window.webContents.on('render-process-gone', hosting.rendererGone);
+      return window;
+    };
     open();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) open();
     });
   });
 
+  app.on('will-quit', () => devices.dispose());
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });

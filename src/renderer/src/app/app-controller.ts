@@ -1,6 +1,7 @@
 import { CallSession } from '../call/call-session';
 import { LocalMedia } from '../call/local-media';
 import { Store } from '../call/store';
+import { browserIdFor, getDeviceChoices, type DeviceChoices, type DeviceRole } from '../platform/devices';
 import type { Platform } from '../platform/platform';
 import type { LaunchParams } from './url-params';
 
@@ -20,6 +21,7 @@ export interface AppState {
   session: CallSession | null;
   joining: boolean;
   joinError: string | null;
+  /** Chromium's deviceId of the speaker to play the meeting on (setSinkId). */
   speaker: string | undefined;
   /** Past this many people the meeting is audio-first. */
   audioFirstAbove: number;
@@ -39,6 +41,8 @@ export interface AppControllerDeps {
   launch: LaunchParams;
   /** Where each meeting's participant secret is kept (sessionStorage: survives a reload, not a new tab). */
   secretStore: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Camera, microphone and speaker choices (the desktop catalogue, shared with the app menu; or the browser's own). */
+  devices?: DeviceChoices;
 }
 
 /**
@@ -48,19 +52,26 @@ export interface AppControllerDeps {
 export class AppController {
   readonly media = new LocalMedia();
   readonly state: Store<AppState>;
+  readonly devices: DeviceChoices;
+  /** Whether the devices are open (pre-join and meeting): device choices then switch them. */
+  private mediaOpen = false;
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: AppControllerDeps) {
     const { launch, preferences, platform } = deps;
+    this.devices = deps.devices ?? getDeviceChoices();
     this.state = new Store<AppState>({
       stage: 'home',
       choice: { name: launch.name ?? preferences.get('name') ?? '', room: launch.room ?? '', server: platform.defaultServer() },
       session: null,
       joining: false,
       joinError: null,
-      speaker: preferences.get('speaker'),
+      speaker: browserIdFor(this.devices.state.get(), 'speaker'),
       endedReason: null,
       audioFirstAbove: launch.audioFirstAbove,
     });
+    // A choice made anywhere (a picker, the app menu, another window) reaches the open devices.
+    this.devices.state.subscribe(() => this.applyDevices());
   }
 
   /** Starts where the launch URL says: `?room=&name=` opens the pre-join screen, `&autojoin=1` joins. */
@@ -85,7 +96,13 @@ export class AppController {
       budget: this.deps.launch.budget,
     });
     this.patch({ stage: 'prejoin', choice, session, joinError: null });
-    await this.media.start({ audioInput: preferences.get('microphone'), videoInput: preferences.get('camera') });
+    await this.devices.ready();
+    const snapshot = this.devices.state.get();
+    this.mediaOpen = true;
+    await this.media.start({ audioInput: browserIdFor(snapshot, 'microphone'), videoInput: browserIdFor(snapshot, 'camera') });
+    // Now that a permission is granted, Chromium's list has labels: report it again.
+    await this.devices.rescan();
+    this.applyDevices();
   }
 
   /** The meeting ended under us (the host stopped it): show why, like a leave. */
@@ -94,7 +111,7 @@ export class AppController {
       const { phase, error } = session.state.get();
       if (phase !== 'ended') return;
       off();
-      this.media.stop();
+      this.closeMedia();
       if (this.state.get().session === session) this.patch({ stage: 'left', session: null, endedReason: error });
     });
   }
@@ -114,7 +131,7 @@ export class AppController {
 
   async leave(): Promise<void> {
     await this.state.get().session?.leave();
-    this.media.stop();
+    this.closeMedia();
     this.patch({ stage: 'left', session: null });
   }
 
@@ -124,29 +141,59 @@ export class AppController {
 
   goHome(): void {
     this.state.get().session?.dispose();
-    this.media.stop();
+    this.closeMedia();
     this.patch({ stage: 'home', session: null, joinError: null });
   }
 
-  async chooseCamera(id: string): Promise<void> {
-    this.deps.preferences.set('camera', id);
-    await this.media.useCamera(id);
+  /** A picker chose a device (by its key in the device lists); the menu shows it too, and it is remembered. */
+  chooseCamera(key: string): Promise<void> {
+    return this.chooseDevice('camera', key);
   }
 
-  async chooseMicrophone(id: string): Promise<void> {
-    this.deps.preferences.set('microphone', id);
-    await this.media.useMicrophone(id);
+  chooseMicrophone(key: string): Promise<void> {
+    return this.chooseDevice('microphone', key);
   }
 
-  chooseSpeaker(id: string): void {
-    this.deps.preferences.set('speaker', id);
-    this.patch({ speaker: id });
+  chooseSpeaker(key: string): Promise<void> {
+    return this.chooseDevice('speaker', key);
+  }
+
+  private async chooseDevice(role: DeviceRole, key: string): Promise<void> {
+    await this.devices.select(role, key);
+    await this.applying;
+  }
+
+  /**
+   * Brings the open devices in line with the choices: a different camera or microphone is switched
+   * (replaceTrack on every connection, no renegotiation), a different speaker re-routes the sound.
+   * Runs one at a time, always against the latest choices.
+   */
+  private applyDevices(): void {
+    this.applying = this.applying.then(() => this.applyNow()).catch((error: unknown) => console.warn(`device switch: ${String(error)}`));
+  }
+
+  private async applyNow(): Promise<void> {
+    const snapshot = this.devices.state.get();
+    const speaker = browserIdFor(snapshot, 'speaker');
+    if (speaker !== undefined && speaker !== this.state.get().speaker) this.patch({ speaker });
+    if (!this.mediaOpen) return;
+    // Already on it: asked for it, or opened it by default.
+    const settled = (id: string | undefined, asked: string | undefined, open: string | undefined) => id === undefined || id === asked || id === open;
+    const camera = browserIdFor(snapshot, 'camera');
+    if (!settled(camera, this.media.devices.videoInput, this.media.deviceInUse('video'))) await this.media.useCamera(camera!);
+    const microphone = browserIdFor(snapshot, 'microphone');
+    if (!settled(microphone, this.media.devices.audioInput, this.media.deviceInUse('audio'))) await this.media.useMicrophone(microphone!);
+  }
+
+  private closeMedia(): void {
+    this.mediaOpen = false;
+    this.media.stop();
   }
 
   /** The page is going away: drop everything without ceremony. */
   dispose(): void {
     this.state.get().session?.dispose();
-    this.media.stop();
+    this.closeMedia();
   }
 
   private patch(change: Partial<AppState>): void {

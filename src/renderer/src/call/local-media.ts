@@ -38,6 +38,8 @@ export class LocalMedia {
   private cameraOn = true;
   private choice: DeviceChoice = {};
   private problem: string | null = null;
+  /** Counts device switches per kind, so that only the latest one lands. */
+  private readonly turns = { audio: 0, video: 0 };
   /** A snapshot of everything above, for the UI. */
   readonly state = new Store<LocalMediaState>(this.snapshot());
 
@@ -64,28 +66,41 @@ export class LocalMedia {
   /** Opens the chosen devices; whatever cannot be opened is left off and explained in `error`. */
   async start(choice: DeviceChoice = this.choice): Promise<void> {
     this.choice = { ...choice };
+    const turn = { audio: (this.turns.audio += 1), video: (this.turns.video += 1) };
     const problems: string[] = [];
     const [audio, video] = await Promise.all([
       this.open('audio', choice.audioInput).catch((error: unknown) => (problems.push(describe('microphone', error)), null)),
       this.cameraOn ? this.open('video', choice.videoInput).catch((error: unknown) => (problems.push(describe('camera', error)), null)) : null,
     ]);
-    this.setTrack('audio', audio);
-    this.setTrack('video', video);
+    // A device switch made meanwhile wins over what this start opened.
+    if (turn.audio === this.turns.audio) this.setTrack('audio', audio);
+    else audio?.stop();
+    if (turn.video === this.turns.video) this.setTrack('video', video);
+    else video?.stop();
     this.problem = problems.length ? problems.join(' ') : null;
     this.changed();
   }
 
+  /**
+   * Switches microphone, mid-call too: the new device is opened first, then swapped in (the call
+   * puts it on every connection with replaceTrack). If it cannot be opened the old one stays and
+   * `error` says why.
+   */
   async useMicrophone(deviceId: string): Promise<void> {
     this.choice.audioInput = deviceId;
-    this.setTrack('audio', await this.open('audio', deviceId));
-    this.changed();
+    await this.swap('audio', deviceId);
   }
 
+  /** Switches camera the same way; with the camera off it is only remembered for when it comes on. */
   async useCamera(deviceId: string): Promise<void> {
     this.choice.videoInput = deviceId;
-    if (!this.cameraOn) return;
-    this.setTrack('video', await this.open('video', deviceId));
-    this.changed();
+    if (!this.cameraOn) return this.changed();
+    await this.swap('video', deviceId);
+  }
+
+  /** The deviceId of the device a track is open on (what Chromium reports), if any. */
+  deviceInUse(kind: 'audio' | 'video'): string | undefined {
+    return (kind === 'audio' ? this.audio : this.video)?.getSettings().deviceId;
   }
 
   setMicEnabled(on: boolean): void {
@@ -104,6 +119,24 @@ export class LocalMedia {
   stop(): void {
     this.setTrack('audio', null);
     this.setTrack('video', null);
+    this.changed();
+  }
+
+  private async swap(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    const turn = (this.turns[kind] += 1);
+    try {
+      const track = await this.open(kind, deviceId);
+      // A later switch (or the camera going off) overtook this one: its device wins.
+      if (turn !== this.turns[kind] || (kind === 'video' && !this.cameraOn)) {
+        track.stop();
+        return;
+      }
+      this.setTrack(kind, track);
+      this.problem = null;
+    } catch (error) {
+      if (turn !== this.turns[kind]) return;
+      this.problem = describe(kind === 'audio' ? 'microphone' : 'camera', error);
+    }
     this.changed();
   }
 

@@ -1,22 +1,38 @@
 import type { ReactElement } from 'react';
+import type { DeviceEntry, DeviceRole, DeviceSnapshot } from '../platform/devices';
 
 interface Props {
-  devices: MediaDeviceInfo[];
-  camera: string | undefined;
-  microphone: string | undefined;
-  speaker: string | undefined;
-  onCamera: (id: string) => void;
-  onMicrophone: (id: string) => void;
-  onSpeaker: (id: string) => void;
+  snapshot: DeviceSnapshot;
+  onSelect: (role: DeviceRole, key: string) => void;
 }
 
-/** Camera, microphone and speaker choosers, from Chromium's device list. */
-export function DevicePickers({ devices, camera, microphone, speaker, onCamera, onMicrophone, onSpeaker }: Props): ReactElement {
+const PICKERS: Array<{ role: DeviceRole; label: string; testId: string; none: string }> = [
+  { role: 'camera', label: 'Camera', testId: 'camera-select', none: 'No camera found' },
+  { role: 'microphone', label: 'Microphone', testId: 'microphone-select', none: 'No microphone found' },
+  { role: 'speaker', label: 'Speaker', testId: 'speaker-select', none: 'No speaker found' },
+];
+
+/**
+ * Camera, microphone and speaker choosers: the same lists and choices as the app menu. Devices
+ * calls cannot use are shown, greyed out, with the reason.
+ */
+export function DevicePickers({ snapshot, onSelect }: Props): ReactElement {
   return (
     <div className="pickers">
-      <Picker label="Camera" testId="camera-select" kind="videoinput" devices={devices} value={camera} onChange={onCamera} />
-      <Picker label="Microphone" testId="microphone-select" kind="audioinput" devices={devices} value={microphone} onChange={onMicrophone} />
-      <Picker label="Speaker" testId="speaker-select" kind="audiooutput" devices={devices} value={speaker} onChange={onSpeaker} />
+      {PICKERS.map((picker) => (
+        <Picker
+          key={picker.role}
+          {...picker}
+          entries={snapshot.entries[picker.role]}
+          value={snapshot.selected[picker.role]}
+          onChange={(key) => onSelect(picker.role, key)}
+        />
+      ))}
+      {snapshot.ffmpeg.message && (
+        <p className="muted device-notice" data-testid="ffmpeg-notice">
+          {snapshot.ffmpeg.message}
+        </p>
+      )}
     </div>
   );
 }
@@ -24,28 +40,30 @@ export function DevicePickers({ devices, camera, microphone, speaker, onCamera, 
 function Picker(props: {
   label: string;
   testId: string;
-  kind: MediaDeviceKind;
-  devices: MediaDeviceInfo[];
-  value: string | undefined;
-  onChange: (id: string) => void;
+  none: string;
+  entries: DeviceEntry[];
+  value: string | null;
+  onChange: (key: string) => void;
 }): ReactElement {
-  const options = props.devices.filter((d) => d.kind === props.kind && d.deviceId);
+  const { entries } = props;
+  const usable = entries.some((e) => e.enabled);
   return (
     <label className="field picker">
       <span>{props.label}</span>
-      <select
-        data-testid={props.testId}
-        value={props.value ?? options[0]?.deviceId ?? ''}
-        onChange={(e) => props.onChange(e.target.value)}
-        disabled={options.length === 0}
-      >
-        {options.length === 0 && <option value="">None found</option>}
-        {options.map((device, index) => (
-          <option key={device.deviceId} value={device.deviceId}>
-            {device.label || `${props.label} ${index + 1}`}
+      <select data-testid={props.testId} value={props.value ?? ''} onChange={(e) => props.onChange(e.target.value)} disabled={!usable}>
+        {(!usable || props.value === null) && <option value="">{usable ? 'Choose…' : props.none}</option>}
+        {entries.map((entry) => (
+          <option key={entry.key} value={entry.key} disabled={!entry.enabled} title={entry.note ?? undefined} data-enabled={entry.enabled}>
+            {optionLabel(entry)}
           </option>
         ))}
       </select>
     </label>
   );
+}
+
+/** What the app menu shows too: "(default)", and the reason a device cannot be used. */
+export function optionLabel(entry: DeviceEntry): string {
+  const label = entry.isDefault ? `${entry.label} (default)` : entry.label;
+  return !entry.enabled && entry.note ? `${label} — ${entry.note}` : label;
 }

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import type { LocalMediaState } from '../call/local-media';
 import { useAudioLevel } from '../hooks/useAudioLevel';
+import { useDeviceChoices } from '../hooks/useDeviceChoices';
 import { Avatar } from './Avatar';
 import { DevicePickers } from './DevicePickers';
 import { Icon } from './Icons';
@@ -27,6 +28,8 @@ interface Props {
 export function PreJoin(props: Props): ReactElement {
   const { media } = props;
   const level = useAudioLevel(media.audioTrack);
+  // The same lists and choices as the app menu (`props.devices` is Chromium's raw list, no longer needed here).
+  const { snapshot: devices } = useDeviceChoices();
   return (
     <main className="prejoin">
       <section className="card prejoin-card">
@@ -72,13 +75,8 @@ export function PreJoin(props: Props): ReactElement {
             <LevelBar level={level} />
           </div>
           <DevicePickers
-            devices={props.devices}
-            camera={media.devices.videoInput ?? media.videoTrack?.getSettings().deviceId}
-            microphone={media.devices.audioInput ?? media.audioTrack?.getSettings().deviceId}
-            speaker={props.speaker}
-            onCamera={props.onCamera}
-            onMicrophone={props.onMicrophone}
-            onSpeaker={props.onSpeaker}
+            snapshot={devices}
+            onSelect={(role, key) => (role === 'camera' ? props.onCamera : role === 'microphone' ? props.onMicrophone : props.onSpeaker)(key)}
           />
           {(media.error || props.error) && (
             <p className="form-error" role="alert">

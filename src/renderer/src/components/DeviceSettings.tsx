@@ -1,0 +1,93 @@
+import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useDeviceChoices } from '../hooks/useDeviceChoices';
+import type { DeviceChoices } from '../platform/devices';
+import { DevicePickers } from './DevicePickers';
+import './DeviceSettings.css';
+
+const GEAR =
+  'M19.14 12.94a7.1 7.1 0 0 0 0-1.88l2.03-1.58a.5.5 0 0 0 .12-.64l-1.92-3.32a.5.5 0 0 0-.6-.22l-2.39.96a7 7 0 0 0-1.63-.94l-.36-2.54A.5.5 0 0 0 13.9 2.4h-3.84a.5.5 0 0 0-.49.42l-.36 2.54c-.59.24-1.13.56-1.63.94l-2.39-.96a.5.5 0 0 0-.6.22L2.67 8.88a.5.5 0 0 0 .12.64l2.03 1.58a7.1 7.1 0 0 0 0 1.88l-2.03 1.58a.5.5 0 0 0-.12.64l1.92 3.32c.13.22.39.3.6.22l2.39-.96c.5.38 1.04.7 1.63.94l.36 2.54c.05.24.25.42.49.42h3.84c.24 0 .45-.18.49-.42l.36-2.54c.59-.24 1.13-.56 1.63-.94l2.39.96c.22.08.47 0 .6-.22l1.92-3.32a.5.5 0 0 0-.12-.64l-2.03-1.58ZM12 15.6a3.6 3.6 0 1 1 0-7.2 3.6 3.6 0 0 1 0 7.2Z';
+
+interface Props {
+  /** Where the panel opens from the button: above it (in a bottom bar) or below it (in a header). */
+  placement?: 'above' | 'below';
+  choices?: DeviceChoices;
+}
+
+/**
+ * In a meeting: a button that opens a small panel with the camera, microphone and speaker
+ * pickers. A choice switches the device at once (no renegotiation); on the desktop it is the same
+ * choice as in the app menu.
+ */
+export function DeviceSettings({ placement = 'above', choices }: Props): ReactElement {
+  const { snapshot, choices: devices } = useDeviceChoices(choices);
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const root = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key === 'Escape') setOpen(false);
+    };
+    const onPointer = (event: PointerEvent): void => {
+      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [open]);
+
+  const act = (work: () => Promise<void>): void => {
+    setProblem(null);
+    void work().catch((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+  };
+
+  return (
+    <div className="device-settings" ref={root}>
+      <button
+        type="button"
+        className={open ? 'round active' : 'round'}
+        data-testid="device-settings-button"
+        aria-expanded={open}
+        aria-haspopup="dialog"
+        title="Camera, microphone and speaker"
+        onClick={() => setOpen(!open)}
+      >
+        <svg width={20} height={20} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path fill="currentColor" d={GEAR} />
+        </svg>
+      </button>
+      {open && (
+        <div className={`device-settings-panel ${placement}`} role="dialog" aria-label="Devices" data-testid="device-settings">
+          <header>
+            <h2>Devices</h2>
+            <button
+              type="button"
+              className="secondary small"
+              data-testid="refresh-devices"
+              disabled={busy}
+              onClick={() =>
+                act(async () => {
+                  setBusy(true);
+                  await devices.refresh().finally(() => setBusy(false));
+                })
+              }
+            >
+              {busy ? 'Refreshing…' : 'Refresh devices'}
+            </button>
+          </header>
+          <DevicePickers snapshot={snapshot} onSelect={(role, key) => act(() => devices.select(role, key))} />
+          {problem && (
+            <p className="form-error" role="alert">
+              {problem}
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

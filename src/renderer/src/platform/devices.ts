@@ -1,0 +1,13 @@
+import { browserDeviceChoices } from './devices-browser';
+import { desktopDeviceChoices } from './devices-desktop';
+import type { DeviceChoices } from './devices-model';
+
+export * from './devices-model';
+
+let current: DeviceChoices | undefined;
+
+/** One for the page: the desktop catalogue when the preload put `window.desktop` there, else the browser's own. */
+export function getDeviceChoices(): DeviceChoices {
+  current ??= window.desktop?.devices ? desktopDeviceChoices(window.desktop) : browserDeviceChoices(localStorage);
+  return current;
+}
