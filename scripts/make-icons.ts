@@ -8,6 +8,14 @@ import { CHROMIUM } from '../tests/e2e/support/chromium';
 
 const jobs: Array<{ svg: string; png: string; size: number }> = [
   { svg: 'resources/icon.svg', png: 'resources/icon.png', size: 512 },
+  // Tray glyphs per state (idle / active) and menu-bar theme (light / dark), at 1x and 2x:
+  // Electron picks tray-x@2x.png beside tray-x.png on high-density screens.
+  ...['idle', 'active'].flatMap((state) =>
+    ['light', 'dark'].flatMap((variant) => [
+      { svg: `resources/tray-${state}-${variant}.svg`, png: `resources/tray-${state}-${variant}.png`, size: 16 },
+      { svg: `resources/tray-${state}-${variant}.svg`, png: `resources/tray-${state}-${variant}@2x.png`, size: 32 },
+    ]),
+  ),
 ];
 
 async function main(): Promise<void> {
@@ -16,7 +24,9 @@ async function main(): Promise<void> {
     for (const job of jobs) {
       const page = await browser.newPage({ viewport: { width: job.size, height: job.size } });
       const svg = readFileSync(job.svg, 'utf8');
-      await page.setContent(`<style>html,body{margin:0;background:transparent}</style><img src="data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}" width="${job.size}" height="${job.size}">`);
+      await page.setContent(
+        `<style>html,body{margin:0;background:transparent}</style><img src="data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}" width="${job.size}" height="${job.size}">`,
+      );
       await page.screenshot({ path: job.png, omitBackground: true });
       await page.close();
       process.stdout.write(`${job.png}\n`);
