@@ -75,7 +75,8 @@ export function meetingReport(controller: AppController): MeetingReport {
  */
 export function installDesktopBridge(controller: AppController, platform: Platform): () => void {
   const desktop: DesktopApi | null = platform.desktop;
-  if (!desktop) return () => undefined;
+  // A shell (or a test's stand-in) without these sections offers no hosting: stay out of the way.
+  if (!desktop?.hosting || !desktop.meeting) return () => undefined;
 
   const state = new Store<LobbyState>({ ...idle, available: true });
   const patch = (change: Partial<LobbyState>): void => state.update((s) => ({ ...s, ...change }));
