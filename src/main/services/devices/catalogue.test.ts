@@ -50,6 +50,12 @@ function catalogue(lister: ReturnType<typeof scriptedLister>['lister'], stores =
   return new DeviceCatalogue({ lister, ...stores, platform: 'linux', hotplugDebounceMs: 50 });
 }
 
+/** start() lists afresh in the background, just after it returns: wait for that listing. */
+async function afterBackgroundListing(c: DeviceCatalogue): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await c.refresh();
+}
+
 const open: DeviceCatalogue[] = [];
 afterEach(() => open.splice(0).forEach((c) => c.dispose()));
 const track = (c: DeviceCatalogue) => (open.push(c), c);
@@ -79,7 +85,7 @@ describe('the device catalogue', () => {
     const script = scriptedLister(PULSE);
     const c = track(catalogue(script.lister));
     await c.start();
-    await c.refresh();
+    await afterBackgroundListing(c);
     c.reportBrowserDevices([mic('r1', 'RDP Source')]);
     script.set([...PULSE, ...BRIO]);
     const calls = script.calls.length;

@@ -67,7 +67,10 @@ export class DeviceCatalogue {
     }
     if (cache?.browser && this.browser === null) this.browser = cache.browser;
     this.update();
-    void this.refresh();
+    // After whoever awaits this has built the menu: spawning FFmpeg takes a few milliseconds itself.
+    setTimeout(() => {
+      if (!this.disposed) void this.refresh();
+    }, 0);
     return this.current;
   }
 
