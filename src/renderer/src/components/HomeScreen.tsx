@@ -23,7 +23,8 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
     if (!code) return setError('A meeting code uses letters, digits and dashes, like calm-otter-42.');
     let url = server.trim();
     if (canChooseServer) {
-      if (!/^https?:\/\//i.test(url)) url = `http://${url}`;
+      // Hosted and `npm run host` servers speak HTTPS; type http:// for a plain one.
+      if (!/^https?:\/\//i.test(url)) url = `https://${url}`;
       try {
         url = new URL(url).origin;
       } catch {
