@@ -88,16 +88,14 @@ describe('hosting in the desktop shell', () => {
       agent: createPinnedAgent(status.invite.fingerprint) as never,
     });
     await new Promise<void>((resolve) => guest.once('connect', () => resolve()));
-    await guest
-      .timeout(3000)
-      .emitWithAck('join', {
-        protocol: PROTOCOL_VERSION,
-        room: status.invite.code,
-        name: 'Grace',
-        secret: 'g'.repeat(24),
-        session: 's1',
-        media: { audio: true, video: true },
-      });
+    await guest.timeout(3000).emitWithAck('join', {
+      protocol: PROTOCOL_VERSION,
+      room: status.invite.code,
+      name: 'Grace',
+      secret: 'g'.repeat(24),
+      session: 's1',
+      media: { audio: true, video: true },
+    });
     const ended = new Promise((resolve) => guest.once('meeting-ended', resolve));
 
     click('Quit Roundtable');
