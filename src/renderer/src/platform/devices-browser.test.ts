@@ -25,7 +25,11 @@ describe("a browser guest's device lists", () => {
   });
 
   it('fall back to the default (or the first) when the remembered device is gone', () => {
-    expect(browserSnapshot(devices, { camera: 'unplugged', microphone: 'unplugged' }).selected).toEqual({ camera: 'cam-a', microphone: 'default', speaker: 'default' });
+    expect(browserSnapshot(devices, { camera: 'unplugged', microphone: 'unplugged' }).selected).toEqual({
+      camera: 'cam-a',
+      microphone: 'default',
+      speaker: 'default',
+    });
   });
 
   it('before a permission (no ids, no labels) offer nothing to choose', () => {
