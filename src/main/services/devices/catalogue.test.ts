@@ -167,7 +167,7 @@ describe('the catalogue with the real FFmpeg and a PulseAudio server', () => {
     await pulse?.stop();
   });
 
-  it("shows a device plugged in while running within 3 s (Chromium's devicechange + a light FFmpeg listing)", async () => {
+  it("shows a device plugged in (or out) while running within 3 s (Chromium's devicechange + a light FFmpeg listing)", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rt-catalogue-'));
     const c = track(createDeviceCatalogue({ dataDir, env: pulse.env, platform: 'linux' }));
     await c.start();
@@ -177,7 +177,7 @@ describe('the catalogue with the real FFmpeg and a PulseAudio server', () => {
 
     // Plug in: a new PulseAudio source appears, and Chromium reports a devicechange.
     const plugged = Date.now();
-    await pulse.addNullSink('rt_hotplug', 'Hot-Plugged');
+    const module = await pulse.addNullSink('rt_hotplug', 'Hot-Plugged');
     const seen = new Promise<number>((resolve) =>
       c.onChange((s) => {
         if (s.entries.microphone.some((e) => e.ffmpeg?.id === 'rt_hotplug.monitor')) resolve(Date.now());
@@ -190,6 +190,20 @@ describe('the catalogue with the real FFmpeg and a PulseAudio server', () => {
       enabled: true,
       ffmpeg: { backend: 'pulse', id: 'rt_hotplug.monitor' },
     });
+
+    // Unplug: the source goes, Chromium reports a devicechange, the menu loses it within 3 s.
+    const unplugged = Date.now();
+    const gone = new Promise<number>((resolve) =>
+      c.onChange((s) => {
+        if (!s.entries.microphone.some((e) => e.ffmpeg?.id === 'rt_hotplug.monitor')) resolve(Date.now());
+      }),
+    );
+    await pulse.pactl('unload-module', module);
+    c.reportBrowserDevices([mic('default', 'Default')]);
+    expect((await gone) - unplugged).toBeLessThan(3_000);
+    await c.refresh();
+    expect(c.snapshot().entries.microphone.flatMap((e) => (e.ffmpeg ? [e.ffmpeg.id] : []))).toEqual(['rt_null.monitor']);
+    await pulse.addNullSink('rt_hotplug', 'Hot-Plugged');
 
     // A new catalogue on the same folder (the next start of the app) has the list at once.
     const next = track(createDeviceCatalogue({ dataDir, env: { ...pulse.env, FFMPEG_PATH: '/nonexistent' }, platform: 'linux' }));
