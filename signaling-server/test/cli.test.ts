@@ -92,7 +92,8 @@ function fetchText(url: string, agent?: Agent): Promise<string> {
   });
 }
 
-describe('roundtable-server (the bin)', () => {
+// Each test starts the bin (through tsx) once or more: on a busy two-core machine that takes a while.
+describe('roundtable-server (the bin)', { timeout: 90_000 }, () => {
   it('explains its flags', async () => {
     const { code, stdout } = await finished(run(['--help']));
     expect(code).toBe(0);
@@ -108,11 +109,12 @@ describe('roundtable-server (the bin)', () => {
       [['--bogus'], {}, /Unknown option '--bogus'/],
       [[], { PORT: '70000' }, /--port must be 0-65535, got "70000"/],
     ];
-    for (const [args, env, message] of cases) {
-      const { code, stderr } = await finished(run(args, env));
+    const results = await Promise.all(cases.map(([args, env]) => finished(run(args, env))));
+    results.forEach(({ code, stderr }, i) => {
+      const [args, , message] = cases[i]!;
       expect(code, args.join(' ')).toBe(2);
       expect(stderr).toMatch(message);
-    }
+    });
   });
 
   it('serves plain HTTP by default', async () => {
