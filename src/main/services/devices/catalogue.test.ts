@@ -176,8 +176,8 @@ describe('the catalogue with the real FFmpeg and a PulseAudio server', () => {
     c.reportBrowserDevices([mic('default', 'Default')]);
 
     // Plug in: a new PulseAudio source appears, and Chromium reports a devicechange.
-    const plugged = Date.now();
     const module = await pulse.addNullSink('rt_hotplug', 'Hot-Plugged');
+    const plugged = Date.now();
     const seen = new Promise<number>((resolve) =>
       c.onChange((s) => {
         if (s.entries.microphone.some((e) => e.ffmpeg?.id === 'rt_hotplug.monitor')) resolve(Date.now());
@@ -191,24 +191,23 @@ describe('the catalogue with the real FFmpeg and a PulseAudio server', () => {
       ffmpeg: { backend: 'pulse', id: 'rt_hotplug.monitor' },
     });
 
+    // A new catalogue on the same folder (the next start of the app) has the list at once.
+    const next = track(createDeviceCatalogue({ dataDir, env: { ...pulse.env, FFMPEG_PATH: '/nonexistent' }, platform: 'linux' }));
+    const cached = await next.start();
+    expect(cached.ffmpeg.source).toBe('cache');
+    expect(cached.entries.microphone.map((e) => e.label)).toContain('Monitor of Hot-Plugged');
+
     // Unplug: the source goes, Chromium reports a devicechange, the menu loses it within 3 s.
-    const unplugged = Date.now();
     const gone = new Promise<number>((resolve) =>
       c.onChange((s) => {
         if (!s.entries.microphone.some((e) => e.ffmpeg?.id === 'rt_hotplug.monitor')) resolve(Date.now());
       }),
     );
     await pulse.pactl('unload-module', module);
+    const unplugged = Date.now();
     c.reportBrowserDevices([mic('default', 'Default')]);
     expect((await gone) - unplugged).toBeLessThan(3_000);
     await c.refresh();
     expect(c.snapshot().entries.microphone.flatMap((e) => (e.ffmpeg ? [e.ffmpeg.id] : []))).toEqual(['rt_null.monitor']);
-    await pulse.addNullSink('rt_hotplug', 'Hot-Plugged');
-
-    // A new catalogue on the same folder (the next start of the app) has the list at once.
-    const next = track(createDeviceCatalogue({ dataDir, env: { ...pulse.env, FFMPEG_PATH: '/nonexistent' }, platform: 'linux' }));
-    const cached = await next.start();
-    expect(cached.ffmpeg.source).toBe('cache');
-    expect(cached.entries.microphone.map((e) => e.label)).toContain('Monitor of Hot-Plugged');
   });
 });
