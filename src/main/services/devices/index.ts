@@ -6,6 +6,7 @@ import { deviceChoicesFile } from '../settings/device-choices';
 import { memoryStore } from '../settings/json-file';
 import { deviceCacheFile } from './cache';
 import { DeviceCatalogue, type FfmpegLister } from './catalogue';
+import { withV4l2UsbIds } from './v4l2-usb';
 
 export { DeviceCatalogue, type FfmpegLister, type FfmpegListing } from './catalogue';
 
@@ -14,6 +15,8 @@ export interface FfmpegListerOptions {
   platform?: NodeJS.Platform;
   backends?: FfmpegBackend[];
   timeoutMs?: number;
+  /** Where sysfs is (tests). */
+  sysRoot?: string;
   /** Told which binary was found, once (e.g. to point fluent-ffmpeg at it). */
   onLocated?: (location: FfmpegLocation) => void;
 }
@@ -31,7 +34,11 @@ export function ffmpegLister(options: FfmpegListerOptions = {}): FfmpegLister {
     const results = await listFfmpegDevices(location.path, backends, { kinds, timeoutMs: options.timeoutMs ?? 8_000, env: options.env });
     return {
       backends: results.map((r) => r.backend),
-      devices: results.flatMap((r) => r.devices),
+      // FFmpeg prints a V4L2 camera's card name only; sysfs adds its USB ids (for matching Chromium's labels).
+      devices: await withV4l2UsbIds(
+        results.flatMap((r) => r.devices),
+        options.sysRoot,
+      ),
       errors: results.flatMap((r) => (r.error ? [{ backend: r.backend, message: r.error }] : [])),
     };
   };
