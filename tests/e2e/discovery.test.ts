@@ -58,7 +58,7 @@ function agent(ns: string, args: string[]): Agent {
   });
   return {
     child,
-    next: (match, timeoutMs = 20_000) =>
+    next: (match, timeoutMs = 60_000) =>
       new Promise((resolve, reject) => {
         let seen = 0;
         const check = (): void => {
@@ -113,7 +113,7 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-describe('finding meetings on the network (DNS-SD across a veth link)', () => {
+describe('finding meetings on the network (DNS-SD across a veth link)', { timeout: 240_000 }, () => {
   it('a meeting hosted on one machine is listed on the other, joinable with its pinned certificate, and vanishes when hosting stops', async () => {
     const guest = agent(GUEST_NS, ['browse', '--verify']);
     await guest.next((l) => (l.event === 'meetings' ? true : undefined));
