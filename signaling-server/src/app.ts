@@ -75,8 +75,8 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     socket.onAny((event: unknown, ...args: unknown[]) => {
       void dispatch(routes, ctx, String(event), args, log);
     });
-    socket.on('disconnect', () => {
-      leaveRoom(ctx, 'disconnected');
+    socket.on('disconnect', (reason) => {
+      leaveRoom(ctx, reason === 'ping timeout' ? 'timed-out' : 'disconnected');
     });
   });
 

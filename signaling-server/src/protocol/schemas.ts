@@ -56,7 +56,12 @@ export const IceCandidateSchema = z.strictObject({
   usernameFragment: z.string().max(256).nullable().optional(),
 });
 
-const descriptionBody = { kind: z.literal('description'), description: SessionDescriptionSchema };
+const descriptionBody = {
+  kind: z.literal('description'),
+  description: SessionDescriptionSchema,
+  /** The first offer of a new connection: the receiver drops whatever connection it had with the sender. */
+  fresh: z.boolean().optional(),
+};
 /** `candidate: null` means the sender has gathered all its candidates. */
 const candidateBody = { kind: z.literal('candidate'), candidate: IceCandidateSchema.nullable() };
 /**
@@ -89,7 +94,8 @@ export const ParticipantSchema = z.strictObject({
 
 export const ParticipantLeftSchema = z.strictObject({
   id: ParticipantIdSchema,
-  reason: z.enum(['left', 'disconnected']),
+  /** `timed-out`: their connection went silent (their media may still flow); `disconnected`: it closed. */
+  reason: z.enum(['left', 'disconnected', 'timed-out']),
 });
 
 /** A negotiation message relayed from `from`. */

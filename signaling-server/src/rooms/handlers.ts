@@ -6,6 +6,7 @@ import {
   PROTOCOL_VERSION,
   SignalRequestSchema,
   type JoinReply,
+  type ParticipantLeft,
   type ServerToClientEvents,
 } from '../protocol/index.js';
 import { fail, ok, route, type DispatchTarget, type Route } from './dispatch.js';
@@ -85,7 +86,7 @@ export const roomRoutes: Record<string, Route<RoomContext>> = {
 };
 
 /** Takes the socket's participant out of their room and tells the others; false if it was in none. */
-export function leaveRoom({ io, socket, registry }: RoomContext, reason: 'left' | 'disconnected'): boolean {
+export function leaveRoom({ io, socket, registry }: RoomContext, reason: ParticipantLeft['reason']): boolean {
   const member = registry.leave(socket.id);
   if (!member) return false;
   void socket.leave(member.room);

@@ -41,6 +41,7 @@ export function App({ controller, canChooseServer }: { controller: AppController
           media={controller.media}
           speaker={app.speaker}
           audioFirstAbove={app.audioFirstAbove}
+          initialLayout={app.initialLayout}
           onLeave={() => void controller.leave()}
         />
       );

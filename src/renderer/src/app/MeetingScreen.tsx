@@ -19,18 +19,19 @@ interface Props {
   speaker: string | undefined;
   /** Past this many people the meeting is audio-first: video only for the speaker and pinned tiles. */
   audioFirstAbove: number;
+  initialLayout: LayoutMode;
   onLeave: () => void;
 }
 
 type Panel = 'chat' | 'people' | null;
 
-export function MeetingScreen({ session, media, speaker: speakerDevice, audioFirstAbove, onLeave }: Props): ReactElement {
+export function MeetingScreen({ session, media, speaker: speakerDevice, audioFirstAbove, initialLayout, onLeave }: Props): ReactElement {
   const call = useStore(session.state);
   const local = useStore(media.state);
   const chat = useStore(session.chat.state);
   const activeSpeaker = useStore(session.speaker.speaker);
   const quality = useStore(session.quality.quality);
-  const [layout, setLayout] = useState<LayoutMode>('grid');
+  const [layout, setLayout] = useState<LayoutMode>(initialLayout);
   const [pinned, setPinned] = useState<string | null>(null);
   const [panel, setPanel] = useState<Panel>(null);
   const [help, setHelp] = useState(false);
@@ -82,6 +83,7 @@ export function MeetingScreen({ session, media, speaker: speakerDevice, audioFir
       videoOn: p.media.video,
       videoAllowed: !audioFirst || p.id === focus || p.id === pinnedPresent,
       connection: p.connection,
+      away: p.away,
       hand: p.hand,
       handOrder: handOrder.get(p.id),
       speaking: p.id === activeSpeaker,
@@ -161,7 +163,11 @@ export function MeetingScreen({ session, media, speaker: speakerDevice, audioFir
         <span className="meeting-code" title="Meeting code">
           {call.room}
         </span>
-        {pushToTalk && <span className="ptt" data-testid="push-to-talk">Talking while muted (Space)</span>}
+        {pushToTalk && (
+          <span className="ptt" data-testid="push-to-talk">
+            Talking while muted (Space)
+          </span>
+        )}
         <span className="participant-count" title="People in this meeting">
           <Icon name="people" size={16} />
           <span data-testid="participant-count">{call.participants.length + (call.self ? 1 : 0)}</span>

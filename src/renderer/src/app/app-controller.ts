@@ -25,6 +25,8 @@ export interface AppState {
   speaker: string | undefined;
   /** Past this many people the meeting is audio-first. */
   audioFirstAbove: number;
+  /** The layout a meeting opens in. */
+  initialLayout: 'grid' | 'speaker';
   /** Why the last meeting ended when it was not our own choice (shown on the "left" screen). */
   endedReason: string | null;
 }
@@ -69,6 +71,7 @@ export class AppController {
       speaker: browserIdFor(this.devices.state.get(), 'speaker'),
       endedReason: null,
       audioFirstAbove: launch.audioFirstAbove,
+      initialLayout: launch.layout,
     });
     // A choice made anywhere (a picker, the app menu, another window) reaches the open devices.
     this.devices.state.subscribe(() => this.applyDevices());

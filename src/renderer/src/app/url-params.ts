@@ -8,6 +8,8 @@ export interface LaunchParams {
   budget: boolean;
   /** Past this many people the meeting is audio-first (`audioFirst=N`, 2..100, default 8). */
   audioFirstAbove: number;
+  /** The layout to start in (`layout=speaker`); grid otherwise. */
+  layout: 'grid' | 'speaker';
 }
 
 export const DEFAULT_AUDIO_FIRST_ABOVE = 8;
@@ -20,5 +22,6 @@ export function parseLaunchParams(search: string): LaunchParams {
   const autojoin = params.get('autojoin') === '1' && room !== null && name !== null;
   const audioFirst = Number(params.get('audioFirst'));
   const audioFirstAbove = Number.isInteger(audioFirst) && audioFirst >= 2 && audioFirst <= 100 ? audioFirst : DEFAULT_AUDIO_FIRST_ABOVE;
-  return { room, name, autojoin, budget: params.get('budget') !== '0', audioFirstAbove };
+  const layout = params.get('layout') === 'speaker' ? 'speaker' : 'grid';
+  return { room, name, autojoin, budget: params.get('budget') !== '0', audioFirstAbove, layout };
 }

@@ -5,7 +5,7 @@ import { ChatController } from './chat';
 import { randomToken } from './ids';
 import type { LocalMedia } from './local-media';
 import { MeshBudget } from './mesh-budget';
-import { PeerLink } from './peer-link';
+import { fingerprintOf, PeerLink } from './peer-link';
 import { QualityMonitor } from './quality';
 import { SignalingClient, SignalingError } from './signaling-client';
 import { noTracks, SLOTS, type Slot, type SlotTracks } from './slots';
@@ -23,6 +23,8 @@ export interface RemoteParticipant {
   /** What arrives from them, by slot; a track exists once negotiated even while they send nothing. */
   tracks: SlotTracks;
   connection: RTCPeerConnectionState;
+  /** The server lost them but their media still reaches us: they are probably on their way back. */
+  away: boolean;
 }
 
 export interface CallState {
@@ -55,6 +57,10 @@ export interface CallSessionOptions {
 }
 
 const REACTION_MS = 3000;
+/** How long someone the server lost, but whose media still flows, keeps their tile. */
+const AWAY_GRACE_MS = 20_000;
+/** A connection that nobody offered on after this long is offered from our side. */
+const OFFER_IF_IDLE_MS = 2500;
 /** View sizes are reported in steps of this many pixels, so resizing a window does not chatter. */
 const VIEW_STEP = 32;
 
@@ -99,7 +105,7 @@ export class CallSession {
     const s = this.signaling.events;
     this.unsubscribe.push(
       s.on('participant-joined', (p) => this.onJoined(p)),
-      s.on('participant-left', ({ id }) => this.removeParticipant(id)),
+      s.on('participant-left', ({ id, reason }) => this.onLeft(id, reason)),
       s.on('participant-updated', (p) => this.onUpdated(p)),
       s.on('reaction', (reaction) => this.onReaction(reaction)),
       s.on('signal', (message) => this.onSignal(message)),
@@ -200,7 +206,12 @@ export class CallSession {
     try {
       const reply = await this.signaling.request('join', this.joinRequest());
       this.patch({ phase: 'joined', error: null });
-      for (const participant of reply.participants) this.addParticipant(participant, !this.links.has(participant.id));
+      for (const participant of reply.participants) {
+        const link = this.links.get(participant.id);
+        // A connection that is not up after we lost the server may have lost messages: start it over.
+        if (link && link.pc.connectionState !== 'connected') this.replaceLink(participant.id, true);
+        this.addParticipant(participant, !this.links.has(participant.id));
+      }
       // The server may have restarted and forgotten: say again how we show everyone, fetch missed chat.
       this.reportedViews.clear();
       void this.chat.synchronize(reply.self);
@@ -236,6 +247,31 @@ export class CallSession {
     setTimeout(() => this.patch({ reactions: this.state.get().reactions.filter((r) => r.key !== key) }), REACTION_MS);
   }
 
+  /**
+   * Someone left. A leave or a closed connection (their app quit or died) removes them at once. A
+   * connection that merely went silent while their media still reaches us keeps them (marked away)
+   * until the media stops too or a grace period ends, so a signaling hiccup does not tear a working
+   * call down.
+   */
+  private onLeft(id: string, reason: 'left' | 'disconnected' | 'timed-out'): void {
+    const link = this.links.get(id);
+    if (reason !== 'timed-out' || !link || link.pc.connectionState !== 'connected') return this.removeParticipant(id);
+    this.updateParticipant(id, (p) => ({ ...p, away: true }));
+    const stop = (): void => {
+      clearTimeout(timer);
+      off();
+    };
+    const timer = setTimeout(() => {
+      stop();
+      if (this.state.get().participants.find((p) => p.id === id)?.away) this.removeParticipant(id);
+    }, AWAY_GRACE_MS);
+    const off = link.events.on('state', (state) => {
+      if (state === 'connected') return;
+      stop();
+      if (this.state.get().participants.find((p) => p.id === id)?.away) this.removeParticipant(id);
+    });
+  }
+
   private onJoined(participant: Participant): void {
     this.awaitingReturn.delete(participant.id);
     this.addParticipant(participant, false);
@@ -264,6 +300,7 @@ export class CallSession {
       hand: participant.hand,
       tracks: existing && !replaced ? existing.tracks : noTracks(),
       connection: existing && !replaced ? existing.connection : 'new',
+      away: false,
     };
     this.patchParticipants((list) => sortByJoin(existing ? list.map((p) => (p.id === next.id ? next : p)) : [...list, next]));
     if (!this.links.has(participant.id)) this.createLink(participant.id, initiator);
@@ -275,6 +312,7 @@ export class CallSession {
       remoteId,
       polite: self.id > remoteId,
       initiator,
+      offerIfIdleMs: OFFER_IF_IDLE_MS,
       iceServers: this.options.iceServers ?? [],
       localStream: this.options.media.stream,
       localTracks: () => this.localTracks(),
@@ -298,12 +336,35 @@ export class CallSession {
       return;
     }
     let link = this.links.get(from);
+    if (link && body.kind === 'description') {
+      if (body.fresh && !link.isPristine()) {
+        // They opened a new connection to us. If we are opening one to them at the same moment,
+        // the polite side gives way; otherwise ours is stale and goes.
+        if (link.awaitingFirstAnswer() && !link.polite) return;
+        link = this.replaceLink(from, false);
+      } else if (body.description.type === 'answer') {
+        // An answer from a certificate we do not know: they replaced their side; so do we, offering anew.
+        const theirs = fingerprintOf(body.description.sdp);
+        const known = link.remoteFingerprint();
+        if (theirs && known && theirs !== known) {
+          this.replaceLink(from, true);
+          return;
+        }
+      }
+    }
     if (!link) {
       // An offer can overtake the arrival notice only if we never saw them join; wait for the notice.
       if (!this.state.get().participants.some((p) => p.id === from)) return;
       link = this.createLink(from, false);
     }
     link.receive(body);
+  }
+
+  private replaceLink(remoteId: string, initiator: boolean): PeerLink {
+    this.links.get(remoteId)?.close();
+    this.links.delete(remoteId);
+    this.updateParticipant(remoteId, (p) => ({ ...p, tracks: noTracks(), connection: 'new' }));
+    return this.createLink(remoteId, initiator);
   }
 
   private removeParticipant(id: string): void {

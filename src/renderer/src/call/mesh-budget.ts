@@ -35,8 +35,17 @@ export class MeshBudget {
     for (const link of links) void this.apply(link);
   }
 
-  async apply(link: PeerLink): Promise<void> {
-    if (!this.enabled) return;
+  /** One setParameters at a time per link: overlapping ones would carry a stale transaction id. */
+  private readonly pending = new WeakMap<PeerLink, Promise<void>>();
+
+  apply(link: PeerLink): Promise<void> {
+    if (!this.enabled) return Promise.resolve();
+    const next = (this.pending.get(link) ?? Promise.resolve()).then(() => this.applyNow(link));
+    this.pending.set(link, next);
+    return next;
+  }
+
+  private async applyNow(link: PeerLink): Promise<void> {
     const sender = link.sender('video');
     if (!sender) return;
     const wanted = encodingFor(this.views.get(link.remoteId), this.sourceHeight(), this.participants);

@@ -11,6 +11,8 @@ export interface PeerLinkOptions {
   polite: boolean;
   /** The side that joined later offers first, with all four transceivers in that offer. */
   initiator: boolean;
+  /** For the answering side: offer ourselves if no offer came within this long. */
+  offerIfIdleMs?: number;
   iceServers: RTCIceServer[];
   localTracks: () => SlotTracks;
   localStream: MediaStream;
@@ -39,6 +41,7 @@ export class PeerLink {
   private closed = false;
   /** Settles once the initiator's first offer is on its way (at once for the answering side). */
   firstOffer: Promise<void> = Promise.resolve();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** Signals are handled strictly in arrival order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -62,16 +65,45 @@ export class PeerLink {
     pc.oniceconnectionstatechange = () => {
       if (pc.iceConnectionState === 'failed') pc.restartIce();
     };
-    if (options.initiator) {
-      const tracks = options.localTracks();
-      for (const slot of SLOTS) {
-        pc.addTransceiver(tracks[slot] ?? SLOT_KIND[slot], { direction: 'sendrecv', streams: [options.localStream] });
-      }
-      this.attached = true;
-      // Offer now rather than a task later: the 'negotiationneeded' that follows finds the offer
-      // already made and does nothing.
-      this.firstOffer = this.offer();
+    if (options.initiator) this.firstOffer = this.openNegotiation();
+    else if (options.offerIfIdleMs !== undefined) {
+      // Normally the other side offers first; if it does not (it kept an old connection to us
+      // that we no longer have), we do, and it starts over when it sees our new certificate.
+      this.idleTimer = setTimeout(() => {
+        if (!this.closed && !this.pc.remoteDescription && !this.attached) void this.openNegotiation();
+      }, options.offerIfIdleMs);
     }
+  }
+
+  /** The initiator's side: all four transceivers, then the offer at once. */
+  private openNegotiation(): Promise<void> {
+    const tracks = this.options.localTracks();
+    for (const slot of SLOTS) {
+      this.pc.addTransceiver(tracks[slot] ?? SLOT_KIND[slot], { direction: 'sendrecv', streams: [this.options.localStream] });
+    }
+    this.attached = true;
+    // Offer now rather than a task later: the 'negotiationneeded' that follows finds the offer
+    // already made and does nothing.
+    return this.offer();
+  }
+
+  get polite(): boolean {
+    return this.options.polite;
+  }
+
+  /** Nothing negotiated yet, nothing offered: a connection that can take any first offer. */
+  isPristine(): boolean {
+    return this.pc.localDescription === null && this.pc.remoteDescription === null;
+  }
+
+  /** Our first offer is out and unanswered. */
+  awaitingFirstAnswer(): boolean {
+    return this.pc.remoteDescription === null && this.pc.signalingState === 'have-local-offer';
+  }
+
+  /** The DTLS certificate fingerprint the remote side uses, once known. */
+  remoteFingerprint(): string | null {
+    return fingerprintOf(this.pc.remoteDescription?.sdp ?? '');
   }
 
   get remoteId(): string {
@@ -100,6 +132,7 @@ export class PeerLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.idleTimer);
     this.pc.close();
     this.events.clear();
   }
@@ -109,7 +142,9 @@ export class PeerLink {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
       const description = this.pc.localDescription;
-      if (description) this.options.send({ kind: 'description', description: { type: description.type, sdp: description.sdp } });
+      // Our first offer (no answer seen yet) opens a new connection: the other side starts over with it.
+      const fresh = this.pc.remoteDescription === null;
+      if (description) this.options.send({ kind: 'description', description: { type: description.type, sdp: description.sdp }, ...(fresh ? { fresh } : {}) });
     } catch (error) {
       this.fail(error);
     } finally {
@@ -123,8 +158,8 @@ export class PeerLink {
     if (body.kind === 'candidate') {
       try {
         await pc.addIceCandidate(body.candidate ?? undefined);
-      } catch (error) {
-        if (!this.ignoreOffer) throw error;
+      } catch {
+        // A candidate for a description we ignored or replaced (glare, a restarted connection): harmless.
       }
       return;
     }
@@ -174,4 +209,9 @@ export class PeerLink {
     if (this.closed) return;
     this.events.emit('error', error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/** The `a=fingerprint` of an SDP: which DTLS certificate that side's connection uses. */
+export function fingerprintOf(sdp: string): string | null {
+  return /^a=fingerprint:(.+)$/m.exec(sdp)?.[1]?.trim() ?? null;
 }

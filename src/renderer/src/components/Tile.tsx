@@ -18,6 +18,8 @@ export interface TileProps {
   width: number;
   height: number;
   connection?: RTCPeerConnectionState;
+  /** The server lost them; their media may still flow. */
+  away?: boolean;
   hand?: number | null;
   /** Their place in the queue of raised hands, from 1. */
   handOrder?: number;
@@ -79,8 +81,12 @@ export function Tile(props: TileProps): ReactElement {
         )}
         <span className="tile-name">{label}</span>
       </div>
-      {connection && connection !== 'connected' && connection !== 'new' && (
-        <div className="tile-status">{connection === 'connecting' ? 'Connecting…' : 'Connection lost, retrying…'}</div>
+      {props.away ? (
+        <div className="tile-status">Reconnecting to the meeting…</div>
+      ) : (
+        connection &&
+        connection !== 'connected' &&
+        connection !== 'new' && <div className="tile-status">{connection === 'connecting' ? 'Connecting…' : 'Connection lost, retrying…'}</div>
       )}
       {props.reactions && props.reactions.length > 0 && (
         <div className="reaction-burst" data-testid="reaction-burst" aria-live="polite">
