@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       menuReady.push(performance.now() - start);
       if (!menu.submenu || snapshot.ffmpeg.source !== 'cache') throw new Error('the menu was not built from the cache');
       // Let its background listing finish before the next round.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       await catalogue.refresh();
       catalogue.dispose();
     }
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
     const hotplug: number[] = [];
     const catalogue = createDeviceCatalogue({ dataDir, env: pulse.env, platform, hotplugDebounceMs: DEBOUNCE_MS });
     await catalogue.start();
+    // start() lists afresh just after it returns; let that listing finish first.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     await catalogue.refresh();
     const browser = [mic('default', 'Default')];
     catalogue.reportBrowserDevices([...browser]);
