@@ -5,6 +5,7 @@ import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSignalingServer } from './app.js';
+import { SqliteChatStore } from './store/sqlite-chat-store.js';
 import { createWebClientHandler } from './http/web-client.js';
 import { consoleLogger } from './logger.js';
 import { formatFingerprint, loadOrCreateCertificate, readCertificateFiles, spkiHashOf, type TlsCredentials } from './tls/index.js';
@@ -27,8 +28,8 @@ const HELP = `roundtable-server: Roundtable's signaling server and web client
   --public-url <url>    the address people use to reach this server when it is not one of
                         its own (a reverse proxy, a DNS name); printed as the link to share
                         (env ROUNDTABLE_PUBLIC_URL)
-  --data-dir <folder>   where the server keeps its certificate (env ROUNDTABLE_DATA_DIR;
-                        default ~/.roundtable-server)
+  --data-dir <folder>   where the server keeps its certificate and the meetings' chat
+                        history (chat.db) (env ROUNDTABLE_DATA_DIR; default ~/.roundtable-server)
   --help                show this
 `;
 
@@ -142,7 +143,13 @@ async function main(): Promise<void> {
   const handler = createWebClientHandler(options.webRoot);
   const serve = (req: IncomingMessage, res: ServerResponse): void => void handler(req, res);
   const server = tls ? createHttpsServer({ cert: tls.tls.cert, key: tls.tls.key }, serve) : createHttpServer(serve);
-  const signaling = createSignalingServer(server, { log: consoleLogger });
+  let chat: SqliteChatStore;
+  try {
+    chat = new SqliteChatStore(join(options.dataDir, 'chat.db'));
+  } catch (error) {
+    fail((error as Error).message, 1);
+  }
+  const signaling = createSignalingServer(server, { log: consoleLogger, chat });
   server.on('error', (error) => fail(`cannot listen on ${options.host}:${options.port}: ${error.message}`, 1));
   server.listen(options.port, options.host, () => {
     const address = server.address();

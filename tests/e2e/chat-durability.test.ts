@@ -20,8 +20,9 @@ const text = (i: number): string => `message ${String(i).padStart(3, '0')}`;
 
 describe('chat when the server is killed', () => {
   it('loses nothing and shows nothing twice when the server is killed with SIGKILL and restarted', async () => {
-    const db = join(mkdtempSync(join(tmpdir(), 'rt-chat-e2e-')), 'chat.db');
-    server = await startServerProcess(0, db);
+    const dataDir = mkdtempSync(join(tmpdir(), 'rt-chat-e2e-'));
+    const db = join(dataDir, 'chat.db');
+    server = await startServerProcess(0, dataDir);
     const port = server.port;
     const ada = await launchParticipant({ color: 'red' });
     const bob = await launchParticipant({ color: 'green' });
@@ -37,7 +38,7 @@ describe('chat when the server is killed', () => {
     // The server is down: Ada keeps writing; her messages wait in the outbox.
     await typeChatMessages(ada.page, batch(BEFORE, DURING));
     await expect.poll(() => ada.page.locator('[data-testid="chat-message"][data-status="sending"]').count()).toBeGreaterThan(0);
-    server = await startServerProcess(port, db);
+    server = await startServerProcess(port, dataDir);
     await typeChatMessages(ada.page, batch(BEFORE + DURING, AFTER));
 
     const expected = Array.from({ length: BEFORE + DURING + AFTER }, (_, n) => text(n));

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from './paths';
+import { PROJECT_ROOT, WEB_ROOT } from './paths';
 
 export interface ServerProcess {
   url: string;
@@ -10,16 +10,25 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-const RUNNER = fileURLToPath(new URL('./run-server.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../signaling-server/src/cli.ts', import.meta.url));
 
-/** The real signaling server (with SQLite chat storage) in a child process of its own. */
-export async function startServerProcess(port: number, chatDb: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, String(port), chatDb], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * The real server command (signaling-server's bin, from source) in a child process of its own,
+ * plain HTTP on loopback, keeping its chat history in `dataDir`.
+ */
+export async function startServerProcess(port: number, dataDir: string): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, '--host', '127.0.0.1', '--port', String(port), '--http', '--web-root', WEB_ROOT, '--data-dir', dataDir],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const actual = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server process did not start within 20 s')), 20_000);
+    const timer = setTimeout(() => reject(new Error('the server process did not start within 30 s')), 30_000);
     child.once('exit', (code) => reject(new Error(`the server process exited with ${code}`)));
+    let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
+      output += chunk.toString();
+      const match = /listening on [^\s]+:(\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(Number(match[1]));

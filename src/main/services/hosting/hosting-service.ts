@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
 import {
   createSignalingServer,
   createWebClientHandler,
   loadOrCreateCertificate,
+  SqliteChatStore,
   silentLogger,
   type Logger,
   type SignalingOptions,
@@ -134,7 +136,8 @@ export class HostingService {
 
     const handler = createWebClientHandler(this.options.webRoot, { serverName: meetingName });
     const https = createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => void handler(req, res));
-    const signaling = createSignalingServer(https, { log: this.log }, this.options.signaling);
+    // Chat history survives the app's restarts, in the data folder next to the certificate.
+    const signaling = createSignalingServer(https, { log: this.log, chat: new SqliteChatStore(join(this.options.dataDir, 'chat.db')) }, this.options.signaling);
     let port: number;
     try {
       port = await listenWithFallback(https, this.options.listenHost ?? '0.0.0.0', options.port ?? this.options.preferredPort ?? DEFAULT_HOSTING_PORT);
