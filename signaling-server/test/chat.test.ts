@@ -99,3 +99,16 @@ describe('raised hands and reactions', () => {
     expect(replies.filter((r) => !r.ok).map((r) => r.error?.code)).toContain('rate-limited');
   });
 });
+
+describe('recording notices', () => {
+  it('tells everyone, newcomers included, who is recording', async () => {
+    const ada = await joined(server.url, { name: 'Ada' });
+    const bob = await joined(server.url, { name: 'Bob' });
+    const told = nextEvent<{ id: string; recording: boolean }>(bob.socket, 'participant-updated');
+    expect(await request(ada.socket, 'recording', { active: true })).toEqual({ ok: true });
+    expect(await told).toMatchObject({ id: ada.id, recording: true });
+    const late = await joined(server.url);
+    expect(late.reply.participants).toContainEqual(expect.objectContaining({ id: ada.id, recording: true }));
+    expect(await request(ada.socket, 'recording', { active: 'yes' })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  });
+});

@@ -12,7 +12,7 @@ import type {
   SignalRequestSchema,
 } from './schemas.js';
 import type { ChatHistoryRequestSchema, ChatHistorySchema, ChatMessageSchema, ChatSendSchema } from './chat.js';
-import type { HandRequestSchema, ReactionRequestSchema, ReactionSchema } from './presence.js';
+import type { HandRequestSchema, ReactionRequestSchema, ReactionSchema, RecordingRequestSchema } from './presence.js';
 
 export type JoinRequest = z.input<typeof JoinRequestSchema>;
 export type MediaState = z.infer<typeof MediaStateSchema>;
@@ -29,6 +29,7 @@ export type ChatHistoryRequest = z.infer<typeof ChatHistoryRequestSchema>;
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 export type ChatHistory = z.infer<typeof ChatHistorySchema>;
 export type HandRequest = z.infer<typeof HandRequestSchema>;
+export type RecordingRequest = z.infer<typeof RecordingRequestSchema>;
 export type ReactionRequest = z.infer<typeof ReactionRequestSchema>;
 export type Reaction = z.infer<typeof ReactionSchema>;
 
@@ -77,6 +78,8 @@ export interface ClientToServerEvents {
   'chat-history': (request: ChatHistoryRequest, ack: Ack<ChatHistory>) => void;
   'raise-hand': (request: HandRequest, ack: Ack) => void;
   react: (request: ReactionRequest, ack: Ack) => void;
+  /** Tell everyone you started (or stopped) recording the meeting. */
+  recording: (request: RecordingRequest, ack: Ack) => void;
 }
 
 /** Events the server sends. */
@@ -104,4 +107,5 @@ export const CLIENT_EVENTS = [
   'chat-history',
   'raise-hand',
   'react',
+  'recording',
 ] as const satisfies readonly ClientEventName[];

@@ -3,6 +3,8 @@ import { ParticipantIdSchema } from './schemas.js';
 
 export const HandRequestSchema = z.strictObject({ raised: z.boolean() });
 
+export const RecordingRequestSchema = z.strictObject({ active: z.boolean() });
+
 /** The reactions people can send: a short burst on the sender's tile. */
 export const REACTIONS = ['👍', '👏', '😂', '❤️', '🎉', '😮'] as const;
 

@@ -90,6 +90,8 @@ export const ParticipantSchema = z.strictObject({
   media: MediaStateSchema,
   /** When they raised their hand (server time), or null. Hands are answered in this order. */
   hand: z.number().nullable(),
+  /** They are recording the meeting: everyone is shown that it is being recorded. */
+  recording: z.boolean(),
 });
 
 export const ParticipantLeftSchema = z.strictObject({

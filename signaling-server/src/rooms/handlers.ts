@@ -42,6 +42,7 @@ export const roomRoutes: Record<string, Route<RoomContext>> = {
       joinedAt: previous?.joinedAt ?? now(),
       media: request.media,
       hand: previous?.hand ?? null,
+      recording: previous?.recording ?? false,
       room: request.room,
       socketId: socket.id,
     };

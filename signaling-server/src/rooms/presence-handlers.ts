@@ -1,4 +1,4 @@
-import { HandRequestSchema, LIMITS, ReactionRequestSchema } from '../protocol/index.js';
+import { HandRequestSchema, LIMITS, ReactionRequestSchema, RecordingRequestSchema } from '../protocol/index.js';
 import { fail, ok, route, type Route } from './dispatch.js';
 import type { RoomContext } from './handlers.js';
 import { toParticipant } from './registry.js';
@@ -8,7 +8,7 @@ const NOT_IN_ROOM = fail('not-in-room', 'join a meeting first');
 /** When each participant last reacted, for the rate limit (kept per connection). */
 const recentReactions = new WeakMap<object, number[]>();
 
-/** Raised hands and reactions. */
+/** Raised hands, recording notices and reactions. */
 export const presenceRoutes: Record<string, Route<RoomContext>> = {
   'raise-hand': route(HandRequestSchema, ({ raised }, { io, socket, registry, now }) => {
     const member = registry.bySocketId(socket.id);
@@ -17,6 +17,16 @@ export const presenceRoutes: Record<string, Route<RoomContext>> = {
     const hand = raised ? (member.hand ?? now()) : null;
     if (hand !== member.hand) {
       member.hand = hand;
+      io.to(member.room).emit('participant-updated', toParticipant(member));
+    }
+    return ok();
+  }),
+
+  recording: route(RecordingRequestSchema, ({ active }, { io, socket, registry }) => {
+    const member = registry.bySocketId(socket.id);
+    if (!member) return NOT_IN_ROOM;
+    if (member.recording !== active) {
+      member.recording = active;
       io.to(member.room).emit('participant-updated', toParticipant(member));
     }
     return ok();

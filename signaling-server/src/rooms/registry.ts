@@ -71,6 +71,6 @@ export class RoomRegistry {
 }
 
 export function toParticipant(member: Member): Participant {
-  const { id, session, name, joinedAt, media, hand } = member;
-  return { id, session, name, joinedAt, media: { ...media }, hand };
+  const { id, session, name, joinedAt, media, hand, recording } = member;
+  return { id, session, name, joinedAt, media: { ...media }, hand, recording };
 }

@@ -1,7 +1,6 @@
 import type { ReactElement } from 'react';
 import { HomeScreen } from '../components/HomeScreen';
 import { PreJoin } from '../components/PreJoin';
-import { useMediaDevices } from '../hooks/useMediaDevices';
 import { useStore } from '../hooks/useStore';
 import type { AppController } from './app-controller';
 import { MeetingScreen } from './MeetingScreen';
@@ -9,7 +8,6 @@ import { MeetingScreen } from './MeetingScreen';
 export function App({ controller, canChooseServer }: { controller: AppController; canChooseServer: boolean }): ReactElement {
   const app = useStore(controller.state);
   const local = useStore(controller.media.state);
-  const devices = useMediaDevices(local.audioTrack ?? local.videoTrack);
 
   switch (app.stage) {
     case 'home':
@@ -20,7 +18,6 @@ export function App({ controller, canChooseServer }: { controller: AppController
           name={app.choice.name}
           room={app.choice.room}
           media={local}
-          devices={devices}
           speaker={app.speaker}
           joining={app.joining}
           error={app.joinError}

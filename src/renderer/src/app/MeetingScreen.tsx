@@ -4,6 +4,7 @@ import type { LocalMedia } from '../call/local-media';
 import { AudioSinks } from '../components/AudioSinks';
 import { ChatPanel } from '../components/ChatPanel';
 import { ControlBar } from '../components/ControlBar';
+import { DeviceSettings } from '../components/DeviceSettings';
 import { HelpOverlay } from '../components/HelpOverlay';
 import { Icon } from '../components/Icons';
 import { ParticipantsPanel, type ParticipantRow } from '../components/ParticipantsPanel';
@@ -163,11 +164,17 @@ export function MeetingScreen({ session, media, speaker: speakerDevice, audioFir
         <span className="meeting-code" title="Meeting code">
           {call.room}
         </span>
+        {(call.recording || call.participants.some((p) => p.recording)) && (
+          <span className="recording-indicator" data-testid="recording-indicator" title="This meeting is being recorded">
+            <span className="recording-dot" aria-hidden="true" /> Recording
+          </span>
+        )}
         {pushToTalk && (
           <span className="ptt" data-testid="push-to-talk">
             Talking while muted (Space)
           </span>
         )}
+        <DeviceSettings placement="below" />
         <span className="participant-count" title="People in this meeting">
           <Icon name="people" size={16} />
           <span data-testid="participant-count">{call.participants.length + (call.self ? 1 : 0)}</span>

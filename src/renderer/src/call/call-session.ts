@@ -20,6 +20,8 @@ export interface RemoteParticipant {
   media: MediaState;
   /** When they raised their hand (server time), or null. */
   hand: number | null;
+  /** They are recording the meeting. */
+  recording: boolean;
   /** What arrives from them, by slot; a track exists once negotiated even while they send nothing. */
   tracks: SlotTracks;
   connection: RTCPeerConnectionState;
@@ -37,6 +39,8 @@ export interface CallState {
   local: MediaState;
   /** When this participant raised their hand, or null. */
   hand: number | null;
+  /** This participant is recording the meeting (as the server knows it). */
+  recording: boolean;
   /** Reactions of the last few seconds, for the bursts on tiles. */
   reactions: readonly (Reaction & { key: string })[];
 }
@@ -100,6 +104,7 @@ export class CallSession {
       participants: [],
       local: this.localMediaState(),
       hand: null,
+      recording: false,
       reactions: [],
     });
     const s = this.signaling.events;
@@ -172,6 +177,12 @@ export class CallSession {
     this.signaling.send('react', { emoji });
   }
 
+  /** Tells everyone that this participant started or stopped recording the meeting. */
+  setRecording(active: boolean): void {
+    this.patch({ recording: active });
+    this.signaling.send('recording', { active });
+  }
+
   /**
    * How big this participant's screen shows `id`'s camera (device pixels; 0 x 0 when not at all).
    * Told to `id` when it changes, so they can budget what they send us.
@@ -235,10 +246,10 @@ export class CallSession {
 
   private onUpdated(p: Participant): void {
     if (p.id === this.state.get().self?.id) {
-      this.patch({ hand: p.hand });
+      this.patch({ hand: p.hand, recording: p.recording });
       return;
     }
-    this.updateParticipant(p.id, (known) => ({ ...known, name: p.name, media: p.media, hand: p.hand }));
+    this.updateParticipant(p.id, (known) => ({ ...known, name: p.name, media: p.media, hand: p.hand, recording: p.recording }));
   }
 
   private onReaction(reaction: Reaction): void {
@@ -298,6 +309,7 @@ export class CallSession {
       joinedAt: participant.joinedAt,
       media: participant.media,
       hand: participant.hand,
+      recording: participant.recording,
       tracks: existing && !replaced ? existing.tracks : noTracks(),
       connection: existing && !replaced ? existing.connection : 'new',
       away: false,

@@ -16,6 +16,7 @@ import {
   type HandRequest,
   type Reaction,
   type ReactionRequest,
+  type RecordingRequest,
   type ErrorCode,
   type JoinReply,
   type JoinRequest,
@@ -63,6 +64,7 @@ interface Requests {
   'chat-history': { request: ChatHistoryRequest; reply: ChatHistory };
   'raise-hand': { request: HandRequest; reply: object };
   react: { request: ReactionRequest; reply: object };
+  recording: { request: RecordingRequest; reply: object };
 }
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -12,7 +12,6 @@ interface Props {
   name: string;
   room: string;
   media: LocalMediaState;
-  devices: MediaDeviceInfo[];
   speaker: string | undefined;
   joining: boolean;
   error: string | null;
@@ -28,7 +27,7 @@ interface Props {
 export function PreJoin(props: Props): ReactElement {
   const { media } = props;
   const level = useAudioLevel(media.audioTrack);
-  // The same lists and choices as the app menu (`props.devices` is Chromium's raw list, no longer needed here).
+  // The same lists and choices as the app menu.
   const { snapshot: devices } = useDeviceChoices();
   return (
     <main className="prejoin">
