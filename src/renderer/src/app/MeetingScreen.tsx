@@ -6,6 +6,7 @@ import { ChatPanel } from '../components/ChatPanel';
 import { ControlBar } from '../components/ControlBar';
 import { DeviceSettings } from '../components/DeviceSettings';
 import { HelpOverlay } from '../components/HelpOverlay';
+import { MeetingTools } from '../components/MeetingTools';
 import { Icon } from '../components/Icons';
 import { ParticipantsPanel, type ParticipantRow } from '../components/ParticipantsPanel';
 import { Stage, type TileModel } from '../components/Stage';
@@ -211,6 +212,7 @@ export function MeetingScreen({ session, media, speaker: speakerDevice, audioFir
         chatOpen={panel === 'chat'}
         unread={chat.unread}
         peopleOpen={panel === 'people'}
+        extra={<MeetingTools session={session} media={media} />}
         onToggleMic={() => session.setMicEnabled(!local.micEnabled)}
         onToggleCamera={() => void session.setCameraEnabled(!local.cameraEnabled)}
         onToggleHand={() => session.raiseHand(call.hand === null)}
