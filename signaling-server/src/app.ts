@@ -3,9 +3,12 @@ import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { LIMITS, type ErrorBody, type MeetingEnded } from './protocol/index.js';
 import { silentLogger, type Logger } from './logger.js';
+import { RoomPolicies } from './rooms/access.js';
 import { chatRoutes, type ChatContext } from './rooms/chat-handlers.js';
 import { dispatch, type Route } from './rooms/dispatch.js';
 import { leaveRoom, roomRoutes, type SignalingIo } from './rooms/handlers.js';
+import { hostRoutes, type HostContext } from './rooms/host-handlers.js';
+import { PasscodeAttempts } from './rooms/passcode.js';
 import { presenceRoutes } from './rooms/presence-handlers.js';
 import { RoomRegistry } from './rooms/registry.js';
 import { MemoryChatStore, type ChatStore } from './store/chat-store.js';
@@ -17,7 +20,9 @@ export interface SignalingDeps {
   chat?: ChatStore;
 }
 
-const routes: Readonly<Record<string, Route<ChatContext>>> = { ...roomRoutes, ...presenceRoutes, ...chatRoutes };
+type Context = ChatContext & HostContext;
+
+const routes: Readonly<Record<string, Route<Context>>> = { ...roomRoutes, ...presenceRoutes, ...chatRoutes, ...hostRoutes };
 
 export interface SignalingOptions {
   /** How often the server pings each client, and how long it waits for the pong: together they
@@ -48,6 +53,8 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
   const now = deps.now ?? Date.now;
   const registry = new RoomRegistry();
   const chat = deps.chat ?? new MemoryChatStore();
+  const policies = new RoomPolicies();
+  const attempts = new PasscodeAttempts(now);
   const allowed = options.allowedOrigins ?? '*';
 
   const io: SignalingIo = new Server(httpServer, {
@@ -64,12 +71,15 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
   });
 
   io.on('connection', (socket) => {
-    const ctx: ChatContext = {
+    const ctx: Context = {
       io,
       socket,
       registry,
+      policies,
+      attempts,
       chat,
       now,
+      endRoom: (room) => endMeeting({ reason: 'ended-by-host', message: 'The host ended the meeting for everyone.' }, room),
       protocolError: (event: string, error: ErrorBody) => socket.emit('protocol-error', { event, error }),
     };
     socket.onAny((event: unknown, ...args: unknown[]) => {
@@ -80,12 +90,12 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     });
   });
 
-  const endMeeting = (ended: MeetingEnded, room?: string): void => {
+  function endMeeting(ended: MeetingEnded, room?: string): void {
     const target = room === undefined ? io : io.in(room);
     target.emit('meeting-ended', ended);
     // Let the notice go out before the connections close.
     setTimeout(() => target.disconnectSockets(true), 100);
-  };
+  }
 
   return {
     io,

@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
-import { createSignalingServer, type SignalingOptions, type SignalingServer } from '../src/app.js';
+import { createSignalingServer, type SignalingDeps, type SignalingOptions, type SignalingServer } from '../src/app.js';
 import { createWebClientHandler } from '../src/http/web-client.js';
 import { PROTOCOL_VERSION, type JoinRequest } from '../src/protocol/index.js';
 
@@ -12,10 +12,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: SignalingOptions = {}, webRoot?: string): Promise<TestServer> {
+export async function startServer(options: SignalingOptions = {}, webRoot?: string, deps: SignalingDeps = {}): Promise<TestServer> {
   const handler = createWebClientHandler(webRoot);
   const http = createServer((req, res) => void handler(req, res));
-  const signaling = createSignalingServer(http, {}, options);
+  const signaling = createSignalingServer(http, deps, options);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, http, signaling, close: () => signaling.close() };

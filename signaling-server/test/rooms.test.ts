@@ -124,7 +124,7 @@ describe('media state', () => {
     expect(await request(ada.socket, 'media', { audio: false, video: true })).toEqual({ ok: true });
     expect(await seen).toMatchObject({ id: ada.id, name: 'Ada', media: { audio: false, video: true } });
     const late = await joined(server.url);
-    expect(late.reply.participants).toContainEqual(expect.objectContaining({ id: ada.id, media: { audio: false, video: true } }));
+    expect(late.reply.participants).toContainEqual(expect.objectContaining({ id: ada.id, media: { audio: false, video: true, screen: false } }));
     expect(await request(ada.socket, 'media', { audio: 'off', video: true })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
   });
 });

@@ -13,6 +13,15 @@ import type {
 } from './schemas.js';
 import type { ChatHistoryRequestSchema, ChatHistorySchema, ChatMessageSchema, ChatSendSchema } from './chat.js';
 import type { HandRequestSchema, ReactionRequestSchema, ReactionSchema, RecordingRequestSchema } from './presence.js';
+import type {
+  HostNoticeSchema,
+  HostSettingsSchema,
+  RoomSettingsSchema,
+  SentAwaySchema,
+  TargetRequestSchema,
+  WaitingListSchema,
+  WaitingPersonSchema,
+} from './access.js';
 
 export type JoinRequest = z.input<typeof JoinRequestSchema>;
 export type MediaState = z.infer<typeof MediaStateSchema>;
@@ -32,6 +41,13 @@ export type HandRequest = z.infer<typeof HandRequestSchema>;
 export type RecordingRequest = z.infer<typeof RecordingRequestSchema>;
 export type ReactionRequest = z.infer<typeof ReactionRequestSchema>;
 export type Reaction = z.infer<typeof ReactionSchema>;
+export type HostSettings = z.infer<typeof HostSettingsSchema>;
+export type RoomSettings = z.infer<typeof RoomSettingsSchema>;
+export type TargetRequest = z.infer<typeof TargetRequestSchema>;
+export type WaitingPerson = z.infer<typeof WaitingPersonSchema>;
+export type WaitingList = z.infer<typeof WaitingListSchema>;
+export type HostNotice = z.infer<typeof HostNoticeSchema>;
+export type SentAway = z.infer<typeof SentAwaySchema>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A negotiation message without its addressing: what one peer connection hands to the other. */
@@ -48,6 +64,10 @@ export type ErrorCode =
   | 'id-in-use'
   | 'rate-limited'
   | 'unavailable'
+  | 'forbidden'
+  | 'locked'
+  | 'passcode-required'
+  | 'passcode-wrong'
   | 'internal';
 
 export interface ErrorBody {
@@ -59,11 +79,20 @@ export interface ErrorBody {
 export type Result<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
 export type Ack<T extends object = object> = (result: Result<T>) => void;
 
-export interface JoinReply {
+/** In the meeting: who you are, who is there, and the room's rules. */
+export interface JoinedReply {
   self: Participant;
   /** Everyone already in the room, in order of joining. */
   participants: Participant[];
+  room: RoomSettings;
 }
+
+/** In the waiting room: `admitted` or `sent-away` follows when the host decides. */
+export interface WaitingReply {
+  waiting: true;
+}
+
+export type JoinReply = JoinedReply | WaitingReply;
 
 /** Events a client sends. Every one takes one payload object and an acknowledgement callback. */
 export interface ClientToServerEvents {
@@ -80,7 +109,32 @@ export interface ClientToServerEvents {
   react: (request: ReactionRequest, ack: Ack) => void;
   /** Tell everyone you started (or stopped) recording the meeting. */
   recording: (request: RecordingRequest, ack: Ack) => void;
+  // The host's controls; anyone else gets 'forbidden'.
+  'host-settings': (request: HostSettings, ack: Ack<{ room: RoomSettings }>) => void;
+  admit: (request: TargetRequest, ack: Ack) => void;
+  'admit-all': (request: Record<string, never>, ack: Ack) => void;
+  deny: (request: TargetRequest, ack: Ack) => void;
+  'ask-unmute': (request: TargetRequest, ack: Ack) => void;
+  mute: (request: TargetRequest, ack: Ack) => void;
+  'stop-video': (request: TargetRequest, ack: Ack) => void;
+  remove: (request: TargetRequest, ack: Ack) => void;
+  'make-host': (request: TargetRequest, ack: Ack) => void;
+  'end-meeting': (request: Record<string, never>, ack: Ack) => void;
 }
+
+/** The events only the host may send. */
+export const HOST_EVENTS = [
+  'host-settings',
+  'admit',
+  'admit-all',
+  'deny',
+  'ask-unmute',
+  'mute',
+  'stop-video',
+  'remove',
+  'make-host',
+  'end-meeting',
+] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Events the server sends. */
 export interface ServerToClientEvents {
@@ -93,6 +147,16 @@ export interface ServerToClientEvents {
   'participant-updated': (participant: Participant) => void;
   /** The meeting is over for everyone (the host stopped hosting or ended it); the connection closes. */
   'meeting-ended': (ended: MeetingEnded) => void;
+  /** The room's rules changed (host, lock, waiting room, passcode). */
+  'room-settings': (settings: RoomSettings) => void;
+  /** To the host: who is in the waiting room now. */
+  'waiting-list': (list: WaitingList) => void;
+  /** To someone in the waiting room: you are in (the same as a join reply). */
+  admitted: (reply: JoinedReply) => void;
+  /** To someone the host turned away or removed; the connection closes. */
+  'sent-away': (notice: SentAway) => void;
+  /** To a participant: the host asks you to unmute, or muted you / stopped your video. */
+  'host-notice': (notice: HostNotice) => void;
   /** The answer to a request that carried no acknowledgement callback, or to an unknown event. */
   'protocol-error': (error: ProtocolError) => void;
 }
@@ -108,4 +172,5 @@ export const CLIENT_EVENTS = [
   'raise-hand',
   'react',
   'recording',
+  ...HOST_EVENTS,
 ] as const satisfies readonly ClientEventName[];

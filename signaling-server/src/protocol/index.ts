@@ -3,5 +3,6 @@ export * from './limits.js';
 export * from './schemas.js';
 export * from './chat.js';
 export * from './presence.js';
+export * from './access.js';
 export type * from './events.js';
-export { CLIENT_EVENTS } from './events.js';
+export { CLIENT_EVENTS, HOST_EVENTS } from './events.js';

@@ -7,6 +7,7 @@ export const LIMITS = {
   maxCandidateChars: 1024,
   maxNameChars: 64,
   maxRoomChars: 64,
+  maxPasscodeChars: 64,
   maxChatChars: 2000,
   /** Messages in one page of chat history. */
   maxHistoryPage: 100,

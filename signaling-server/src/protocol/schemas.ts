@@ -28,6 +28,8 @@ export const ParticipantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'no
 export const MediaStateSchema = z.strictObject({
   audio: z.boolean(),
   video: z.boolean(),
+  /** Sharing a screen or window (its own track, shown as its own tile). */
+  screen: z.boolean().default(false),
 });
 
 export const JoinRequestSchema = z.strictObject({
@@ -42,6 +44,15 @@ export const JoinRequestSchema = z.strictObject({
   /** Random per call-engine instance: a new session under a known id means "start over with me". */
   session: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a session id'),
   media: MediaStateSchema,
+  /** The meeting's passcode, when it has one. */
+  passcode: z.string().max(LIMITS.maxPasscodeChars).optional(),
+  /** Rules for a meeting this join creates (ignored when the meeting exists): its first participant is the host. */
+  create: z
+    .strictObject({
+      passcode: z.string().min(4).max(LIMITS.maxPasscodeChars).optional(),
+      waitingRoom: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export const SessionDescriptionSchema = z.strictObject({
@@ -92,12 +103,14 @@ export const ParticipantSchema = z.strictObject({
   hand: z.number().nullable(),
   /** They are recording the meeting: everyone is shown that it is being recorded. */
   recording: z.boolean(),
+  /** They host the meeting: they let people in, mute, remove, lock and end it. */
+  host: z.boolean(),
 });
 
 export const ParticipantLeftSchema = z.strictObject({
   id: ParticipantIdSchema,
   /** `timed-out`: their connection went silent (their media may still flow); `disconnected`: it closed. */
-  reason: z.enum(['left', 'disconnected', 'timed-out']),
+  reason: z.enum(['left', 'disconnected', 'timed-out', 'removed']),
 });
 
 /** A negotiation message relayed from `from`. */

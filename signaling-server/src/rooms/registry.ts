@@ -71,6 +71,6 @@ export class RoomRegistry {
 }
 
 export function toParticipant(member: Member): Participant {
-  const { id, session, name, joinedAt, media, hand, recording } = member;
-  return { id, session, name, joinedAt, media: { ...media }, hand, recording };
+  const { id, session, name, joinedAt, media, hand, recording, host } = member;
+  return { id, session, name, joinedAt, media: { ...media }, hand, recording, host };
 }
