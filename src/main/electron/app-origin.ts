@@ -5,9 +5,12 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
 /**
- * The renderer's Content-Security-Policy. Scripts and styles only from the app itself; the
- * meeting server is chosen by the user at run time, so connections may go to any http(s)/ws(s)
- * host (and nothing else).
+ * The renderer's Content-Security-Policy. Scripts and styles only from the app itself. The
+ * meeting server is chosen by the user at run time, so connections may go to any host, but only
+ * over TLS: signaling carries the DTLS fingerprints that authenticate the media, and whoever can
+ * rewrite plain-text signaling on the network can sit in the middle of the call. Hosted LAN
+ * meetings speak HTTPS (pinned certificate) and internet servers sit behind TLS. Plain http/ws
+ * only to this machine's loopback, which never crosses a network (a server run beside the app).
  */
 export const APP_CSP = [
   "default-src 'none'",
@@ -16,7 +19,7 @@ export const APP_CSP = [
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
   "font-src 'self'",
-  'connect-src https: wss: http: ws:',
+  'connect-src https: wss: http://localhost:* ws://localhost:* http://127.0.0.1:* ws://127.0.0.1:*',
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -9,7 +9,7 @@ function ask(permission: string, requestingUrl: string): Promise<boolean> {
   const fake = session.defaultSession as unknown as FakeSession;
   return new Promise((resolve) => {
     const handler = fake.permissionRequestHandler as unknown as (wc: unknown, p: string, cb: (granted: boolean) => void, details: unknown) => void;
-    handler({ getURL: () => requestingUrl }, permission, resolve, { requestingUrl });
+    handler({ getURL: () => requestingUrl }, permission, resolve, { requestingUrl, isMainFrame: true });
   });
 }
 
@@ -32,7 +32,13 @@ describe('permissions', () => {
 
   it('answers permission checks the same way', () => {
     lockDownSession(session.defaultSession as never);
-    const check = (session.defaultSession as unknown as FakeSession).permissionCheckHandler as unknown as (wc: unknown, p: string, origin: string) => boolean;
+    const handler = (session.defaultSession as unknown as FakeSession).permissionCheckHandler as unknown as (
+      wc: unknown,
+      p: string,
+      origin: string,
+      details: object,
+    ) => boolean;
+    const check = (wc: unknown, permission: string, origin: string): boolean => handler(wc, permission, origin, { isMainFrame: true, requestingUrl: origin });
     expect(check(null, 'media', 'app://roundtable')).toBe(true);
     expect(check(null, 'media', 'https://evil.example')).toBe(false);
     expect(check(null, 'geolocation', 'app://roundtable')).toBe(false);

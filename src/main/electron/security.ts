@@ -1,18 +1,25 @@
 import { shell, type Session, type WebContents } from 'electron';
 import { isAppUrl } from './app-origin';
 
-/** Permissions our renderer may have; everything else, and everyone else, is refused. */
-const GRANTED = new Set(['media', 'display-capture', 'notifications', 'clipboard-sanitized-write', 'speaker-selection']);
+/**
+ * Permissions our renderer may have: camera and microphone (which in Chromium also lets it pick
+ * the speaker with setSinkId), screen capture, notifications. Everything else, and everyone
+ * else, is refused; the clipboard goes through IPC to the main process.
+ */
+export const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['media', 'display-capture', 'notifications']);
 
 export function isPermissionGranted(permission: string, requestingUrl: string, devServerUrl?: string): boolean {
-  return GRANTED.has(permission) && isAppUrl(requestingUrl, devServerUrl);
+  return GRANTED_PERMISSIONS.has(permission) && isAppUrl(requestingUrl, devServerUrl);
 }
 
+/** Both handlers, so that neither a request nor a silent check gets anything from anyone else. */
 export function lockDownSession(session: Session, devServerUrl?: string): void {
   session.setPermissionRequestHandler((webContents, permission, callback, details) => {
-    callback(isPermissionGranted(permission, details.requestingUrl || webContents.getURL(), devServerUrl));
+    callback(details.isMainFrame && isPermissionGranted(permission, details.requestingUrl || webContents.getURL(), devServerUrl));
   });
-  session.setPermissionCheckHandler((_webContents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin, devServerUrl));
+  session.setPermissionCheckHandler(
+    (_webContents, permission, requestingOrigin, details) => details.isMainFrame !== false && isPermissionGranted(permission, requestingOrigin, devServerUrl),
+  );
 }
 
 /** Links people may open from the app: plain web pages, handed to their browser. */
