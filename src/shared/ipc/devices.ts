@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CaptureSource } from './capture';
 
 /**
  * Devices: what FFmpeg sees (main process) matched to what Chromium sees (renderer), the user's
@@ -42,6 +43,8 @@ export interface DeviceEntry {
   enabled: boolean;
   /** Why it is disabled, or what is odd about it; null when nothing is. */
   note: string | null;
+  /** Set when the call captures it through FFmpeg (a device only FFmpeg lists, or an added source); absent when Chromium opens it. */
+  capture?: CaptureSource;
 }
 
 export interface FfmpegStatus {

@@ -1,3 +1,4 @@
+import type { AddedSource } from '@shared/ipc/capture';
 import type { BrowserDevice, DeviceRole, DeviceSnapshot, FfmpegStatus } from '@shared/ipc/devices';
 import type { FfmpegBackend, FfmpegDevice, FfmpegDeviceKind } from '../ffmpeg/device';
 import type { DeviceChoices } from '../settings/device-choices';
@@ -44,6 +45,7 @@ export class DeviceCatalogue {
   private status: FfmpegStatus = { state: 'pending', message: null, source: 'none', listedAt: null };
   private browser: BrowserDevice[] | null = null;
   private choices: DeviceChoices = {};
+  private added: readonly AddedSource[] = [];
   private current: DeviceSnapshot;
   private readonly listeners = new Set<Listener>();
   private chain: Promise<void> = Promise.resolve();
@@ -128,6 +130,12 @@ export class DeviceCatalogue {
     return this.current;
   }
 
+  /** The sources added with "Add a source…": listed as cameras and microphones, captured through FFmpeg. */
+  setAddedSources(sources: readonly AddedSource[]): void {
+    this.added = sources;
+    this.update();
+  }
+
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.hotplugTimer);
@@ -181,6 +189,7 @@ export class DeviceCatalogue {
       ffmpegKnown: this.status.listedAt !== null,
       browser: this.browser,
       platform: this.deps.platform,
+      added: this.added,
     });
     return {
       entries,

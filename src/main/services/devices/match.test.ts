@@ -43,11 +43,12 @@ describe('matching FFmpeg devices to Chromium devices', () => {
       ['Integrated Webcam (0c45:6448)', 'c1', '@device_pnp_\\\\?\\usb#v', 'camera:integrated webcam@0c45:6448'],
       ['screen-capture-recorder', null, '@device_sw_{860BB310-', 'camera:screen-capture-recorder'],
     ]);
-    expect(brief(entries.camera)[1]).toBe('- screen-capture-recorder — Not exposed to the browser engine: Chromium does not list it, so calls cannot use it');
+    expect(brief(entries.camera)[1]).toBe('+ screen-capture-recorder — Captured through FFmpeg: Chromium does not list it');
+    expect(entries.camera[1]!.capture).toEqual({ kind: 'device', backend: 'dshow', id: entries.camera[1]!.ffmpeg!.id });
     expect(brief(entries.microphone)).toEqual([
       '+ 麦克风 (High Definition Audio 设备)',
       '+*Internal Microphone (Conexant 20672 SmartAudio HD)',
-      '- virtual-audio-capturer — Not exposed to the browser engine: Chromium does not list it, so calls cannot use it',
+      '+ virtual-audio-capturer — Captured through FFmpeg: Chromium does not list it',
     ]);
     expect(entries.microphone[1]!.ffmpeg).toEqual({ backend: 'dshow', id: 'Internal Microphone (Conexant 2' });
     expect(brief(entries.speaker)).toEqual(['+*Speakers (Realtek(R) Audio)']);
@@ -75,7 +76,7 @@ describe('matching FFmpeg devices to Chromium devices', () => {
   it('before a permission (no labels), and before the renderer reported at all', () => {
     const ffmpeg = parseSources(fixture('pulse-local-ffmpeg5.1-single-default-monitor.txt'), 'pulse').devices;
     const unlabelled = matchDevices({ ffmpeg, ffmpegKnown: true, browser: [mic('', '')], platform: 'linux' });
-    expect(brief(unlabelled.microphone)).toEqual(['- Monitor of Null Output — Not allowed yet: the app has no permission to use the microphone']);
+    expect(brief(unlabelled.microphone)).toEqual(['+ Monitor of Null Output — Captured through FFmpeg: Chromium does not list it']);
     const unknown = matchDevices({ ffmpeg, ffmpegKnown: true, browser: null, platform: 'linux' });
     expect(brief(unknown.microphone)).toEqual(['- Monitor of Null Output — Checking whether the browser engine can use it…']);
   });
@@ -113,8 +114,8 @@ describe('matching FFmpeg devices to Chromium devices', () => {
       '+ Monitor of Null Output',
       '+*麦克风 (Realtek High Definition Audio)',
       '+ Fake USB mic — FFmpeg does not list it',
-      '- Monitor of Microphone (2- USB Audio Device) — Not exposed to the browser engine: Chromium does not list it, so calls cannot use it',
-      '- Микрофон (Realtek(R) Audio) — Not exposed to the browser engine: Chromium does not list it, so calls cannot use it',
+      '+ Monitor of Microphone (2- USB Audio Device) — Captured through FFmpeg: Chromium does not list it',
+      '+ Микрофон (Realtek(R) Audio) — Captured through FFmpeg: Chromium does not list it',
     ]);
   });
 
@@ -135,6 +136,29 @@ describe('matching FFmpeg devices to Chromium devices', () => {
     });
     expect(entries.camera.map((e) => e.key)).toEqual(['camera:usb camera@1234:5678', 'camera:usb camera@1234:5678#2']);
     expect(entries.microphone.at(-1)!.label).toBe('USB Mic [Front]');
+  });
+
+  it('offers what only FFmpeg lists, and added sources, as FFmpeg sources, but never picks one by default', () => {
+    const ffmpeg = parseSources(fixture('pulse-local-ffmpeg5.1-single-default-monitor.txt'), 'pulse').devices;
+    const added = [
+      { id: 'cam1', label: '127.0.0.1:8554/live', source: { kind: 'url' as const, url: 'rtsp://127.0.0.1:8554/live' }, media: { video: true, audio: false } },
+      { id: 'tst', label: 'Test pattern and 440 Hz tone', source: { kind: 'test' as const, tone: 440 }, media: { video: true, audio: true } },
+    ];
+    const entries = matchDevices({ ffmpeg, ffmpegKnown: true, browser: [mic('m', 'Desk mic')], platform: 'linux', added });
+    expect(brief(entries.camera)).toEqual([
+      '+ 127.0.0.1:8554/live — Added source, captured through FFmpeg',
+      '+ Test pattern and 440 Hz tone — Added source, captured through FFmpeg',
+    ]);
+    expect(entries.camera.map((e) => e.key)).toEqual(['camera:source:cam1', 'camera:source:tst']);
+    expect(entries.microphone.map((e) => [e.label, e.capture])).toEqual([
+      ['Desk mic', undefined],
+      ['Monitor of Null Output', { kind: 'device', backend: 'pulse', id: 'rt_null.monitor' }],
+      ['Test pattern and 440 Hz tone', { kind: 'test', tone: 440 }],
+    ]);
+    // Computer audio or a stream is used only when chosen.
+    expect(resolveSelection(entries.microphone, undefined)).toBe('microphone:desk mic');
+    expect(resolveSelection(entries.camera, undefined)).toBeNull();
+    expect(resolveSelection(entries.microphone, { key: 'microphone:monitor of null output', browserId: null })).toBe('microphone:monitor of null output');
   });
 
   it('says nothing about FFmpeg when it has not listed yet (or is missing)', () => {

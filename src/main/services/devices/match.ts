@@ -1,3 +1,4 @@
+import type { AddedSource } from '@shared/ipc/capture';
 import type { BrowserDevice, DeviceEntry, DeviceRole } from '@shared/ipc/devices';
 import type { FfmpegDevice, UsbId } from '../ffmpeg/device';
 import { labelsAgree, normalizeLabel, usbIdFromLabel } from './labels';
@@ -10,6 +11,8 @@ export interface MatchInput {
   /** Chromium's `enumerateDevices()`; null until the renderer has reported it. */
   browser: readonly BrowserDevice[] | null;
   platform: NodeJS.Platform;
+  /** Sources added with "Add a source…" (URLs, files, the test pattern): listed after the devices, captured through FFmpeg. */
+  added?: readonly AddedSource[];
 }
 
 const BROWSER_KIND = { camera: 'videoinput', microphone: 'audioinput', speaker: 'audiooutput' } as const;
@@ -20,7 +23,8 @@ const ALIASES = new Set(['default', 'communications']);
  * Matches FFmpeg's devices to Chromium's, role by role: by USB vid:pid when both know it, then by
  * normalized label, then by one label being the other cut short. Whatever only one side sees is
  * still listed: Chromium-only devices can be used (the call captures through Chromium) and say
- * FFmpeg does not list them; FFmpeg-only devices are disabled, with the likely reason.
+ * FFmpeg does not list them; FFmpeg-only devices are captured through FFmpeg (disabled only when
+ * FFmpeg cannot open them either: in use elsewhere, or blocked by the OS's privacy settings).
  */
 export function matchDevices(input: MatchInput): Record<DeviceRole, DeviceEntry[]> {
   return { camera: matchRole('camera', input), microphone: matchRole('microphone', input), speaker: matchRole('speaker', input) };
@@ -84,6 +88,9 @@ function matchRole(role: DeviceRole, input: MatchInput): DeviceEntry[] {
   });
   for (const device of ffmpeg) {
     if (pairs.has(device)) continue;
+    const why = whyChromiumMisses(device, role, input, { listed: listed.length, unlabelled });
+    // FFmpeg opens it itself, unless it is busy or the OS keeps every app from it.
+    const usable = input.browser !== null && !device.inactive && !/privacy settings/.test(why);
     entries.push({
       keyBase: keyOf(role, device.name, device.usb),
       role,
@@ -91,9 +98,26 @@ function matchRole(role: DeviceRole, input: MatchInput): DeviceEntry[] {
       browserId: null,
       ffmpeg: { backend: device.backend, id: device.id },
       isDefault: false,
-      enabled: false,
-      note: whyChromiumMisses(device, role, input, { listed: listed.length, unlabelled }),
+      enabled: usable,
+      note: usable ? THROUGH_FFMPEG : why,
+      capture: { kind: 'device', backend: device.backend, id: device.id },
     });
+  }
+  if (role !== 'speaker') {
+    for (const added of input.added ?? []) {
+      if (!(role === 'camera' ? added.media.video : added.media.audio)) continue;
+      entries.push({
+        keyBase: `${role}:source:${added.id}`,
+        role,
+        label: added.label,
+        browserId: null,
+        ffmpeg: null,
+        isDefault: false,
+        enabled: true,
+        note: ADDED_SOURCE,
+        capture: added.source,
+      });
+    }
   }
 
   // One default per role, and keys unique even for two identical cameras.
@@ -136,6 +160,10 @@ function pairUp(ffmpeg: readonly FfmpegDevice[], browser: readonly BrowserDevice
   return pairs;
 }
 
+/** The note of a device only FFmpeg lists, which the call captures through FFmpeg. */
+export const THROUGH_FFMPEG = 'Captured through FFmpeg: Chromium does not list it';
+export const ADDED_SOURCE = 'Added source, captured through FFmpeg';
+
 function whyChromiumMisses(device: FfmpegDevice, role: DeviceRole, input: MatchInput, seen: { listed: number; unlabelled: boolean }): string {
   if (input.browser === null) return 'Checking whether the browser engine can use it…';
   if (device.inactive) return 'In use by another program, or its source app is not running';
@@ -165,8 +193,13 @@ function capitalize(word: string): string {
 export function resolveSelection(entries: readonly DeviceEntry[], choice: { key: string; browserId: string | null } | undefined): string | null {
   const usable = entries.filter((e) => e.enabled);
   if (choice) {
-    const found = (choice.browserId && usable.find((e) => e.browserId === choice.browserId)) || usable.find((e) => e.key === choice.key);
+    // A device chosen in Chromium's list stays a Chromium device; an FFmpeg source stays one.
+    const found =
+      (choice.browserId && usable.find((e) => e.browserId === choice.browserId)) ||
+      usable.find((e) => e.key === choice.key && (e.browserId === null) === (choice.browserId === null));
     if (found) return found.key;
   }
-  return (usable.find((e) => e.isDefault) ?? usable[0])?.key ?? null;
+  // An FFmpeg source (a computer-audio monitor, a stream) is used only when chosen, never by default.
+  const devices = usable.filter((e) => !e.capture);
+  return (devices.find((e) => e.isDefault) ?? devices[0])?.key ?? null;
 }
