@@ -3,6 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { LIMITS, type ErrorBody, type MeetingEnded } from './protocol/index.js';
 import { silentLogger, type Logger } from './logger.js';
+import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_ROOM_SIZE, isOriginAllowed, limitRoomSize, type ConnectionLimits } from './limits/index.js';
 import { RoomPolicies } from './rooms/access.js';
 import { chatRoutes, type ChatContext } from './rooms/chat-handlers.js';
 import { dispatch, type Route } from './rooms/dispatch.js';
@@ -29,8 +30,15 @@ export interface SignalingOptions {
    *  bound how long a participant whose app or network died stays visible to the others. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
-  /** Browser origins allowed to connect; '*' allows any. Non-browser clients send no Origin. */
+  /**
+   * Browser origins allowed to connect besides pages this server served itself; '*' allows any.
+   * Non-browser clients send no Origin.
+   */
   allowedOrigins?: readonly string[] | '*';
+  /** What one connection may send before it is refused, then dropped (limits/defaults.ts). */
+  limits?: Partial<ConnectionLimits>;
+  /** People in one meeting, waiting room included; newcomers beyond it get 'room-full'. */
+  maxRoomSize?: number;
 }
 
 export interface SignalingServer {
@@ -56,6 +64,8 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
   const policies = new RoomPolicies();
   const attempts = new PasscodeAttempts(now);
   const allowed = options.allowedOrigins ?? '*';
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
+  const serverRoutes = { ...routes, join: limitRoomSize(routes.join!, options.maxRoomSize ?? DEFAULT_MAX_ROOM_SIZE) };
 
   const io: SignalingIo = new Server(httpServer, {
     serveClient: false,
@@ -64,10 +74,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     // Room for the largest payload plus Socket.IO framing; bigger frames close the connection.
     maxHttpBufferSize: LIMITS.maxPayloadBytes * 2,
     cors: { origin: allowed === '*' ? true : [...allowed] },
-    allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      callback(null, allowed === '*' || origin === undefined || allowed.includes(origin));
-    },
+    allowRequest: (req, callback) => callback(null, isOriginAllowed(req, allowed)),
   });
 
   io.on('connection', (socket) => {
@@ -82,8 +89,16 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
       endRoom: (room) => endMeeting({ reason: 'ended-by-host', message: 'The host ended the meeting for everyone.' }, room),
       protocolError: (event: string, error: ErrorBody) => socket.emit('protocol-error', { event, error }),
     };
+    // Every frame is paid for as it arrives; every event is admitted (or refused) before it is handled.
+    const guard = new ConnectionGuard(limits, (why) => {
+      log.warn(`dropped ${socket.handshake.address}: ${why}`);
+      socket.disconnect(true);
+    });
+    socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
+      if (packet.type === 'message') guard.frame(frameBytes(packet.data));
+    });
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      void dispatch(routes, ctx, String(event), args, log);
+      void dispatch(serverRoutes, ctx, String(event), args, log, (name) => guard.admit(name));
     });
     socket.on('disconnect', (reason) => {
       leaveRoom(ctx, reason === 'ping timeout' ? 'timed-out' : 'disconnected');
@@ -110,4 +125,10 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
           }),
       ),
   };
+}
+
+function frameBytes(data: unknown): number {
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
 }

@@ -8,6 +8,7 @@ import { createSignalingServer } from './app.js';
 import { SqliteChatStore } from './store/sqlite-chat-store.js';
 import { createWebClientHandler } from './http/web-client.js';
 import { consoleLogger } from './logger.js';
+import { DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_ROOM_SIZE, DESKTOP_APP_ORIGIN, limitsFromRates, parseOriginList } from './limits/index.js';
 import { formatFingerprint, loadOrCreateCertificate, readCertificateFiles, spkiHashOf, type TlsCredentials } from './tls/index.js';
 
 const HELP = `roundtable-server: Roundtable's signaling server and web client
@@ -30,6 +31,18 @@ const HELP = `roundtable-server: Roundtable's signaling server and web client
                         (env ROUNDTABLE_PUBLIC_URL)
   --data-dir <folder>   where the server keeps its certificate and the meetings' chat
                         history (chat.db) (env ROUNDTABLE_DATA_DIR; default ~/.roundtable-server)
+
+  Hostile input:
+  --allowed-origins <list>  comma-separated browser origins that may connect besides pages this
+                        server served and the desktop app (${DESKTOP_APP_ORIGIN}); '*' allows any
+                        (env ROUNDTABLE_ALLOWED_ORIGINS)
+  --max-room-size <n>   people in one meeting, waiting room included (env ROUNDTABLE_MAX_ROOM_SIZE;
+                        default ${DEFAULT_MAX_ROOM_SIZE})
+  --max-events-per-second <n>  per connection, sustained; bursts of 4 s allowed; excess is refused,
+                        then the connection dropped (env ROUNDTABLE_MAX_EVENTS_PER_SECOND; default
+                        ${DEFAULT_CONNECTION_LIMITS.eventsPerSecond})
+  --max-bytes-per-second <n>   the same for bytes (env ROUNDTABLE_MAX_BYTES_PER_SECOND; default
+                        ${DEFAULT_CONNECTION_LIMITS.bytesPerSecond})
   --help                show this
 `;
 
@@ -42,6 +55,10 @@ interface Options {
   tls: Tls;
   publicUrl: string | undefined;
   dataDir: string;
+  allowedOrigins: readonly string[] | '*';
+  maxRoomSize: number;
+  eventsPerSecond: number;
+  bytesPerSecond: number;
 }
 
 function fail(message: string, code = 2): never {
@@ -63,6 +80,10 @@ function readOptions(): Options | null {
         http: { type: 'boolean' },
         'public-url': { type: 'string' },
         'data-dir': { type: 'string' },
+        'allowed-origins': { type: 'string' },
+        'max-room-size': { type: 'string' },
+        'max-events-per-second': { type: 'string' },
+        'max-bytes-per-second': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -99,7 +120,33 @@ function readOptions(): Options | null {
   }
   const dataDir = resolve(values['data-dir'] ?? env.ROUNDTABLE_DATA_DIR ?? join(homedir(), '.roundtable-server'));
   const webRoot = values['web-root'] ?? env.ROUNDTABLE_WEB_ROOT;
-  return { host, port, webRoot, tls, publicUrl, dataDir };
+
+  const count = (flag: string, text: string | undefined, fallback: number): number => {
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < 1) fail(`--${flag} must be a whole number of at least 1, got "${text}"`);
+    return value;
+  };
+  const maxRoomSize = count('max-room-size', values['max-room-size'] ?? env.ROUNDTABLE_MAX_ROOM_SIZE, DEFAULT_MAX_ROOM_SIZE);
+  const eventsPerSecond = count(
+    'max-events-per-second',
+    values['max-events-per-second'] ?? env.ROUNDTABLE_MAX_EVENTS_PER_SECOND,
+    DEFAULT_CONNECTION_LIMITS.eventsPerSecond,
+  );
+  const bytesPerSecond = count(
+    'max-bytes-per-second',
+    values['max-bytes-per-second'] ?? env.ROUNDTABLE_MAX_BYTES_PER_SECOND,
+    DEFAULT_CONNECTION_LIMITS.bytesPerSecond,
+  );
+  let allowedOrigins: readonly string[] | '*';
+  try {
+    const listed = parseOriginList(values['allowed-origins'] ?? env.ROUNDTABLE_ALLOWED_ORIGINS ?? '');
+    // The desktop app, and the address people are told to use, are always allowed.
+    allowedOrigins = listed === '*' ? '*' : [...new Set([DESKTOP_APP_ORIGIN, ...(publicUrl ? [new URL(publicUrl).origin] : []), ...listed])];
+  } catch (error) {
+    fail(`--allowed-origins: ${(error as Error).message}`);
+  }
+  return { host, port, webRoot, tls, publicUrl, dataDir, allowedOrigins, maxRoomSize, eventsPerSecond, bytesPerSecond };
 }
 
 function lanAddresses(): string[] {
@@ -149,7 +196,11 @@ async function main(): Promise<void> {
   } catch (error) {
     fail((error as Error).message, 1);
   }
-  const signaling = createSignalingServer(server, { log: consoleLogger, chat });
+  const signaling = createSignalingServer(
+    server,
+    { log: consoleLogger, chat },
+    { allowedOrigins: options.allowedOrigins, maxRoomSize: options.maxRoomSize, limits: limitsFromRates(options.eventsPerSecond, options.bytesPerSecond) },
+  );
   server.on('error', (error) => fail(`cannot listen on ${options.host}:${options.port}: ${error.message}`, 1));
   server.listen(options.port, options.host, () => {
     const address = server.address();

@@ -63,6 +63,7 @@ export type ErrorCode =
   | 'not-found'
   | 'id-in-use'
   | 'rate-limited'
+  | 'room-full'
   | 'unavailable'
   | 'forbidden'
   | 'locked'

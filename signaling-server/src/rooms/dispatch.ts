@@ -35,6 +35,8 @@ export async function dispatch<Ctx>(
   event: string,
   args: unknown[],
   log: Logger,
+  /** Asked first: a refusal (the connection is over its limits) is the reply, and nothing is handled. */
+  admit?: (event: string) => ErrorBody | null,
 ): Promise<void> {
   const last = args.at(-1);
   const ack: Acknowledge | undefined = typeof last === 'function' ? (last as Acknowledge) : undefined;
@@ -43,6 +45,9 @@ export async function dispatch<Ctx>(
     if (ack) ack(result);
     else if (!result.ok) ctx.protocolError(event, result.error);
   };
+
+  const refused = admit?.(event);
+  if (refused) return reply({ ok: false, error: refused });
 
   const found = Object.hasOwn(routes, event) ? routes[event] : undefined;
   if (!found) return reply(fail('unknown-event', `unknown event "${truncate(event, 40)}"`));
