@@ -3,6 +3,7 @@ import type { DesktopApi } from '@shared/desktop-api';
 import { invoke, subscribe } from './bridge';
 import { devicesApi } from './devices';
 import { hostingApi, meetingApi } from './hosting';
+import { screenApi } from './screen';
 
 /** The typed API the renderer sees as `window.desktop`; never ipcRenderer itself. */
 export const desktopApi: DesktopApi = {
@@ -13,6 +14,7 @@ export const desktopApi: DesktopApi = {
   hosting: hostingApi,
   meeting: meetingApi,
   devices: devicesApi,
+  screen: screenApi,
   on: subscribe,
 };
 

@@ -2,6 +2,7 @@ import type { IpcEventName, IpcEvents } from './ipc';
 import type { DevicesApi } from './ipc/devices';
 import type { HostingApi } from './ipc/hosting';
 import type { MeetingApi } from './ipc/meeting';
+import type { ScreenApi } from './ipc/screen';
 
 /**
  * What the desktop shell offers the renderer, exposed by the preload as `window.desktop`.
@@ -25,6 +26,8 @@ export interface DesktopApi {
   hosting: HostingApi;
   meeting: MeetingApi;
   devices: DevicesApi;
+  /** Our own screen picker: what getDisplayMedia() shares. */
+  screen: ScreenApi;
   /** Subscribes to an event pushed by the main process; returns the unsubscribe function. */
   on<E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void;
 }

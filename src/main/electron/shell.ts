@@ -9,6 +9,7 @@ import { registerAppScheme, serveRenderer } from './app-protocol';
 import { defaultHostingServices, installHosting, type HostingShellServices } from './hosting-ipc';
 import { registerIpc, type IpcHandlers } from './ipc';
 import { lockDownContents, lockDownSession } from './security';
+import { createScreenPicker, installDisplayMediaHandler, screenIpcHandlers } from './screen-share';
 import { createMainWindow } from './window';
 
 /** The services the composition root hands in (each has an Electron-free default for tests). */
@@ -39,6 +40,8 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
   void app.whenReady().then(() => {
     lockDownSession(session.defaultSession, devServerUrl);
     serveRenderer(paths.renderer);
+    const screenPicker = createScreenPicker();
+    installDisplayMediaHandler(session.defaultSession, screenPicker, devServerUrl);
 
     const showWindow = (): void => {
       const [window] = BrowserWindow.getAllWindows();
@@ -49,7 +52,7 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
     const hosting = installHosting(hostingServices, { ...(devServerUrl ? { devServerUrl } : {}), showWindow });
 
     // Each feature contributes the handlers of its own channels.
-    const handlers: IpcHandlers = { ...appIpcHandlers(), ...devicesIpcHandlers(devices), ...hosting.handlers };
+    const handlers: IpcHandlers = { ...appIpcHandlers(), ...devicesIpcHandlers(devices), ...hosting.handlers, ...screenIpcHandlers(screenPicker) };
     registerIpc(handlers, devServerUrl);
 
     const buildMenu = (): void =>

@@ -21,12 +21,13 @@ export function App({ controller, canChooseServer }: { controller: AppController
           speaker={app.speaker}
           joining={app.joining}
           error={app.joinError}
+          needsPasscode={app.needsPasscode}
           onCamera={(id) => void controller.chooseCamera(id)}
           onMicrophone={(id) => void controller.chooseMicrophone(id)}
           onSpeaker={(id) => controller.chooseSpeaker(id)}
           onToggleMic={() => controller.media.setMicEnabled(!local.micEnabled)}
           onToggleCamera={() => void controller.media.setCameraEnabled(!local.cameraEnabled)}
-          onJoin={() => void controller.join()}
+          onJoin={(passcode) => void controller.join(passcode)}
           onBack={() => controller.goHome()}
         />
       );
@@ -46,7 +47,7 @@ export function App({ controller, canChooseServer }: { controller: AppController
       return (
         <main className="home">
           <section className="card home-card" data-testid="left-screen">
-            <h1>{app.endedReason ? 'The meeting has ended' : 'You left the meeting'}</h1>
+            <h1>{app.endedReason ? 'You are no longer in the meeting' : 'You left the meeting'}</h1>
             <p className="muted" data-testid="ended-reason">
               {app.endedReason ?? app.choice.room}
             </p>

@@ -1,4 +1,5 @@
 import { useCallback, useMemo, useRef, useState, type ReactElement } from 'react';
+import type { CaptureChoice } from '@shared/ipc/screen';
 import type { CallSession } from '../call/call-session';
 import type { LocalMedia } from '../call/local-media';
 import { AudioSinks } from '../components/AudioSinks';
@@ -6,14 +7,23 @@ import { ChatPanel } from '../components/ChatPanel';
 import { ControlBar } from '../components/ControlBar';
 import { DeviceSettings } from '../components/DeviceSettings';
 import { HelpOverlay } from '../components/HelpOverlay';
-import { MeetingTools } from '../components/MeetingTools';
+import { HostNotices } from '../components/HostNotices';
 import { Icon } from '../components/Icons';
+import { MeetingTools } from '../components/MeetingTools';
 import { ParticipantsPanel, type ParticipantRow } from '../components/ParticipantsPanel';
-import { Stage, type TileModel } from '../components/Stage';
+import { ScreenPicker } from '../components/ScreenPicker';
+import { SharingBar } from '../components/SharingBar';
+import { Stage } from '../components/Stage';
+import { WaitingQueue } from '../components/WaitingQueue';
+import { WaitingScreen } from '../components/WaitingScreen';
+import { useArrivalChime } from '../hooks/useArrivalChime';
 import { useChatNotifications } from '../hooks/useChatNotifications';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { useStore } from '../hooks/useStore';
 import type { Arrangement, LayoutMode } from '../layout/arrange';
+import { getPlatform } from '../platform/platform';
+import { screenCapture } from '../platform/screen';
+import { meetingTiles, screenTileId } from './meeting-tiles';
 
 interface Props {
   session: CallSession;
@@ -27,82 +37,53 @@ interface Props {
 
 type Panel = 'chat' | 'people' | null;
 
-export function MeetingScreen({ session, media, speaker: speakerDevice, audioFirstAbove, initialLayout, onLeave }: Props): ReactElement {
+export function MeetingScreen(props: Props): ReactElement {
+  const call = useStore(props.session.state);
+  if (call.phase === 'waiting' || (call.phase === 'reconnecting' && call.self === null)) {
+    return <WaitingScreen room={call.room} onLeave={props.onLeave} />;
+  }
+  return <Meeting {...props} />;
+}
+
+function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, initialLayout, onLeave }: Props): ReactElement {
   const call = useStore(session.state);
   const local = useStore(media.state);
   const chat = useStore(session.chat.state);
+  const sharing = useStore(session.screen.state);
   const activeSpeaker = useStore(session.speaker.speaker);
   const quality = useStore(session.quality.quality);
   const [layout, setLayout] = useState<LayoutMode>(initialLayout);
   const [pinned, setPinned] = useState<string | null>(null);
   const [panel, setPanel] = useState<Panel>(null);
   const [help, setHelp] = useState(false);
+  const [picking, setPicking] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   const talkingWhileMuted = useRef(false);
   const [pushToTalk, setPushToTalk] = useState(false);
+  const capture = useMemo(() => screenCapture(getPlatform()), []);
 
   const selfId = call.self?.id ?? 'self';
-  const total = call.participants.length + 1;
-  const audioFirst = total > audioFirstAbove;
-  const pinnedPresent = pinned !== null && (pinned === selfId || call.participants.some((p) => p.id === pinned)) ? pinned : null;
-  const mode: LayoutMode = pinnedPresent ? 'speaker' : layout;
-  const focus = pinnedPresent ?? activeSpeaker;
-
-  const handOrder = useMemo(() => {
-    const raised = [...call.participants.map((p) => ({ id: p.id, hand: p.hand })), { id: selfId, hand: call.hand }]
-      .filter((p) => p.hand !== null)
-      .sort((a, b) => a.hand! - b.hand!);
-    return new Map(raised.map((p, i) => [p.id, i + 1]));
-  }, [call.participants, call.hand, selfId]);
-
-  const reactionsBy = useMemo(() => {
-    const map = new Map<string, Array<{ key: string; emoji: string }>>();
-    for (const r of call.reactions) map.set(r.from, [...(map.get(r.from) ?? []), { key: r.key, emoji: r.emoji }]);
-    return map;
-  }, [call.reactions]);
+  const isHost = call.settings.hostId !== null && call.settings.hostId === call.self?.id;
+  const audioFirst = call.participants.length + 1 > audioFirstAbove;
+  const shareIds = call.participants.filter((p) => p.media.screen && p.tracks.screen).map((p) => screenTileId(p.id));
+  const present = (id: string | null): boolean => id !== null && (id === selfId || shareIds.includes(id) || call.participants.some((p) => p.id === id));
+  const pinnedPresent = present(pinned) ? pinned : null;
+  // A shared screen takes the stage (unless someone pinned something else).
+  const mode: LayoutMode = pinnedPresent || shareIds.length > 0 ? 'speaker' : layout;
+  const focus = pinnedPresent ?? shareIds[0] ?? activeSpeaker;
 
   const togglePin = useCallback((id: string) => setPinned((current) => (current === id ? null : id)), []);
+  const tiles = useMemo(
+    () => meetingTiles({ call, local, selfId, activeSpeaker, pinned: pinnedPresent, audioFirst, focus, quality, onTogglePin: togglePin }),
+    [call, local, selfId, activeSpeaker, pinnedPresent, audioFirst, focus, quality, togglePin],
+  );
 
-  const tiles = useMemo<TileModel[]>(() => {
-    const self: TileModel = {
-      participantId: selfId,
-      name: call.self?.name ?? '',
-      isLocal: true,
-      videoTrack: local.videoTrack,
-      audioOn: local.micEnabled && local.audioTrack !== null,
-      videoOn: local.cameraEnabled,
-      hand: call.hand,
-      handOrder: handOrder.get(selfId),
-      pinned: pinnedPresent === selfId,
-      onTogglePin: () => togglePin(selfId),
-      reactions: reactionsBy.get(selfId),
-    };
-    const others = call.participants.map<TileModel>((p) => ({
-      participantId: p.id,
-      name: p.name,
-      isLocal: false,
-      videoTrack: p.tracks.video,
-      audioOn: p.media.audio,
-      videoOn: p.media.video,
-      videoAllowed: !audioFirst || p.id === focus || p.id === pinnedPresent,
-      connection: p.connection,
-      away: p.away,
-      hand: p.hand,
-      handOrder: handOrder.get(p.id),
-      speaking: p.id === activeSpeaker,
-      pinned: pinnedPresent === p.id,
-      onTogglePin: () => togglePin(p.id),
-      reactions: reactionsBy.get(p.id),
-      quality: quality[p.id],
-    }));
-    return [self, ...others];
-  }, [selfId, call.self, call.participants, call.hand, local, handOrder, pinnedPresent, togglePin, reactionsBy, audioFirst, focus, activeSpeaker, quality]);
-
-  // Tell every sender how big we show them, so they spend no more than that on us.
+  // Tell every sender how big we show their camera, so they spend no more than that on us.
   const onArranged = useCallback(
     (arrangement: Arrangement) => {
       const scale = window.devicePixelRatio || 1;
       for (const tile of tiles) {
-        if (tile.isLocal) continue;
+        if (tile.isLocal || tile.kind === 'screen') continue;
         const rect = arrangement.rects[tile.participantId];
         const shown = rect && tile.videoOn && tile.videoAllowed !== false;
         session.setViewSize(tile.participantId, shown ? { width: rect.width * scale, height: rect.height * scale } : { width: 0, height: 0 });
@@ -122,7 +103,28 @@ export function MeetingScreen({ session, media, speaker: speakerDevice, audioFir
     session.chat.setReading(value === 'chat');
   };
 
+  const report = (action: Promise<unknown>): void => {
+    setProblem(null);
+    action.catch((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+  };
+
+  const share = async (choice?: CaptureChoice): Promise<void> => {
+    setPicking(false);
+    try {
+      session.startScreenShare(await capture.capture(choice));
+    } catch (error) {
+      // Cancelling the browser's own picker is not a problem worth showing.
+      if (!(error instanceof DOMException && error.name === 'NotAllowedError')) setProblem(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const toggleScreen = (): void => {
+    if (sharing.active) session.stopScreenShare();
+    else if (capture.picker) setPicking(true);
+    else void share();
+  };
+
   useChatNotifications(chat.messages, call.self?.id ?? null);
+  useArrivalChime(isHost ? call.waiting.length : 0);
   useShortcuts({
     toggleMic: () => session.setMicEnabled(!local.micEnabled),
     toggleCamera: () => void session.setCameraEnabled(!local.cameraEnabled),
@@ -143,6 +145,7 @@ export function MeetingScreen({ session, media, speaker: speakerDevice, audioFir
     help: () => setHelp(true),
     escape: () => {
       setHelp(false);
+      setPicking(false);
       if (panel) openPanel(panel);
     },
   });
@@ -155,8 +158,9 @@ export function MeetingScreen({ session, media, speaker: speakerDevice, audioFir
       audioOn: local.micEnabled && local.audioTrack !== null,
       videoOn: local.cameraEnabled,
       hand: call.hand,
+      host: isHost,
     },
-    ...call.participants.map((p) => ({ id: p.id, name: p.name, isLocal: false, audioOn: p.media.audio, videoOn: p.media.video, hand: p.hand })),
+    ...call.participants.map((p) => ({ id: p.id, name: p.name, isLocal: false, audioOn: p.media.audio, videoOn: p.media.video, hand: p.hand, host: p.host })),
   ];
 
   return (
@@ -165,6 +169,11 @@ export function MeetingScreen({ session, media, speaker: speakerDevice, audioFir
         <span className="meeting-code" title="Meeting code">
           {call.room}
         </span>
+        {call.settings.locked && (
+          <span className="lock-indicator" data-testid="locked-indicator" title="The host locked the meeting: nobody new can join">
+            Locked
+          </span>
+        )}
         {(call.recording || call.participants.some((p) => p.recording)) && (
           <span className="recording-indicator" data-testid="recording-indicator" title="This meeting is being recorded">
             <span className="recording-dot" aria-hidden="true" /> Recording
@@ -188,6 +197,12 @@ export function MeetingScreen({ session, media, speaker: speakerDevice, audioFir
           Could not join: {call.error}
         </div>
       )}
+      {problem && (
+        <div className="banner error" role="alert" data-testid="meeting-problem" onClick={() => setProblem(null)}>
+          {problem}
+        </div>
+      )}
+      {sharing.active && <SharingBar withAudio={sharing.withAudio} onStop={() => session.stopScreenShare()} />}
       <div className="meeting-body">
         <Stage tiles={tiles} mode={mode} focus={focus} onArranged={onArranged} />
         {panel === 'chat' && (
@@ -201,20 +216,52 @@ export function MeetingScreen({ session, media, speaker: speakerDevice, audioFir
             onClose={() => openPanel('chat')}
           />
         )}
-        {panel === 'people' && <ParticipantsPanel people={people} onClose={() => openPanel('people')} />}
+        {panel === 'people' && (
+          <ParticipantsPanel
+            people={people}
+            isHost={isHost}
+            settings={call.settings}
+            waiting={isHost ? call.waiting : []}
+            host={{
+              askToUnmute: (id) => report(session.host.askToUnmute(id)),
+              mute: (id) => report(session.host.mute(id)),
+              stopVideo: (id) => report(session.host.stopVideo(id)),
+              makeHost: (id) => report(session.host.makeHost(id)),
+              remove: (id) => report(session.host.remove(id)),
+              admit: (id) => report(session.host.admit(id)),
+              deny: (id) => report(session.host.deny(id)),
+              admitAll: () => report(session.host.admitAll()),
+              changeSettings: async (change) => void (await session.host.update(change)),
+            }}
+            onClose={() => openPanel('people')}
+          />
+        )}
       </div>
+      {isHost && panel !== 'people' && (
+        <WaitingQueue
+          waiting={call.waiting}
+          onAdmit={(id) => report(session.host.admit(id))}
+          onDeny={(id) => report(session.host.deny(id))}
+          onAdmitAll={() => report(session.host.admitAll())}
+        />
+      )}
+      <HostNotices notices={call.notices} onUnmute={() => session.setMicEnabled(true)} onDismiss={(key) => session.dismissNotice(key)} />
       <AudioSinks sinks={sinks} speakerId={speakerDevice} />
       <ControlBar
         micOn={local.micEnabled}
         cameraOn={local.cameraEnabled}
+        sharing={sharing.active}
         handRaised={call.hand !== null}
         layout={mode}
         chatOpen={panel === 'chat'}
         unread={chat.unread}
         peopleOpen={panel === 'people'}
+        waiting={isHost ? call.waiting.length : 0}
+        isHost={isHost}
         extra={<MeetingTools session={session} media={media} />}
         onToggleMic={() => session.setMicEnabled(!local.micEnabled)}
         onToggleCamera={() => void session.setCameraEnabled(!local.cameraEnabled)}
+        onToggleScreen={toggleScreen}
         onToggleHand={() => session.raiseHand(call.hand === null)}
         onReact={(emoji) => session.react(emoji)}
         onToggleLayout={() => {
@@ -225,7 +272,9 @@ export function MeetingScreen({ session, media, speaker: speakerDevice, audioFir
         onTogglePeople={() => openPanel('people')}
         onHelp={() => setHelp(true)}
         onLeave={onLeave}
+        onEndForAll={() => report(session.host.endForAll())}
       />
+      {picking && capture.picker && <ScreenPicker load={capture.picker.sources} onShare={(choice) => void share(choice)} onCancel={() => setPicking(false)} />}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </main>
   );

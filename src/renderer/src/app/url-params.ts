@@ -10,6 +10,8 @@ export interface LaunchParams {
   audioFirstAbove: number;
   /** The layout to start in (`layout=speaker`); grid otherwise. */
   layout: 'grid' | 'speaker';
+  /** The meeting's passcode when the invite link carries it (`pwd=`). */
+  passcode: string | null;
 }
 
 export const DEFAULT_AUDIO_FIRST_ABOVE = 8;
@@ -23,5 +25,6 @@ export function parseLaunchParams(search: string): LaunchParams {
   const audioFirst = Number(params.get('audioFirst'));
   const audioFirstAbove = Number.isInteger(audioFirst) && audioFirst >= 2 && audioFirst <= 100 ? audioFirst : DEFAULT_AUDIO_FIRST_ABOVE;
   const layout = params.get('layout') === 'speaker' ? 'speaker' : 'grid';
-  return { room, name, autojoin, budget: params.get('budget') !== '0', audioFirstAbove, layout };
+  const passcode = params.get('pwd')?.slice(0, 64) || null;
+  return { room, name, autojoin, budget: params.get('budget') !== '0', audioFirstAbove, layout, passcode };
 }

@@ -1,17 +1,33 @@
-import { PROTOCOL_VERSION, type MediaState, type Participant, type Reaction, type SignalMessage } from '@roundtable/signaling-server/protocol';
+import {
+  PROTOCOL_VERSION,
+  type HostNotice,
+  type JoinedReply,
+  type MediaState,
+  type Participant,
+  type Reaction,
+  type RoomSettings,
+  type SignalMessage,
+  type WaitingPerson,
+} from '@roundtable/signaling-server/protocol';
 import { ActiveSpeakerWatch } from './audio-levels';
 import type { ViewSize } from './budget';
 import { ChatController } from './chat';
 import { randomToken } from './ids';
 import type { LocalMedia } from './local-media';
 import { MeshBudget } from './mesh-budget';
+import { HostControls } from './host-controls';
 import { fingerprintOf, PeerLink } from './peer-link';
+import { ScreenShare } from './screen-share';
 import { QualityMonitor } from './quality';
 import { SignalingClient, SignalingError } from './signaling-client';
 import { noTracks, SLOTS, type Slot, type SlotTracks } from './slots';
 import { Store } from './store';
 
-export type CallPhase = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'ended' | 'failed';
+/**
+ * `waiting`: in the waiting room until the host lets us in; `sent-away`: the host turned us away or
+ * removed us; `ended`: the meeting ended for everyone.
+ */
+export type CallPhase = 'idle' | 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'left' | 'sent-away' | 'ended' | 'failed';
 
 export interface RemoteParticipant {
   id: string;
@@ -22,6 +38,7 @@ export interface RemoteParticipant {
   hand: number | null;
   /** They are recording the meeting. */
   recording: boolean;
+  host: boolean;
   /** What arrives from them, by slot; a track exists once negotiated even while they send nothing. */
   tracks: SlotTracks;
   connection: RTCPeerConnectionState;
@@ -41,6 +58,14 @@ export interface CallState {
   hand: number | null;
   /** This participant is recording the meeting (as the server knows it). */
   recording: boolean;
+  /** The room's rules: who hosts, locked, waiting room, passcode. */
+  settings: RoomSettings;
+  /** For the host: who is in the waiting room, longest waiting first. */
+  waiting: readonly WaitingPerson[];
+  /** What the host asked of us or did to us, newest last, until dismissed. */
+  notices: readonly (HostNotice & { key: string })[];
+  /** Why joining failed, for the screens that can fix it (a passcode prompt). */
+  errorCode: string | null;
   /** Reactions of the last few seconds, for the bursts on tiles. */
   reactions: readonly (Reaction & { key: string })[];
 }
@@ -58,6 +83,10 @@ export interface CallSessionOptions {
   signaling?: SignalingClient;
   /** Budget each peer's video by how it shows us (default on; off for comparison benchmarks). */
   budget?: boolean;
+  /** The meeting's passcode, when it has one (from an invite link or typed by the user). */
+  passcode?: string;
+  /** Rules for the meeting if this join creates it. */
+  create?: { passcode?: string; waitingRoom?: boolean };
 }
 
 const REACTION_MS = 3000;
@@ -79,7 +108,11 @@ export class CallSession {
   /** Who is talking now (remote participants only). */
   readonly speaker: ActiveSpeakerWatch;
   readonly quality: QualityMonitor;
+  /** The host's controls (the server refuses them to anyone else). */
+  readonly host: HostControls;
+  readonly screen = new ScreenShare();
   private readonly budget: MeshBudget;
+  private passcode: string | undefined;
   private readonly reportedViews = new Map<string, string>();
   private readonly links = new Map<string, PeerLink>();
   private readonly sessions = new Map<string, string>();
@@ -93,6 +126,8 @@ export class CallSession {
     this.signaling = options.signaling ?? new SignalingClient(options.serverUrl);
     this.secret = loadSecret(options.secretStore, options.serverUrl, options.room);
     this.chat = new ChatController(this.signaling);
+    this.host = new HostControls(this.signaling);
+    this.passcode = options.passcode;
     this.speaker = new ActiveSpeakerWatch(() => this.links.values());
     this.quality = new QualityMonitor(() => this.links.values());
     this.budget = new MeshBudget(options.budget ?? true, () => options.media.videoTrack?.getSettings().height ?? 720);
@@ -105,6 +140,10 @@ export class CallSession {
       local: this.localMediaState(),
       hand: null,
       recording: false,
+      settings: { hostId: null, locked: false, waitingRoom: false, hasPasscode: false },
+      waiting: [],
+      notices: [],
+      errorCode: null,
       reactions: [],
     });
     const s = this.signaling.events;
@@ -121,10 +160,19 @@ export class CallSession {
         this.teardown();
         this.patch({ phase: 'ended', error: message, participants: [] });
       }),
+      s.on('sent-away', ({ message }) => {
+        this.teardown();
+        this.patch({ phase: 'sent-away', error: message, participants: [] });
+      }),
+      s.on('admitted', (reply) => void this.enter(reply)),
+      s.on('room-settings', (settings) => this.patch({ settings })),
+      s.on('waiting-list', ({ waiting }) => this.patch({ waiting })),
+      s.on('host-notice', (notice) => this.onHostNotice(notice)),
       s.on('disconnected', () => {
-        if (this.phase === 'joined') this.patch({ phase: 'reconnecting' });
+        if (this.phase === 'joined' || this.phase === 'waiting') this.patch({ phase: 'reconnecting' });
       }),
       options.media.events.on('tracks', () => this.onLocalTracks()),
+      this.screen.events.on('tracks', () => this.onLocalTracks()),
     );
   }
 
@@ -132,26 +180,35 @@ export class CallSession {
     return this.state.get().phase;
   }
 
-  async join(): Promise<void> {
-    this.patch({ phase: 'joining', error: null });
+  /** Joins (or enters the waiting room); rejects when the server refuses, e.g. for a wrong passcode. */
+  async join(passcode?: string): Promise<void> {
+    if (passcode !== undefined) this.passcode = passcode;
+    this.patch({ phase: 'joining', error: null, errorCode: null });
     try {
       await this.signaling.whenConnected();
       const reply = await this.signaling.request('join', this.joinRequest());
-      this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name }, hand: reply.self.hand });
-      for (const participant of reply.participants) this.addParticipant(participant, true);
-      // Resolve once the offers are out, so whatever the caller renders next does not hold them up.
-      await Promise.all([...this.links.values()].map((link) => link.firstOffer));
-      this.speaker.start();
-      this.quality.start();
-      void this.chat.synchronize(reply.self);
+      if ('waiting' in reply) this.patch({ phase: 'waiting' });
+      else await this.enter(reply);
     } catch (error) {
-      this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error) });
+      const code = error instanceof SignalingError ? error.code : null;
+      this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error), errorCode: code });
       throw error;
     }
   }
 
+  /** In the meeting (at once, or when the host admits us from the waiting room). */
+  private async enter(reply: JoinedReply): Promise<void> {
+    this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name }, hand: reply.self.hand, settings: reply.room });
+    for (const participant of reply.participants) this.addParticipant(participant, true);
+    // Resolve once the offers are out, so whatever the caller renders next does not hold them up.
+    await Promise.all([...this.links.values()].map((link) => link.firstOffer));
+    this.speaker.start();
+    this.quality.start();
+    void this.chat.synchronize(reply.self);
+  }
+
   async leave(): Promise<void> {
-    if (this.phase === 'joined') await this.signaling.request('leave', {}).catch(() => undefined);
+    if (this.phase === 'joined' || this.phase === 'waiting') await this.signaling.request('leave', {}).catch(() => undefined);
     this.teardown();
     this.patch({ phase: 'left', participants: [] });
   }
@@ -175,6 +232,19 @@ export class CallSession {
 
   react(emoji: Reaction['emoji']): void {
     this.signaling.send('react', { emoji });
+  }
+
+  /** Shares a screen captured with getDisplayMedia; camera and microphone go on untouched. */
+  startScreenShare(stream: MediaStream): void {
+    this.screen.start(stream);
+  }
+
+  stopScreenShare(): void {
+    this.screen.stop();
+  }
+
+  dismissNotice(key: string): void {
+    this.patch({ notices: this.state.get().notices.filter((n) => n.key !== key) });
   }
 
   /** Tells everyone that this participant started or stopped recording the meeting. */
@@ -209,14 +279,28 @@ export class CallSession {
       secret: this.secret,
       session: this.session,
       media: this.localMediaState(),
+      ...(this.passcode ? { passcode: this.passcode } : {}),
+      ...(this.options.create ? { create: this.options.create } : {}),
     };
+  }
+
+  /** The host muted us or stopped our video (we comply at once), or asks us to unmute. */
+  private onHostNotice(notice: HostNotice): void {
+    if (notice.kind === 'muted') this.options.media.setMicEnabled(false);
+    if (notice.kind === 'video-stopped') void this.options.media.setCameraEnabled(false);
+    this.patch({ notices: [...this.state.get().notices, { ...notice, key: randomToken(6) }] });
   }
 
   /** After a dropped connection (or a restarted server): join again with the same identity. */
   private async rejoin(): Promise<void> {
     try {
       const reply = await this.signaling.request('join', this.joinRequest());
-      this.patch({ phase: 'joined', error: null });
+      if ('waiting' in reply) {
+        // Still (or again) in the waiting room: the host has not let us in yet.
+        this.patch({ phase: 'waiting', error: null });
+        return;
+      }
+      this.patch({ phase: 'joined', error: null, settings: reply.room });
       for (const participant of reply.participants) {
         const link = this.links.get(participant.id);
         // A connection that is not up after we lost the server may have lost messages: start it over.
@@ -249,7 +333,7 @@ export class CallSession {
       this.patch({ hand: p.hand, recording: p.recording });
       return;
     }
-    this.updateParticipant(p.id, (known) => ({ ...known, name: p.name, media: p.media, hand: p.hand, recording: p.recording }));
+    this.updateParticipant(p.id, (known) => ({ ...known, name: p.name, media: p.media, hand: p.hand, recording: p.recording, host: p.host }));
   }
 
   private onReaction(reaction: Reaction): void {
@@ -264,7 +348,7 @@ export class CallSession {
    * until the media stops too or a grace period ends, so a signaling hiccup does not tear a working
    * call down.
    */
-  private onLeft(id: string, reason: 'left' | 'disconnected' | 'timed-out'): void {
+  private onLeft(id: string, reason: 'left' | 'disconnected' | 'timed-out' | 'removed'): void {
     const link = this.links.get(id);
     if (reason !== 'timed-out' || !link || link.pc.connectionState !== 'connected') return this.removeParticipant(id);
     this.updateParticipant(id, (p) => ({ ...p, away: true }));
@@ -310,6 +394,7 @@ export class CallSession {
       media: participant.media,
       hand: participant.hand,
       recording: participant.recording,
+      host: participant.host,
       tracks: existing && !replaced ? existing.tracks : noTracks(),
       connection: existing && !replaced ? existing.connection : 'new',
       away: false,
@@ -334,7 +419,10 @@ export class CallSession {
         }),
     });
     link.events.on('track', (slot, track) => this.setRemoteTrack(remoteId, slot, track));
-    link.events.on('negotiated', () => void this.budget.apply(link));
+    link.events.on('negotiated', () => {
+      void this.budget.apply(link);
+      void this.screen.tune(link);
+    });
     link.events.on('state', (connection) => this.updateParticipant(remoteId, (p) => ({ ...p, connection })));
     link.events.on('error', (error) => console.warn(`connection to ${remoteId}: ${error.message}`));
     this.links.set(remoteId, link);
@@ -399,25 +487,27 @@ export class CallSession {
       for (const slot of SLOTS) void link.replaceTrack(slot, tracks[slot]);
     }
     this.budget.applyAll(this.links.values());
+    for (const link of this.links.values()) void this.screen.tune(link);
     const before = this.state.get().local;
     const local = this.localMediaState();
-    if (before.audio === local.audio && before.video === local.video) return;
+    if (before.audio === local.audio && before.video === local.video && before.screen === local.screen) return;
     this.patch({ local });
     if (this.phase === 'joined') this.signaling.send('media', local);
   }
 
   private localTracks(): SlotTracks {
     const media = this.options.media;
-    return { ...noTracks(), audio: media.audioTrack, video: media.videoTrack };
+    return { audio: media.audioTrack, video: media.videoTrack, screen: this.screen.videoTrack, screenAudio: this.screen.audioTrack };
   }
 
   private localMediaState(): MediaState {
     const media = this.options.media;
-    return { audio: media.micEnabled && media.audioTrack !== null, video: media.cameraEnabled };
+    return { audio: media.micEnabled && media.audioTrack !== null, video: media.cameraEnabled, screen: this.screen.videoTrack !== null };
   }
 
   private teardown(): void {
     clearTimeout(this.graceTimer);
+    this.screen.stop(false);
     this.speaker.stop();
     this.quality.stop();
     for (const link of this.links.values()) link.close();

@@ -1,34 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { z } from 'zod';
-import {
-  ChatMessageSchema,
-  MeetingEndedSchema,
-  ReactionSchema,
-  ParticipantLeftSchema,
-  ParticipantSchema,
-  ProtocolErrorSchema,
-  SignalMessageSchema,
-  type ChatHistory,
-  type ChatHistoryRequest,
-  type ChatMessage,
-  type ChatSend,
-  type ClientToServerEvents,
-  type HandRequest,
-  type Reaction,
-  type ReactionRequest,
-  type RecordingRequest,
-  type ErrorCode,
-  type JoinReply,
-  type JoinRequest,
-  type MediaState,
-  type MeetingEnded,
-  type Participant,
-  type ParticipantLeft,
-  type ProtocolError,
-  type ServerToClientEvents,
-  type SignalMessage,
-  type SignalRequest,
-} from '@roundtable/signaling-server/protocol';
+import { SERVER_EVENT_SCHEMAS, type Ack, type ClientToServerEvents, type ErrorCode, type ServerToClientEvents } from '@roundtable/signaling-server/protocol';
 import { Emitter } from './emitter';
 
 export class SignalingError extends Error {
@@ -41,37 +12,24 @@ export class SignalingError extends Error {
   }
 }
 
-export interface SignalingEvents {
+type ServerEvent = keyof ServerToClientEvents;
+
+/** Every server event (validated), plus the connection's own ups and downs. */
+export type SignalingEvents = { [E in ServerEvent]: Parameters<ServerToClientEvents[E]> } & {
   /** Connected, the first time or again after a drop. */
   connected: [again: boolean];
   disconnected: [reason: string];
-  'participant-joined': [Participant];
-  'participant-left': [ParticipantLeft];
-  'participant-updated': [Participant];
-  signal: [SignalMessage];
-  'protocol-error': [ProtocolError];
-  'meeting-ended': [MeetingEnded];
-  'chat-message': [ChatMessage];
-  reaction: [Reaction];
-}
+};
 
-interface Requests {
-  join: { request: JoinRequest; reply: JoinReply };
-  leave: { request: Record<string, never>; reply: object };
-  signal: { request: SignalRequest; reply: object };
-  media: { request: MediaState; reply: object };
-  'chat-send': { request: ChatSend; reply: { message: ChatMessage } };
-  'chat-history': { request: ChatHistoryRequest; reply: ChatHistory };
-  'raise-hand': { request: HandRequest; reply: object };
-  react: { request: ReactionRequest; reply: object };
-  recording: { request: RecordingRequest; reply: object };
-}
+type RequestName = keyof ClientToServerEvents;
+type RequestOf<E extends RequestName> = Parameters<ClientToServerEvents[E]>[0];
+type ReplyOf<E extends RequestName> = Parameters<ClientToServerEvents[E]>[1] extends Ack<infer T> ? T : never;
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
  * The renderer's side of the signaling protocol: typed requests that resolve with the server's
- * reply or reject with a SignalingError, and validated server events.
+ * reply or reject with a SignalingError, and server events checked against the protocol's schemas.
  */
 export class SignalingClient {
   readonly events = new Emitter<SignalingEvents>();
@@ -91,14 +49,7 @@ export class SignalingClient {
       this.everConnected = true;
     });
     this.socket.on('disconnect', (reason) => this.events.emit('disconnected', reason));
-    this.relay('participant-joined', ParticipantSchema);
-    this.relay('participant-left', ParticipantLeftSchema);
-    this.relay('participant-updated', ParticipantSchema);
-    this.relay('signal', SignalMessageSchema);
-    this.relay('protocol-error', ProtocolErrorSchema);
-    this.relay('meeting-ended', MeetingEndedSchema);
-    this.relay('chat-message', ChatMessageSchema);
-    this.relay('reaction', ReactionSchema);
+    for (const event of Object.keys(SERVER_EVENT_SCHEMAS) as ServerEvent[]) this.relay(event);
   }
 
   get connected(): boolean {
@@ -121,7 +72,7 @@ export class SignalingClient {
     });
   }
 
-  async request<E extends keyof Requests>(event: E, payload: Requests[E]['request'], timeoutMs = 5000): Promise<Requests[E]['reply']> {
+  async request<E extends RequestName>(event: E, payload: RequestOf<E>, timeoutMs = 5000): Promise<ReplyOf<E>> {
     if (!this.socket.connected) throw new SignalingError('disconnected', 'not connected to the meeting server');
     let reply: unknown;
     try {
@@ -132,13 +83,13 @@ export class SignalingClient {
       throw new SignalingError('timeout', `the server did not answer "${event}" within ${timeoutMs} ms`);
     }
     if (typeof reply !== 'object' || reply === null || !('ok' in reply)) throw new SignalingError('bad-reply', `malformed reply to "${event}"`);
-    if (reply.ok === true) return reply as Requests[E]['reply'];
+    if (reply.ok === true) return reply as ReplyOf<E>;
     const error = (reply as { error?: { code?: ErrorCode; message?: string } }).error;
     throw new SignalingError(error?.code ?? 'internal', error?.message ?? `the server refused "${event}"`);
   }
 
   /** Fire-and-forget for the hot path (ICE candidates): errors are reported, not thrown. */
-  send<E extends keyof Requests>(event: E, payload: Requests[E]['request'], onError?: (error: SignalingError) => void): void {
+  send<E extends RequestName>(event: E, payload: RequestOf<E>, onError?: (error: SignalingError) => void): void {
     this.request(event, payload).catch((error: unknown) => {
       if (error instanceof SignalingError) onError?.(error);
     });
@@ -149,7 +100,8 @@ export class SignalingClient {
     this.events.clear();
   }
 
-  private relay<E extends keyof ServerToClientEvents & keyof SignalingEvents>(event: E, schema: z.ZodType): void {
+  private relay<E extends ServerEvent>(event: E): void {
+    const schema = SERVER_EVENT_SCHEMAS[event];
     const listen = this.socket.on.bind(this.socket) as (event: string, listener: (payload: unknown) => void) => void;
     listen(event, (payload) => {
       const parsed = schema.safeParse(payload);

@@ -6,15 +6,20 @@ import { Icon } from './Icons';
 interface Props {
   micOn: boolean;
   cameraOn: boolean;
+  sharing: boolean;
   handRaised: boolean;
   layout: LayoutMode;
   chatOpen: boolean;
   unread: number;
   peopleOpen: boolean;
+  /** People in the waiting room (host only), shown as a badge. */
+  waiting: number;
+  isHost: boolean;
   /** Extra buttons from other features (screen share, recording, device settings). */
   extra?: ReactNode;
   onToggleMic: () => void;
   onToggleCamera: () => void;
+  onToggleScreen: () => void;
   onToggleHand: () => void;
   onReact: (emoji: Reaction['emoji']) => void;
   onToggleLayout: () => void;
@@ -22,10 +27,12 @@ interface Props {
   onTogglePeople: () => void;
   onHelp: () => void;
   onLeave: () => void;
+  onEndForAll: () => void;
 }
 
 export function ControlBar(props: Props): ReactElement {
   const [reacting, setReacting] = useState(false);
+  const [leaving, setLeaving] = useState(false);
   const { micOn, cameraOn } = props;
   return (
     <nav className="control-bar" aria-label="Meeting controls">
@@ -49,6 +56,16 @@ export function ControlBar(props: Props): ReactElement {
           onClick={props.onToggleCamera}
         >
           <Icon name={cameraOn ? 'camera' : 'cameraOff'} />
+        </button>
+        <button
+          type="button"
+          className={props.sharing ? 'round active' : 'round'}
+          data-testid="screen-toggle"
+          aria-pressed={props.sharing}
+          title={props.sharing ? 'Stop sharing your screen' : 'Share your screen'}
+          onClick={props.onToggleScreen}
+        >
+          <Icon name="screen" />
         </button>
         {props.extra}
       </div>
@@ -123,14 +140,46 @@ export function ControlBar(props: Props): ReactElement {
           onClick={props.onTogglePeople}
         >
           <Icon name="people" />
+          {props.waiting > 0 && (
+            <span className="badge" data-testid="waiting-badge" title={`${props.waiting} waiting to be let in`}>
+              {props.waiting}
+            </span>
+          )}
         </button>
         <button type="button" className="round" data-testid="help-button" title="Keyboard shortcuts (?)" onClick={props.onHelp}>
           <Icon name="help" />
         </button>
-        <button type="button" className="round danger wide" data-testid="leave-button" title="Leave the meeting" onClick={props.onLeave}>
-          <Icon name="leave" />
-          <span>Leave</span>
-        </button>
+        <div className="popover-anchor">
+          <button
+            type="button"
+            className="round danger wide"
+            data-testid="leave-button"
+            title="Leave the meeting"
+            onClick={() => (props.isHost ? setLeaving(!leaving) : props.onLeave())}
+          >
+            <Icon name="leave" />
+            <span>Leave</span>
+          </button>
+          {leaving && props.isHost && (
+            <div className="menu up" role="menu">
+              <button type="button" role="menuitem" className="menu-item" data-testid="leave-only" onClick={props.onLeave}>
+                Leave (someone else hosts)
+              </button>
+              <button
+                type="button"
+                role="menuitem"
+                className="menu-item danger"
+                data-testid="end-for-all"
+                onClick={() => {
+                  setLeaving(false);
+                  props.onEndForAll();
+                }}
+              >
+                End the meeting for everyone
+              </button>
+            </div>
+          )}
+        </div>
       </div>
     </nav>
   );

@@ -1,6 +1,10 @@
 import type { ReactElement } from 'react';
+import type { HostSettings, RoomSettings, WaitingPerson } from '@roundtable/signaling-server/protocol';
 import { Avatar } from './Avatar';
+import { HostMenu } from './HostMenu';
 import { Icon } from './Icons';
+import { MeetingSettings } from './MeetingSettings';
+import { WaitingQueue } from './WaitingQueue';
 
 export interface ParticipantRow {
   id: string;
@@ -9,10 +13,32 @@ export interface ParticipantRow {
   audioOn: boolean;
   videoOn: boolean;
   hand: number | null;
+  host: boolean;
 }
 
-/** Everyone with their state; raised hands first, in the order they were raised. */
-export function ParticipantsPanel({ people, onClose }: { people: ParticipantRow[]; onClose: () => void }): ReactElement {
+export interface HostPanelActions {
+  askToUnmute: (id: string) => void;
+  mute: (id: string) => void;
+  stopVideo: (id: string) => void;
+  makeHost: (id: string) => void;
+  remove: (id: string) => void;
+  admit: (id: string) => void;
+  deny: (id: string) => void;
+  admitAll: () => void;
+  changeSettings: (change: HostSettings) => Promise<void>;
+}
+
+interface Props {
+  people: ParticipantRow[];
+  isHost: boolean;
+  settings: RoomSettings;
+  waiting: readonly WaitingPerson[];
+  host: HostPanelActions;
+  onClose: () => void;
+}
+
+/** Everyone with their state; raised hands first, in the order they were raised. The host's controls live here. */
+export function ParticipantsPanel({ people, isHost, settings, waiting, host, onClose }: Props): ReactElement {
   const raised = people.filter((p) => p.hand !== null).sort((a, b) => a.hand! - b.hand!);
   const others = people.filter((p) => p.hand === null);
   const row = (p: ParticipantRow, order?: number): ReactElement => (
@@ -21,6 +47,7 @@ export function ParticipantsPanel({ people, onClose }: { people: ParticipantRow[
       <span className="person-name">
         {p.name}
         {p.isLocal && <span className="muted"> (you)</span>}
+        {p.host && <span className="host-badge">Host</span>}
       </span>
       {order !== undefined && (
         <span className="person-hand" data-testid="hand-order" title="Raised a hand">
@@ -33,6 +60,20 @@ export function ParticipantsPanel({ people, onClose }: { people: ParticipantRow[
       <span className={p.videoOn ? 'person-state' : 'person-state off'} title={p.videoOn ? 'Camera on' : 'Camera off'}>
         <Icon name={p.videoOn ? 'camera' : 'cameraOff'} size={16} />
       </span>
+      {isHost && !p.isLocal && (
+        <HostMenu
+          name={p.name}
+          audioOn={p.audioOn}
+          videoOn={p.videoOn}
+          actions={{
+            askToUnmute: () => host.askToUnmute(p.id),
+            mute: () => host.mute(p.id),
+            stopVideo: () => host.stopVideo(p.id),
+            makeHost: () => host.makeHost(p.id),
+            remove: () => host.remove(p.id),
+          }}
+        />
+      )}
     </li>
   );
   return (
@@ -43,10 +84,12 @@ export function ParticipantsPanel({ people, onClose }: { people: ParticipantRow[
           ×
         </button>
       </header>
+      {isHost && <WaitingQueue waiting={waiting} onAdmit={host.admit} onDeny={host.deny} onAdmitAll={host.admitAll} />}
       <ol className="people-list">
         {raised.map((p, i) => row(p, i + 1))}
         {others.map((p) => row(p))}
       </ol>
+      {isHost && <MeetingSettings settings={settings} onChange={host.changeSettings} />}
     </aside>
   );
 }

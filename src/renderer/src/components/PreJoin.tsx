@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react';
+import { useState, type ReactElement } from 'react';
 import type { LocalMediaState } from '../call/local-media';
 import { useAudioLevel } from '../hooks/useAudioLevel';
 import { useDeviceChoices } from '../hooks/useDeviceChoices';
@@ -15,16 +15,19 @@ interface Props {
   speaker: string | undefined;
   joining: boolean;
   error: string | null;
+  /** The meeting wants a passcode: ask for it next to the join button. */
+  needsPasscode: boolean;
   onCamera: (id: string) => void;
   onMicrophone: (id: string) => void;
   onSpeaker: (id: string) => void;
   onToggleMic: () => void;
   onToggleCamera: () => void;
-  onJoin: () => void;
+  onJoin: (passcode?: string) => void;
   onBack: () => void;
 }
 
 export function PreJoin(props: Props): ReactElement {
+  const [passcode, setPasscode] = useState('');
   const { media } = props;
   const level = useAudioLevel(media.audioTrack);
   // The same lists and choices as the app menu.
@@ -82,11 +85,33 @@ export function PreJoin(props: Props): ReactElement {
               {props.error ?? media.error}
             </p>
           )}
+          {props.needsPasscode && (
+            <label className="field">
+              <span>Meeting passcode</span>
+              <input
+                data-testid="passcode-input"
+                type="password"
+                value={passcode}
+                maxLength={64}
+                autoFocus
+                onChange={(e) => setPasscode(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && passcode) props.onJoin(passcode);
+                }}
+              />
+            </label>
+          )}
           <div className="row end">
             <button type="button" className="secondary" onClick={props.onBack}>
               Back
             </button>
-            <button type="button" className="primary" data-testid="join-button" disabled={props.joining} onClick={props.onJoin}>
+            <button
+              type="button"
+              className="primary"
+              data-testid="join-button"
+              disabled={props.joining}
+              onClick={() => props.onJoin(props.needsPasscode ? passcode : undefined)}
+            >
               {props.joining ? 'Joining…' : 'Join now'}
             </button>
           </div>

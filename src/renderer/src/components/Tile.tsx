@@ -9,6 +9,8 @@ export interface TileProps {
   participantId: string;
   name: string;
   isLocal: boolean;
+  /** A camera (the default) or a shared screen, which is shown whole and never mirrored. */
+  kind?: 'camera' | 'screen';
   videoTrack: MediaStreamTrack | null;
   /** What the participant says they send; video off shows their initials. */
   audioOn: boolean;
@@ -21,6 +23,7 @@ export interface TileProps {
   /** The server lost them; their media may still flow. */
   away?: boolean;
   hand?: number | null;
+  host?: boolean;
   /** Their place in the queue of raised hands, from 1. */
   handOrder?: number;
   speaking?: boolean;
@@ -31,14 +34,29 @@ export interface TileProps {
 }
 
 export function Tile(props: TileProps): ReactElement {
-  const { participantId, name, isLocal, videoTrack, audioOn, videoOn, videoAllowed = true, connection, hand, handOrder, speaking, pinned } = props;
+  const {
+    participantId,
+    name,
+    isLocal,
+    kind = 'camera',
+    videoTrack,
+    audioOn,
+    videoOn,
+    videoAllowed = true,
+    connection,
+    hand,
+    handOrder,
+    speaking,
+    pinned,
+  } = props;
   const [showing, setShowing] = useState(false);
   const showVideo = videoOn && videoAllowed && videoTrack !== null;
   const label = isLocal ? `${name} (you)` : name;
   const small = props.width < 260;
   return (
     <div
-      className={`tile${speaking ? ' speaking' : ''}${small ? ' small' : ''}`}
+      className={`tile${speaking ? ' speaking' : ''}${small ? ' small' : ''}${kind === 'screen' ? ' screen' : ''}`}
+      data-kind={kind}
       data-testid="tile"
       data-participant-id={participantId}
       data-local={isLocal ? 'true' : undefined}
@@ -47,7 +65,7 @@ export function Tile(props: TileProps): ReactElement {
       data-pinned={pinned ? 'true' : undefined}
       data-speaking={speaking ? 'true' : undefined}
     >
-      <VideoView track={showVideo ? videoTrack : null} mirrored={isLocal} onShowingChange={setShowing} />
+      <VideoView track={showVideo ? videoTrack : null} mirrored={isLocal && kind === 'camera'} onShowingChange={setShowing} />
       {!(showVideo && showing) && (
         <div className="placeholder">
           <Avatar name={name} seed={participantId} />
@@ -80,6 +98,11 @@ export function Tile(props: TileProps): ReactElement {
           </span>
         )}
         <span className="tile-name">{label}</span>
+        {props.host && (
+          <span className="host-badge" data-testid="host-badge" title={`${name} hosts this meeting`}>
+            Host
+          </span>
+        )}
       </div>
       {props.away ? (
         <div className="tile-status">Reconnecting to the meeting…</div>

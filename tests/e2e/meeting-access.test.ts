@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
+import { startMeetingServer, type MeetingServer } from './support/meeting-server';
+import { joinMeeting, meetingUrl, selfId, tile, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
+import { SCREENSHOT_DIR } from './support/paths';
+
+let server: MeetingServer;
+let host: Participant;
+let hostId: string;
+beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  server = await startMeetingServer();
+  host = await launchParticipant({ color: 'red' });
+  hostId = await joinMeeting(host.page, server.url, 'access', 'Hana Host');
+  await host.page.getByTestId('people-toggle').click();
+});
+afterAll(async () => {
+  await closeAllParticipants();
+  await server?.close();
+});
+
+describe('the waiting room', () => {
+  it('holds a guest until the host admits them, with a badge for the host', async () => {
+    await host.page.getByTestId('waiting-room-toggle').click();
+    await expect.poll(() => host.page.getByTestId('waiting-room-toggle').isChecked()).toBe(true);
+    await host.page.getByTestId('people-toggle').click(); // close the panel: the queue shows as a card
+
+    const guest = await launchParticipant({ color: 'blue' });
+    await guest.page.goto(meetingUrl(server.url, 'access', 'Gus Guest'));
+    await expect.poll(() => guest.page.getByTestId('waiting-screen').textContent(), { timeout: 20_000 }).toContain('Waiting for the host to let you in');
+    await expect.poll(() => host.page.getByTestId('waiting-badge').textContent()).toBe('1');
+    await expect.poll(() => host.page.getByTestId('waiting-person').textContent()).toContain('Gus Guest');
+    await host.page.screenshot({ path: `${SCREENSHOT_DIR}/waiting-room-host.png` });
+    await guest.page.screenshot({ path: `${SCREENSHOT_DIR}/waiting-room-guest.png` });
+
+    await host.page.getByTestId('admit-button').click();
+    const guestId = await selfId(guest.page);
+    await waitForRemoteTiles(guest.page, [hostId]);
+    await waitForRemoteTiles(host.page, [guestId]);
+    expect(await waitForTileColor(guest.page, hostId, 'red')).toBe('red');
+    expect(await waitForTileColor(host.page, guestId, 'blue')).toBe('blue');
+    expect(await host.page.getByTestId('waiting-badge').count()).toBe(0);
+  });
+
+  it('tells someone the host turned away', async () => {
+    const other = await launchParticipant({ color: 'yellow' });
+    await other.page.goto(meetingUrl(server.url, 'access', 'Mallory'));
+    await other.page.getByTestId('waiting-screen').waitFor({ timeout: 20_000 });
+    await host.page.getByTestId('deny-button').click();
+    await expect.poll(() => other.page.getByTestId('ended-reason').textContent(), { timeout: 10_000 }).toBe('The host did not let you into the meeting.');
+    await other.close();
+  });
+});
+
+describe('a passcode', () => {
+  it('refuses a wrong one with a clear message, slows guessing, and lets the right one in', async () => {
+    await host.page.getByTestId('people-toggle').click();
+    await host.page.getByTestId('waiting-room-toggle').click();
+    await expect.poll(() => host.page.getByTestId('waiting-room-toggle').isChecked()).toBe(false);
+    await host.page.getByTestId('new-passcode').fill('blue whale');
+    await host.page.getByTestId('new-passcode').press('Enter');
+    await expect.poll(() => host.page.getByTestId('remove-passcode').isVisible()).toBe(true);
+
+    const visitor = await launchParticipant({ color: 'magenta' });
+    const { page } = visitor;
+    await page.goto(meetingUrl(server.url, 'access', 'Vic Visitor', false));
+    await page.locator('[data-testid="join-button"]:enabled').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('this meeting needs a passcode');
+    await page.getByTestId('passcode-input').fill('orca');
+    await page.getByTestId('join-button').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('wrong passcode');
+    // Guessing again at once is refused until the back-off has passed.
+    await page.getByTestId('passcode-input').fill('narwhal');
+    await page.getByTestId('join-button').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/too many wrong passcodes: try again in \d+ s/);
+    await page.waitForTimeout(1200);
+    await page.getByTestId('passcode-input').fill('blue whale');
+    await page.getByTestId('join-button').click();
+    const visitorId = await selfId(page);
+    await expect.poll(() => tile(host.page, visitorId).count(), { timeout: 20_000 }).toBe(1);
+  });
+});
+
+describe('host controls in the app', () => {
+  it('the host mutes a guest and stops their video; the guest is told and their tile shows it', async () => {
+    const rows = host.page.locator('[data-testid="participant-row"]:not(:has-text("(you)"))');
+    const target = rows.filter({ hasText: 'Gus Guest' });
+    await target.getByTestId('host-actions').click();
+    await host.page.getByTestId('host-mute').click();
+    await target.getByTestId('host-actions').click();
+    await host.page.getByTestId('host-stop-video').click();
+    const guestId = await target.getAttribute('data-participant-id');
+    await expect.poll(() => tile(host.page, guestId!).getByTestId('muted-icon').count()).toBe(1);
+    await expect.poll(() => tile(host.page, guestId!).getAttribute('data-video')).toBe('off');
+    await host.page.screenshot({ path: `${SCREENSHOT_DIR}/host-controls.png` });
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
+import { startMeetingServer, type MeetingServer } from './support/meeting-server';
+import { joinMeeting, peerStats, tile, tileRgb, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
+import { SCREENSHOT_DIR } from './support/paths';
+
+let server: MeetingServer;
+let ada: Participant;
+let bob: Participant;
+let adaId: string;
+let bobId: string;
+beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  server = await startMeetingServer();
+  ada = await launchParticipant({ color: 'red' });
+  bob = await launchParticipant({ color: 'blue' });
+  adaId = await joinMeeting(ada.page, server.url, 'share', 'Ada');
+  bobId = await joinMeeting(bob.page, server.url, 'share', 'Bob');
+  await waitForRemoteTiles(bob.page, [adaId]);
+});
+afterAll(async () => {
+  await closeAllParticipants();
+  await server?.close();
+});
+
+/** Chromium's fake screen is a green test pattern: clearly not Ada's red camera. */
+const looksLikeFakeScreen = (rgb: [number, number, number] | null): boolean => rgb !== null && rgb[1] > rgb[0] + 60 && rgb[1] > rgb[2] + 60;
+
+describe('screen sharing', () => {
+  it('shows the share as its own large tile, first, while the camera and sound go on', async () => {
+    const audioBefore = (await peerStats(bob.page, adaId))!.audio.packetsReceived;
+    await ada.page.getByTestId('screen-toggle').click();
+    await expect.poll(() => ada.page.getByTestId('sharing-bar').isVisible()).toBe(true);
+    const share = tile(bob.page, `${adaId}:screen`);
+    await share.waitFor({ timeout: 20_000 });
+    await expect.poll(async () => looksLikeFakeScreen(await tileRgb(bob.page, `${adaId}:screen`)), { timeout: 20_000 }).toBe(true);
+    expect(await share.getAttribute('data-kind')).toBe('screen');
+
+    // The share takes the stage: the biggest tile, placed first.
+    const shareBox = (await share.boundingBox())!;
+    const cameraBox = (await tile(bob.page, adaId).boundingBox())!;
+    expect(shareBox.width).toBeGreaterThan(cameraBox.width * 3);
+    expect(await bob.page.getByTestId('stage').getAttribute('data-layout')).toBe('speaker');
+
+    // Ada's camera and microphone were not interrupted.
+    expect(await waitForTileColor(bob.page, adaId, 'red')).toBe('red');
+    await expect.poll(async () => (await peerStats(bob.page, adaId))!.audio.packetsReceived).toBeGreaterThan(audioBefore + 20);
+    await bob.page.screenshot({ path: `${SCREENSHOT_DIR}/screen-share.png` });
+  });
+
+  it('stopping the share removes its tile and brings the layout back', async () => {
+    await ada.page.getByTestId('stop-sharing').click();
+    await expect.poll(() => tile(bob.page, `${adaId}:screen`).count()).toBe(0);
+    await expect.poll(() => bob.page.getByTestId('stage').getAttribute('data-layout')).toBe('grid');
+    expect(await ada.page.getByTestId('sharing-bar').count()).toBe(0);
+    expect(await waitForTileColor(bob.page, adaId, 'red')).toBe('red');
+    expect(await waitForTileColor(ada.page, bobId, 'blue')).toBe('blue');
+  });
+});
