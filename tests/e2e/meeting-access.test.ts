@@ -96,3 +96,18 @@ describe('host controls in the app', () => {
     await host.page.screenshot({ path: `${SCREENSHOT_DIR}/host-controls.png` });
   });
 });
+
+describe('ending the meeting', () => {
+  it('the host ends it for everyone from the leave menu; everyone is told', async () => {
+    const guestPage = (await launchParticipant({ color: 'cyan' })).page;
+    await guestPage.goto(meetingUrl(server.url, 'access', 'Last Guest'));
+    await guestPage.getByTestId('passcode-input').waitFor({ timeout: 20_000 });
+    await guestPage.getByTestId('passcode-input').fill('blue whale');
+    await guestPage.getByTestId('join-button').click();
+    await selfId(guestPage);
+    await host.page.getByTestId('leave-button').click();
+    await host.page.getByTestId('end-for-all').click();
+    await expect.poll(() => guestPage.getByTestId('ended-reason').textContent(), { timeout: 10_000 }).toBe('The host ended the meeting for everyone.');
+    await expect.poll(() => host.page.getByTestId('ended-reason').textContent(), { timeout: 10_000 }).toBe('The host ended the meeting for everyone.');
+  });
+});

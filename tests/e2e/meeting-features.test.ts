@@ -58,12 +58,39 @@ describe('in the meeting', () => {
     void ada;
   });
 
+  it('a message from someone else raises a desktop notification while the window is not focused', async () => {
+    const ada = page(0);
+    await ada.context().grantPermissions(['notifications'], { origin: server.url });
+    // Record what the app shows through the real Notification API; pretend the window lost focus.
+    await ada.evaluate(() => {
+      const shown: Array<{ title: string; body: string }> = [];
+      const Real = window.Notification;
+      class Recording extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push({ title, body: options?.body ?? '' });
+        }
+      }
+      Object.defineProperty(window, 'Notification', { value: Recording });
+      Object.defineProperty(window, 'shownNotifications', { value: shown });
+      document.hasFocus = () => false;
+    });
+    await sendChat(page(1), 'Are you there?');
+    await expect
+      .poll(() => ada.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications))
+      .toEqual([{ title: 'Bob', body: 'Are you there?' }]);
+    // Your own messages never notify you.
+    await sendChat(ada, 'Yes');
+    await ada.waitForTimeout(500);
+    expect(await ada.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications.length)).toBe(1);
+  });
+
   it('a late joiner sees the history', async () => {
     people.push(await arrive('Cy', 'blue'));
     await openChat(page(2));
     await expect
       .poll(async () => (await chatMessages(page(2))).map((m) => `${m.sender}: ${m.text}`))
-      .toEqual(['Ada: Hello 👋 see https://example.org/agenda and <b>not bold</b>', 'Bob: Hi Ada!']);
+      .toEqual(['Ada: Hello 👋 see https://example.org/agenda and <b>not bold</b>', 'Bob: Hi Ada!', 'Bob: Are you there?', 'Ada: Yes']);
     await page(2).screenshot({ path: `${SCREENSHOT_DIR}/chat.png` });
   });
 
@@ -111,7 +138,7 @@ describe('in the meeting', () => {
     const order = await page(0).$$eval('[data-testid="participant-row"]', (rows) =>
       rows.map((r) => `${r.querySelector('.person-name')?.textContent}${r.querySelector('[data-testid="hand-order"]')?.textContent ?? ''}`),
     );
-    expect(order).toEqual(['Cy✋ 1', 'Bob✋ 2', 'Ada (you)']);
+    expect(order).toEqual(['Cy✋ 1', 'Bob✋ 2', 'Ada (you)Host']);
     // Lowering a hand moves the others up.
     await page(2).getByTestId('hand-toggle').click();
     await expect.poll(() => tile(page(0), bob.id).getByTestId('hand-badge').textContent()).toBe('✋1');
