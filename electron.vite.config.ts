@@ -1,6 +1,6 @@
 import { defineConfig } from 'electron-vite';
-import { sourceAliases } from './scripts/build/aliases';
-import { rendererConfig } from './src/renderer/vite.renderer';
+import { sourceAliases } from './scripts/build/aliases.ts';
+import { rendererConfig } from './src/renderer/vite.renderer.ts';
 
 export default defineConfig({
   main: {

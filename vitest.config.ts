@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { sourceAliases } from './scripts/build/aliases';
+import { sourceAliases } from './scripts/build/aliases.ts';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
