@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
+import { closeAllParticipants, type Participant } from './support/chromium';
 import type { PatternColor } from './support/fake-media';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { meetingUrl, peerStats, selfId, tile, waitForRemoteTiles } from './support/meeting-page';
+import { peerStats, tile, waitForRemoteTiles } from './support/meeting-page';
+import { arrive as arriveAt, type Person } from './support/people';
 
 let server: MeetingServer;
 beforeAll(async () => {
@@ -13,17 +14,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Person {
-  browser: Participant;
-  id: string;
-}
-
-async function arrive(name: string, color: PatternColor): Promise<Person> {
-  const browser = await launchParticipant({ color });
-  // Audio-first from 3 people on (the default is larger; the threshold is configurable).
-  await browser.page.goto(`${meetingUrl(server.url, 'big-room', name)}&audioFirst=2`);
-  return { browser, id: await selfId(browser.page) };
-}
+// Audio-first from 3 people on (the default is larger; the threshold is configurable).
+const arrive = (name: string, color: PatternColor): Promise<Person> => arriveAt(server.url, 'big-room', name, color, '&audioFirst=2');
 
 /** Frames decoded from `from` over a short window. */
 async function framesOver(page: Participant['page'], from: string, ms = 2500): Promise<number> {

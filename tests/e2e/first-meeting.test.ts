@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
+import { closeAllParticipants } from './support/chromium';
 import type { PatternColor } from './support/fake-media';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { joinMeeting, peerStats, remoteTileIds, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
+import { arrive as arriveAt, type Person } from './support/people';
+import { peerStats, remoteTileIds, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
 
 let server: MeetingServer;
@@ -16,18 +17,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Person {
-  name: string;
-  color: PatternColor;
-  browser: Participant;
-  id: string;
-}
-
-async function arrive(name: string, color: PatternColor, room = 'standup'): Promise<Person> {
-  const browser = await launchParticipant({ color });
-  const id = await joinMeeting(browser.page, server.url, room, name);
-  return { name, color, browser, id };
-}
+const arrive = (name: string, color: PatternColor, room = 'standup'): Promise<Person> => arriveAt(server.url, room, name, color);
 
 /** Each person sees exactly the others, each tile showing that person's camera. */
 async function expectEveryoneSeesEveryone(people: Person[]): Promise<void> {
