@@ -2,6 +2,7 @@ import { useState, type ReactElement, type ReactNode } from 'react';
 import { REACTIONS, type Reaction } from '@roundtable/signaling-server/protocol';
 import type { LayoutMode } from '../layout/arrange';
 import { Icon } from './Icons';
+import { MediaToggles } from './MediaToggles';
 
 interface Props {
   micOn: boolean;
@@ -33,30 +34,10 @@ interface Props {
 export function ControlBar(props: Props): ReactElement {
   const [reacting, setReacting] = useState(false);
   const [leaving, setLeaving] = useState(false);
-  const { micOn, cameraOn } = props;
   return (
     <nav className="control-bar" aria-label="Meeting controls">
       <div className="control-group">
-        <button
-          type="button"
-          className={micOn ? 'round' : 'round off'}
-          data-testid="mic-toggle"
-          aria-pressed={!micOn}
-          title={micOn ? 'Mute (M)' : 'Unmute (M)'}
-          onClick={props.onToggleMic}
-        >
-          <Icon name={micOn ? 'mic' : 'micOff'} />
-        </button>
-        <button
-          type="button"
-          className={cameraOn ? 'round' : 'round off'}
-          data-testid="camera-toggle"
-          aria-pressed={!cameraOn}
-          title={cameraOn ? 'Turn camera off (V)' : 'Turn camera on (V)'}
-          onClick={props.onToggleCamera}
-        >
-          <Icon name={cameraOn ? 'camera' : 'cameraOff'} />
-        </button>
+        <MediaToggles micOn={props.micOn} cameraOn={props.cameraOn} onToggleMic={props.onToggleMic} onToggleCamera={props.onToggleCamera} />
         <button
           type="button"
           className={props.sharing ? 'round active' : 'round'}

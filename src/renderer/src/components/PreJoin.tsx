@@ -6,6 +6,7 @@ import { Avatar } from './Avatar';
 import { DevicePickers } from './DevicePickers';
 import { Icon } from './Icons';
 import { LevelBar } from './LevelBar';
+import { MediaToggles } from './MediaToggles';
 import { VideoView } from './VideoView';
 
 interface Props {
@@ -43,26 +44,7 @@ export function PreJoin(props: Props): ReactElement {
             </div>
           )}
           <div className="preview-controls">
-            <button
-              type="button"
-              className={media.micEnabled ? 'round' : 'round off'}
-              data-testid="mic-toggle"
-              aria-pressed={!media.micEnabled}
-              title={media.micEnabled ? 'Mute microphone' : 'Unmute microphone'}
-              onClick={props.onToggleMic}
-            >
-              <Icon name={media.micEnabled ? 'mic' : 'micOff'} />
-            </button>
-            <button
-              type="button"
-              className={media.cameraEnabled ? 'round' : 'round off'}
-              data-testid="camera-toggle"
-              aria-pressed={!media.cameraEnabled}
-              title={media.cameraEnabled ? 'Turn camera off' : 'Turn camera on'}
-              onClick={props.onToggleCamera}
-            >
-              <Icon name={media.cameraEnabled ? 'camera' : 'cameraOff'} />
-            </button>
+            <MediaToggles micOn={media.micEnabled} cameraOn={media.cameraEnabled} onToggleMic={props.onToggleMic} onToggleCamera={props.onToggleCamera} />
           </div>
         </div>
         <div className="prejoin-side">
