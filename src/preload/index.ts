@@ -1,6 +1,8 @@
 import { contextBridge } from 'electron';
 import type { DesktopApi } from '@shared/desktop-api';
 import { invoke, subscribe } from './bridge';
+import { captureApi } from './capture';
+import { recordingApi } from './recording';
 import { devicesApi } from './devices';
 import { hostingApi, meetingApi } from './hosting';
 import { screenApi } from './screen';
@@ -14,6 +16,8 @@ export const desktopApi: DesktopApi = {
   hosting: hostingApi,
   meeting: meetingApi,
   devices: devicesApi,
+  capture: captureApi,
+  recording: recordingApi,
   screen: screenApi,
   on: subscribe,
 };

@@ -1,5 +1,7 @@
 import type { IpcEventName, IpcEvents } from './ipc';
+import type { CaptureApi } from './ipc/capture';
 import type { DevicesApi } from './ipc/devices';
+import type { RecordingApi } from './ipc/recording';
 import type { HostingApi } from './ipc/hosting';
 import type { MeetingApi } from './ipc/meeting';
 import type { ScreenApi } from './ipc/screen';
@@ -26,6 +28,10 @@ export interface DesktopApi {
   hosting: HostingApi;
   meeting: MeetingApi;
   devices: DevicesApi;
+  /** FFmpeg sources (optional: a shell or a test that offers none leaves it out). */
+  capture?: CaptureApi;
+  /** Recording meetings to the Videos folder (optional, like capture). */
+  recording?: RecordingApi;
   /** Our own screen picker: what getDisplayMedia() shares. */
   screen: ScreenApi;
   /** Subscribes to an event pushed by the main process; returns the unsubscribe function. */

@@ -69,6 +69,11 @@ export class BrowserWindow extends FakeEmitter {
   show(): void {
     this.visible = true;
   }
+  /** The task bar / dock progress (setProgressBar): -1 when none is shown. */
+  progress = -1;
+  setProgressBar(progress: number): void {
+    this.progress = progress;
+  }
   hide(): void {
     this.visible = false;
   }
@@ -163,10 +168,51 @@ export const net = {
   },
 };
 
-export const shell = { openExternal: vi.fn(async (_url: string) => undefined) };
+export const shell = { openExternal: vi.fn(async (_url: string) => undefined), showItemInFolder: vi.fn((_path: string) => undefined) };
 
 type InvokeHandler = (event: Electron.IpcMainInvokeEvent, ...args: unknown[]) => unknown;
+type MessageListener = (event: Electron.IpcMainEvent, ...args: unknown[]) => void;
+
+/** Electron's MessagePortMain: Node-style events, start() before messages flow; `peer` is what the other end received. */
+export class FakeMessagePortMain extends FakeEmitter {
+  started = false;
+  closed = false;
+  /** What was posted from this end, in order. */
+  readonly posted: unknown[] = [];
+  start(): void {
+    this.started = true;
+  }
+  postMessage(message: unknown): void {
+    if (this.closed) throw new Error('port closed');
+    this.posted.push(message);
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close');
+  }
+  /** Test helper: the renderer's end sent `data`. */
+  receive(data: unknown): void {
+    this.emit('message', { data, ports: [] });
+  }
+}
+
 export const ipcMain = {
+  listeners: new Map<string, Set<MessageListener>>(),
+  on(channel: string, listener: MessageListener): void {
+    const set = ipcMain.listeners.get(channel) ?? new Set();
+    set.add(listener);
+    ipcMain.listeners.set(channel, set);
+  },
+  removeListener(channel: string, listener: MessageListener): void {
+    ipcMain.listeners.get(channel)?.delete(listener);
+  },
+  /** Test helper: a renderer frame at `url` posts a message with ports (ipcRenderer.postMessage). */
+  postMessageAs(url: string, channel: string, message: unknown, ports: FakeMessagePortMain[], options: { subframe?: boolean } = {}): void {
+    const senderFrame = { url, parent: options.subframe ? {} : null } as unknown as Electron.WebFrameMain;
+    const event = { senderFrame, ports } as unknown as Electron.IpcMainEvent;
+    for (const listener of ipcMain.listeners.get(channel) ?? []) listener(event, message);
+  },
   handlers: new Map<string, InvokeHandler>(),
   handle(channel: string, handler: InvokeHandler): void {
     if (ipcMain.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
@@ -188,6 +234,7 @@ export const ipcRenderer = {
   invoke: vi.fn(async (_channel: string, ..._args: unknown[]): Promise<unknown> => undefined),
   on: vi.fn((_channel: string, _listener: (...args: unknown[]) => void) => ipcRenderer),
   removeListener: vi.fn((_channel: string, _listener: (...args: unknown[]) => void) => ipcRenderer),
+  postMessage: vi.fn((_channel: string, _message: unknown, _transfer?: unknown[]) => undefined),
 };
 
 export const contextBridge = {
@@ -208,7 +255,10 @@ export class Menu {
   }
 }
 
-export const dialog = { showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })) };
+export const dialog = {
+  showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })),
+  showOpenDialog: vi.fn(async (_options: Electron.OpenDialogOptions): Promise<Electron.OpenDialogReturnValue> => ({ canceled: true, filePaths: [] })),
+};
 
 export const nativeTheme = Object.assign(new FakeEmitter(), { shouldUseDarkColors: true });
 

@@ -53,7 +53,8 @@ describe('the Devices menu', () => {
     expect(shown(submenu(menu, 'Microphone'))).toEqual([
       '(•) Microphone (Realtek(R) Audio Codec with DolbyAPO) (default)',
       '( ) Microphone (Steam Streaming Microphone)',
-      '( ) [disabled] Webcam 4 (NDI Webcam Audio) — Not exposed to the browser engine: Chromium does not list it, so calls cannot use it',
+      // Only FFmpeg lists it: captured through FFmpeg.
+      '( ) Webcam 4 (NDI Webcam Audio)',
     ]);
     expect(shown(submenu(menu, 'Speaker'))).toEqual(['(•) Speakers (Realtek(R) Audio) (default)', '( ) Headphones (WH-1000XM4)']);
     expect(submenu(menu, 'Camera').every((i) => i.type === 'radio')).toBe(true);

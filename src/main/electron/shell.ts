@@ -1,5 +1,9 @@
 import { app, BrowserWindow, dialog, Menu, session } from 'electron';
 import { appIpcHandlers } from './app-ipc';
+import { captureIpcHandlers, installCapturePorts } from './capture-ipc';
+import { createCapture, type CaptureServices } from '../services/capture';
+import { createRecording, type RecordingService } from '../services/recording';
+import { installRecording } from './recording-ipc';
 import { appMenuTemplate } from './app-menu';
 import { deviceMenuActions, deviceMenuTemplate } from './device-menu';
 import { followDeviceChanges } from './device-menu-wiring';
@@ -15,6 +19,8 @@ import { createMainWindow } from './window';
 /** The services the composition root hands in (each has an Electron-free default for tests). */
 export interface ShellServices {
   devices?: DeviceCatalogue;
+  capture?: CaptureServices;
+  recording?: RecordingService;
   hosting?: HostingShellServices;
 }
 
@@ -33,6 +39,8 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
   registerAppScheme();
   app.enableSandbox();
   const devices = services.devices ?? browserOnlyCatalogue();
+  const capture = services.capture ?? createCapture({ dataDir: app.getPath('userData'), catalogue: devices });
+  const recordingService = services.recording ?? createRecording({ dataDir: app.getPath('userData'), videosDir: () => app.getPath('videos') });
   const hostingServices = services.hosting ?? defaultHostingServices(app.getPath('userData'), paths.renderer);
 
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, devServerUrl));
@@ -49,11 +57,16 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
       window.show();
       window.focus();
     };
+    const recording = installRecording(recordingService, devServerUrl);
     const hosting = installHosting(hostingServices, { ...(devServerUrl ? { devServerUrl } : {}), showWindow });
 
     // Each feature contributes the handlers of its own channels.
-    const handlers: IpcHandlers = { ...appIpcHandlers(), ...devicesIpcHandlers(devices), ...hosting.handlers, ...screenIpcHandlers(screenPicker) };
+    const handlers: IpcHandlers = { ...appIpcHandlers(), ...devicesIpcHandlers(devices), ...hosting.handlers, ...screenIpcHandlers(screenPicker), ...captureIpcHandlers(capture), ...recording.handlers };
     registerIpc(handlers, devServerUrl);
+    installCapturePorts(capture, devServerUrl);
+    void capture.sources.load();
+    // Recordings a crash or a kill left behind become files now (progress in the task bar).
+    void recording.recover();
 
     const buildMenu = (): void =>
       Menu.setApplicationMenu(
@@ -89,7 +102,10 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
     });
   });
 
-  app.on('will-quit', () => devices.dispose());
+  app.on('will-quit', () => {
+    capture.service.stopAll();
+    devices.dispose();
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });

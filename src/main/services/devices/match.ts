@@ -193,10 +193,10 @@ function capitalize(word: string): string {
 export function resolveSelection(entries: readonly DeviceEntry[], choice: { key: string; browserId: string | null } | undefined): string | null {
   const usable = entries.filter((e) => e.enabled);
   if (choice) {
-    // A device chosen in Chromium's list stays a Chromium device; an FFmpeg source stays one.
+    // A device chosen as a Chromium device does not quietly become an FFmpeg capture when Chromium loses it.
     const found =
       (choice.browserId && usable.find((e) => e.browserId === choice.browserId)) ||
-      usable.find((e) => e.key === choice.key && (e.browserId === null) === (choice.browserId === null));
+      usable.find((e) => e.key === choice.key && !(e.capture && choice.browserId !== null));
     if (found) return found.key;
   }
   // An FFmpeg source (a computer-audio monitor, a stream) is used only when chosen, never by default.

@@ -1,7 +1,9 @@
+import { sameSource } from '@shared/ipc/capture';
 import { CallSession } from '../call/call-session';
 import { LocalMedia } from '../call/local-media';
 import { Store } from '../call/store';
-import { browserIdFor, getDeviceChoices, type DeviceChoices, type DeviceRole } from '../platform/devices';
+import { getCapture } from '../platform/capture';
+import { browserIdFor, captureFor, getDeviceChoices, type DeviceChoices, type DeviceRole } from '../platform/devices';
 import type { Platform } from '../platform/platform';
 import type { LaunchParams } from './url-params';
 
@@ -54,7 +56,8 @@ export interface AppControllerDeps {
  * the call session; the UI renders `state` and calls these methods.
  */
 export class AppController {
-  readonly media = new LocalMedia();
+  /** Camera and microphone: Chromium's devices, or FFmpeg sources in the desktop app. */
+  readonly media = new LocalMedia({ capture: getCapture() });
   readonly state: Store<AppState>;
   readonly devices: DeviceChoices;
   /** Whether the devices are open (pre-join and meeting): device choices then switch them. */
@@ -105,7 +108,12 @@ export class AppController {
     await this.devices.ready();
     const snapshot = this.devices.state.get();
     this.mediaOpen = true;
-    await this.media.start({ audioInput: browserIdFor(snapshot, 'microphone'), videoInput: browserIdFor(snapshot, 'camera') });
+    await this.media.start({
+      audioInput: browserIdFor(snapshot, 'microphone'),
+      videoInput: browserIdFor(snapshot, 'camera'),
+      audioCapture: captureFor(snapshot, 'microphone'),
+      videoCapture: captureFor(snapshot, 'camera'),
+    });
     // Now that a permission is granted, Chromium's list has labels: report it again.
     await this.devices.rescan();
     this.applyDevices();
@@ -192,10 +200,17 @@ export class AppController {
     if (!this.mediaOpen) return;
     // Already on it: asked for it, or opened it by default.
     const settled = (id: string | undefined, asked: string | undefined, open: string | undefined) => id === undefined || id === asked || id === open;
+    // An FFmpeg source (a device only FFmpeg lists, a stream, a file) is switched to the same way.
+    const cameraCapture = captureFor(snapshot, 'camera');
     const camera = browserIdFor(snapshot, 'camera');
-    if (!settled(camera, this.media.devices.videoInput, this.media.deviceInUse('video'))) await this.media.useCamera(camera!);
+    if (cameraCapture) {
+      if (!sameSource(cameraCapture, this.media.devices.videoCapture)) await this.media.useCameraCapture(cameraCapture);
+    } else if (!settled(camera, this.media.devices.videoInput, this.media.deviceInUse('video'))) await this.media.useCamera(camera!);
+    const microphoneCapture = captureFor(snapshot, 'microphone');
     const microphone = browserIdFor(snapshot, 'microphone');
-    if (!settled(microphone, this.media.devices.audioInput, this.media.deviceInUse('audio'))) await this.media.useMicrophone(microphone!);
+    if (microphoneCapture) {
+      if (!sameSource(microphoneCapture, this.media.devices.audioCapture)) await this.media.useMicrophoneCapture(microphoneCapture);
+    } else if (!settled(microphone, this.media.devices.audioInput, this.media.deviceInUse('audio'))) await this.media.useMicrophone(microphone!);
   }
 
   private closeMedia(): void {

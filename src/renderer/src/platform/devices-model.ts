@@ -1,3 +1,4 @@
+import type { CaptureSource } from '@shared/ipc/capture';
 import type { BrowserDevice, DeviceRole, DeviceSnapshot } from '@shared/ipc/devices';
 import type { Store } from '../call/store';
 
@@ -31,6 +32,12 @@ export const NO_DEVICES: DeviceSnapshot = {
 export function browserIdFor(snapshot: DeviceSnapshot, role: DeviceRole): string | undefined {
   const key = snapshot.selected[role];
   return snapshot.entries[role].find((e) => e.key === key && e.enabled)?.browserId ?? undefined;
+}
+
+/** The FFmpeg source to capture for a role, when the device in use is one Chromium cannot open. */
+export function captureFor(snapshot: DeviceSnapshot, role: DeviceRole): CaptureSource | undefined {
+  const key = snapshot.selected[role];
+  return snapshot.entries[role].find((e) => e.key === key && e.enabled)?.capture;
 }
 
 /** `enumerateDevices()` as plain data (what crosses to the main process). */

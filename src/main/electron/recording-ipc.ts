@@ -1,0 +1,35 @@
+import { BrowserWindow, Notification, shell } from 'electron';
+import type { RecordingChannels, RecordingJob } from '@shared/ipc/recording';
+import { createRecordingHandlers } from '../services/recording/recording-handlers';
+import type { RecordingService } from '../services/recording';
+import { sendToRenderer, type IpcHandlers } from './ipc';
+
+/** The task bar / dock shows how far a recording being finalized or recovered is. */
+export function showProgress(job: RecordingJob): void {
+  const busy = (job.phase === 'finalizing' || job.phase === 'recovering') && job.percent !== null;
+  for (const window of BrowserWindow.getAllWindows()) window.setProgressBar(busy ? job.percent! / 100 : -1);
+}
+
+/**
+ * Recording in the desktop app: the channels, progress pushed to the renderer and the task bar,
+ * and, at start, recordings a crash left behind turned into files (the user is told where).
+ */
+export function installRecording(
+  service: RecordingService,
+  devServerUrl?: string,
+): { handlers: Pick<IpcHandlers, keyof RecordingChannels>; recover: () => Promise<void> } {
+  service.onJob((job) => {
+    sendToRenderer('recording:job', job, devServerUrl);
+    showProgress(job);
+  });
+  return {
+    handlers: createRecordingHandlers(service, (path) => shell.showItemInFolder(path)),
+    recover: async () => {
+      for (const job of await service.recover()) {
+        if (!Notification.isSupported()) continue;
+        const body = job.phase === 'saved' ? `Saved to ${job.path}` : `It could not be finished: ${job.error}. Its recorded parts are kept.`;
+        new Notification({ title: 'A recording interrupted by a crash was recovered', body }).show();
+      }
+    },
+  };
+}

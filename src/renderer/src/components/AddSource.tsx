@@ -1,0 +1,159 @@
+import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
+import type { AddSourceRequest } from '@shared/ipc/capture';
+import './AddSource.css';
+
+export interface SourceUse {
+  camera: boolean;
+  microphone: boolean;
+}
+
+interface Props {
+  /** Checks and keeps the source, then uses it as asked; rejects with a sentence to show. */
+  onAdd: (request: AddSourceRequest, use: SourceUse) => Promise<void>;
+  /** A file picker (the desktop's); absent where there is none. */
+  onBrowse?: () => Promise<string | null>;
+}
+
+const PLUS = 'M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2Z';
+
+/**
+ * "Add a source…": an IP camera or stream (rtsp://, http(s)://), a video or sound file, or FFmpeg's
+ * test pattern, checked by FFmpeg and then listed with the cameras and microphones (here, in the
+ * pickers and in the app menu). It can be used as the camera, the microphone or both at once.
+ */
+export function AddSource({ onAdd, onBrowse }: Props): ReactElement {
+  const [open, setOpen] = useState(false);
+  const [input, setInput] = useState('');
+  const [use, setUse] = useState<SourceUse>({ camera: true, microphone: false });
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const root = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key === 'Escape') setOpen(false);
+    };
+    const onPointer = (event: PointerEvent): void => {
+      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [open]);
+
+  const add = (request: AddSourceRequest): void => {
+    setBusy(true);
+    setProblem(null);
+    onAdd(request, use).then(
+      () => {
+        setBusy(false);
+        setInput('');
+        setOpen(false);
+      },
+      (error: unknown) => {
+        setBusy(false);
+        setProblem(error instanceof Error ? error.message : String(error));
+      },
+    );
+  };
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (input.trim()) add({ input: input.trim() });
+  };
+
+  return (
+    <div className="add-source" ref={root}>
+      <button
+        type="button"
+        className={open ? 'round active' : 'round'}
+        data-testid="add-source-button"
+        aria-expanded={open}
+        aria-haspopup="dialog"
+        title="Add a source… (IP camera, stream, file, test pattern)"
+        onClick={() => setOpen(!open)}
+      >
+        <svg width={22} height={22} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path fill="currentColor" d={PLUS} />
+        </svg>
+      </button>
+      {open && (
+        <form className="add-source-panel" role="dialog" aria-label="Add a source" data-testid="add-source" onSubmit={submit}>
+          <h2>Add a source</h2>
+          <p className="muted">An IP camera or a stream (rtsp://, http://, https://), or the full path of a video or sound file.</p>
+          <div className="add-source-row">
+            <input
+              data-testid="source-input"
+              value={input}
+              placeholder="rtsp://192.168.1.64/stream1  or  /home/me/clip.mp4"
+              aria-label="Address or file"
+              autoFocus
+              spellCheck={false}
+              onChange={(e) => setInput(e.target.value)}
+            />
+            {onBrowse && (
+              <button
+                type="button"
+                className="secondary"
+                disabled={busy}
+                onClick={() =>
+                  void onBrowse().then(
+                    (path) => path && setInput(path),
+                    () => undefined,
+                  )
+                }
+              >
+                Browse…
+              </button>
+            )}
+          </div>
+          <fieldset className="add-source-use">
+            <legend>Use it as</legend>
+            <label>
+              <input type="checkbox" data-testid="use-as-camera" checked={use.camera} onChange={(e) => setUse({ ...use, camera: e.target.checked })} /> camera
+            </label>
+            <label>
+              <input
+                type="checkbox"
+                data-testid="use-as-microphone"
+                checked={use.microphone}
+                onChange={(e) => setUse({ ...use, microphone: e.target.checked })}
+              />{' '}
+              microphone
+            </label>
+          </fieldset>
+          {problem && (
+            <p className="form-error" role="alert" data-testid="add-source-error">
+              {problem}
+            </p>
+          )}
+          <div className="add-source-actions">
+            <button type="button" className="secondary" data-testid="add-test-source" disabled={busy} onClick={() => add({ test: true })}>
+              Test pattern
+            </button>
+            <button type="submit" className="primary" data-testid="add-source-submit" disabled={busy || !input.trim()}>
+              {busy ? 'Checking…' : 'Add'}
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}
+
+/** An FFmpeg source stopped by itself (unplugged, stream over): why, and a way to start it again. */
+export function SourceStoppedNotice(props: { device: 'camera' | 'microphone'; reason: string; onRestart: () => void; restarting: boolean }): ReactElement {
+  return (
+    <div className="source-stopped" role="alert" data-testid="source-stopped" data-device={props.device}>
+      <span>
+        The {props.device} source stopped: {props.reason}
+      </span>
+      <button type="button" className="secondary" data-testid="restart-source" disabled={props.restarting} onClick={props.onRestart}>
+        {props.restarting ? 'Restarting…' : 'Restart'}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import { useEffect, useState, type ReactElement } from 'react';
+import type { RecorderState } from '../call/recorder';
+import './RecordButton.css';
+
+interface Props {
+  state: RecorderState;
+  /** Where a recording goes, for the button's title. */
+  destination: 'desktop' | 'download';
+  onStart: () => void;
+  onStop: () => void;
+  onReveal: () => void;
+  onDismiss: () => void;
+}
+
+function clock(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const h = Math.floor(seconds / 3600);
+  return `${h ? `${h}:` : ''}${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+}
+
+/**
+ * Record: the meeting as seen, to the Videos folder (desktop) or a download (browser). While it
+ * runs the button shows the time; after Stop, how far the file is made, then where it went.
+ */
+export function RecordButton({ state, destination, onStart, onStop, onReveal, onDismiss }: Props): ReactElement {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (state.phase !== 'recording') return;
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, [state.phase]);
+
+  const recording = state.phase === 'recording';
+  const busy = state.phase === 'starting' || state.phase === 'saving';
+  const title = recording
+    ? 'Stop recording'
+    : destination === 'desktop'
+      ? 'Record the meeting (saved to your Videos folder)'
+      : 'Record the meeting (downloaded when you stop)';
+
+  return (
+    <div className="record">
+      <button
+        type="button"
+        className={recording ? 'round wide recording' : 'round'}
+        data-testid="record-button"
+        aria-pressed={recording}
+        data-started-at={state.startedAt ?? undefined}
+        disabled={busy}
+        title={title}
+        onClick={recording ? onStop : onStart}
+      >
+        <span className="record-dot" aria-hidden="true" />
+        {recording && <span data-testid="record-elapsed">{clock(now - (state.startedAt ?? now))}</span>}
+      </button>
+      {state.phase === 'saving' && (
+        <div className="record-status" role="status" data-testid="recording-progress" data-percent={state.percent ?? 0}>
+          Saving the recording… {state.percent ?? 0}%
+          <progress max={100} value={state.percent ?? 0} />
+        </div>
+      )}
+      {state.phase === 'saved' && (
+        <div className="record-status" role="status" data-testid="recording-saved" data-saved-as={state.savedAs ?? ''}>
+          <span>Recording saved: {state.savedAs}</span>
+          {state.canReveal && (
+            <button type="button" className="secondary small" onClick={onReveal}>
+              Show in folder
+            </button>
+          )}
+          <button type="button" className="secondary small" aria-label="Close" onClick={onDismiss}>
+            ✕
+          </button>
+        </div>
+      )}
+      {state.phase === 'failed' && (
+        <div className="record-status error" role="alert" data-testid="recording-error">
+          <span>{state.error}</span>
+          <button type="button" className="secondary small" aria-label="Close" onClick={onDismiss}>
+            ✕
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,9 @@
+import type { RecordingSink } from '../call/recorder';
+import { downloadRecordingSink } from './recording-browser';
+import { desktopRecordingSink } from './recording-desktop';
+
+/** Where recordings go: the Videos folder through the desktop's main process, or a download for a browser guest. */
+export function getRecordingSink(): RecordingSink {
+  const desktop = window.desktop;
+  return desktop?.recording ? desktopRecordingSink(desktop.recording, desktop.on) : downloadRecordingSink();
+}
