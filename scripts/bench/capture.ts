@@ -32,6 +32,7 @@ interface TrackStats {
   dropped: number;
   droppedUpstream: number;
   latencyMs: number[];
+  arrivalMs: number[];
 }
 
 async function main(): Promise<void> {
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     });
     const start = await read();
     const latency: number[] = [];
+    const arrival: number[] = [];
     // The page keeps the latest 600 samples: read them every 10 s so none is missed.
     let seen = start.page.written;
     for (let elapsed = 0; elapsed < SECONDS; elapsed += 10) {
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
       const now = ((await page.evaluate('window.roundtableCapture.stats()')) as TrackStats[]).find((s) => s.media === 'video')!;
       const fresh = Math.min(now.written - seen, now.latencyMs.length);
       latency.push(...now.latencyMs.slice(now.latencyMs.length - fresh));
+      arrival.push(...now.arrivalMs.slice(Math.max(0, now.arrivalMs.length - fresh)));
       seen = now.written;
     }
     const end = await read();
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
       source: 'lavfi testsrc2 1280x720 @ 30 fps, I420 (1.38 MB a frame)',
       seconds: SECONDS,
       latencyMs: summary(latency),
+      arrivalMs: summary(arrival),
       frames: {
         readFromFfmpeg: end.main.frames - start.main.frames,
         sentToPage: end.main.sent - start.main.sent,

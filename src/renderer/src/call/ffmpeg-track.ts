@@ -31,6 +31,8 @@ export interface CaptureTrackStats {
   droppedUpstream: number;
   /** FFmpeg's output to the track, per frame (ms), the most recent ones. */
   latencyMs: number[];
+  /** Of that, FFmpeg's output to the frame's arrival in this page (ms), the most recent ones. */
+  arrivalMs: number[];
 }
 
 interface TrackGenerator extends MediaStreamTrack {
@@ -71,6 +73,7 @@ export class FfmpegTrack implements CapturedTrack {
   private failedFirst!: (error: Error) => void;
   private readonly counters = { received: 0, written: 0, dropped: 0, droppedUpstream: 0 };
   private readonly latency: number[] = [];
+  private readonly arrival: number[] = [];
 
   constructor(
     private readonly port: FramePort,
@@ -99,7 +102,7 @@ export class FfmpegTrack implements CapturedTrack {
   }
 
   stats(): CaptureTrackStats {
-    return { media: this.media, ...this.counters, latencyMs: [...this.latency] };
+    return { media: this.media, ...this.counters, latencyMs: [...this.latency], arrivalMs: [...this.arrival] };
   }
 
   /** Stops the capture (FFmpeg too) and ends the track. */
@@ -120,6 +123,10 @@ export class FfmpegTrack implements CapturedTrack {
 
   private onFrame(bytes: Uint8Array): void {
     this.counters.received += 1;
+    if (bytes.byteLength >= 32) {
+      this.arrival.push(this.now() - new DataView(bytes.buffer, bytes.byteOffset, 32).getFloat64(24, true));
+      if (this.arrival.length > LATENCY_SAMPLES) this.arrival.shift();
+    }
     if (this.writing) {
       if (this.waiting.length >= this.maxWaiting) {
         this.waiting.shift();

@@ -35,6 +35,14 @@ export interface RecorderState {
 const IDLE: RecorderState = { phase: 'idle', startedAt: null, percent: null, savedAs: null, canReveal: false, error: null };
 const TIMESLICE_MS = 1000;
 
+/**
+ * The recording's picture: 1280x720 at 30 fps, or 960x540 at 24 fps on a machine with fewer than
+ * four cores, where encoding 720p in software next to the call itself would starve both.
+ */
+export function recordingFormat(cores = navigator.hardwareConcurrency || 4): { width: number; height: number; frameRate: number } {
+  return cores >= 4 ? { width: 1280, height: 720, frameRate: 30 } : { width: 960, height: 540, frameRate: 24 };
+}
+
 /** The best format MediaRecorder offers here for the meeting (WebM: FFmpeg makes the MP4 on the desktop). */
 export function recordingMimeType(): string {
   const candidates = ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp9,opus', 'video/webm'];
@@ -71,14 +79,14 @@ export class MeetingRecording {
     if (phase === 'starting' || phase === 'recording' || phase === 'saving') return;
     this.patch({ ...IDLE, phase: 'starting' });
     try {
-      const compositor = new MeetingCompositor();
+      const compositor = new MeetingCompositor(recordingFormat());
       this.compositor = compositor;
       await compositor.resume();
       this.follow();
       const mimeType = recordingMimeType();
       this.target = await this.sink.open({ title: this.session.state.get().room, mimeType });
       this.failure = null;
-      const recorder = new MediaRecorder(compositor.stream, { mimeType, videoBitsPerSecond: 2_500_000, audioBitsPerSecond: 128_000 });
+      const recorder = new MediaRecorder(compositor.stream, { mimeType, videoBitsPerSecond: 2_000_000, audioBitsPerSecond: 128_000 });
       this.recorder = recorder;
       recorder.ondataavailable = (event) => {
         if (event.data.size === 0 || !this.target) return;
