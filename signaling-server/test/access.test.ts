@@ -28,7 +28,9 @@ describe('the host', () => {
   it('refuses every host-only event from a guest, and nothing changes', async () => {
     const ada = await joined(server.url, { name: 'Ada' });
     const bob = await joined(server.url, { name: 'Bob' });
-    const adaHears = [...['host-notice', 'sent-away', 'participant-left', 'meeting-ended', 'room-settings', 'participant-updated'].map((e) => record(ada.socket, e))];
+    const adaHears = [
+      ...['host-notice', 'sent-away', 'participant-left', 'meeting-ended', 'room-settings', 'participant-updated'].map((e) => record(ada.socket, e)),
+    ];
     const before = server.signaling.registry.snapshot();
     const payloads: Record<(typeof HOST_EVENTS)[number], unknown> = {
       'host-settings': { locked: true, waitingRoom: true, passcode: 'hunter22' },
@@ -208,7 +210,10 @@ describe('passcodes', () => {
     const ada = await joined(server.url, { name: 'Ada', create: { passcode: 'open sesame' } });
     expect(room(ada.reply).hasPasscode).toBe(true);
     const guest = await connectClient(server.url);
-    expect(await request(guest, 'join', joinRequest({ name: 'Guest' }))).toMatchObject({ ok: false, error: { code: 'passcode-required', message: 'this meeting needs a passcode' } });
+    expect(await request(guest, 'join', joinRequest({ name: 'Guest' }))).toMatchObject({
+      ok: false,
+      error: { code: 'passcode-required', message: 'this meeting needs a passcode' },
+    });
     const wrong = await request(guest, 'join', joinRequest({ name: 'Guest', passcode: 'open says me' }));
     expect(wrong).toMatchObject({ ok: false, error: { code: 'passcode-wrong' } });
     expect(wrong.error?.message).toMatch(/^wrong passcode/);
@@ -223,7 +228,10 @@ describe('passcodes', () => {
     expect(limited.error?.message).toMatch(/try again in 1 s/);
     clock += 1_000;
     expect(await request(guest, 'join', joinRequest({ name: 'Guest', passcode: 'guess 3' }))).toMatchObject({ ok: false, error: { code: 'passcode-wrong' } });
-    expect(await request(guest, 'join', joinRequest({ name: 'Guest', passcode: 'open sesame' }))).toMatchObject({ ok: false, error: { code: 'rate-limited', message: expect.stringMatching(/try again in 4 s/) } });
+    expect(await request(guest, 'join', joinRequest({ name: 'Guest', passcode: 'open sesame' }))).toMatchObject({
+      ok: false,
+      error: { code: 'rate-limited', message: expect.stringMatching(/try again in 4 s/) },
+    });
     clock += 4_000;
     expect(await request(guest, 'join', joinRequest({ name: 'Guest', passcode: 'open sesame' }))).toMatchObject({ ok: true, self: { name: 'Guest' } });
   });

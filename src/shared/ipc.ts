@@ -12,7 +12,15 @@ import { SCREEN_CHANNELS, type ScreenChannels } from './ipc/screen';
  */
 export type IpcContract = AppChannels & HostingChannels & MeetingChannels & DevicesChannels & ScreenChannels & CaptureChannels & RecordingChannels;
 export type IpcChannel = keyof IpcContract;
-export const IPC_CHANNELS = [...APP_CHANNELS, ...HOSTING_CHANNELS, ...MEETING_CHANNELS, ...DEVICES_CHANNELS, ...SCREEN_CHANNELS, ...CAPTURE_CHANNELS, ...RECORDING_CHANNELS] as const satisfies readonly IpcChannel[];
+export const IPC_CHANNELS = [
+  ...APP_CHANNELS,
+  ...HOSTING_CHANNELS,
+  ...MEETING_CHANNELS,
+  ...DEVICES_CHANNELS,
+  ...SCREEN_CHANNELS,
+  ...CAPTURE_CHANNELS,
+  ...RECORDING_CHANNELS,
+] as const satisfies readonly IpcChannel[];
 
 /** Every event main pushes to the renderer (main -> renderer), joined the same way. */
 export type IpcEvents = AppEvents & HostingEvents & MeetingEvents & DevicesEvents & RecordingEvents;

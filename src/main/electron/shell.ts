@@ -61,7 +61,14 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
     const hosting = installHosting(hostingServices, { ...(devServerUrl ? { devServerUrl } : {}), showWindow });
 
     // Each feature contributes the handlers of its own channels.
-    const handlers: IpcHandlers = { ...appIpcHandlers(), ...devicesIpcHandlers(devices), ...hosting.handlers, ...screenIpcHandlers(screenPicker), ...captureIpcHandlers(capture), ...recording.handlers };
+    const handlers: IpcHandlers = {
+      ...appIpcHandlers(),
+      ...devicesIpcHandlers(devices),
+      ...hosting.handlers,
+      ...screenIpcHandlers(screenPicker),
+      ...captureIpcHandlers(capture),
+      ...recording.handlers,
+    };
     registerIpc(handlers, devServerUrl);
     installCapturePorts(capture, devServerUrl);
     void capture.sources.load();
