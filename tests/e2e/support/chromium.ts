@@ -37,6 +37,8 @@ export interface LaunchOptions {
   color?: PatternColor | null;
   extraFlags?: string[];
   viewport?: { width: number; height: number };
+  /** Another Chromium to run, e.g. a wrapper that starts it inside a network namespace (netns.ts). */
+  executablePath?: string;
 }
 
 const launched = new Set<Participant>();
@@ -47,7 +49,7 @@ export async function launchParticipant(options: LaunchOptions = {}): Promise<Pa
   // Playwright gives every launch a fresh, temporary --user-data-dir of its own.
   const flags = [...BASE_FLAGS, ...(options.extraFlags ?? [])];
   if (color) flags.push(`--use-file-for-fake-video-capture=${fakeCameraFile(color)}`);
-  const server = await chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: flags });
+  const server = await chromium.launchServer({ executablePath: options.executablePath ?? CHROMIUM, headless: true, args: flags });
   const browser = await chromium.connect(server.wsEndpoint());
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 720 } });
   const page = await context.newPage();

@@ -92,6 +92,10 @@ export interface CallSessionOptions {
 const REACTION_MS = 3000;
 /** How long someone the server lost, but whose media still flows, keeps their tile. */
 const AWAY_GRACE_MS = 20_000;
+/** After an outage, how long the polite side leaves the other to start the connection over. */
+const RECOVERY_YIELD_MS = 1000;
+/** How many replaced connections per participant we still recognise (and ignore) by certificate. */
+const RETIRED_KEPT = 4;
 /** A connection that nobody offered on after this long is offered from our side. */
 const OFFER_IF_IDLE_MS = 2500;
 /** View sizes are reported in steps of this many pixels, so resizing a window does not chatter. */
@@ -115,6 +119,8 @@ export class CallSession {
   private passcode: string | undefined;
   private readonly reportedViews = new Map<string, string>();
   private readonly links = new Map<string, PeerLink>();
+  /** Per participant, the certificates of their side of connections we replaced: what still comes from those is dropped. */
+  private readonly retired = new Map<string, string[]>();
   private readonly sessions = new Map<string, string>();
   private readonly session = randomToken(12);
   private readonly secret: string;
@@ -170,6 +176,8 @@ export class CallSession {
       s.on('host-notice', (notice) => this.onHostNotice(notice)),
       s.on('disconnected', () => {
         if (this.phase === 'joined' || this.phase === 'waiting') this.patch({ phase: 'reconnecting' });
+        // Did our network drop, taking the media with it, or only the server? rejoin() asks.
+        for (const link of this.links.values()) link.watchQuiet(true);
       }),
       options.media.events.on('tracks', () => this.onLocalTracks()),
       this.screen.events.on('tracks', () => this.onLocalTracks()),
@@ -301,10 +309,12 @@ export class CallSession {
         return;
       }
       this.patch({ phase: 'joined', error: null, settings: reply.room });
+      const wentQuiet = new Set([...this.links.values()].filter((link) => link.watchQuiet(false)).map((link) => link.remoteId));
       for (const participant of reply.participants) {
         const link = this.links.get(participant.id);
-        // A connection that is not up after we lost the server may have lost messages: start it over.
-        if (link && link.pc.connectionState !== 'connected') this.replaceLink(participant.id, true);
+        // A connection that is not up after we lost the server may have lost messages, and one whose
+        // media stopped while we were away has a sender queue full of stale media: start it over.
+        if (link && (link.pc.connectionState !== 'connected' || wentQuiet.has(participant.id))) this.replaceLink(participant.id, true);
         this.addParticipant(participant, !this.links.has(participant.id));
       }
       // The server may have restarted and forgotten: say again how we show everyone, fetch missed chat.
@@ -425,6 +435,15 @@ export class CallSession {
     });
     link.events.on('state', (connection) => this.updateParticipant(remoteId, (p) => ({ ...p, connection })));
     link.events.on('error', (error) => console.warn(`connection to ${remoteId}: ${error.message}`));
+    // Back after an outage: a new connection starts with a keyframe and an empty queue, where the old
+    // one would leave the picture frozen for seconds. Both sides notice; the impolite one starts over,
+    // the polite one only if nothing came from the other side meanwhile.
+    link.events.on('recovered', () => {
+      if (!link.polite) return void this.replaceLink(remoteId, true);
+      setTimeout(() => {
+        if (this.links.get(remoteId) === link) this.replaceLink(remoteId, true);
+      }, RECOVERY_YIELD_MS);
+    });
     this.links.set(remoteId, link);
     return link;
   }
@@ -435,6 +454,9 @@ export class CallSession {
       this.budget.setView(from, body.view, this.links.get(from));
       return;
     }
+    // Late words of a connection we already replaced (its answer or restart offer, still on the way)
+    // would hijack the new one, which would then check against a closed peer forever.
+    if (body.kind === 'description' && this.retired.get(from)?.includes(fingerprintOf(body.description.sdp) ?? '')) return;
     let link = this.links.get(from);
     if (link && body.kind === 'description') {
       if (body.fresh && !link.isPristine()) {
@@ -461,6 +483,8 @@ export class CallSession {
   }
 
   private replaceLink(remoteId: string, initiator: boolean): PeerLink {
+    const stale = this.links.get(remoteId)?.remoteFingerprint();
+    if (stale) this.retired.set(remoteId, [...(this.retired.get(remoteId) ?? []), stale].slice(-RETIRED_KEPT));
     this.links.get(remoteId)?.close();
     this.links.delete(remoteId);
     this.updateParticipant(remoteId, (p) => ({ ...p, tracks: noTracks(), connection: 'new' }));
@@ -472,6 +496,7 @@ export class CallSession {
     this.links.get(id)?.close();
     this.links.delete(id);
     this.sessions.delete(id);
+    this.retired.delete(id);
     this.budget.forget(id);
     this.reportedViews.delete(id);
     this.patchParticipants((list) => list.filter((p) => p.id !== id));

@@ -13,6 +13,8 @@ export interface PeerLinkOptions {
   initiator: boolean;
   /** For the answering side: offer ourselves if no offer came within this long. */
   offerIfIdleMs?: number;
+  /** How long ICE may stay 'disconnected' (it often comes back by itself) before we restart it. */
+  iceRestartGraceMs?: number;
   iceServers: RTCIceServer[];
   localTracks: () => SlotTracks;
   localStream: MediaStream;
@@ -21,15 +23,34 @@ export interface PeerLinkOptions {
 
 export interface PeerLinkEvents {
   track: [slot: Slot, track: MediaStreamTrack];
+  /** We started an ICE restart, and why. */
+  'ice-restart': [reason: IceRestartReason];
+  /**
+   * ICE is back after an outage of `ms`. The media has not caught up yet: the receiver waits for a
+   * keyframe it asks for only seconds later, and the sender's queue holds media nobody received.
+   */
+  recovered: [ms: number];
   /** Negotiation finished (back to 'stable'); encodings can be set from here on. */
   negotiated: [];
   state: [state: RTCPeerConnectionState];
   error: [error: Error];
 }
 
+export type IceRestartReason = 'disconnected' | 'failed' | 'retry';
+
+/** ICE 'disconnected' this long and still not back: restart, rather than wait for 'failed'. */
+export const ICE_RESTART_GRACE_MS = 1000;
+/** A restart that has not brought the connection back within this long is tried again. */
+const ICE_RETRY_MS = 5000;
+/** No packet from the other side for this long: the path is dead even if ICE has not noticed yet. */
+const QUIET_MS = 1000;
+
 /**
  * One RTCPeerConnection to one remote participant, negotiated with MDN's "perfect negotiation"
- * pattern and trickle ICE.
+ * pattern and trickle ICE. When the network breaks, it restarts ICE (new credentials, same DTLS,
+ * media on the old path until a new one works) as soon as ICE reports 'disconnected' for a short
+ * grace, or at once on 'failed'; either side may restart, and a simultaneous restart from both is
+ * an ordinary offer collision.
  */
 export class PeerLink {
   readonly pc: RTCPeerConnection;
@@ -42,6 +63,11 @@ export class PeerLink {
   /** Settles once the initiator's first offer is on its way (at once for the answering side). */
   firstOffer: Promise<void> = Promise.resolve();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private quietTimer: ReturnType<typeof setInterval> | undefined;
+  private wentQuiet = false;
+  private downSince: number | null = null;
   /** Signals are handled strictly in arrival order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -62,9 +88,7 @@ export class PeerLink {
     pc.onsignalingstatechange = () => {
       if (pc.signalingState === 'stable') this.events.emit('negotiated');
     };
-    pc.oniceconnectionstatechange = () => {
-      if (pc.iceConnectionState === 'failed') pc.restartIce();
-    };
+    pc.oniceconnectionstatechange = () => this.onIceState();
     if (options.initiator) this.firstOffer = this.openNegotiation();
     else if (options.offerIfIdleMs !== undefined) {
       // Normally the other side offers first; if it does not (it kept an old connection to us
@@ -129,10 +153,97 @@ export class PeerLink {
     return this.transceiver(slot)?.receiver;
   }
 
+  /**
+   * Restarts ICE: new credentials and candidates in a new offer, the DTLS session and the media
+   * going on. An offer of ours still unanswered (lost with the signaling connection) is withdrawn
+   * first, so the restart goes out as a new one. Tried again while the connection stays down.
+   */
+  restartIce(reason: IceRestartReason): void {
+    if (this.closed) return;
+    clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (!this.closed && !this.isUp()) this.restartIce('retry');
+    }, ICE_RETRY_MS);
+    this.events.emit('ice-restart', reason);
+    this.queue = this.queue
+      .then(async () => {
+        if (this.closed) return;
+        if (this.pc.signalingState === 'have-local-offer' && !this.makingOffer) await this.pc.setLocalDescription({ type: 'rollback' });
+        // Fires 'negotiationneeded' (now, or once the connection is back to 'stable'): offer() does the rest.
+        this.pc.restartIce();
+      })
+      .catch((error: unknown) => this.fail(error));
+  }
+
+  /**
+   * Watches, while our signaling is cut off, whether anything still arrives from the other side
+   * (ICE takes several seconds to notice a dead path, and may never if it comes back in time).
+   * `watchQuiet(false)` stops and answers whether the path went quiet meanwhile: if it did, the
+   * sender's queue filled up with media nobody received, and a new connection is the fastest way
+   * back (an ICE restart keeps that queue).
+   */
+  watchQuiet(on: boolean): boolean {
+    clearInterval(this.quietTimer);
+    this.quietTimer = undefined;
+    const wentQuiet = this.wentQuiet;
+    this.wentQuiet = false;
+    if (on && !this.closed) {
+      this.quietTimer = setInterval(() => void this.checkQuiet(), QUIET_MS / 2);
+      void this.checkQuiet();
+    }
+    return wentQuiet;
+  }
+
+  private async checkQuiet(): Promise<void> {
+    try {
+      const report = await this.pc.getStats();
+      let quiet = this.pc.remoteDescription !== null;
+      report.forEach((entry: { type: string; selectedCandidatePairId?: string }) => {
+        if (entry.type !== 'transport' || !entry.selectedCandidatePairId) return;
+        const pair = report.get(entry.selectedCandidatePairId) as { timestamp: number; lastPacketReceivedTimestamp?: number } | undefined;
+        if (pair?.lastPacketReceivedTimestamp !== undefined && pair.timestamp - pair.lastPacketReceivedTimestamp < QUIET_MS) quiet = false;
+      });
+      if (quiet && this.quietTimer !== undefined) this.wentQuiet = true;
+    } catch {
+      // closed meanwhile
+    }
+  }
+
+  private isUp(): boolean {
+    const state = this.pc.iceConnectionState;
+    return state === 'connected' || state === 'completed';
+  }
+
+  private onIceState(): void {
+    const state = this.pc.iceConnectionState;
+    if (this.isUp() || state === 'closed') {
+      clearTimeout(this.graceTimer);
+      this.graceTimer = undefined;
+      clearTimeout(this.retryTimer);
+      if (this.downSince !== null && this.isUp()) this.events.emit('recovered', Date.now() - this.downSince);
+      this.downSince = null;
+      return;
+    }
+    if (state === 'disconnected' || state === 'failed') this.downSince ??= Date.now();
+    if (state === 'failed') return this.restartIce('failed');
+    if (state === 'disconnected' && this.graceTimer === undefined) {
+      this.graceTimer = setTimeout(() => {
+        this.graceTimer = undefined;
+        const now = this.pc.iceConnectionState;
+        if (!this.closed && (now === 'disconnected' || now === 'failed')) this.restartIce('disconnected');
+      }, this.options.iceRestartGraceMs ?? ICE_RESTART_GRACE_MS);
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.graceTimer);
+    clearTimeout(this.retryTimer);
+    clearInterval(this.quietTimer);
     this.pc.close();
     this.events.clear();
   }
