@@ -20,7 +20,9 @@ beforeAll(async () => {
   lab = createLab(8);
   const adaMachine = lab.machine('ada', { signalingLink: true });
   bobMachine = lab.machine('bob', { signalingLink: true });
-  server = await startLanServer('0.0.0.0');
+  // The server gives up on a silent client after 1 + 2 s here, so every drop below is also one the
+  // server notices (it tells the others Bob timed out): his tile must survive that too.
+  server = await startLanServer('0.0.0.0', { pingIntervalMs: 1000, pingTimeoutMs: 2000 });
   call = await startCall(
     'network',
     { url: `http://${adaMachine.signalingGateway}:${server.port}`, machine: adaMachine },

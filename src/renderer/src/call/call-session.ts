@@ -92,6 +92,13 @@ export interface CallSessionOptions {
 const REACTION_MS = 3000;
 /** How long someone the server lost, but whose media still flows, keeps their tile. */
 const AWAY_GRACE_MS = 20_000;
+/**
+ * Someone the server lost, from whom nothing has arrived for this long, is gone. With the server's
+ * own detection (at most 8 s) this keeps a 5 s network blip from removing anyone, and removes a
+ * machine that went to sleep within 10 s.
+ */
+const AWAY_SILENT_MS = 8_000;
+const AWAY_CHECK_MS = 250;
 /** After an outage, how long the polite side leaves the other to start the connection over. */
 const RECOVERY_YIELD_MS = 1000;
 /** How many replaced connections per participant we still recognise (and ignore) by certificate. */
@@ -353,28 +360,25 @@ export class CallSession {
   }
 
   /**
-   * Someone left. A leave or a closed connection (their app quit or died) removes them at once. A
-   * connection that merely went silent while their media still reaches us keeps them (marked away)
-   * until the media stops too or a grace period ends, so a signaling hiccup does not tear a working
-   * call down.
+   * Someone left. A leave or a closed connection (their app quit or died) removes them at once.
+   * When the server only lost touch with them, they may be on their way back (a network blip, a
+   * signaling hiccup): they stay, marked away, until nothing has come from them over our connection
+   * for AWAY_SILENT_MS (a machine asleep, a network gone for good), or the grace period ends.
    */
   private onLeft(id: string, reason: 'left' | 'disconnected' | 'timed-out' | 'removed'): void {
     const link = this.links.get(id);
-    if (reason !== 'timed-out' || !link || link.pc.connectionState !== 'connected') return this.removeParticipant(id);
+    if (reason !== 'timed-out' || !link) return this.removeParticipant(id);
     this.updateParticipant(id, (p) => ({ ...p, away: true }));
-    const stop = (): void => {
-      clearTimeout(timer);
-      off();
+    const until = Date.now() + AWAY_GRACE_MS;
+    const check = async (): Promise<void> => {
+      const away = (): boolean => this.state.get().participants.find((p) => p.id === id)?.away === true;
+      if (!away() || this.links.get(id) !== link) return;
+      const silent = await link.silentForMs();
+      if (!away()) return;
+      if (silent >= AWAY_SILENT_MS || Date.now() >= until) this.removeParticipant(id);
+      else setTimeout(() => void check(), AWAY_CHECK_MS);
     };
-    const timer = setTimeout(() => {
-      stop();
-      if (this.state.get().participants.find((p) => p.id === id)?.away) this.removeParticipant(id);
-    }, AWAY_GRACE_MS);
-    const off = link.events.on('state', (state) => {
-      if (state === 'connected') return;
-      stop();
-      if (this.state.get().participants.find((p) => p.id === id)?.away) this.removeParticipant(id);
-    });
+    void check();
   }
 
   private onJoined(participant: Participant): void {

@@ -196,19 +196,25 @@ export class PeerLink {
     return wentQuiet;
   }
 
-  private async checkQuiet(): Promise<void> {
+  /** How long since anything arrived from the other side over the connection's path (Infinity: never, or closed). */
+  async silentForMs(): Promise<number> {
+    let silent = Number.POSITIVE_INFINITY;
     try {
       const report = await this.pc.getStats();
-      let quiet = this.pc.remoteDescription !== null;
       report.forEach((entry: { type: string; selectedCandidatePairId?: string }) => {
         if (entry.type !== 'transport' || !entry.selectedCandidatePairId) return;
         const pair = report.get(entry.selectedCandidatePairId) as { timestamp: number; lastPacketReceivedTimestamp?: number } | undefined;
-        if (pair?.lastPacketReceivedTimestamp !== undefined && pair.timestamp - pair.lastPacketReceivedTimestamp < QUIET_MS) quiet = false;
+        if (pair?.lastPacketReceivedTimestamp !== undefined) silent = Math.min(silent, pair.timestamp - pair.lastPacketReceivedTimestamp);
       });
-      if (quiet && this.quietTimer !== undefined) this.wentQuiet = true;
     } catch {
       // closed meanwhile
     }
+    return silent;
+  }
+
+  private async checkQuiet(): Promise<void> {
+    if (this.pc.remoteDescription === null) return;
+    if ((await this.silentForMs()) >= QUIET_MS && this.quietTimer !== undefined) this.wentQuiet = true;
   }
 
   private isUp(): boolean {
