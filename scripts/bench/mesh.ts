@@ -21,6 +21,7 @@ const LAYOUTS = ['speaker', 'grid'] as const;
 type Layout = (typeof LAYOUTS)[number];
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 8000);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 20000);
+const CONNECT_TIMEOUT_MS = 90_000;
 
 // Page code as text (tsx would wrap functions in a helper the page lacks).
 const UPLOADED_BYTES = `(async () => {
@@ -68,10 +69,10 @@ async function measure(serverUrl: string, size: number, layout: Layout, budget: 
       pages.push(page);
     }
     try {
-      for (const page of pages) await waitUntil(async () => (await page.evaluate<number>(CONNECTED_PEERS)) === size - 1, 180_000);
+      for (const page of pages) await waitUntil(async () => (await page.evaluate<number>(CONNECTED_PEERS)) === size - 1, CONNECT_TIMEOUT_MS);
     } catch (error) {
-      for (const page of pages) log(`  ${await page.evaluate<string>('JSON.stringify(window.roundtable.participants().map((p) => p.connection))')}`);
-      throw error;
+      const states = await Promise.all(pages.map((page) => page.evaluate<string>('window.roundtable.participants().map((p) => p.connection).join()')));
+      throw new Error(`not everyone connected within ${CONNECT_TIMEOUT_MS / 1000} s; each one's connections: ${states.join(' | ')}`, { cause: error });
     }
     await pages[0]!.waitForTimeout(WARMUP_MS);
 
@@ -98,21 +99,32 @@ async function measure(serverUrl: string, size: number, layout: Layout, budget: 
   }
 }
 
+/** A measurement, or why it could not be made (on a small machine, a big mesh may never connect). */
+type Outcome = Measurement | { error: string };
+
+async function attempt(serverUrl: string, size: number, layout: Layout, budget: boolean): Promise<Outcome> {
+  try {
+    return await measure(serverUrl, size, layout, budget);
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 async function main(): Promise<void> {
   log('building the web client…');
   await buildWebClient(WEB_ROOT);
   const meeting = await startMeetingServer();
-  const results: Record<string, Record<Layout, { budget: Measurement; noBudget: Measurement }>> = {};
+  const results: Record<string, Record<Layout, { budget: Outcome; noBudget: Outcome }>> = {};
   try {
     for (const size of SIZES) {
       for (const layout of LAYOUTS) {
         log(`${size} participants, ${layout} view, with the budget…`);
-        const withBudget = await measure(meeting.url, size, layout, true);
+        const withBudget = await attempt(meeting.url, size, layout, true);
         log(`  ${JSON.stringify(withBudget)}`);
         log(`${size} participants, ${layout} view, without…`);
-        const without = await measure(meeting.url, size, layout, false);
+        const without = await attempt(meeting.url, size, layout, false);
         log(`  ${JSON.stringify(without)}`);
-        (results[String(size)] ??= {} as Record<Layout, { budget: Measurement; noBudget: Measurement }>)[layout] = { budget: withBudget, noBudget: without };
+        (results[String(size)] ??= {} as Record<Layout, { budget: Outcome; noBudget: Outcome }>)[layout] = { budget: withBudget, noBudget: without };
       }
     }
   } finally {
