@@ -12,6 +12,7 @@ import { hostRoutes, type HostContext } from './rooms/host-handlers.js';
 import { PasscodeAttempts } from './rooms/passcode.js';
 import { presenceRoutes } from './rooms/presence-handlers.js';
 import { RoomRegistry } from './rooms/registry.js';
+import { iceServersFor, validateIceConfig, type IceConfig } from './ice/ice-servers.js';
 import { MemoryChatStore, type ChatStore } from './store/chat-store.js';
 
 export interface SignalingDeps {
@@ -39,6 +40,8 @@ export interface SignalingOptions {
   limits?: Partial<ConnectionLimits>;
   /** People in one meeting, waiting room included; newcomers beyond it get 'room-full'. */
   maxRoomSize?: number;
+  /** STUN/TURN servers to hand out at join (across the internet); none by default (a LAN needs none). */
+  ice?: IceConfig;
 }
 
 export interface SignalingServer {
@@ -64,6 +67,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
   const policies = new RoomPolicies();
   const attempts = new PasscodeAttempts(now);
   const allowed = options.allowedOrigins ?? '*';
+  const ice = validateIceConfig(options.ice ?? {});
   const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   const serverRoutes = { ...routes, join: limitRoomSize(routes.join!, options.maxRoomSize ?? DEFAULT_MAX_ROOM_SIZE) };
 
@@ -86,6 +90,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
       attempts,
       chat,
       now,
+      iceServersFor: (id) => iceServersFor(ice, id, now()),
       endRoom: (room) => endMeeting({ reason: 'ended-by-host', message: 'The host ended the meeting for everyone.' }, room),
       protocolError: (event: string, error: ErrorBody) => socket.emit('protocol-error', { event, error }),
     };

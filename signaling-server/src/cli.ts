@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
 import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,6 +9,7 @@ import { createSignalingServer } from './app.js';
 import { SqliteChatStore } from './store/sqlite-chat-store.js';
 import { createWebClientHandler } from './http/web-client.js';
 import { consoleLogger } from './logger.js';
+import { DEFAULT_TURN_TTL_SECONDS, validateIceConfig, type IceConfig } from './ice/ice-servers.js';
 import { DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_ROOM_SIZE, DESKTOP_APP_ORIGIN, limitsFromRates, parseOriginList } from './limits/index.js';
 import { formatFingerprint, loadOrCreateCertificate, readCertificateFiles, spkiHashOf, type TlsCredentials } from './tls/index.js';
 
@@ -43,6 +45,13 @@ const HELP = `roundtable-server: Roundtable's signaling server and web client
                         ${DEFAULT_CONNECTION_LIMITS.eventsPerSecond})
   --max-bytes-per-second <n>   the same for bytes (env ROUNDTABLE_MAX_BYTES_PER_SECOND; default
                         ${DEFAULT_CONNECTION_LIMITS.bytesPerSecond})
+  --stun-urls <list>    comma-separated stun: URLs handed to every participant (env ROUNDTABLE_STUN_URLS)
+  --turn-urls <list>    comma-separated turn:/turns: URLs of a TURN server run with a shared secret
+                        (coturn: use-auth-secret) (env ROUNDTABLE_TURN_URLS)
+  --turn-secret-file <file>  that shared secret (env ROUNDTABLE_TURN_SECRET, preferred to a
+                        flag that would show in the process list); each participant gets
+                        credentials of their own
+  --turn-ttl <seconds>  how long those credentials last (default ${DEFAULT_TURN_TTL_SECONDS})
   --help                show this
 `;
 
@@ -57,6 +66,7 @@ interface Options {
   dataDir: string;
   allowedOrigins: readonly string[] | '*';
   maxRoomSize: number;
+  ice: IceConfig;
   eventsPerSecond: number;
   bytesPerSecond: number;
 }
@@ -82,6 +92,10 @@ function readOptions(): Options | null {
         'data-dir': { type: 'string' },
         'allowed-origins': { type: 'string' },
         'max-room-size': { type: 'string' },
+        'stun-urls': { type: 'string' },
+        'turn-urls': { type: 'string' },
+        'turn-secret-file': { type: 'string' },
+        'turn-ttl': { type: 'string' },
         'max-events-per-second': { type: 'string' },
         'max-bytes-per-second': { type: 'string' },
         help: { type: 'boolean' },
@@ -146,7 +160,26 @@ function readOptions(): Options | null {
   } catch (error) {
     fail(`--allowed-origins: ${(error as Error).message}`);
   }
-  return { host, port, webRoot, tls, publicUrl, dataDir, allowedOrigins, maxRoomSize, eventsPerSecond, bytesPerSecond };
+  const list = (text: string | undefined): string[] =>
+    (text ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const turnUrls = list(values['turn-urls'] ?? env.ROUNDTABLE_TURN_URLS);
+  const secretFile = values['turn-secret-file'];
+  let ice: IceConfig;
+  try {
+    const secret = secretFile ? readFileSync(secretFile, 'utf8').trim() : env.ROUNDTABLE_TURN_SECRET;
+    if (turnUrls.length > 0 && !secret) throw new Error('--turn-urls needs the shared secret: --turn-secret-file or ROUNDTABLE_TURN_SECRET');
+    if (secret && turnUrls.length === 0) throw new Error('a TURN secret was given without --turn-urls');
+    ice = validateIceConfig({
+      stunUrls: list(values['stun-urls'] ?? env.ROUNDTABLE_STUN_URLS),
+      ...(secret ? { turn: { urls: turnUrls, secret, ttlSeconds: count('turn-ttl', values['turn-ttl'], DEFAULT_TURN_TTL_SECONDS) } } : {}),
+    });
+  } catch (error) {
+    fail(`TURN/STUN: ${(error as Error).message}`);
+  }
+  return { host, port, webRoot, tls, publicUrl, dataDir, allowedOrigins, maxRoomSize, ice, eventsPerSecond, bytesPerSecond };
 }
 
 function lanAddresses(): string[] {
@@ -199,7 +232,12 @@ async function main(): Promise<void> {
   const signaling = createSignalingServer(
     server,
     { log: consoleLogger, chat },
-    { allowedOrigins: options.allowedOrigins, maxRoomSize: options.maxRoomSize, limits: limitsFromRates(options.eventsPerSecond, options.bytesPerSecond) },
+    {
+      allowedOrigins: options.allowedOrigins,
+      maxRoomSize: options.maxRoomSize,
+      ice: options.ice,
+      limits: limitsFromRates(options.eventsPerSecond, options.bytesPerSecond),
+    },
   );
   server.on('error', (error) => fail(`cannot listen on ${options.host}:${options.port}: ${error.message}`, 1));
   server.listen(options.port, options.host, () => {
@@ -219,6 +257,7 @@ async function main(): Promise<void> {
     const pin = tls && options.tls.kind === 'self-signed' ? `?fp=${tls.tls.fingerprint}` : '';
     for (const url of urlsFor(scheme, options.host, port)) out(`  open ${url}${pin}`);
     if (options.publicUrl) out(`  share ${options.publicUrl}`);
+    if (options.ice.turn) out(`  TURN relay ${options.ice.turn.urls.join(', ')} (credentials per participant)`);
   });
 
   const stop = (): void => {

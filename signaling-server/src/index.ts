@@ -1,5 +1,6 @@
 export { createSignalingServer, DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS } from './app.js';
 export type { SignalingDeps, SignalingOptions, SignalingServer } from './app.js';
+export type { IceConfig } from './ice/ice-servers.js';
 export { createWebClientHandler } from './http/web-client.js';
 export type { Logger } from './logger.js';
 export { MemoryChatStore, type ChatStore } from './store/chat-store.js';

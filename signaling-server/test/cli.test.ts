@@ -108,6 +108,15 @@ describe('roundtable-server (the bin)', { timeout: 90_000 }, () => {
       [['--public-url', 'ftp://x'], {}, /--public-url must be an http\(s\) address/],
       [['--bogus'], {}, /Unknown option '--bogus'/],
       [[], { PORT: '70000' }, /--port must be 0-65535, got "70000"/],
+      [['--turn-urls', 'turn:turn.example.org:3478'], {}, /--turn-urls needs the shared secret/],
+      [[], { ROUNDTABLE_TURN_SECRET: 'a-long-enough-secret' }, /a TURN secret was given without --turn-urls/],
+      [
+        ['--turn-urls', 'http://turn.example.org'],
+        { ROUNDTABLE_TURN_SECRET: 'a-long-enough-secret' },
+        /"http:\/\/turn.example.org" is not a turn: or turns: URL/,
+      ],
+      [['--stun-urls', 'stun:x.org:3478,turn:y.org'], {}, /"turn:y.org" is not a stun: or stuns: URL/],
+      [['--turn-urls', 'turn:t.org'], { ROUNDTABLE_TURN_SECRET: 'short' }, /the TURN secret must be at least 16 characters/],
     ];
     const results = await Promise.all(cases.map(([args, env]) => finished(run(args, env))));
     results.forEach(({ code, stderr }, i) => {
@@ -115,6 +124,17 @@ describe('roundtable-server (the bin)', { timeout: 90_000 }, () => {
       expect(code, args.join(' ')).toBe(2);
       expect(stderr).toMatch(message);
     });
+  });
+
+  it('hands out the TURN relay named on the command line, with the secret from a file', async () => {
+    const secretFile = join(await tempDir(), 'turn-secret');
+    await writeFile(secretFile, 'a-long-enough-shared-secret\n');
+    const server = await started(
+      run(['--host', '127.0.0.1', '--port', '0', '--turn-urls', 'turn:turn.example.org:3478,turns:turn.example.org:5349', '--turn-secret-file', secretFile]),
+      /TURN relay .*\n/,
+    );
+    expect(server.output).toContain('TURN relay turn:turn.example.org:3478, turns:turn.example.org:5349');
+    expect(server.output).not.toContain('a-long-enough-shared-secret');
   });
 
   it('serves plain HTTP by default', async () => {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type {
   IceCandidateSchema,
+  IceServerSchema,
   JoinRequestSchema,
   MediaStateSchema,
   MeetingEndedSchema,
@@ -25,6 +26,7 @@ import type {
 
 export type JoinRequest = z.input<typeof JoinRequestSchema>;
 export type MediaState = z.infer<typeof MediaStateSchema>;
+export type IceServer = z.infer<typeof IceServerSchema>;
 export type Participant = z.infer<typeof ParticipantSchema>;
 export type ParticipantLeft = z.infer<typeof ParticipantLeftSchema>;
 export type SessionDescription = z.infer<typeof SessionDescriptionSchema>;
@@ -84,6 +86,8 @@ export interface JoinedReply {
   /** Everyone already in the room, in order of joining. */
   participants: Participant[];
   room: RoomSettings;
+  /** STUN/TURN servers for this participant's connections (TURN credentials are theirs, short-lived); none on a LAN. */
+  iceServers?: IceServer[];
 }
 
 /** In the waiting room: `admitted` or `sent-away` follows when the host decides. */

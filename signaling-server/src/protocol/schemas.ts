@@ -120,6 +120,16 @@ export const SignalMessageSchema = z.discriminatedUnion('kind', [
   z.strictObject({ from: ParticipantIdSchema, ...viewBody }),
 ]);
 
+/** A STUN or TURN server for the participant's connections (RTCIceServer's shape). */
+export const IceServerSchema = z.strictObject({
+  urls: z
+    .array(z.string().regex(/^(stun|stuns|turn|turns):[^\s]{1,250}$/, 'not a stun:/turn: URL'))
+    .min(1)
+    .max(8),
+  username: z.string().max(256).optional(),
+  credential: z.string().max(256).optional(),
+});
+
 export const ProtocolErrorSchema = z.strictObject({
   event: z.string(),
   error: z.strictObject({ code: z.string(), message: z.string() }),

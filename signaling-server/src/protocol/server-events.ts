@@ -3,12 +3,13 @@ import { HostNoticeSchema, RoomSettingsSchema, SentAwaySchema, WaitingListSchema
 import { ChatMessageSchema } from './chat.js';
 import type { ServerToClientEvents } from './events.js';
 import { ReactionSchema } from './presence.js';
-import { MeetingEndedSchema, ParticipantLeftSchema, ParticipantSchema, ProtocolErrorSchema, SignalMessageSchema } from './schemas.js';
+import { IceServerSchema, MeetingEndedSchema, ParticipantLeftSchema, ParticipantSchema, ProtocolErrorSchema, SignalMessageSchema } from './schemas.js';
 
 export const JoinedReplySchema = z.strictObject({
   self: ParticipantSchema,
   participants: z.array(ParticipantSchema),
   room: RoomSettingsSchema,
+  iceServers: z.array(IceServerSchema).max(4).optional(),
 });
 
 /**

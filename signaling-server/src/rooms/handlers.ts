@@ -5,6 +5,7 @@ import {
   MediaStateSchema,
   PROTOCOL_VERSION,
   SignalRequestSchema,
+  type IceServer,
   type JoinedReply,
   type MediaState,
   type ParticipantLeft,
@@ -26,6 +27,8 @@ export interface RoomContext extends DispatchTarget {
   policies: RoomPolicies;
   attempts: PasscodeAttempts;
   now: () => number;
+  /** The STUN/TURN servers a participant gets when they enter (TURN credentials made for them). */
+  iceServersFor: (participantId: string) => IceServer[];
 }
 
 /** How long a host who lost their connection keeps the role before it passes on. */
@@ -46,7 +49,7 @@ export interface Entrant {
  * start: themselves, who is there, the room's rules.
  */
 export function enterRoom(
-  ctx: Pick<RoomContext, 'io' | 'registry' | 'policies' | 'now'>,
+  ctx: Pick<RoomContext, 'io' | 'registry' | 'policies' | 'now' | 'iceServersFor'>,
   socket: SignalingSocket,
   room: string,
   entrant: Entrant,
@@ -78,7 +81,13 @@ export function enterRoom(
       .filter((m) => m.id !== entrant.id)
       .map(toParticipant),
     room: policies.settings(room),
+    ...iceServersOf(ctx, entrant.id),
   };
+}
+
+function iceServersOf(ctx: Pick<RoomContext, 'iceServersFor'>, id: string): { iceServers?: IceServer[] } {
+  const iceServers = ctx.iceServersFor(id);
+  return iceServers.length > 0 ? { iceServers } : {};
 }
 
 /** The meeting events: join (through the meeting's access rules), leave, the WebRTC relay, media state. */

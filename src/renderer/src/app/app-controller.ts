@@ -103,6 +103,7 @@ export class AppController {
       media: this.media,
       secretStore,
       budget: this.deps.launch.budget,
+      relayOnly: this.deps.launch.relayOnly,
     });
     this.patch({ stage: 'prejoin', choice, session, joinError: null });
     await this.devices.ready();

@@ -12,6 +12,8 @@ export interface LaunchParams {
   layout: 'grid' | 'speaker';
   /** The meeting's passcode when the invite link carries it (`pwd=`). */
   passcode: string | null;
+  /** `relay=1`: media only through the meeting's TURN relay, so the others never see our addresses. */
+  relayOnly: boolean;
 }
 
 export const DEFAULT_AUDIO_FIRST_ABOVE = 8;
@@ -26,5 +28,5 @@ export function parseLaunchParams(search: string): LaunchParams {
   const audioFirstAbove = Number.isInteger(audioFirst) && audioFirst >= 2 && audioFirst <= 100 ? audioFirst : DEFAULT_AUDIO_FIRST_ABOVE;
   const layout = params.get('layout') === 'speaker' ? 'speaker' : 'grid';
   const passcode = params.get('pwd')?.slice(0, 64) || null;
-  return { room, name, autojoin, budget: params.get('budget') !== '0', audioFirstAbove, layout, passcode };
+  return { room, name, autojoin, budget: params.get('budget') !== '0', audioFirstAbove, layout, passcode, relayOnly: params.get('relay') === '1' };
 }

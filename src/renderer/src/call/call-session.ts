@@ -75,7 +75,10 @@ export interface CallSessionOptions {
   room: string;
   name: string;
   media: LocalMedia;
+  /** STUN/TURN servers used when the meeting server hands out none. */
   iceServers?: RTCIceServer[];
+  /** Media only through the meeting's TURN relay: the others never learn our addresses. */
+  relayOnly?: boolean;
   /** Keeps the participant id across reloads of the same meeting; sessionStorage in the app. */
   secretStore?: Pick<Storage, 'getItem' | 'setItem'>;
   /** Participants the server no longer lists after a reconnect are dropped after this long. */
@@ -126,6 +129,8 @@ export class CallSession {
   private passcode: string | undefined;
   private readonly reportedViews = new Map<string, string>();
   private readonly links = new Map<string, PeerLink>();
+  /** What new connections use: the meeting server's STUN/TURN servers (TURN credentials are ours). */
+  private iceServers: RTCIceServer[] = [];
   /** Per participant, the certificates of their side of connections we replaced: what still comes from those is dropped. */
   private readonly retired = new Map<string, string[]>();
   private readonly sessions = new Map<string, string>();
@@ -213,6 +218,7 @@ export class CallSession {
 
   /** In the meeting (at once, or when the host admits us from the waiting room). */
   private async enter(reply: JoinedReply): Promise<void> {
+    this.iceServers = reply.iceServers ?? this.options.iceServers ?? [];
     this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name }, hand: reply.self.hand, settings: reply.room });
     for (const participant of reply.participants) this.addParticipant(participant, true);
     // Resolve once the offers are out, so whatever the caller renders next does not hold them up.
@@ -316,6 +322,8 @@ export class CallSession {
         return;
       }
       this.patch({ phase: 'joined', error: null, settings: reply.room });
+      // Fresh TURN credentials for the connections made from now on.
+      this.iceServers = reply.iceServers ?? this.options.iceServers ?? [];
       const wentQuiet = new Set([...this.links.values()].filter((link) => link.watchQuiet(false)).map((link) => link.remoteId));
       for (const participant of reply.participants) {
         const link = this.links.get(participant.id);
@@ -424,7 +432,8 @@ export class CallSession {
       polite: self.id > remoteId,
       initiator,
       offerIfIdleMs: OFFER_IF_IDLE_MS,
-      iceServers: this.options.iceServers ?? [],
+      iceServers: this.iceServers,
+      relayOnly: this.options.relayOnly ?? false,
       localStream: this.options.media.stream,
       localTracks: () => this.localTracks(),
       send: (body) =>

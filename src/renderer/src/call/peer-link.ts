@@ -16,6 +16,8 @@ export interface PeerLinkOptions {
   /** How long ICE may stay 'disconnected' (it often comes back by itself) before we restart it. */
   iceRestartGraceMs?: number;
   iceServers: RTCIceServer[];
+  /** Gather only relay candidates (through TURN): our addresses never reach the other side. */
+  relayOnly?: boolean;
   localTracks: () => SlotTracks;
   localStream: MediaStream;
   send: (body: NegotiationBody) => void;
@@ -72,7 +74,12 @@ export class PeerLink {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PeerLinkOptions) {
-    const pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection({
+      iceServers: options.iceServers,
+      iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+    });
     this.pc = pc;
     pc.onicecandidate = ({ candidate: c }) =>
       options.send({
