@@ -52,18 +52,18 @@ describe('capturing through FFmpeg (real FFmpeg)', () => {
     expect(port.closed).toBe(true);
   });
 
-  it('never queues: while the renderer takes nothing, at most two frames are in flight and newer ones replace the waiting one', async () => {
+  it('never queues: while the renderer takes nothing, one frame is in flight and newer ones replace the waiting one', async () => {
     const port = memoryPort();
     await service.open('test-video-2', { source: { kind: 'test', tone: 440 }, media: 'video', video: SMALL }, port);
     await expect.poll(() => service.list().find((c) => c.id === 'test-video-2')?.stats.frames ?? 0, { timeout: 10_000 }).toBeGreaterThan(12);
-    expect(port.frames.map((f) => f.header.seq)).toEqual([0, 1]);
+    expect(port.frames.map((f) => f.header.seq)).toEqual([0]);
     const stats = service.list().find((c) => c.id === 'test-video-2')!.stats;
     expect(stats.dropped).toBeGreaterThan(8);
     // Taking one lets the newest waiting frame through, not the oldest.
     port.reply({ type: 'ack', seq: 0 });
-    const third = port.frames[2]!;
-    expect(third.header.seq).toBeGreaterThan(stats.frames - 3);
-    expect(third.header.dropped).toBeGreaterThan(8);
+    const second = port.frames[1]!;
+    expect(second.header.seq).toBeGreaterThan(stats.frames - 3);
+    expect(second.header.dropped).toBeGreaterThan(8);
     port.hangUp();
     expect((await port.ended).error).toBe(false);
   });
