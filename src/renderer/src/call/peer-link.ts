@@ -127,6 +127,23 @@ export class PeerLink {
     return this.pc.localDescription === null && this.pc.remoteDescription === null;
   }
 
+  /** Whether `offerSdp` is the offer this connection already answered (the same ICE credentials and certificate). */
+  answered(offerSdp: string): boolean {
+    const remote = this.pc.remoteDescription;
+    return remote?.type === 'offer' && this.pc.signalingState === 'stable' && sameSession(remote.sdp, offerSdp);
+  }
+
+  /**
+   * Sends our current offer or answer again, for a peer that lost it. Its SDP holds every candidate
+   * gathered so far, which were lost with it.
+   */
+  resendLocalDescription(): void {
+    const description = this.pc.localDescription;
+    if (this.closed || !description) return;
+    const fresh = this.pc.remoteDescription === null;
+    this.options.send({ kind: 'description', description: { type: description.type, sdp: description.sdp }, ...(fresh ? { fresh } : {}) });
+  }
+
   /** Our first offer is out and unanswered. */
   awaitingFirstAnswer(): boolean {
     return this.pc.remoteDescription === null && this.pc.signalingState === 'have-local-offer';
@@ -288,6 +305,9 @@ export class PeerLink {
       return;
     }
     const description = body.description;
+    // A second copy of the answer we already have (they resent it for a copy of our offer).
+    if (description.type === 'answer' && pc.signalingState === 'stable' && pc.remoteDescription && sameSession(pc.remoteDescription.sdp, description.sdp))
+      return;
     const readyForOffer = !this.makingOffer && (pc.signalingState === 'stable' || this.settingRemoteAnswer);
     const collision = description.type === 'offer' && !readyForOffer;
     this.ignoreOffer = !this.options.polite && collision;
@@ -333,6 +353,12 @@ export class PeerLink {
     if (this.closed) return;
     this.events.emit('error', error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/** Two descriptions from the same side of the same ICE session: the same credentials and certificate. */
+function sameSession(a: string, b: string): boolean {
+  const ufrag = (sdp: string): string | null => /^a=ice-ufrag:(\S+)/m.exec(sdp)?.[1] ?? null;
+  return ufrag(a) !== null && ufrag(a) === ufrag(b) && fingerprintOf(a) === fingerprintOf(b);
 }
 
 /** The `a=fingerprint` of an SDP: which DTLS certificate that side's connection uses. */
