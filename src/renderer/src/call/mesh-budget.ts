@@ -45,9 +45,11 @@ export class MeshBudget {
     return next;
   }
 
-  private async applyNow(link: PeerLink): Promise<void> {
+  private async applyNow(link: PeerLink, retry = true): Promise<void> {
     const sender = link.sender('video');
-    if (!sender) return;
+    // Mid-negotiation, the parameters read now are stale by the time they are set; the link's
+    // 'negotiated' event applies the budget again.
+    if (!sender || !link.isNegotiated()) return;
     const wanted = encodingFor(this.views.get(link.remoteId), this.sourceHeight(), this.participants);
     const parameters = sender.getParameters();
     const encoding = parameters.encodings?.[0];
@@ -64,6 +66,10 @@ export class MeshBudget {
     try {
       await sender.setParameters(parameters);
     } catch (error) {
+      // A negotiation slipped in between (new RTCP or encoding parameters): read them again, once.
+      if (retry && error instanceof DOMException && (error.name === 'InvalidModificationError' || error.name === 'InvalidStateError')) {
+        return this.applyNow(link, false);
+      }
       console.warn(`could not set the video budget for ${link.remoteId}`, error);
     }
   }

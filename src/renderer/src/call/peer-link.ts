@@ -144,6 +144,11 @@ export class PeerLink {
     this.options.send({ kind: 'description', description: { type: description.type, sdp: description.sdp }, ...(fresh ? { fresh } : {}) });
   }
 
+  /** An offer and its answer have been applied, and no new negotiation is under way. */
+  isNegotiated(): boolean {
+    return this.pc.signalingState === 'stable' && this.pc.remoteDescription !== null;
+  }
+
   /** Our first offer is out and unanswered. */
   awaitingFirstAnswer(): boolean {
     return this.pc.remoteDescription === null && this.pc.signalingState === 'have-local-offer';
