@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpStream, type HttpStreamServer } from '../../src/main/services/capture/test-support/http-stream';
 import { startPulseServer, type PulseServer } from '../../src/main/services/ffmpeg/test-support/pulse';
+import { makeTestMedia } from '../../src/main/services/ffmpeg/test-support/media-file';
 import { CaptureDesktop, remoteTone } from './support/capture-desktop';
 import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
@@ -124,18 +125,7 @@ describe('FFmpeg sources in a call (real FFmpeg, the real catalogue and capture 
 
   it('a video file FFmpeg made is a camera too (played in a loop)', async () => {
     const file = join(dataDir, 'teal.mp4');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'color=c=0x20c0a0:size=640x360:rate=25:duration=2',
-      '-pix_fmt',
-      'yuv420p',
-      file,
-    ]);
+    makeTestMedia(file, ['color=c=0x20c0a0:size=640x360:rate=25:duration=2'], ['-pix_fmt', 'yuv420p']);
     await addSource(ada.page, file, { camera: true, microphone: false });
     await expect.poll(() => tileColorNear(bob.page, adaId, [32, 192, 160]), { timeout: 20_000 }).toBe(true);
     // Past the file's two seconds it still plays.

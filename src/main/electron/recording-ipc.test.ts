@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { makeTestMedia } from '../services/ffmpeg/test-support/media-file';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,26 +19,7 @@ describe('recording in the Electron shell', () => {
     // What a killed app left: chunks and their note, still "recording".
     const dir = join(data, 'recordings', 'mx1abc-00000001');
     mkdirSync(dir, { recursive: true });
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=160x90:rate=30:duration=2',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=duration=2',
-      '-c:v',
-      'libvpx',
-      '-c:a',
-      'libopus',
-      '-f',
-      'webm',
-      join(dir, 'media.webm'),
-    ]);
+    makeTestMedia(join(dir, 'media.webm'), ['testsrc2=size=160x90:rate=30:duration=2', 'sine=duration=2'], ['-c:v', 'libvpx', '-c:a', 'libopus', '-f', 'webm']);
     writeFileSync(
       join(dir, 'meta.json'),
       JSON.stringify({

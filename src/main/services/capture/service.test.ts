@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { makeTestMedia } from '../ffmpeg/test-support/media-file';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,18 +86,7 @@ describe('capturing through FFmpeg (real FFmpeg)', () => {
 
   it('plays a file (scaled into the asked size, in a loop) and an HTTP stream; a stream that dies is reported', async () => {
     const file = join(dir, 'blue.mp4');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'color=c=0x2040e0:size=320x240:rate=10:duration=1',
-      '-pix_fmt',
-      'yuv420p',
-      file,
-    ]);
+    makeTestMedia(file, ['color=c=0x2040e0:size=320x240:rate=10:duration=1'], ['-pix_fmt', 'yuv420p']);
     const fromFile = memoryPort({ autoAck: true });
     await service.open('file', { source: { kind: 'file', path: file }, media: 'video', video: SMALL }, fromFile);
     // One second of file at 30 fps: past 40 frames it looped.
@@ -139,7 +128,7 @@ describe('capturing through FFmpeg (real FFmpeg)', () => {
 
     const silent = memoryPort();
     const file = join(dir, 'silent.mp4');
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=red:size=64x64:rate=5:duration=1', file]);
+    makeTestMedia(file, ['color=c=red:size=64x64:rate=5:duration=1']);
     await service.open('no-sound', { source: { kind: 'file', path: file }, media: 'audio' }, silent);
     expect(await silent.ended).toEqual({ type: 'ended', reason: 'The source has no sound.', error: true });
   });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { makeTestMedia } from '../ffmpeg/test-support/media-file';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,22 +30,9 @@ describe('"Add a source…"', () => {
 
   it('asks FFmpeg what a file holds, remembers it across restarts, and refuses what FFmpeg cannot open with its reason', async () => {
     const file = join(dir, 'clip.mkv');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=160x90:rate=10:duration=1',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=duration=1',
-      file,
-    ]);
+    makeTestMedia(file, ['testsrc2=size=160x90:rate=10:duration=1', 'sine=duration=1']);
     const sound = join(dir, 'tone.wav');
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=duration=1', sound]);
+    makeTestMedia(sound, ['sine=duration=1']);
     expect(await probeSource(ffmpeg, { kind: 'file', path: file })).toEqual({ video: true, audio: true });
     expect(await probeSource(ffmpeg, { kind: 'file', path: sound })).toEqual({ video: false, audio: true });
 

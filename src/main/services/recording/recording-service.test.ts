@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { makeTestMedia } from '../ffmpeg/test-support/media-file';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,32 +16,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** What MediaRecorder makes: a live WebM (VP8 + Opus) with no index, 4 s long. */
 beforeAll(() => {
   const path = join(root, 'source.webm');
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=320x180:rate=30:duration=4',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:sample_rate=48000:duration=4',
-    '-c:v',
-    'libvpx',
-    '-deadline',
-    'realtime',
-    '-b:v',
-    '500k',
-    '-c:a',
-    'libopus',
-    '-live',
-    '1',
-    '-f',
-    'webm',
+  makeTestMedia(
     path,
-  ]);
+    ['testsrc2=size=320x180:rate=30:duration=4', 'sine=frequency=440:sample_rate=48000:duration=4'],
+    ['-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '500k', '-c:a', 'libopus', '-live', '1', '-f', 'webm'],
+  );
   webm = readFileSync(path);
 });
 
