@@ -37,3 +37,15 @@ export function isAppUrl(url: string, devServerUrl?: string): boolean {
     return false;
   }
 }
+
+/** The content type of each kind of file the renderer is made of (anything else: octet-stream). */
+export const APP_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wav': 'audio/wav',
+};

@@ -1,23 +1,12 @@
 import { net, protocol } from 'electron';
 import { extname, join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { APP_CSP, APP_HOST, APP_SCHEME } from './app-origin';
+import { APP_CONTENT_TYPES, APP_CSP, APP_HOST, APP_SCHEME } from './app-origin';
 
 /** Must run before the app is ready: makes app:// a secure, standard origin (like https). */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.wav': 'audio/wav',
-};
 
 /** Serves the built renderer from `root` at app://roundtable/, with our CSP on every response. */
 export function serveRenderer(root: string): void {
@@ -32,7 +21,7 @@ export function serveRenderer(root: string): void {
     return new Response(file.body, {
       status: 200,
       headers: {
-        'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+        'content-type': APP_CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
         'content-security-policy': APP_CSP,
         'x-content-type-options': 'nosniff',
       },

@@ -1,16 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
 import type { Page } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CaptureControl } from '../../../src/shared/ipc/capture';
-import { APP_CSP } from '../../../src/main/electron/app-origin';
 import { devicesIpcHandlers } from '../../../src/main/electron/devices-ipc';
 import { createCapture, type CaptureServices } from '../../../src/main/services/capture';
 import { createCaptureHandlers } from '../../../src/main/services/capture/capture-handlers';
 import type { CapturePort } from '../../../src/main/services/capture/service';
 import { createDeviceCatalogue, type DeviceCatalogue } from '../../../src/main/services/devices';
+import { serveRenderer } from './desktop-platform';
 import { WEB_ROOT } from './paths';
 
 /** Handlers of IPC channels, by channel name, as the test desktop's page reaches them. */
@@ -64,15 +62,7 @@ export class CaptureDesktop {
     await this.catalogue.refresh();
     await this.capture.sources.load();
     this.offCatalogue = this.catalogue.onChange((snapshot) => this.emit('devices:changed', snapshot));
-    this.http = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      const file = normalize(join(WEB_ROOT, path === '/' ? 'index.html' : decodeURIComponent(path)));
-      if (!file.startsWith(WEB_ROOT)) return void res.writeHead(404).end();
-      readFile(file).then(
-        (body) => res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': APP_CSP }).end(body),
-        () => res.writeHead(404).end(),
-      );
-    });
+    this.http = createServer(serveRenderer(WEB_ROOT));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
     this.http.on('upgrade', (req, socket, head) => {
       if (req.url !== '/__capture') return void socket.destroy();
@@ -221,15 +211,6 @@ const INIT = `(server) => {
   };
   localStorage.setItem('roundtable.lastServer', server);
 }`;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-};
 
 /**
  * How loud the sound a page receives from `participantId` is at `frequency` Hz, against the rest

@@ -3,6 +3,7 @@ import type { DeviceRole, DeviceSnapshot } from '../../../src/shared/ipc/devices
 import { deviceMenuActions, deviceMenuTemplate } from '../../../src/main/electron/device-menu';
 import { devicesIpcHandlers } from '../../../src/main/electron/devices-ipc';
 import type { DeviceCatalogue } from '../../../src/main/services/devices';
+import { videoRgb } from './meeting-page';
 
 /** A menu item as the template describes it (what Electron would show). */
 export interface MenuItem {
@@ -132,23 +133,9 @@ export type FakeCameraLook = 'pacman' | 'plain-green' | 'grey' | 'other' | 'none
 
 /** Samples the middle third of the first `video` matching `selector` (its decoded frames, whatever the tile crops). */
 export async function cameraLook(page: Page, selector: string): Promise<FakeCameraLook> {
-  const rgb = await page.evaluate((css) => {
-    const video = document.querySelector<HTMLVideoElement>(css);
-    if (!video || video.videoWidth === 0) return null;
-    const canvas = document.createElement('canvas');
-    canvas.width = 32;
-    canvas.height = 18;
-    const context = canvas.getContext('2d', { willReadFrequently: true })!;
-    const w = video.videoWidth;
-    const h = video.videoHeight;
-    context.drawImage(video, w / 3, h / 3, w / 3, h / 3, 0, 0, 32, 18);
-    const data = context.getImageData(0, 0, 32, 18).data;
-    const sum = [0, 0, 0];
-    for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c += 1) sum[c]! += data[i + c]!;
-    return sum.map((v) => v / (data.length / 4));
-  }, selector);
+  const rgb = await videoRgb(page, selector);
   if (!rgb) return 'none';
-  const [r, g, b] = rgb as [number, number, number];
+  const [r, g, b] = rgb;
   if (g > r + 40 && g > b + 40) return g >= 138 ? 'pacman' : 'plain-green';
   if (Math.max(r, g, b) - Math.min(r, g, b) < 24) return 'grey';
   return 'other';

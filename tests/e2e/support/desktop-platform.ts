@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { IpcEventName, IpcEvents } from '@shared/ipc';
 import type { MeetingReport } from '@shared/ipc/meeting';
-import { APP_CSP } from '../../../src/main/electron/app-origin';
+import { APP_CONTENT_TYPES, APP_CSP } from '../../../src/main/electron/app-origin';
 import { createHostingHandlers, MeetingReportSchema, validate, type HostingHandlerDeps } from '../../../src/main/services/hosting/hosting-handlers';
 
 /**
@@ -79,27 +79,23 @@ export interface RendererServer {
  * Serves the built renderer the way the desktop app does (app:// with the app's CSP, which lets
  * it connect to any meeting server), on a loopback origin so the page is a secure context.
  */
-export async function startDesktopRendererServer(webRoot: string): Promise<RendererServer> {
-  const server = createServer((req, res) => {
+/** Serves the built renderer from `webRoot` as the app:// handler does (content types, CSP). */
+export function serveRenderer(webRoot: string): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const file = normalize(join(webRoot, path === '/' ? 'index.html' : decodeURIComponent(path)));
     if (!file.startsWith(webRoot)) return void res.writeHead(404).end();
     readFile(file).then(
-      (body) => res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': APP_CSP }).end(body),
+      (body) =>
+        res.writeHead(200, { 'content-type': APP_CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': APP_CSP }).end(body),
       () => res.writeHead(404).end(),
     );
-  });
+  };
+}
+
+export async function startDesktopRendererServer(webRoot: string): Promise<RendererServer> {
+  const server = createServer(serveRenderer(webRoot));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.wav': 'audio/wav',
-  '.json': 'application/json',
-};

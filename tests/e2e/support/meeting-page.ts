@@ -34,10 +34,10 @@ export async function waitForRemoteTiles(page: Page, ids: string[], timeout = 20
   );
 }
 
-/** The average colour of the middle of a tile's video, sampled from its decoded frames. */
-export async function tileRgb(page: Page, participantId: string): Promise<[number, number, number] | null> {
-  return page.evaluate((id) => {
-    const video = document.querySelector<HTMLVideoElement>(`[data-testid="tile"][data-participant-id="${id}"] video`);
+/** The average colour of the middle third of the first video matching `selector` (its decoded frames, whatever the tile crops). */
+export async function videoRgb(page: Page, selector: string): Promise<[number, number, number] | null> {
+  return page.evaluate((css) => {
+    const video = document.querySelector<HTMLVideoElement>(css);
     if (!video || video.videoWidth === 0) return null;
     const canvas = document.createElement('canvas');
     canvas.width = 32;
@@ -58,7 +58,12 @@ export async function tileRgb(page: Page, participantId: string): Promise<[numbe
     }
     const n = data.length / 4;
     return [Math.round(r / n), Math.round(g / n), Math.round(b / n)] as [number, number, number];
-  }, participantId);
+  }, selector);
+}
+
+/** The average colour of the middle of a tile's video. */
+export function tileRgb(page: Page, participantId: string): Promise<[number, number, number] | null> {
+  return videoRgb(page, `[data-testid="tile"][data-participant-id="${participantId}"] video`);
 }
 
 /** Waits until a tile shows video of the expected colour; returns what it saw last on timeout. */

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
+import { useState, type FormEvent, type ReactElement } from 'react';
 import type { AddSourceRequest } from '@shared/ipc/capture';
+import { usePopover } from '../hooks/usePopover';
 import './AddSource.css';
 
 export interface SourceUse {
@@ -22,28 +23,11 @@ const PLUS = 'M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2Z';
  * pickers and in the app menu). It can be used as the camera, the microphone or both at once.
  */
 export function AddSource({ onAdd, onBrowse }: Props): ReactElement {
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, root } = usePopover<HTMLDivElement>();
   const [input, setInput] = useState('');
   const [use, setUse] = useState<SourceUse>({ camera: true, microphone: false });
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const root = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (event: KeyboardEvent): void => {
-      if (event.key === 'Escape') setOpen(false);
-    };
-    const onPointer = (event: PointerEvent): void => {
-      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('pointerdown', onPointer);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('pointerdown', onPointer);
-    };
-  }, [open]);
 
   const add = (request: AddSourceRequest): void => {
     setBusy(true);

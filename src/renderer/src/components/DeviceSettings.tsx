@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useState, type ReactElement } from 'react';
 import { useDeviceChoices } from '../hooks/useDeviceChoices';
 import type { DeviceChoices } from '../platform/devices';
 import { DevicePickers } from './DevicePickers';
+import { usePopover } from '../hooks/usePopover';
 import './DeviceSettings.css';
 
 const GEAR =
@@ -20,26 +21,9 @@ interface Props {
  */
 export function DeviceSettings({ placement = 'above', choices }: Props): ReactElement {
   const { snapshot, choices: devices } = useDeviceChoices(choices);
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, root } = usePopover<HTMLDivElement>();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const root = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (event: KeyboardEvent): void => {
-      if (event.key === 'Escape') setOpen(false);
-    };
-    const onPointer = (event: PointerEvent): void => {
-      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('pointerdown', onPointer);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('pointerdown', onPointer);
-    };
-  }, [open]);
 
   const act = (work: () => Promise<void>): void => {
     setProblem(null);
