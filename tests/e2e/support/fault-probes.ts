@@ -145,7 +145,7 @@ export function iceCredentials(page: Page): Promise<Array<{ pc: number; local: s
 }
 
 /** A process and all its descendants (Linux /proc). */
-export function processTree(root: number): number[] {
+function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);

@@ -1,7 +1,7 @@
 import type { PatternColor } from './fake-media';
 import { launchParticipant, type Participant } from './chromium';
 import type { Page } from 'playwright-core';
-import { decodedFrames, freeze, ICE_WATCH, iceLog, keepsMoving, phase, shownTiles, until, videoMoving } from './fault-probes';
+import { freeze, ICE_WATCH, iceLog, keepsMoving, phase, shownTiles, until, videoMoving } from './fault-probes';
 import { joinMeeting, waitForRemoteTiles, waitForTileColor } from './meeting-page';
 import type { LabMachine } from './netns';
 import { startServerProcess, type ServerProcess } from './server-process';
@@ -143,7 +143,7 @@ export async function cutLink(call: Call, machine: LabMachine, ms: number, what:
 }
 
 /** ms from `at` until Ada no longer shows a tile for `id`. */
-export async function goneFromAda(call: Call, id: string, at: number, timeoutMs = 30_000): Promise<number> {
+async function goneFromAda(call: Call, id: string, at: number, timeoutMs = 30_000): Promise<number> {
   return until(async () => ((await shownTiles(call.ada.browser.page)).includes(id) ? undefined : Date.now() - at), timeoutMs, `${id} gone`, 25);
 }
 
@@ -166,10 +166,4 @@ export async function sleepBob(call: Call): Promise<{ goneMs: number; wake(): vo
     wake();
     throw error;
   }
-}
-
-/** Frames decoded so far of each one's view of the other. */
-export async function framesSeen({ ada, bob }: Call): Promise<{ ada: number; bob: number }> {
-  const [a, b] = await Promise.all([decodedFrames(ada.browser.page, bob.id), decodedFrames(bob.browser.page, ada.id)]);
-  return { ada: a, bob: b };
 }

@@ -13,8 +13,6 @@ export interface PeerLinkOptions {
   initiator: boolean;
   /** For the answering side: offer ourselves if no offer came within this long. */
   offerIfIdleMs?: number;
-  /** How long ICE may stay 'disconnected' (it often comes back by itself) before we restart it. */
-  iceRestartGraceMs?: number;
   iceServers: RTCIceServer[];
   /** Gather only relay candidates (through TURN): our addresses never reach the other side. */
   relayOnly?: boolean;
@@ -25,23 +23,19 @@ export interface PeerLinkOptions {
 
 export interface PeerLinkEvents {
   track: [slot: Slot, track: MediaStreamTrack];
-  /** We started an ICE restart, and why. */
-  'ice-restart': [reason: IceRestartReason];
   /**
-   * ICE is back after an outage of `ms`. The media has not caught up yet: the receiver waits for a
+   * ICE is back after an outage. The media has not caught up yet: the receiver waits for a
    * keyframe it asks for only seconds later, and the sender's queue holds media nobody received.
    */
-  recovered: [ms: number];
+  recovered: [];
   /** Negotiation finished (back to 'stable'); encodings can be set from here on. */
   negotiated: [];
   state: [state: RTCPeerConnectionState];
   error: [error: Error];
 }
 
-export type IceRestartReason = 'disconnected' | 'failed' | 'retry';
-
-/** ICE 'disconnected' this long and still not back: restart, rather than wait for 'failed'. */
-export const ICE_RESTART_GRACE_MS = 1000;
+/** ICE 'disconnected' this long (it often comes back by itself) and still not back: restart, rather than wait for 'failed'. */
+const ICE_RESTART_GRACE_MS = 1000;
 /** A restart that has not brought the connection back within this long is tried again. */
 const ICE_RETRY_MS = 5000;
 /** No packet from the other side for this long: the path is dead even if ICE has not noticed yet. */
@@ -69,7 +63,8 @@ export class PeerLink {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private quietTimer: ReturnType<typeof setInterval> | undefined;
   private wentQuiet = false;
-  private downSince: number | null = null;
+  /** ICE went 'disconnected' or 'failed' and has not been up since. */
+  private down = false;
   /** Signals are handled strictly in arrival order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -187,15 +182,14 @@ export class PeerLink {
    * going on. An offer of ours still unanswered (lost with the signaling connection) is withdrawn
    * first, so the restart goes out as a new one. Tried again while the connection stays down.
    */
-  restartIce(reason: IceRestartReason): void {
+  private restartIce(): void {
     if (this.closed) return;
     clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
-      if (!this.closed && !this.isUp()) this.restartIce('retry');
+      if (!this.closed && !this.isUp()) this.restartIce();
     }, ICE_RETRY_MS);
-    this.events.emit('ice-restart', reason);
     this.queue = this.queue
       .then(async () => {
         if (this.closed) return;
@@ -257,18 +251,18 @@ export class PeerLink {
       clearTimeout(this.graceTimer);
       this.graceTimer = undefined;
       clearTimeout(this.retryTimer);
-      if (this.downSince !== null && this.isUp()) this.events.emit('recovered', Date.now() - this.downSince);
-      this.downSince = null;
+      if (this.down && this.isUp()) this.events.emit('recovered');
+      this.down = false;
       return;
     }
-    if (state === 'disconnected' || state === 'failed') this.downSince ??= Date.now();
-    if (state === 'failed') return this.restartIce('failed');
+    if (state === 'disconnected' || state === 'failed') this.down = true;
+    if (state === 'failed') return this.restartIce();
     if (state === 'disconnected' && this.graceTimer === undefined) {
       this.graceTimer = setTimeout(() => {
         this.graceTimer = undefined;
         const now = this.pc.iceConnectionState;
-        if (!this.closed && (now === 'disconnected' || now === 'failed')) this.restartIce('disconnected');
-      }, this.options.iceRestartGraceMs ?? ICE_RESTART_GRACE_MS);
+        if (!this.closed && (now === 'disconnected' || now === 'failed')) this.restartIce();
+      }, ICE_RESTART_GRACE_MS);
     }
   }
 
