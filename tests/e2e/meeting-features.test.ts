@@ -6,6 +6,7 @@ import { startMeetingServer, type MeetingServer } from './support/meeting-server
 import { arrive as arriveAt, type Person } from './support/people';
 import { chatMessages, openChat, receivedFrameHeight, sendChat, tile, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
+import { qualityLevel } from '../../src/renderer/src/call/quality';
 
 let server: MeetingServer;
 beforeAll(async () => {
@@ -173,11 +174,22 @@ describe('in the meeting', () => {
 
   it('shows connection quality on each tile, with details on click', async () => {
     const [, bob] = people as [Person, Person];
-    await expect.poll(() => tile(page(0), bob.id).getByTestId('quality-indicator').getAttribute('data-level'), { timeout: 10_000 }).toBe('good');
+    const indicator = tile(page(0), bob.id).getByTestId('quality-indicator');
+    await expect.poll(() => indicator.getAttribute('data-level'), { timeout: 10_000 }).not.toBe('unknown');
     await tile(page(0), bob.id).hover();
-    await tile(page(0), bob.id).getByTestId('quality-indicator').click();
-    const details = await tile(page(0), bob.id).getByTestId('quality-details').textContent();
-    expect(details).toMatch(/Round trip\d+ ms/);
+    await indicator.click();
+    // The bars and the numbers behind them, read at the same moment. (On loopback they are usually
+    // "good"; a starved CI machine can delay packets past 150 ms, which the bars then rightly show.)
+    const { level, details } = await tile(page(0), bob.id).evaluate((el) => ({
+      level: el.querySelector('[data-testid="quality-indicator"]')?.getAttribute('data-level'),
+      details: el.querySelector('[data-testid="quality-details"]')?.textContent ?? '',
+    }));
     expect(details).toMatch(/Video\d+×\d+ @ \d+ fps/);
+    const rtt = Number(/Round trip(\d+) ms/.exec(details)?.[1]);
+    const loss = Number(/Packet loss([\d.]+) %/.exec(details)?.[1]) / 100;
+    expect(Number.isFinite(rtt) && Number.isFinite(loss), details).toBe(true);
+    // The shown figures are rounded: any level they allow will do.
+    const allowed = [-0.5, 0.5].flatMap((dr) => [-0.0005, 0.0005].map((dl) => qualityLevel(rtt + dr, Math.max(0, loss + dl))));
+    expect(allowed, details).toContain(level);
   });
 });

@@ -139,7 +139,7 @@ describe('recording a meeting (MediaRecorder in the page, chunks to the main pro
       { type: 'video', codec: 'h264' },
       { type: 'audio', codec: 'aac' },
     ]);
-    expect(Math.abs(probe.duration - recorded)).toBeLessThanOrEqual(1);
+    expect(Math.abs(probe.duration - recorded), `recorded ${recorded} s, the file: ${JSON.stringify(probe)}`).toBeLessThanOrEqual(1);
     // The meeting as seen: Bob's red and Cy's blue tiles are in the picture, and the voices (Chromium's fake beeps) are heard.
     const shares = await colorShares(file, 2);
     expect(shares.red).toBeGreaterThan(0.05);

@@ -76,7 +76,22 @@ export async function waitForTileColor(page: Page, participantId: string, expect
     if (seen === expected) return seen;
     await page.waitForTimeout(100);
   }
+  console.error(`tile ${participantId} never showed ${expected} (saw ${seen}):`, JSON.stringify(await describeTile(page, participantId)));
   return seen;
+}
+
+/** What a page knows about one participant's tile and connection, for a failing test to print. */
+export function describeTile(page: Page, participantId: string): Promise<unknown> {
+  return page.evaluate(async (id) => {
+    const tile = document.querySelector(`[data-testid="tile"][data-participant-id="${id}"]`);
+    const video = tile?.querySelector('video');
+    const diagnostics = (window as unknown as { roundtable: { participants(): unknown[]; link(id: string): Promise<unknown> } }).roundtable;
+    return {
+      tile: tile ? { video: video ? { width: video.videoWidth, readyState: video.readyState, showing: video.dataset['showing'] } : null } : null,
+      participants: diagnostics.participants(),
+      link: await diagnostics.link(id),
+    };
+  }, participantId);
 }
 
 export interface PeerStats {

@@ -8,6 +8,8 @@ export interface FinalizeOptions {
   format: OutputFormat;
   /** How long the recording is, as far as known (ms), for the progress. */
   expectedMs: number;
+  /** Where the person stopped it (ms): what the recorder caught up on after that is cut off. */
+  endAtMs?: number;
   onProgress: (percent: number) => void;
   env?: NodeJS.ProcessEnv;
 }
@@ -39,6 +41,7 @@ export function finalizeRecording(options: FinalizeOptions): Promise<void> {
     '0:v:0?',
     '-map',
     '0:a:0?',
+    ...(options.endAtMs !== undefined ? ['-t', (options.endAtMs / 1000).toFixed(3)] : []),
     ...options.format.args,
     `file:${options.output}`,
   ];

@@ -68,6 +68,16 @@ describe('recording to a file (real FFmpeg)', () => {
     expect(existsSync(join(data, 'recordings', id))).toBe(false);
   });
 
+  it('ends the file where the person stopped, though the recorder delivered more after the click', async () => {
+    const { service: s } = service('cut');
+    const { id } = await s.start({ title: 'cut', mimeType: 'video/webm;codecs=vp8,opus' });
+    await feed(s, id, webm);
+    const saved = await s.stop(id, 2500);
+    const probe = await ffprobe(saved.path!);
+    expect(probe.duration).toBeGreaterThan(2.3);
+    expect(probe.duration).toBeLessThan(2.7);
+  });
+
   it('a killed app leaves the chunks on disk; the next start turns them into a file (a chunk cut short included)', async () => {
     const first = service('killed');
     const { id } = await first.service.start({ title: 'standup', mimeType: 'video/webm;codecs=vp8,opus' });

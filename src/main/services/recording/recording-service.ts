@@ -123,7 +123,8 @@ export class RecordingService {
     this.active.delete(id);
     await active.writing;
     await active.handle.close();
-    const meta: Meta = { ...active.meta, elapsedMs: Math.max(elapsedMs, active.meta.elapsedMs), state: 'finalizing' };
+    // Where the person clicked stop (chunks that came after it carry later times: the recorder catching up).
+    const meta: Meta = { ...active.meta, elapsedMs, state: 'finalizing' };
     await active.file.write(meta);
     return this.finish(meta, 'finalizing');
   }
@@ -173,6 +174,8 @@ export class RecordingService {
         output,
         format,
         expectedMs: meta.elapsedMs,
+        // Stopped by the person: the file ends at their click (the page lets the encoder catch up past it).
+        ...(phase === 'finalizing' ? { endAtMs: meta.elapsedMs } : {}),
         ...(this.deps.env ? { env: this.deps.env } : {}),
         onProgress: (percent) => {
           if (percent === last) return;

@@ -1,3 +1,4 @@
+import { SLOTS } from '../call/slots';
 import { summarizeStats, type LinkStats } from '../call/stats';
 import type { AppController } from './app-controller';
 
@@ -9,6 +10,18 @@ export interface Diagnostics {
   selfId(): string | null;
   participants(): Array<{ id: string; name: string; connection: RTCPeerConnectionState }>;
   stats(participantId: string): Promise<LinkStats | null>;
+  /** The state of the connection to one participant, for working out why a tile shows no video. */
+  link(participantId: string): Promise<LinkDescription | null>;
+}
+
+export interface LinkDescription {
+  signaling: RTCSignalingState;
+  ice: RTCIceConnectionState;
+  connection: RTCPeerConnectionState;
+  /** Whether the camera sender is allowed to send (the mesh budget turns it off for peers that hide us). */
+  cameraActive: boolean | null;
+  receivedVideoTrack: { muted: boolean; readyState: MediaStreamTrackState } | null;
+  stats: LinkStats;
 }
 
 export function installDiagnostics(controller: AppController): void {
@@ -22,6 +35,20 @@ export function installDiagnostics(controller: AppController): void {
     stats: async (id) => {
       const pc = session()?.connectionTo(id);
       return pc ? summarizeStats(await pc.getStats()) : null;
+    },
+    link: async (id) => {
+      const pc = session()?.connectionTo(id);
+      if (!pc) return null;
+      const camera = pc.getTransceivers()[SLOTS.indexOf('video')];
+      const track = camera?.receiver.track;
+      return {
+        signaling: pc.signalingState,
+        ice: pc.iceConnectionState,
+        connection: pc.connectionState,
+        cameraActive: camera?.sender.getParameters().encodings?.[0]?.active ?? null,
+        receivedVideoTrack: track ? { muted: track.muted, readyState: track.readyState } : null,
+        stats: summarizeStats(await pc.getStats()),
+      };
     },
   };
   Object.defineProperty(window, 'roundtable', { value: Object.freeze(diagnostics), configurable: false, writable: false });

@@ -34,6 +34,12 @@ export interface RecorderState {
 
 const IDLE: RecorderState = { phase: 'idle', startedAt: null, percent: null, savedAs: null, canReveal: false, error: null };
 const TIMESLICE_MS = 1000;
+/**
+ * On a busy machine the encoders run behind, and what they still hold when the recorder stops is
+ * lost: the last moment before the click. So the recorder goes on this much longer, and FFmpeg
+ * cuts the file where the person clicked (desktop only: a browser download cannot be cut).
+ */
+const CATCH_UP_MS = 1500;
 
 /**
  * The recording's picture: 1280x720 at 30 fps, or 960x540 at 24 fps on a machine with fewer than
@@ -100,8 +106,13 @@ export class MeetingRecording {
           }),
         );
       };
+      // The file's time starts when the recorder does (a busy machine takes a moment), and so does the clock shown.
+      await new Promise<void>((resolve, reject) => {
+        recorder.addEventListener('start', () => resolve(), { once: true });
+        recorder.addEventListener('error', () => reject(new Error('the recorder failed to start')), { once: true });
+        recorder.start(TIMESLICE_MS);
+      });
       this.startedAt = Date.now();
-      recorder.start(TIMESLICE_MS);
       this.session.setRecording(true);
       this.patch({ phase: 'recording', startedAt: this.startedAt });
     } catch (error) {
@@ -116,14 +127,16 @@ export class MeetingRecording {
     if (!recorder || this.state.get().phase !== 'recording') return;
     this.recorder = null;
     const elapsed = Date.now() - this.startedAt;
+    // Everyone sees it stop at the click; the recorder catches up meanwhile.
+    this.session.setRecording(false);
+    this.patch({ phase: 'saving', startedAt: null, percent: 0 });
+    if (this.sink.kind === 'desktop' && !this.failure) await new Promise((resolve) => setTimeout(resolve, CATCH_UP_MS));
     await new Promise<void>((resolve) => {
       recorder.addEventListener('stop', () => resolve(), { once: true });
       if (recorder.state === 'inactive') resolve();
       else recorder.stop();
     });
-    this.session.setRecording(false);
     this.teardown();
-    this.patch({ phase: 'saving', startedAt: null, percent: 0 });
     await this.writes;
     const target = this.target!;
     try {
