@@ -38,6 +38,13 @@ export interface PeerLinkEvents {
 const ICE_RESTART_GRACE_MS = 1000;
 /** A restart that has not brought the connection back within this long is tried again. */
 const ICE_RETRY_MS = 5000;
+/**
+ * An offer unanswered this long was probably lost, or its answer was (relayed into a connection of
+ * theirs that was dying, or a server that restarted): it is sent again, a few times, waiting
+ * longer each time. A copy of an offer they already answered gets that answer again.
+ */
+const ANSWER_WAIT_MS = 3000;
+const OFFER_SENDS = 4;
 /** No packet from the other side for this long: the path is dead even if ICE has not noticed yet. */
 const QUIET_MS = 1000;
 
@@ -61,6 +68,7 @@ export class PeerLink {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private answerTimer: ReturnType<typeof setTimeout> | undefined;
   private quietTimer: ReturnType<typeof setInterval> | undefined;
   private wentQuiet = false;
   /** ICE went 'disconnected' or 'failed' and has not been up since. */
@@ -272,6 +280,7 @@ export class PeerLink {
     clearTimeout(this.idleTimer);
     clearTimeout(this.graceTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.answerTimer);
     clearInterval(this.quietTimer);
     this.pc.close();
     this.events.clear();
@@ -285,11 +294,22 @@ export class PeerLink {
       // Our first offer (no answer seen yet) opens a new connection: the other side starts over with it.
       const fresh = this.pc.remoteDescription === null;
       if (description) this.options.send({ kind: 'description', description: { type: description.type, sdp: description.sdp }, ...(fresh ? { fresh } : {}) });
+      if (description?.type === 'offer') this.awaitAnswer(1);
     } catch (error) {
       this.fail(error);
     } finally {
       this.makingOffer = false;
     }
+  }
+
+  /** Sends our offer again while it is unanswered (see ANSWER_WAIT_MS); a newer offer starts its own count. */
+  private awaitAnswer(sent: number): void {
+    clearTimeout(this.answerTimer);
+    this.answerTimer = setTimeout(() => {
+      if (this.closed || this.pc.signalingState !== 'have-local-offer') return;
+      this.resendLocalDescription();
+      if (sent + 1 < OFFER_SENDS) this.awaitAnswer(sent + 1);
+    }, ANSWER_WAIT_MS * sent);
   }
 
   private async handle(body: NegotiationBody): Promise<void> {

@@ -1,0 +1,45 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Init scripts (page.addInitScript) that make a page lose or delay signaling messages, and give
+ * it a known identity, for tests of what perfect negotiation does when the network misbehaves.
+ */
+
+/** The server's id for a secret (signaling-server/src/rooms/identity.ts). */
+export const idOf = (secret: string): string => createHash('sha256').update(`roundtable/participant/${secret}`).digest('base64url').slice(0, 16);
+export const newSecret = (): string => randomBytes(24).toString('base64url');
+
+/** Two secrets whose ids compare as asked: the first one's id is the smaller (the impolite side) or not. */
+export function secretsWhere(firstIsImpolite: boolean): [string, string] {
+  for (;;) {
+    const [a, b] = [newSecret(), newSecret()];
+    if (idOf(a) < idOf(b) === firstIsImpolite) return [a, b];
+  }
+}
+
+/** The participant's secret for every meeting is `secret` (so their id is known in advance). */
+export const useSecret = (secret: string): string => `(() => {
+  const get = Storage.prototype.getItem;
+  Storage.prototype.getItem = function (key) { return String(key).startsWith('roundtable.secret:') ? ${JSON.stringify(secret)} : get.call(this, key); };
+})();`;
+
+/**
+ * The first offer or answer relayed to this page never reaches the app ('lose'), or reaches it 4 s
+ * late ('delay'). `window.__tampered` counts it.
+ */
+export const tamperFirstDescription = (how: 'lose' | 'delay'): string => `(() => {
+  const Native = window.WebSocket;
+  window.__tampered = 0;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (window.__tampered === 0 && typeof event.data === 'string' && /^42\\["signal",\\{"from":"[^"]+","kind":"description"/.test(event.data)) {
+          window.__tampered += 1;
+          event.stopImmediatePropagation();
+          ${how === 'delay' ? "setTimeout(() => this.dispatchEvent(new MessageEvent('message', { data: event.data })), 4000);" : ''}
+        }
+      });
+    }
+  };
+})();`;
