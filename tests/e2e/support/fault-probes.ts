@@ -35,13 +35,6 @@ export function phase(page: Page): Promise<string | null> {
   return page.evaluate(`document.querySelector('main.meeting')?.getAttribute('data-phase') ?? null`) as Promise<string | null>;
 }
 
-/** Ids of the remote tiles shown, duplicates included. */
-export function shownTiles(page: Page): Promise<string[]> {
-  return page.evaluate(
-    `[...document.querySelectorAll('[data-testid="tile"]:not([data-local="true"])')].map((t) => t.getAttribute('data-participant-id'))`,
-  ) as Promise<string[]>;
-}
-
 /** Frames decoded so far by the video element of `id`'s tile (0 when there is none). */
 export function decodedFrames(page: Page, id: string): Promise<number> {
   return page.evaluate(

@@ -1,8 +1,8 @@
 import type { PatternColor } from './fake-media';
 import { launchParticipant, type Participant } from './chromium';
 import type { Page } from 'playwright-core';
-import { freeze, ICE_WATCH, iceLog, keepsMoving, phase, shownTiles, until, videoMoving } from './fault-probes';
-import { joinMeeting, waitForRemoteTiles, waitForTileColor } from './meeting-page';
+import { freeze, ICE_WATCH, iceLog, keepsMoving, phase, until, videoMoving } from './fault-probes';
+import { joinMeeting, remoteTileIds, waitForRemoteTiles, waitForTileColor } from './meeting-page';
 import type { LabMachine } from './netns';
 import { startServerProcess, type ServerProcess } from './server-process';
 
@@ -25,9 +25,11 @@ export interface Call {
 export interface LaunchSpec {
   url: string;
   machine?: LabMachine;
+  /** Scripts the page runs before the app (page.addInitScript), e.g. from signal-tampering.ts. */
+  initScripts?: string[];
 }
 
-/** Starts Ada and Bob (each where `spec` says), joins them to `room`, and waits until each sees the other's video. */
+/** Starts Ada, then Bob (who joins later, and so offers), each where `spec` says, in `room`, and waits until each sees the other's video. */
 export async function startCall(room: string, ada: LaunchSpec, bob: LaunchSpec = ada): Promise<Call> {
   const person = async (name: string, color: PatternColor, spec: LaunchSpec): Promise<Person> => {
     const browser = await launchParticipant({
@@ -36,7 +38,7 @@ export async function startCall(room: string, ada: LaunchSpec, bob: LaunchSpec =
       // Pages from a LAN address over plain HTTP are not a secure context; this one may use the camera.
       extraFlags: spec.url.startsWith('http://127.0.0.1') ? [] : [`--unsafely-treat-insecure-origin-as-secure=${spec.url}`],
     });
-    await browser.page.addInitScript(ICE_WATCH);
+    for (const script of [ICE_WATCH, ...(spec.initScripts ?? [])]) await browser.page.addInitScript(script);
     return { browser, id: await joinMeeting(browser.page, spec.url, room, name), color };
   };
   const a = await person('Ada', 'red', ada);
@@ -63,7 +65,7 @@ async function watchTiles<T>({ ada, bob }: Call, during: Promise<T>): Promise<{ 
   let done = false;
   const sampling = (async () => {
     while (!done) {
-      const [a, b] = await Promise.all([shownTiles(ada.browser.page).catch(() => null), shownTiles(bob.browser.page).catch(() => null)]);
+      const [a, b] = await Promise.all([remoteTileIds(ada.browser.page).catch(() => null), remoteTileIds(bob.browser.page).catch(() => null)]);
       if (a) shown.ada.push(a);
       if (b) shown.bob.push(b);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -144,7 +146,7 @@ export async function cutLink(call: Call, machine: LabMachine, ms: number, what:
 
 /** ms from `at` until Ada no longer shows a tile for `id`. */
 async function goneFromAda(call: Call, id: string, at: number, timeoutMs = 30_000): Promise<number> {
-  return until(async () => ((await shownTiles(call.ada.browser.page)).includes(id) ? undefined : Date.now() - at), timeoutMs, `${id} gone`, 25);
+  return until(async () => ((await remoteTileIds(call.ada.browser.page)).includes(id) ? undefined : Date.now() - at), timeoutMs, `${id} gone`, 25);
 }
 
 /** Bob's app is killed (SIGKILL of the whole browser): ms until Ada no longer shows him. */

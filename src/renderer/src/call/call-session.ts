@@ -472,13 +472,12 @@ export class CallSession {
     if (body.kind === 'description' && this.retired.get(from)?.includes(fingerprintOf(body.description.sdp) ?? '')) return;
     let link = this.links.get(from);
     if (link && body.kind === 'description') {
-      if (body.fresh && !link.isPristine()) {
-        // They opened a new connection to us. If we are opening one to them at the same moment,
-        // the polite side gives way and answers ours. But ours may never have reached them (it went
-        // into a connection of theirs that was dying): then they never will, so we send it again.
-        if (link.awaitingFirstAnswer() && !link.polite) return link.resendLocalDescription();
-        // A copy of an offer we already answered on this connection: they lost our answer.
-        if (link.answered(body.description.sdp)) return link.resendLocalDescription();
+      // They opened a new connection to us (a copy of the offer this one answered is the link's business).
+      if (body.fresh && !link.isPristine() && !link.answered(body.description.sdp)) {
+        // If we are opening one to them at the same moment, the polite side gives way and answers
+        // ours. But ours may never have reached them (it went into a connection of theirs that was
+        // dying): then they never will, so we send it again.
+        if (link.awaitingFirstAnswer() && !link.polite) return link.sendLocalDescription();
         link = this.replaceLink(from, false);
       } else if (body.description.type === 'answer') {
         // An answer from a certificate we do not know: they replaced their side; so do we, offering anew.

@@ -137,10 +137,11 @@ export class PeerLink {
   }
 
   /**
-   * Sends our current offer or answer again, for a peer that lost it. Its SDP holds every candidate
-   * gathered so far, which were lost with it.
+   * Sends our current offer or answer, or sends it again for a peer that lost it: its SDP holds
+   * every candidate gathered so far. Our first offer (no answer seen yet) is `fresh`: it opens a
+   * new connection, and the other side starts over with it.
    */
-  resendLocalDescription(): void {
+  sendLocalDescription(): void {
     const description = this.pc.localDescription;
     if (this.closed || !description) return;
     const fresh = this.pc.remoteDescription === null;
@@ -290,11 +291,8 @@ export class PeerLink {
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
-      const description = this.pc.localDescription;
-      // Our first offer (no answer seen yet) opens a new connection: the other side starts over with it.
-      const fresh = this.pc.remoteDescription === null;
-      if (description) this.options.send({ kind: 'description', description: { type: description.type, sdp: description.sdp }, ...(fresh ? { fresh } : {}) });
-      if (description?.type === 'offer') this.awaitAnswer(1);
+      this.sendLocalDescription();
+      if (this.pc.localDescription?.type === 'offer') this.awaitAnswer(1);
     } catch (error) {
       this.fail(error);
     } finally {
@@ -307,7 +305,7 @@ export class PeerLink {
     clearTimeout(this.answerTimer);
     this.answerTimer = setTimeout(() => {
       if (this.closed || this.pc.signalingState !== 'have-local-offer') return;
-      this.resendLocalDescription();
+      this.sendLocalDescription();
       if (sent + 1 < OFFER_SENDS) this.awaitAnswer(sent + 1);
     }, ANSWER_WAIT_MS * sent);
   }
@@ -324,9 +322,11 @@ export class PeerLink {
       return;
     }
     const description = body.description;
-    // A second copy of the answer we already have (they resent it for a copy of our offer).
-    if (description.type === 'answer' && pc.signalingState === 'stable' && pc.remoteDescription && sameSession(pc.remoteDescription.sdp, description.sdp))
-      return;
+    // An answer with no offer of ours waiting: a copy of one we applied (sent again for a copy of
+    // our offer), or a stale one. Nothing to do.
+    if (description.type === 'answer' && pc.signalingState === 'stable') return;
+    // A copy of the offer we answered: they lost our answer, which goes again.
+    if (description.type === 'offer' && this.answered(description.sdp)) return this.sendLocalDescription();
     const readyForOffer = !this.makingOffer && (pc.signalingState === 'stable' || this.settingRemoteAnswer);
     const collision = description.type === 'offer' && !readyForOffer;
     this.ignoreOffer = !this.options.polite && collision;
@@ -338,8 +338,7 @@ export class PeerLink {
     if (description.type === 'offer') {
       if (!this.attached) this.attachLocalTracks();
       await pc.setLocalDescription();
-      const answer = pc.localDescription;
-      if (answer) this.options.send({ kind: 'description', description: { type: answer.type, sdp: answer.sdp } });
+      this.sendLocalDescription();
     }
   }
 
