@@ -36,6 +36,9 @@ describe('STUN/TURN servers handed out at join', () => {
     expect(() => validateIceConfig({ turn: { ...TURN, secret: 'short' } })).toThrow('at least 16 characters');
     expect(() => validateIceConfig({ turn: { ...TURN, ttlSeconds: 5 } })).toThrow('at least 60');
     expect(() => validateIceConfig({ turn: { ...TURN, urls: ['turn:a.org', 'stun:b.org'] } })).toThrow('"stun:b.org" is not a turn: or turns: URL');
+    // More than a participant's app accepts in a join reply: refused here, not by every client.
+    const nine = Array.from({ length: 9 }, (_, i) => `stun:stun${i}.example.org:3478`);
+    expect(() => validateIceConfig({ stunUrls: nine })).toThrow('participants would refuse these servers');
   });
 
   it('puts them in the join reply, never the secret; a server without them sends none', async () => {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { JoinedReplySchema } from '../protocol/server-events.js';
 import type { IceServer } from '../protocol/index.js';
 
 /**
@@ -30,6 +31,12 @@ export function validateIceConfig(config: IceConfig): IceConfig {
     if (config.turn.secret.length < 16) throw new Error('the TURN secret must be at least 16 characters');
     const ttl = config.turn.ttlSeconds ?? DEFAULT_TURN_TTL_SECONDS;
     if (!Number.isInteger(ttl) || ttl < 60) throw new Error('the TURN credential lifetime must be a whole number of seconds, at least 60');
+  }
+  // What participants get must pass their own check of the join reply (how many URLs, how long).
+  const handedOut = JoinedReplySchema.shape.iceServers.safeParse(iceServersFor(config, 'a-participant-id', Date.now()));
+  if (!handedOut.success) {
+    const issue = handedOut.error.issues[0];
+    throw new Error(`participants would refuse these servers: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
   }
   return config;
 }
