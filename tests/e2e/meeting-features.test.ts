@@ -192,4 +192,18 @@ describe('in the meeting', () => {
     const allowed = [-0.5, 0.5].flatMap((dr) => [-0.0005, 0.0005].map((dl) => qualityLevel(rtt + dr, Math.max(0, loss + dl))));
     expect(allowed, details).toContain(level);
   });
+
+  it('speaker view puts whoever is talking in the big spot', async () => {
+    const [, bob, cy] = people as [Person, Person, Person];
+    const bigTile = () => page(0).locator('.tile-slot[data-main="true"] [data-testid="tile"]').getAttribute('data-participant-id');
+    await page(0).getByTestId('layout-toggle').click();
+    // Nobody talking, the big spot goes to the first of the others (Bob): let Cy talk alone.
+    await page(1).getByTestId('mic-toggle').click();
+    await expect.poll(bigTile, { timeout: 10_000 }).toBe(cy.id);
+    // Now Bob talks and Cy is quiet: the view follows.
+    await page(1).getByTestId('mic-toggle').click();
+    await page(2).getByTestId('mic-toggle').click();
+    await expect.poll(bigTile, { timeout: 10_000 }).toBe(bob.id);
+    await page(2).getByTestId('mic-toggle').click();
+  });
 });

@@ -70,6 +70,8 @@ export class QualityMonitor {
     const seen = new Set<string>();
     for (const link of [...this.links()]) {
       seen.add(link.remoteId);
+      // A connection still being set up has nothing to say yet, and getStats would compete with it.
+      if (link.pc.connectionState !== 'connected') continue;
       try {
         const stats = summarizeStats(await link.pc.getStats());
         next[link.remoteId] = qualityBetween(this.last.get(link.remoteId), stats);

@@ -1,4 +1,10 @@
 import type { ReactElement } from 'react';
+import { useAudioLevel } from '../hooks/useAudioLevel';
+
+/** A microphone's live level: its own component, so only the bar re-renders as the level moves. */
+export function MicLevel({ track }: { track: MediaStreamTrack | null }): ReactElement {
+  return <LevelBar level={useAudioLevel(track)} />;
+}
 
 export function LevelBar({ level }: { level: number }): ReactElement {
   const segments = 12;

@@ -1,11 +1,10 @@
 import { useState, type ReactElement } from 'react';
 import type { LocalMediaState } from '../call/local-media';
-import { useAudioLevel } from '../hooks/useAudioLevel';
 import { useDeviceChoices } from '../hooks/useDeviceChoices';
 import { Avatar } from './Avatar';
 import { DevicePickers } from './DevicePickers';
 import { Icon } from './Icons';
-import { LevelBar } from './LevelBar';
+import { MicLevel } from './LevelBar';
 import { MediaToggles } from './MediaToggles';
 import { VideoView } from './VideoView';
 
@@ -30,7 +29,6 @@ interface Props {
 export function PreJoin(props: Props): ReactElement {
   const [passcode, setPasscode] = useState('');
   const { media } = props;
-  const level = useAudioLevel(media.audioTrack);
   // The same lists and choices as the app menu.
   const { snapshot: devices } = useDeviceChoices();
   return (
@@ -56,7 +54,7 @@ export function PreJoin(props: Props): ReactElement {
           </header>
           <div className="meter-row">
             <Icon name="mic" size={16} />
-            <LevelBar level={level} />
+            <MicLevel track={media.audioTrack} />
           </div>
           <DevicePickers
             snapshot={devices}
