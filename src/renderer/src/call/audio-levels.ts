@@ -1,5 +1,6 @@
 import { createSpeakerTracker, type SpeakerTracker } from '../layout/active-speaker';
 import type { PeerLink } from './peer-link';
+import { levelBetween, receivedAudioEnergy, type AudioEnergy } from './stats';
 import { Store } from './store';
 
 /**
@@ -16,6 +17,8 @@ export class ActiveSpeakerWatch {
   private readonly tracker: SpeakerTracker = createSpeakerTracker();
   private timer: ReturnType<typeof setInterval> | undefined;
   private sampling = false;
+  /** Each receiver's previous reading, to take the next one's difference from. */
+  private readonly readings = new WeakMap<RTCRtpReceiver, AudioEnergy>();
 
   constructor(private readonly links: () => Iterable<PeerLink>) {}
 
@@ -34,44 +37,21 @@ export class ActiveSpeakerWatch {
     if (this.sampling) return;
     this.sampling = true;
     try {
-      const levels = await Promise.all([...this.links()].map(async (link) => [link.remoteId, await audioLevel(link)] as const));
+      const levels = await Promise.all([...this.links()].map(async (link) => [link.remoteId, await this.level(link)] as const));
       this.speaker.set(this.tracker.update(new Map(levels), now));
     } finally {
       this.sampling = false;
     }
   }
-}
 
-interface EnergyReading {
-  energy: number;
-  seconds: number;
-}
-
-/** The last energy reading of each receiver, to take the next one's difference from. */
-const lastReading = new WeakMap<RTCRtpReceiver, EnergyReading>();
-
-/**
- * 0..1, linear: the root mean square of the audio level over the time since the previous sample
- * (the statistics' total energy and duration, as the spec suggests), like the level an RTP packet
- * carries; 0 while not connected or when unknown.
- */
-async function audioLevel(link: PeerLink): Promise<number> {
-  const receiver = link.receiver('audio');
-  if (!receiver || link.pc.connectionState !== 'connected') return 0;
-  let reading: EnergyReading | undefined;
-  try {
-    (await receiver.getStats()).forEach((entry: { type: string; kind?: string; totalAudioEnergy?: number; totalSamplesDuration?: number }) => {
-      if (entry.type !== 'inbound-rtp' || entry.kind !== 'audio') return;
-      if (typeof entry.totalAudioEnergy === 'number' && typeof entry.totalSamplesDuration === 'number') {
-        reading = { energy: entry.totalAudioEnergy, seconds: entry.totalSamplesDuration };
-      }
-    });
-  } catch {
-    return 0; // closed meanwhile
+  /** 0 while not connected or when unknown. */
+  private async level(link: PeerLink): Promise<number> {
+    const receiver = link.receiver('audio');
+    if (!receiver || link.pc.connectionState !== 'connected') return 0;
+    const reading = await receiver.getStats().then(receivedAudioEnergy, () => null); // null: closed meanwhile
+    if (!reading) return 0;
+    const level = levelBetween(this.readings.get(receiver), reading);
+    this.readings.set(receiver, reading);
+    return level;
   }
-  if (!reading) return 0;
-  const previous = lastReading.get(receiver);
-  lastReading.set(receiver, reading);
-  const seconds = previous ? reading.seconds - previous.seconds : 0;
-  return seconds > 0 ? Math.min(1, Math.sqrt(Math.max(0, reading.energy - previous!.energy) / seconds)) : 0;
 }

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { qualityBetween, qualityLevel } from './quality';
+import { describe, expect, it, vi } from 'vitest';
+import type { PeerLink } from './peer-link';
+import { QualityMonitor, qualityBetween, qualityLevel } from './quality';
 import type { LinkStats } from './stats';
 
 const stats = (t: number, packets: number, lost: number, bytes: number, rttMs: number | null): LinkStats => ({
@@ -27,5 +28,40 @@ describe('connection quality', () => {
     expect(q.bitrateOut).toBe(200_000);
     expect(q.level).toBe('fair');
     expect(q.resolution).toEqual({ width: 640, height: 360 });
+  });
+});
+
+describe('the quality monitor', () => {
+  /** One link whose getStats gives `packets` received and `lost` lost on the microphone stream. */
+  const fakeLink = (state: RTCPeerConnectionState) => {
+    const link = { remoteId: 'bob', pc: { connectionState: state, getStats: vi.fn() }, packets: 0, lost: 0 };
+    link.pc.getStats.mockImplementation(
+      async () =>
+        new Map<string, object>([
+          ['in', { type: 'inbound-rtp', kind: 'audio', mid: '0', packetsReceived: link.packets, packetsLost: link.lost, bytesReceived: 0 }],
+          ['pair', { type: 'candidate-pair', state: 'succeeded', nominated: true, currentRoundTripTime: 0.02 }],
+        ]),
+    );
+    return link;
+  };
+
+  it('leaves a connection alone while it is being set up, and keeps rating it through an outage', async () => {
+    const link = fakeLink('connecting');
+    const monitor = new QualityMonitor(() => [link as unknown as PeerLink]);
+    await monitor.sample();
+    expect(link.pc.getStats).not.toHaveBeenCalled();
+    expect(monitor.quality.get()).toEqual({});
+
+    link.pc.connectionState = 'connected';
+    link.packets = 100;
+    await monitor.sample();
+    expect(monitor.quality.get()['bob']?.level).toBe('good');
+
+    // The network drops: few packets arrive, many are lost. The bars say so rather than vanish.
+    link.pc.connectionState = 'disconnected';
+    link.packets = 110;
+    link.lost = 40;
+    await monitor.sample();
+    expect(monitor.quality.get()['bob']?.level).toBe('poor');
   });
 });

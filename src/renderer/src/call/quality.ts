@@ -71,7 +71,8 @@ export class QualityMonitor {
     for (const link of [...this.links()]) {
       seen.add(link.remoteId);
       // A connection still being set up has nothing to say yet, and getStats would compete with it.
-      if (link.pc.connectionState !== 'connected') continue;
+      // Once it has been up, it is sampled whatever its state: an outage is when the bars matter.
+      if (!this.last.has(link.remoteId) && link.pc.connectionState !== 'connected') continue;
       try {
         const stats = summarizeStats(await link.pc.getStats());
         next[link.remoteId] = qualityBetween(this.last.get(link.remoteId), stats);

@@ -27,6 +27,8 @@ interface Inbound {
   frameWidth?: number;
   frameHeight?: number;
   framesPerSecond?: number;
+  totalAudioEnergy?: number;
+  totalSamplesDuration?: number;
 }
 
 interface Outbound {
@@ -83,4 +85,33 @@ export function summarizeStats(report: RTCStatsReport, now = Date.now()): LinkSt
     }
   });
   return stats;
+}
+
+/** How much audio energy a receiver has played out so far, over how many seconds (the spec's totals). */
+export interface AudioEnergy {
+  energy: number;
+  seconds: number;
+}
+
+/** The totals of the received audio in a receiver's report, if it has them yet. */
+export function receivedAudioEnergy(report: RTCStatsReport): AudioEnergy | null {
+  let found: AudioEnergy | null = null;
+  report.forEach((entry: { type: string }) => {
+    const inbound = entry as Inbound;
+    if (inbound.type !== 'inbound-rtp' || inbound.kind !== 'audio') return;
+    if (inbound.totalAudioEnergy !== undefined && inbound.totalSamplesDuration !== undefined) {
+      found = { energy: inbound.totalAudioEnergy, seconds: inbound.totalSamplesDuration };
+    }
+  });
+  return found;
+}
+
+/**
+ * The audio level (0..1, linear) between two readings: the root mean square over that time, as
+ * the spec suggests; 0 with no earlier reading or no time between them.
+ */
+export function levelBetween(previous: AudioEnergy | undefined, current: AudioEnergy): number {
+  const seconds = previous ? current.seconds - previous.seconds : 0;
+  if (!previous || seconds <= 0) return 0;
+  return Math.min(1, Math.sqrt(Math.max(0, current.energy - previous.energy) / seconds));
 }

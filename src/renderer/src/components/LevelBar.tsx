@@ -1,14 +1,16 @@
 import type { ReactElement } from 'react';
 import { useAudioLevel } from '../hooks/useAudioLevel';
 
+/** The bar is drawn in this many segments; the level is read in as many steps, no finer. */
+const SEGMENTS = 12;
+
 /** A microphone's live level: its own component, so only the bar re-renders as the level moves. */
 export function MicLevel({ track }: { track: MediaStreamTrack | null }): ReactElement {
-  return <LevelBar level={useAudioLevel(track)} />;
+  return <LevelBar level={useAudioLevel(track, SEGMENTS)} />;
 }
 
 export function LevelBar({ level }: { level: number }): ReactElement {
-  const segments = 12;
-  const lit = Math.round(level * segments);
+  const lit = Math.round(level * SEGMENTS);
   return (
     <div
       className="level-bar"
@@ -20,7 +22,7 @@ export function LevelBar({ level }: { level: number }): ReactElement {
       aria-valuemax={1}
       aria-valuenow={level}
     >
-      {Array.from({ length: segments }, (_, i) => (
+      {Array.from({ length: SEGMENTS }, (_, i) => (
         <span key={i} className={i < lit ? 'lit' : ''} />
       ))}
     </div>
