@@ -4,6 +4,7 @@ import { AppController, type Preferences } from './app/app-controller';
 import { App } from './app/App';
 import { installDesktopBridge } from './app/desktop-bridge';
 import { installDiagnostics } from './app/diagnostics';
+import { quietMediaEvents } from './app/quiet-media-events';
 import { parseLaunchParams } from './app/url-params';
 import { getPlatform } from './platform/platform';
 import './styles.css';
@@ -13,6 +14,7 @@ const preferences: Preferences = {
   set: (key, value) => localStorage.setItem(`roundtable.${key}`, value),
 };
 
+quietMediaEvents();
 const platform = getPlatform();
 const controller = new AppController({ platform, preferences, launch: parseLaunchParams(location.search), secretStore: sessionStorage });
 window.addEventListener('pagehide', () => controller.dispose());

@@ -15,6 +15,7 @@ import { ChatController } from './chat';
 import { randomToken } from './ids';
 import type { LocalMedia } from './local-media';
 import { MeshBudget } from './mesh-budget';
+import { nextTask } from './next-task';
 import { HostControls } from './host-controls';
 import { fingerprintOf, PeerLink } from './peer-link';
 import { ScreenShare } from './screen-share';
@@ -106,8 +107,14 @@ const AWAY_CHECK_MS = 250;
 const RECOVERY_YIELD_MS = 1000;
 /** How many replaced connections per participant we still recognise (and ignore) by certificate. */
 const RETIRED_KEPT = 4;
-/** A connection that nobody offered on after this long is offered from our side. */
+/**
+ * A connection that nobody offered on after this long is offered from our side, plus a second for
+ * each other person in the room: a newcomer opens its connections one after another, and on a busy
+ * machine five of them took eight seconds; offering across theirs meanwhile only makes both sides
+ * start over.
+ */
 const OFFER_IF_IDLE_MS = 2500;
+const OFFER_IF_IDLE_PER_PERSON_MS = 1000;
 /** View sizes are reported in steps of this many pixels, so resizing a window does not chatter. */
 const VIEW_STEP = 32;
 
@@ -220,7 +227,8 @@ export class CallSession {
   private async enter(reply: JoinedReply): Promise<void> {
     this.iceServers = reply.iceServers ?? this.options.iceServers ?? [];
     this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name }, hand: reply.self.hand, settings: reply.room });
-    for (const participant of reply.participants) this.addParticipant(participant, true);
+    for (const participant of reply.participants) this.addParticipant(participant, true, false);
+    await this.connectToEveryone(reply.participants.map((p) => p.id));
     // Resolve once the offers are out, so whatever the caller renders next does not hold them up.
     await Promise.all([...this.links.values()].map((link) => link.firstOffer));
     this.speaker.start();
@@ -353,6 +361,19 @@ export class CallSession {
     }
   }
 
+  /**
+   * Opens a connection to each of `ids`, one per task. Making a connection and its transceivers
+   * are blocking calls into WebRTC's threads; on a busy machine five of them in a row held the page
+   * for seconds, long enough for the server to miss our heartbeat and drop us.
+   */
+  private async connectToEveryone(ids: readonly string[]): Promise<void> {
+    for (const [index, id] of ids.entries()) {
+      if (index > 0) await nextTask();
+      const listed = this.state.get().participants.some((p) => p.id === id);
+      if (this.phase === 'joined' && listed && !this.links.has(id)) this.createLink(id, true);
+    }
+  }
+
   private onUpdated(p: Participant): void {
     if (p.id === this.state.get().self?.id) {
       this.patch({ hand: p.hand, recording: p.recording });
@@ -396,9 +417,10 @@ export class CallSession {
 
   /**
    * Adds someone, or updates them when they are already known. A known id with a new session is
-   * a fresh start on their side (a reload), so the old connection goes.
+   * a fresh start on their side (a reload), so the old connection goes. With `connect` false the
+   * connection is left to the caller.
    */
-  private addParticipant(participant: Participant, initiator: boolean): void {
+  private addParticipant(participant: Participant, initiator: boolean, connect = true): void {
     const self = this.state.get().self;
     if (!self || participant.id === self.id) return;
     const knownSession = this.sessions.get(participant.id);
@@ -422,7 +444,7 @@ export class CallSession {
       away: false,
     };
     this.patchParticipants((list) => sortByJoin(existing ? list.map((p) => (p.id === next.id ? next : p)) : [...list, next]));
-    if (!this.links.has(participant.id)) this.createLink(participant.id, initiator);
+    if (connect && !this.links.has(participant.id)) this.createLink(participant.id, initiator);
   }
 
   private createLink(remoteId: string, initiator: boolean): PeerLink {
@@ -431,7 +453,7 @@ export class CallSession {
       remoteId,
       polite: self.id > remoteId,
       initiator,
-      offerIfIdleMs: OFFER_IF_IDLE_MS,
+      offerIfIdleMs: OFFER_IF_IDLE_MS + OFFER_IF_IDLE_PER_PERSON_MS * Math.max(0, this.state.get().participants.length - 1),
       iceServers: this.iceServers,
       relayOnly: this.options.relayOnly ?? false,
       localStream: this.options.media.stream,
