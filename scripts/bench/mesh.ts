@@ -2,10 +2,10 @@
  * npm run bench:mesh — what a full mesh costs, with and without the per-peer video budget.
  *
  * For 2, 4 and 6 participants, all in ONE Chromium (one tab each, Chromium's moving fake camera),
- * everyone joins one meeting, one after another, in speaker view (one big tile, the others as thumbnails: where the
- * budget matters most) and in the grid; after a warm-up it measures, over a window, each sender's
- * total upload bitrate (all its peer connections, from getStats) and the CPU time of the whole
- * browser process tree per minute. Prints one JSON object.
+ * everyone joins one meeting, one after another, in speaker view (one big tile, the others as
+ * thumbnails: where the budget matters most) and in the grid; after a warm-up it measures, over a
+ * window, each sender's total upload bitrate (all its peer connections, from getStats) and the CPU
+ * time of the whole browser process tree per minute. Prints one JSON object.
  */
 import { chromium, type Page } from 'playwright-core';
 import { buildWebClient } from '../build/web-client';

@@ -5,6 +5,6 @@
  * busy page's main thread, and it grows with every tile. Nothing here uses the event, so it stops
  * at the window, before React's listener.
  */
-export function quietMediaEvents(target: Pick<Window, 'addEventListener'> = window): void {
-  target.addEventListener('timeupdate', (event) => event.stopPropagation(), { capture: true });
+export function quietMediaEvents(): void {
+  window.addEventListener('timeupdate', (event) => event.stopPropagation(), { capture: true });
 }

@@ -4,15 +4,6 @@ import { levelBetween, receivedAudioEnergy, type AudioEnergy } from './stats';
 import { Store } from './store';
 
 /**
- * Watches how loud each remote participant is (the energy of their audio as it plays, from the
- * receiver's own statistics: no Web Audio) and keeps `speaker` on whoever is talking.
- *
- * Asynchronous on purpose: `getSynchronizationSources()` would be simpler, but it is a blocking call
- * into WebRTC's worker thread, and a busy machine held the page up to 140 ms on it, every few
- * samples, right while a newcomer's connection was being set up. Links that are not connected yet
- * are not asked at all.
- */
-/**
  * How often the levels are read. Each reading is the average over the whole interval, so a longer
  * one loses nothing said; every reading costs a statistics report per participant, which a busy
  * page felt at the 150 ms this once was (a tenth of a core, with three others in the meeting).
@@ -21,6 +12,15 @@ const SAMPLE_MS = 400;
 /** The tracker's moving average, expressed in time so that it does not depend on SAMPLE_MS. */
 const SMOOTHING_MS = 350;
 
+/**
+ * Watches how loud each remote participant is (the energy of their audio as it plays, from the
+ * receiver's own statistics: no Web Audio) and keeps `speaker` on whoever is talking.
+ *
+ * Asynchronous on purpose: `getSynchronizationSources()` would be simpler, but it is a blocking call
+ * into WebRTC's worker thread, and a busy machine held the page up to 140 ms on it, every few
+ * samples, right while a newcomer's connection was being set up. Links that are not connected yet
+ * are not asked at all.
+ */
 export class ActiveSpeakerWatch {
   readonly speaker = new Store<string | null>(null);
   private readonly tracker: SpeakerTracker = createSpeakerTracker({ smoothing: 1 - Math.exp(-SAMPLE_MS / SMOOTHING_MS) });

@@ -227,7 +227,7 @@ export class CallSession {
   private async enter(reply: JoinedReply): Promise<void> {
     this.iceServers = reply.iceServers ?? this.options.iceServers ?? [];
     this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name }, hand: reply.self.hand, settings: reply.room });
-    for (const participant of reply.participants) this.addParticipant(participant, true, false);
+    for (const participant of reply.participants) this.addParticipant(participant, 'later');
     await this.connectToEveryone(reply.participants.map((p) => p.id));
     // Resolve once the offers are out, so whatever the caller renders next does not hold them up.
     await Promise.all([...this.links.values()].map((link) => link.firstOffer));
@@ -338,7 +338,7 @@ export class CallSession {
         // A connection that is not up after we lost the server may have lost messages, and one whose
         // media stopped while we were away has a sender queue full of stale media: start it over.
         if (link && (link.pc.connectionState !== 'connected' || wentQuiet.has(participant.id))) this.replaceLink(participant.id, true);
-        this.addParticipant(participant, !this.links.has(participant.id));
+        this.addParticipant(participant, this.links.has(participant.id) ? 'await-offer' : 'offer');
       }
       // The server may have restarted and forgotten: say again how we show everyone, fetch missed chat.
       this.reportedViews.clear();
@@ -412,15 +412,16 @@ export class CallSession {
 
   private onJoined(participant: Participant): void {
     this.awaitingReturn.delete(participant.id);
-    this.addParticipant(participant, false);
+    this.addParticipant(participant, 'await-offer');
   }
 
   /**
    * Adds someone, or updates them when they are already known. A known id with a new session is
-   * a fresh start on their side (a reload), so the old connection goes. With `connect` false the
-   * connection is left to the caller.
+   * a fresh start on their side (a reload), so the old connection goes. Someone new to us gets a
+   * connection that we offer on or that waits for their offer, or none yet (`later`: the caller
+   * opens it).
    */
-  private addParticipant(participant: Participant, initiator: boolean, connect = true): void {
+  private addParticipant(participant: Participant, connect: 'offer' | 'await-offer' | 'later'): void {
     const self = this.state.get().self;
     if (!self || participant.id === self.id) return;
     const knownSession = this.sessions.get(participant.id);
@@ -444,7 +445,7 @@ export class CallSession {
       away: false,
     };
     this.patchParticipants((list) => sortByJoin(existing ? list.map((p) => (p.id === next.id ? next : p)) : [...list, next]));
-    if (connect && !this.links.has(participant.id)) this.createLink(participant.id, initiator);
+    if (connect !== 'later' && !this.links.has(participant.id)) this.createLink(participant.id, connect === 'offer');
   }
 
   private createLink(remoteId: string, initiator: boolean): PeerLink {
