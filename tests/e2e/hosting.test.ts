@@ -81,8 +81,8 @@ describe('hosting a LAN meeting from the desktop app', () => {
 
     await waitForRemoteTiles(host.page, [guestId]);
     await waitForRemoteTiles(guest.page, [hostId]);
-    expect(await waitForTileColor(host.page, guestId, 'blue'), 'the host sees the guest').toBe('blue');
-    expect(await waitForTileColor(guest.page, hostId, 'red'), 'the guest sees the host').toBe('red');
+    expect(await waitForTileColor(host.page, guestId, 'blue', 20_000, guest.page), 'the host sees the guest').toBe('blue');
+    expect(await waitForTileColor(guest.page, hostId, 'red', 20_000, host.page), 'the guest sees the host').toBe('red');
     await expect.poll(() => hosting.status().state === 'hosting' && hosting.status(), { timeout: 10_000 }).toMatchObject({ participants: 2 });
     await expect.poll(() => desktop.reports.at(-1)?.participants, { timeout: 10_000 }).toBe(2);
     await host.page.screenshot({ path: `${SCREENSHOT_DIR}/hosting-host.png` });

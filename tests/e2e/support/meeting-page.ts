@@ -66,8 +66,17 @@ export function tileRgb(page: Page, participantId: string): Promise<[number, num
   return videoRgb(page, `[data-testid="tile"][data-participant-id="${participantId}"] video`);
 }
 
-/** Waits until a tile shows video of the expected colour; returns what it saw last on timeout. */
-export async function waitForTileColor(page: Page, participantId: string, expected: PatternColor, timeout = 20_000): Promise<PatternColor | null> {
+/**
+ * Waits until a tile shows video of the expected colour; returns what it saw last on timeout, and
+ * prints both ends of the connection (the sender's too when `sender`, that participant's page, is given).
+ */
+export async function waitForTileColor(
+  page: Page,
+  participantId: string,
+  expected: PatternColor,
+  timeout = 20_000,
+  sender?: Page,
+): Promise<PatternColor | null> {
   const deadline = Date.now() + timeout;
   let seen: PatternColor | null = null;
   while (Date.now() < deadline) {
@@ -77,6 +86,7 @@ export async function waitForTileColor(page: Page, participantId: string, expect
     await page.waitForTimeout(100);
   }
   console.error(`tile ${participantId} never showed ${expected} (saw ${seen}):`, JSON.stringify(await describeTile(page, participantId)));
+  if (sender) console.error(`…and the sender's side of that connection:`, JSON.stringify(await describeTile(sender, await selfId(page))));
   return seen;
 }
 
