@@ -28,7 +28,7 @@ async function expectEveryoneSeesEveryone(people: Person[]): Promise<void> {
       others.map((p) => p.id),
     );
     for (const other of others) {
-      const seen = await waitForTileColor(viewer.browser.page, other.id, other.color);
+      const seen = await waitForTileColor(viewer.browser.page, other.id, other.color, 20_000, other.browser.page);
       expect(seen, `${viewer.name} sees ${other.name}'s camera`).toBe(other.color);
     }
     await expect.poll(() => viewer.browser.page.getByTestId('participant-count').textContent()).toBe(String(people.length));

@@ -20,6 +20,8 @@ export interface LinkDescription {
   connection: RTCPeerConnectionState;
   /** Whether the camera sender is allowed to send (the mesh budget turns it off for peers that hide us). */
   cameraActive: boolean | null;
+  /** What the camera sender sends from: null when it has no track. */
+  sentVideoTrack: { enabled: boolean; readyState: MediaStreamTrackState } | null;
   receivedVideoTrack: { muted: boolean; readyState: MediaStreamTrackState } | null;
   stats: LinkStats;
 }
@@ -41,11 +43,13 @@ export function installDiagnostics(controller: AppController): void {
       if (!pc) return null;
       const camera = pc.getTransceivers()[SLOTS.indexOf('video')];
       const track = camera?.receiver.track;
+      const sent = camera?.sender.track;
       return {
         signaling: pc.signalingState,
         ice: pc.iceConnectionState,
         connection: pc.connectionState,
         cameraActive: camera?.sender.getParameters().encodings?.[0]?.active ?? null,
+        sentVideoTrack: sent ? { enabled: sent.enabled, readyState: sent.readyState } : null,
         receivedVideoTrack: track ? { muted: track.muted, readyState: track.readyState } : null,
         stats: summarizeStats(await pc.getStats()),
       };
