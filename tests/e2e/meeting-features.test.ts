@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAllParticipants } from './support/chromium';
+import { closeAllParticipants, launchParticipant } from './support/chromium';
 import type { PatternColor } from './support/fake-media';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
 import { arrive as arriveAt, type Person } from './support/people';
-import { chatMessages, openChat, receivedFrameHeight, sendChat, tile, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
+import { chatMessages, meetingUrl, openChat, receivedFrameHeight, sendChat, tile, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
 import { qualityLevel } from '../../src/renderer/src/call/quality';
 
@@ -205,5 +205,25 @@ describe('in the meeting', () => {
     await page(2).getByTestId('mic-toggle').click();
     await expect.poll(bigTile, { timeout: 10_000 }).toBe(bob.id);
     await page(2).getByTestId('mic-toggle').click();
+  });
+
+  it('a newcomer tells each person it shows how big, and never that it does not show them', async () => {
+    const [ada, bob, cy] = people as [Person, Person, Person];
+    const dee = await launchParticipant({ color: 'blue' });
+    // What Dee's page tells the others about its view of them (Socket.IO frames: 42[event, body]).
+    const views: Array<{ to: string; width: number; height: number }> = [];
+    dee.page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        const packet = typeof payload === 'string' ? /^42\d*(\[.*)$/s.exec(payload)?.[1] : undefined;
+        const [event, body] = packet ? (JSON.parse(packet) as [string, { to?: string; kind?: string; view?: { width: number; height: number } }]) : [];
+        if (event === 'signal' && body?.kind === 'view' && body.to && body.view) views.push({ to: body.to, ...body.view });
+      }),
+    );
+    await dee.page.goto(meetingUrl(server.url, 'features', 'Dee'));
+    await waitForRemoteTiles(dee.page, [ada.id, bob.id, cy.id]);
+    for (const person of [ada, bob, cy]) expect(await waitForTileColor(dee.page, person.id, person.color)).toBe(person.color);
+    await expect.poll(() => new Set(views.map((v) => v.to)).size).toBe(3);
+    // A 0 x 0 view (its stage not laid out yet) would stop their cameras for Dee, for nothing.
+    expect(views.filter((v) => v.width === 0 || v.height === 0)).toEqual([]);
   });
 });

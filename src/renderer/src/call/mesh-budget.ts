@@ -1,6 +1,9 @@
 import { encodingFor, type ViewSize } from './budget';
 import type { PeerLink } from './peer-link';
 
+/** How soon a budget the sender refused is tried again. */
+const RETRY_MS = 1000;
+
 /**
  * Applies the per-peer video budget to each connection's camera sender: what each peer told us
  * about how it shows us, and the room size, decide scale, bitrate, frame rate and whether to send
@@ -40,7 +43,10 @@ export class MeshBudget {
 
   apply(link: PeerLink): Promise<void> {
     if (!this.enabled) return Promise.resolve();
-    const next = (this.pending.get(link) ?? Promise.resolve()).then(() => this.applyNow(link));
+    // A failure never stops the chain: every later budget for this link still gets applied.
+    const next = (this.pending.get(link) ?? Promise.resolve())
+      .then(() => this.applyNow(link))
+      .catch((error: unknown) => console.warn(`could not set the video budget for ${link.remoteId}`, error));
     this.pending.set(link, next);
     return next;
   }
@@ -70,7 +76,11 @@ export class MeshBudget {
       if (retry && error instanceof DOMException && (error.name === 'InvalidModificationError' || error.name === 'InvalidStateError')) {
         return this.applyNow(link, false);
       }
-      console.warn(`could not set the video budget for ${link.remoteId}`, error);
+      // Never leave a peer on what it was last sent (perhaps nothing, from a moment it showed us at 0 x 0).
+      console.warn(`could not set the video budget for ${link.remoteId}; trying again in ${RETRY_MS} ms`, error);
+      setTimeout(() => {
+        if (link.pc.signalingState !== 'closed') void this.apply(link);
+      }, RETRY_MS);
     }
   }
 }

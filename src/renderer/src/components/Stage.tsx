@@ -22,7 +22,10 @@ export function Stage({ tiles, mode, focus, onArranged }: Props): ReactElement {
   const ids = useMemo(() => tiles.map((t) => t.participantId), [tiles]);
   const arrangement = useMemo(() => arrangeTiles({ mode, ids, focus, width, height }), [mode, ids, focus, width, height]);
 
-  useEffect(() => onArranged?.(arrangement), [arrangement, onArranged]);
+  // Not before the stage is measured: every tile would look hidden (0 x 0), and senders would stop for nothing.
+  useEffect(() => {
+    if (width > 0 && height > 0) onArranged?.(arrangement);
+  }, [arrangement, onArranged, width, height]);
 
   return (
     <div className="stage" ref={stage} data-layout={mode} data-testid="stage">
