@@ -10,6 +10,17 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   server = await startMeetingServer();
   person = await launchParticipant({ color: 'magenta' });
+  // Every Web Audio context the page makes, to see which keep running.
+  await person.page.addInitScript(() => {
+    const contexts: AudioContext[] = [];
+    (window as unknown as { audioContexts: AudioContext[] }).audioContexts = contexts;
+    window.AudioContext = class extends window.AudioContext {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        contexts.push(this);
+      }
+    };
+  });
 });
 afterAll(async () => {
   await closeAllParticipants();
@@ -53,6 +64,16 @@ describe('home and pre-join', () => {
     await expect.poll(() => page.locator('[data-testid="preview"] .placeholder').isVisible()).toBe(true);
     await page.getByTestId('camera-toggle').click();
     await page.locator('[data-testid="preview"] video[data-showing="true"]').waitFor();
+  });
+
+  it('in the meeting, the microphone meter no longer runs Web Audio', async () => {
+    const { page } = person;
+    const states = () => page.evaluate(() => (window as unknown as { audioContexts: AudioContext[] }).audioContexts.map((c) => c.state));
+    expect(await states()).toContain('running');
+    await page.getByTestId('join-button').click();
+    await page.getByTestId('leave-button').waitFor();
+    // A running context renders on an audio output all the time, for nothing once the meter is gone.
+    await expect.poll(states).not.toContain('running');
   });
 
   it('remembers the name for next time', async () => {

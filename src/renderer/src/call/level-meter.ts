@@ -1,8 +1,11 @@
 /**
  * The loudness of an audio track, 0..1, read on demand from a Web Audio analyser.
- * One AudioContext is shared by every meter of the page.
+ * One AudioContext is shared by every meter of the page, and suspended while no meter is open:
+ * a running context renders (silence) on an audio output all the time, a cost every meeting
+ * would pay after the pre-join screen's meter is gone.
  */
 let shared: AudioContext | null = null;
+let openMeters = 0;
 
 export interface LevelMeter {
   level(): number;
@@ -19,6 +22,8 @@ export function createLevelMeter(track: MediaStreamTrack): LevelMeter {
   analyser.smoothingTimeConstant = 0.3;
   source.connect(analyser);
   const samples = new Float32Array(analyser.fftSize);
+  openMeters += 1;
+  let closed = false;
   return {
     level() {
       analyser.getFloatTimeDomainData(samples);
@@ -30,8 +35,12 @@ export function createLevelMeter(track: MediaStreamTrack): LevelMeter {
       return Math.min(1, Math.max(0, (db + 60) / 60));
     },
     close() {
+      if (closed) return;
+      closed = true;
       source.disconnect();
       analyser.disconnect();
+      openMeters -= 1;
+      if (openMeters === 0) void context.suspend().catch(() => undefined);
     },
   };
 }
