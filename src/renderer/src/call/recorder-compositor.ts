@@ -95,6 +95,24 @@ export class MeetingCompositor {
     }
   }
 
+  /**
+   * Resolves once every tile's video has a picture and the canvas shows it, or after `timeoutMs`:
+   * the video elements are new when a recording starts, and one started before would open on
+   * initials.
+   */
+  async firstPictures(timeoutMs: number): Promise<void> {
+    const waiting = [...this.videos.values()].filter((element) => element.readyState < HTMLMediaElement.HAVE_CURRENT_DATA);
+    if (waiting.length > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(waiting.map((element) => new Promise((resolve) => element.addEventListener('loadeddata', resolve, { once: true })))),
+        new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    this.draw();
+  }
+
   stop(): void {
     clearInterval(this.timer);
     for (const track of this.stream.getTracks()) track.stop();

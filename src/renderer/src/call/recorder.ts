@@ -34,6 +34,8 @@ export interface RecorderState {
 
 const IDLE: RecorderState = { phase: 'idle', startedAt: null, percent: null, savedAs: null, canReveal: false, error: null };
 const TIMESLICE_MS = 1000;
+/** How long a start waits for the tiles' first pictures, at most (a camera that sends nothing must not hold it up). */
+const FIRST_PICTURES_MS = 1000;
 /**
  * On a busy machine the encoders run behind, and what they still hold when the recorder stops is
  * lost: the last moment before the click. So the recorder goes on this much longer, and FFmpeg
@@ -89,6 +91,7 @@ export class MeetingRecording {
       this.compositor = compositor;
       await compositor.resume();
       this.follow();
+      await compositor.firstPictures(FIRST_PICTURES_MS);
       const mimeType = recordingMimeType();
       this.target = await this.sink.open({ title: this.session.state.get().room, mimeType });
       this.failure = null;
