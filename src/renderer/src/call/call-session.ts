@@ -338,8 +338,10 @@ export class CallSession {
         // A connection that is not up after we lost the server may have lost messages, and one whose
         // media stopped while we were away has a sender queue full of stale media: start it over.
         if (link && (link.pc.connectionState !== 'connected' || wentQuiet.has(participant.id))) this.replaceLink(participant.id, true);
-        this.addParticipant(participant, this.links.has(participant.id) ? 'await-offer' : 'offer');
+        // Someone we had a connection with but who reloaded meanwhile offers to us on a new one.
+        this.addParticipant(participant, this.links.has(participant.id) ? 'await-offer' : 'later');
       }
+      void this.connectToEveryone(reply.participants.map((p) => p.id));
       // The server may have restarted and forgotten: say again how we show everyone, fetch missed chat.
       this.reportedViews.clear();
       void this.chat.synchronize(reply.self);
@@ -362,9 +364,10 @@ export class CallSession {
   }
 
   /**
-   * Opens a connection to each of `ids`, one per task. Making a connection and its transceivers
-   * are blocking calls into WebRTC's threads; on a busy machine five of them in a row held the page
-   * for seconds, long enough for the server to miss our heartbeat and drop us.
+   * Opens a connection to each of `ids` that has none, one per task (on joining, and on joining
+   * again after the server was lost). Making a connection and its transceivers are blocking calls
+   * into WebRTC's threads; on a busy machine five of them in a row held the page for seconds, long
+   * enough for the server to miss our heartbeat and drop us.
    */
   private async connectToEveryone(ids: readonly string[]): Promise<void> {
     for (const [index, id] of ids.entries()) {
@@ -418,20 +421,20 @@ export class CallSession {
   /**
    * Adds someone, or updates them when they are already known. A known id with a new session is
    * a fresh start on their side (a reload), so the old connection goes. Someone new to us gets a
-   * connection that we offer on or that waits for their offer, or none yet (`later`: the caller
-   * opens it).
+   * connection that waits for their offer (they just joined, and offer to everyone), or none yet
+   * (`later`: the caller opens them, one per task, with connectToEveryone).
    */
-  private addParticipant(participant: Participant, connect: 'offer' | 'await-offer' | 'later'): void {
+  private addParticipant(participant: Participant, connect: 'await-offer' | 'later'): void {
     const self = this.state.get().self;
     if (!self || participant.id === self.id) return;
     const knownSession = this.sessions.get(participant.id);
-    if (knownSession !== undefined && knownSession !== participant.session) {
+    const replaced = knownSession !== undefined && knownSession !== participant.session;
+    if (replaced) {
       this.links.get(participant.id)?.close();
       this.links.delete(participant.id);
     }
     this.sessions.set(participant.id, participant.session);
     const existing = this.state.get().participants.find((p) => p.id === participant.id);
-    const replaced = knownSession !== undefined && knownSession !== participant.session;
     const next: RemoteParticipant = {
       id: participant.id,
       name: participant.name,
@@ -445,7 +448,7 @@ export class CallSession {
       away: false,
     };
     this.patchParticipants((list) => sortByJoin(existing ? list.map((p) => (p.id === next.id ? next : p)) : [...list, next]));
-    if (connect !== 'later' && !this.links.has(participant.id)) this.createLink(participant.id, connect === 'offer');
+    if (connect === 'await-offer' && !this.links.has(participant.id)) this.createLink(participant.id, false);
   }
 
   private createLink(remoteId: string, initiator: boolean): PeerLink {

@@ -40,18 +40,20 @@ export class MeshBudget {
 
   /** One setParameters at a time per link: overlapping ones would carry a stale transaction id. */
   private readonly pending = new WeakMap<PeerLink, Promise<void>>();
+  /** A link whose last budget was refused, and the timer that tries it again. */
+  private readonly retries = new WeakMap<PeerLink, ReturnType<typeof setTimeout>>();
 
   apply(link: PeerLink): Promise<void> {
     if (!this.enabled) return Promise.resolve();
     // A failure never stops the chain: every later budget for this link still gets applied.
-    const next = (this.pending.get(link) ?? Promise.resolve())
-      .then(() => this.applyNow(link))
-      .catch((error: unknown) => console.warn(`could not set the video budget for ${link.remoteId}`, error));
+    const next = (this.pending.get(link) ?? Promise.resolve()).then(() => this.applyNow(link)).catch((error: unknown) => this.retryLater(link, error));
     this.pending.set(link, next);
     return next;
   }
 
-  private async applyNow(link: PeerLink, retry = true): Promise<void> {
+  private async applyNow(link: PeerLink): Promise<void> {
+    clearTimeout(this.retries.get(link));
+    this.retries.delete(link);
     const sender = link.sender('video');
     // Mid-negotiation, the parameters read now are stale by the time they are set; the link's
     // 'negotiated' event applies the budget again.
@@ -69,18 +71,22 @@ export class MeshBudget {
       return;
     }
     Object.assign(encoding, wanted);
-    try {
-      await sender.setParameters(parameters);
-    } catch (error) {
-      // A negotiation slipped in between (new RTCP or encoding parameters): read them again, once.
-      if (retry && error instanceof DOMException && (error.name === 'InvalidModificationError' || error.name === 'InvalidStateError')) {
-        return this.applyNow(link, false);
-      }
-      // Never leave a peer on what it was last sent (perhaps nothing, from a moment it showed us at 0 x 0).
-      console.warn(`could not set the video budget for ${link.remoteId}; trying again in ${RETRY_MS} ms`, error);
+    await sender.setParameters(parameters);
+  }
+
+  /**
+   * The sender refused (a negotiation slipped in between, or the connection is changing): never
+   * leave the peer on what it was sent last, perhaps nothing. Tried again, with whatever is wanted
+   * by then, while the connection is open.
+   */
+  private retryLater(link: PeerLink, error: unknown): void {
+    console.warn(`could not set the video budget for ${link.remoteId}; trying again in ${RETRY_MS} ms`, error);
+    clearTimeout(this.retries.get(link));
+    this.retries.set(
+      link,
       setTimeout(() => {
         if (link.pc.signalingState !== 'closed') void this.apply(link);
-      }, RETRY_MS);
-    }
+      }, RETRY_MS),
+    );
   }
 }
