@@ -93,8 +93,9 @@ export async function keepsMoving(page: Page, id: string, ms: number): Promise<b
 }
 
 /**
- * Before the app's scripts: records every RTCPeerConnection, its ICE state changes and each
- * restartIce() call with the state it was made in, all stamped with Date.now().
+ * Before the app's scripts: records every RTCPeerConnection as it is made, its ICE and signaling
+ * state changes, and each restartIce() call with the ICE state it was made in, all stamped with
+ * Date.now().
  */
 export const ICE_WATCH = `(() => {
   const Native = window.RTCPeerConnection;
@@ -110,6 +111,8 @@ export const ICE_WATCH = `(() => {
     constructor(...args) {
       super(...args);
       const pc = connections.push(this) - 1;
+      log.push({ at: Date.now(), event: 'created', pc });
+      this.addEventListener('signalingstatechange', () => log.push({ at: Date.now(), event: 'signaling', pc, signaling: this.signalingState }));
       this.addEventListener('iceconnectionstatechange', () => log.push({ at: Date.now(), event: 'ice', pc, ice: this.iceConnectionState }));
     }
   }
@@ -118,9 +121,10 @@ export const ICE_WATCH = `(() => {
 
 export interface IceEvent {
   at: number;
-  event: 'ice' | 'restartIce';
+  event: 'created' | 'ice' | 'signaling' | 'restartIce';
   pc: number;
-  ice: RTCIceConnectionState;
+  ice?: RTCIceConnectionState;
+  signaling?: RTCSignalingState;
 }
 
 export function iceLog(page: Page): Promise<IceEvent[]> {

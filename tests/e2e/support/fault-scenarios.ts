@@ -115,7 +115,11 @@ export async function restartServer(call: Call, server: ServerProcess, dataDir: 
 export interface LinkCut {
   /** ms from the moment the cable is back to each one seeing the other's video move again. */
   videoBackMs: { ada: number; bob: number };
+  /** When the cable was back (Date.now()). */
+  backAt: number;
   shown: { ada: string[][]; bob: string[][] };
+  /** What each one's connections did from just before the cut on (ms from the cable's return), for failure messages. */
+  story: string;
 }
 
 /** Unplugs Bob's cables (`'media'`: only the LAN, signaling stays up) for `ms`, plugs them back, and times the video's return. */
@@ -128,17 +132,19 @@ export async function cutLink(call: Call, machine: LabMachine, ms: number, what:
       await new Promise((resolve) => setTimeout(resolve, ms));
       machine.plug();
       const backAt = Date.now();
+      const story = async (): Promise<string> => {
+        const since = backAt - ms - 1000;
+        const of = async (page: Page): Promise<string> =>
+          JSON.stringify((await iceLog(page).catch(() => [])).filter((e) => e.at >= since).map((e) => ({ ...e, at: e.at - backAt })));
+        return `Ada's connections (ms from the link's return): ${await of(ada.browser.page)}\nBob's: ${await of(bob.browser.page)}`;
+      };
       const [adaSees, bobSees] = await Promise.all([
         videoMoving(ada.browser.page, bob.id, bob.color, 30_000),
         videoMoving(bob.browser.page, ada.id, ada.color, 30_000),
       ]).catch(async (error: unknown) => {
-        // What the call did, for whoever reads the failure.
-        const since = backAt - ms - 1000;
-        const story = async (page: Page): Promise<string> =>
-          JSON.stringify((await iceLog(page).catch(() => [])).filter((e) => e.at >= since).map((e) => ({ ...e, at: e.at - backAt })));
-        throw new Error(`${String(error)}\nAda's ICE (ms from the link's return): ${await story(ada.browser.page)}\nBob's: ${await story(bob.browser.page)}`);
+        throw new Error(`${String(error)}\n${await story()}`);
       });
-      return { videoBackMs: { ada: adaSees - backAt, bob: bobSees - backAt } };
+      return { videoBackMs: { ada: adaSees - backAt, bob: bobSees - backAt }, backAt, story: await story() };
     })(),
   );
   return { ...result, shown };

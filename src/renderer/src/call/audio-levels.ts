@@ -1,6 +1,6 @@
 import { createSpeakerTracker, type SpeakerTracker } from '../layout/active-speaker';
 import type { PeerLink } from './peer-link';
-import { levelBetween, receivedAudioEnergy, type AudioEnergy } from './stats';
+import { levelBetween, receivedAudioEnergy, receivedAudioPackets, type AudioEnergy } from './stats';
 import { Store } from './store';
 
 /**
@@ -19,7 +19,8 @@ const SMOOTHING_MS = 350;
  * Asynchronous on purpose: `getSynchronizationSources()` would be simpler, but it is a blocking call
  * into WebRTC's worker thread, and a busy machine held the page up to 140 ms on it, every few
  * samples, right while a newcomer's connection was being set up. Links that are not connected yet
- * are not asked at all.
+ * are not asked at all. The same readings serve as each connection's heartbeat: how many audio
+ * packets arrived (PeerLink.noteAudioPackets).
  */
 export class ActiveSpeakerWatch {
   readonly speaker = new Store<string | null>(null);
@@ -57,7 +58,12 @@ export class ActiveSpeakerWatch {
   private async level(link: PeerLink): Promise<number> {
     const receiver = link.receiver('audio');
     if (!receiver || link.pc.connectionState !== 'connected') return 0;
-    const reading = await receiver.getStats().then(receivedAudioEnergy, () => null); // null: closed meanwhile
+    const report = await receiver.getStats().catch(() => null); // null: closed meanwhile
+    if (!report) return 0;
+    // The same reading tells the link whether their audio still arrives (see noteAudioPackets).
+    const packets = receivedAudioPackets(report);
+    if (packets !== null) link.noteAudioPackets(packets);
+    const reading = receivedAudioEnergy(report);
     if (!reading) return 0;
     const level = levelBetween(this.readings.get(receiver), reading);
     this.readings.set(receiver, reading);

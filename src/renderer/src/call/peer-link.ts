@@ -1,5 +1,6 @@
 import type { SignalBody } from '@roundtable/signaling-server/protocol';
 import { Emitter } from './emitter';
+import { SilenceWatch } from './silence-watch';
 import { SLOTS, SLOT_KIND, type Slot, type SlotTracks } from './slots';
 
 /** The messages perfect negotiation exchanges (view hints are for the call, not the connection). */
@@ -47,13 +48,19 @@ const ANSWER_WAIT_MS = 3000;
 const OFFER_SENDS = 4;
 /** No packet from the other side for this long: the path is dead even if ICE has not noticed yet. */
 const QUIET_MS = 1000;
+/**
+ * The other side's audio stopped arriving this long (it sends even while muted): the path is down.
+ * ICE takes 5 s or more to say so, and a shorter outage it never reports at all.
+ */
+const SILENT_AUDIO_MS = 2000;
 
 /**
  * One RTCPeerConnection to one remote participant, negotiated with MDN's "perfect negotiation"
  * pattern and trickle ICE. When the network breaks, it restarts ICE (new credentials, same DTLS,
  * media on the old path until a new one works) as soon as ICE reports 'disconnected' for a short
  * grace, or at once on 'failed'; either side may restart, and a simultaneous restart from both is
- * an ordinary offer collision.
+ * an ordinary offer collision. It says 'recovered' when the path is back after an outage, whether
+ * ICE noticed the outage or only the other side's audio stopped meanwhile (noteAudioPackets).
  */
 export class PeerLink {
   readonly pc: RTCPeerConnection;
@@ -71,8 +78,9 @@ export class PeerLink {
   private answerTimer: ReturnType<typeof setTimeout> | undefined;
   private quietTimer: ReturnType<typeof setInterval> | undefined;
   private wentQuiet = false;
-  /** ICE went 'disconnected' or 'failed' and has not been up since. */
+  /** ICE went 'disconnected' or 'failed', or their audio went silent, and the connection has not been back since. */
   private down = false;
+  private readonly audioSilence = new SilenceWatch(SILENT_AUDIO_MS);
   /** Signals are handled strictly in arrival order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -247,6 +255,21 @@ export class PeerLink {
   private async checkQuiet(): Promise<void> {
     if (this.pc.remoteDescription === null) return;
     if ((await this.silentForMs()) >= QUIET_MS && this.quietTimer !== undefined) this.wentQuiet = true;
+  }
+
+  /**
+   * How many audio packets have come from the other side so far (read with the active speaker's
+   * levels). Their microphone sends even while muted, so a count that stops growing is a path
+   * that died, and one that grows again is a path that came back: 'recovered', as when ICE itself
+   * comes back, so the call starts over on a new connection instead of a frozen picture.
+   */
+  noteAudioPackets(count: number, at = performance.now()): void {
+    const change = this.audioSilence.note(count, at);
+    if (change === 'silent') this.down = true;
+    if (change === 'resumed' && this.down && this.isUp()) {
+      this.down = false;
+      this.events.emit('recovered');
+    }
   }
 
   private isUp(): boolean {

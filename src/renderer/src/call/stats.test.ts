@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { levelBetween, receivedAudioEnergy } from './stats';
+import { levelBetween, receivedAudioEnergy, receivedAudioPackets } from './stats';
 
 const report = (entries: object[]): RTCStatsReport => new Map(entries.map((entry, i) => [String(i), entry])) as unknown as RTCStatsReport;
 
@@ -11,6 +11,18 @@ describe('received audio energy', () => {
     });
     expect(receivedAudioEnergy(report([{ type: 'inbound-rtp', kind: 'audio' }]))).toBeNull();
     expect(receivedAudioEnergy(report([{ type: 'inbound-rtp', kind: 'video', totalAudioEnergy: 1, totalSamplesDuration: 1 }]))).toBeNull();
+  });
+
+  it('reads how many audio packets arrived, once there is an inbound audio stream', () => {
+    expect(
+      receivedAudioPackets(
+        report([
+          { type: 'inbound-rtp', kind: 'video', packetsReceived: 9 },
+          { type: 'inbound-rtp', kind: 'audio', packetsReceived: 42 },
+        ]),
+      ),
+    ).toBe(42);
+    expect(receivedAudioPackets(report([{ type: 'inbound-rtp', kind: 'video', packetsReceived: 9 }]))).toBeNull();
   });
 
   it('gives the root mean square level between two readings', () => {

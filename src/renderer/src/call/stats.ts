@@ -106,6 +106,16 @@ export function receivedAudioEnergy(report: RTCStatsReport): AudioEnergy | null 
   return found;
 }
 
+/** How many audio packets a receiver's report says arrived so far, if it has an inbound stream yet. */
+export function receivedAudioPackets(report: RTCStatsReport): number | null {
+  let found: number | null = null;
+  report.forEach((entry: { type: string }) => {
+    const inbound = entry as Inbound;
+    if (inbound.type === 'inbound-rtp' && inbound.kind === 'audio' && inbound.packetsReceived !== undefined) found = inbound.packetsReceived;
+  });
+  return found;
+}
+
 /**
  * The audio level (0..1, linear) between two readings: the root mean square over that time, as
  * the spec suggests; 0 with no earlier reading or no time between them.
