@@ -20,9 +20,9 @@ const hex = (rgb: readonly number[]): string => `0x${rgb.map((v) => v.toString(1
  * A Y4M file for Chromium's fake camera: a solid colour with a small moving white square, so the
  * encoder has motion to send and a pixel in the middle of the frame is always that colour.
  */
-export function fakeCameraFile(color: PatternColor, size = '640x360'): string {
+export function fakeCameraFile(color: PatternColor, size = '640x360', fps = 30): string {
   mkdirSync(MEDIA_DIR, { recursive: true });
-  const file = `${MEDIA_DIR}/${color}-${size}.y4m`;
+  const file = `${MEDIA_DIR}/${color}-${size}-${fps}fps.y4m`;
   if (existsSync(file)) return file;
   execFileSync('ffmpeg', [
     '-hide_banner',
@@ -32,7 +32,7 @@ export function fakeCameraFile(color: PatternColor, size = '640x360'): string {
     '-f',
     'lavfi',
     '-i',
-    `color=c=${hex(PALETTE[color])}:s=${size}:r=30:d=2`,
+    `color=c=${hex(PALETTE[color])}:s=${size}:r=${fps}:d=2`,
     '-vf',
     "drawbox=x='mod(t*200,iw-40)':y=8:w=32:h=32:color=white:t=fill",
     '-pix_fmt',
