@@ -96,9 +96,9 @@ beforeAll(async () => {
   await desktop.start();
   main.onJob((job) => desktop.emit('recording:job', job));
   // Three people in three browsers on this machine, where each would have a computer of their own:
-  // cameras at 10 frames a second leave the recording (Ada's page) the share of the processor that
-  // a real meeting would. At 30, two cores were saturated before the recording began, and the
-  // recorder got a few frames a second, the last seconds of them still queued at the stop.
+  // cameras at 10 frames a second leave the recording (Ada's page) enough of the processor to keep
+  // up. At 30, two cores were saturated before the recording began, and the recorder got a few
+  // frames a second, the last seconds of them still queued at the stop.
   ada = await launchParticipant({ color: 'green', cameraFps: 10 });
   await desktop.attach(ada.page, server.url);
   await ada.page.goto(desktop.meetingUrl(ROOM, 'Ada'));
