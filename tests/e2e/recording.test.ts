@@ -52,26 +52,27 @@ async function colorShares(file: string, second: number): Promise<{ red: number;
   return { red: red / n, blue: blue / n };
 }
 
-/** The first and last video packet's time in a file, and how many there are. */
-async function videoSpan(file: string): Promise<{ first: number; last: number; packets: number }> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file]);
-  const times = stdout
+/** The times of a file's video packets; none when it cannot be read (yet). */
+async function videoPacketTimes(file: string): Promise<number[]> {
+  const { stdout } = await run('ffprobe', ['-v', 'quiet', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file]).catch(() => ({
+    stdout: '',
+  }));
+  return stdout
     .split('\n')
+    .filter(Boolean)
     .map(Number)
     .filter((t) => Number.isFinite(t));
+}
+
+/** The first and last video packet's time in a file, and how many there are. */
+async function videoSpan(file: string): Promise<{ first: number; last: number; packets: number }> {
+  const times = await videoPacketTimes(file);
   return { first: Math.min(...times), last: Math.max(...times), packets: times.length };
 }
 
 /** How many seconds of picture a (possibly growing, unfinished) WebM holds: its last video packet's time. */
 async function secondsIn(file: string): Promise<number> {
-  const { stdout } = await run('ffprobe', ['-v', 'quiet', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file]).catch(() => ({
-    stdout: '',
-  }));
-  const times = stdout
-    .split('\n')
-    .map(Number)
-    .filter((n) => Number.isFinite(n) && n > 0);
-  return times.length ? Math.max(...times) : 0;
+  return Math.max(0, ...(await videoPacketTimes(file)));
 }
 
 /** The loudest moment of a file's sound (dB), from FFmpeg's volumedetect. */
