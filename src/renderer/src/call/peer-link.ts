@@ -265,11 +265,19 @@ export class PeerLink {
    */
   noteAudioPackets(count: number, at = performance.now()): void {
     const change = this.audioSilence.note(count, at);
-    if (change === 'silent') this.down = true;
+    if (change === 'silent') void this.confirmSilence();
     if (change === 'resumed' && this.down && this.isUp()) {
       this.down = false;
       this.events.emit('recovered');
     }
+  }
+
+  /**
+   * Their audio can pause on its own (a source swapped for one that is slow to start, such as an
+   * FFmpeg capture): the path is down only if nothing at all, video included, arrives either.
+   */
+  private async confirmSilence(): Promise<void> {
+    if ((await this.silentForMs()) >= QUIET_MS) this.down = true;
   }
 
   private isUp(): boolean {
