@@ -10,7 +10,7 @@ import { makeTestMedia } from '../../src/main/services/ffmpeg/test-support/media
 import { CaptureDesktop, remoteTone } from './support/capture-desktop';
 import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { joinMeeting, selfId, tileRgb, waitForRemoteTiles } from './support/meeting-page';
+import { describeTile, joinMeeting, peerStats, selfId, tileRgb, waitForRemoteTiles } from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
 
 const ROOM = 'capture';
@@ -21,6 +21,7 @@ let desktop: CaptureDesktop;
 let ada: Participant;
 let bob: Participant;
 let adaId: string;
+let bobId: string;
 
 type Rgb = [number, number, number];
 const TESTSRC2_BARS: Rgb[] = [
@@ -81,6 +82,23 @@ const captureStats = (page: Page) =>
     Array<{ media: string; written: number; dropped: number; droppedUpstream: number; latencyMs: number[] }>
   >;
 
+/** Waits for Bob to see what `sees` looks for; if he never does, says what his tile and both sides' media showed instead. */
+async function bobSees(sees: () => Promise<boolean>, what: string, timeout = 20_000): Promise<void> {
+  try {
+    await expect.poll(sees, { timeout }).toBe(true);
+  } catch {
+    await bob.page.screenshot({ path: `${SCREENSHOT_DIR}/capture-failed-bob.png` });
+    const situation = {
+      bobTile: await describeTile(bob.page, adaId),
+      bobReceives: await peerStats(bob.page, adaId),
+      bobTileRgb: await tileRgb(bob.page, adaId),
+      adaLink: await describeTile(ada.page, bobId),
+      adaCapture: (await captureStats(ada.page)).map(({ media, written, dropped, droppedUpstream }) => ({ media, written, dropped, droppedUpstream })),
+    };
+    throw new Error(`Bob never saw ${what} within ${timeout} ms: ${JSON.stringify(situation)}`);
+  }
+}
+
 beforeAll(async () => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   [server, pulse] = await Promise.all([startMeetingServer(), startPulseServer('rt_null')]);
@@ -91,7 +109,7 @@ beforeAll(async () => {
   await ada.page.goto(desktop.meetingUrl(ROOM, 'Ada'));
   adaId = await selfId(ada.page);
   bob = await launchParticipant({ color: 'red' });
-  const bobId = await joinMeeting(bob.page, server.url, ROOM, 'Bob');
+  bobId = await joinMeeting(bob.page, server.url, ROOM, 'Bob');
   await waitForRemoteTiles(bob.page, [adaId]);
   await waitForRemoteTiles(ada.page, [bobId]);
 });
@@ -107,7 +125,7 @@ afterAll(async () => {
 describe('FFmpeg sources in a call (real FFmpeg, the real catalogue and capture service behind a test window.desktop)', () => {
   it('FFmpeg\'s test pattern and tone (lavfi testsrc2 + sine), added with "Add a source…", are what the other person sees and hears', async () => {
     await addSource(ada.page, 'test pattern', { camera: true, microphone: true });
-    await expect.poll(() => showsTestPattern(bob.page, adaId), { timeout: 20_000 }).toBe(true);
+    await bobSees(() => showsTestPattern(bob.page, adaId), "FFmpeg's test pattern");
     await expect.poll(() => hearsTone(bob.page, adaId, 440), { timeout: 20_000, interval: 200 }).toBe(true);
     // Listed with the devices: the picker shows it chosen.
     await ada.page.getByTestId('device-settings-button').click();
@@ -127,7 +145,7 @@ describe('FFmpeg sources in a call (real FFmpeg, the real catalogue and capture 
     const file = join(dataDir, 'teal.mp4');
     makeTestMedia(file, ['color=c=0x20c0a0:size=640x360:rate=25:duration=2'], ['-pix_fmt', 'yuv420p']);
     await addSource(ada.page, file, { camera: true, microphone: false });
-    await expect.poll(() => tileColorNear(bob.page, adaId, [32, 192, 160]), { timeout: 20_000 }).toBe(true);
+    await bobSees(() => tileColorNear(bob.page, adaId, [32, 192, 160]), 'the teal video file');
     // Past the file's two seconds it still plays.
     await bob.page.waitForTimeout(2_500);
     expect(await tileColorNear(bob.page, adaId, [32, 192, 160])).toBe(true);
@@ -137,7 +155,7 @@ describe('FFmpeg sources in a call (real FFmpeg, the real catalogue and capture 
     let stream: HttpStreamServer = await startHttpStream({ video: 'color=c=0xff8000:size=640x360:rate=30', tone: 660 });
     const port = Number(new URL(stream.url).port);
     await addSource(ada.page, stream.url, { camera: true, microphone: true });
-    await expect.poll(() => tileColorNear(bob.page, adaId, [255, 128, 0]), { timeout: 20_000 }).toBe(true);
+    await bobSees(() => tileColorNear(bob.page, adaId, [255, 128, 0]), 'the orange HTTP stream');
     await expect.poll(() => hearsTone(bob.page, adaId, 660), { timeout: 20_000, interval: 200 }).toBe(true);
 
     await stream.close();
@@ -162,7 +180,7 @@ describe('FFmpeg sources in a call (real FFmpeg, the real catalogue and capture 
         { timeout: 60_000, interval: 1_000 },
       )
       .toBe(0);
-    await expect.poll(() => tileColorNear(bob.page, adaId, [255, 128, 0]), { timeout: 20_000 }).toBe(true);
+    await bobSees(() => tileColorNear(bob.page, adaId, [255, 128, 0]), 'the orange HTTP stream');
     await stream.close();
     await ada.page.getByTestId('source-stopped').first().waitFor({ timeout: 20_000 });
   });

@@ -56,6 +56,8 @@ export async function launchParticipant(options: LaunchOptions = {}): Promise<Pa
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 720 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page ${color}] ${error.message}`));
+  // PAGE_CONSOLE=1 prints what the page logs, for working out why a test failed.
+  if (process.env.PAGE_CONSOLE) page.on('console', (m) => console.error(`[page ${color} console] ${m.text()}`));
   const participant: Participant = {
     color,
     server,

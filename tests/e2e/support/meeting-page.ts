@@ -97,7 +97,12 @@ export function describeTile(page: Page, participantId: string): Promise<unknown
     const video = tile?.querySelector('video');
     const diagnostics = (window as unknown as { roundtable: { participants(): unknown[]; link(id: string): Promise<unknown> } }).roundtable;
     return {
-      tile: tile ? { video: video ? { width: video.videoWidth, readyState: video.readyState, showing: video.dataset['showing'] } : null } : null,
+      tile: tile
+        ? {
+            attributes: { ...(tile as HTMLElement).dataset },
+            video: video ? { width: video.videoWidth, readyState: video.readyState, showing: video.dataset['showing'] } : null,
+          }
+        : null,
       participants: diagnostics.participants(),
       link: await diagnostics.link(id),
     };

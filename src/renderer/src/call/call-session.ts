@@ -146,6 +146,8 @@ export class CallSession {
   private readonly unsubscribe: Array<() => void> = [];
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private awaitingReturn = new Set<string>();
+  /** What the server last heard from us about our microphone, camera and screen (a join request or a `media` message). */
+  private announced: MediaState | null = null;
 
   constructor(private readonly options: CallSessionOptions) {
     this.signaling = options.signaling ?? new SignalingClient(options.serverUrl);
@@ -227,6 +229,7 @@ export class CallSession {
   private async enter(reply: JoinedReply): Promise<void> {
     this.iceServers = reply.iceServers ?? this.options.iceServers ?? [];
     this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name }, hand: reply.self.hand, settings: reply.room });
+    this.announceMedia();
     for (const participant of reply.participants) this.addParticipant(participant, 'later');
     await this.connectToEveryone(reply.participants.map((p) => p.id));
     // Resolve once the offers are out, so whatever the caller renders next does not hold them up.
@@ -301,13 +304,14 @@ export class CallSession {
   }
 
   private joinRequest() {
+    this.announced = this.localMediaState();
     return {
       protocol: PROTOCOL_VERSION,
       room: this.options.room,
       name: this.options.name,
       secret: this.secret,
       session: this.session,
-      media: this.localMediaState(),
+      media: this.announced,
       ...(this.passcode ? { passcode: this.passcode } : {}),
       ...(this.options.create ? { create: this.options.create } : {}),
     };
@@ -330,6 +334,7 @@ export class CallSession {
         return;
       }
       this.patch({ phase: 'joined', error: null, settings: reply.room });
+      this.announceMedia();
       // Fresh TURN credentials for the connections made from now on.
       this.iceServers = reply.iceServers ?? this.options.iceServers ?? [];
       const wentQuiet = new Set([...this.links.values()].filter((link) => link.watchQuiet(false)).map((link) => link.remoteId));
@@ -554,11 +559,21 @@ export class CallSession {
     }
     this.budget.applyAll(this.links.values());
     for (const link of this.links.values()) void this.screen.tune(link);
-    const before = this.state.get().local;
     const local = this.localMediaState();
-    if (before.audio === local.audio && before.video === local.video && before.screen === local.screen) return;
-    this.patch({ local });
-    if (this.phase === 'joined') this.signaling.send('media', local);
+    if (!sameMedia(this.state.get().local, local)) this.patch({ local });
+    this.announceMedia();
+  }
+
+  /**
+   * Tells everyone what we send now, unless the server already knows it. A change made while the
+   * join request was on its way (a camera that finished opening, a toggle on the pre-join screen)
+   * is told once we are in: the request carried what we sent before it.
+   */
+  private announceMedia(): void {
+    const local = this.localMediaState();
+    if (this.phase !== 'joined' || (this.announced && sameMedia(this.announced, local))) return;
+    this.announced = local;
+    this.signaling.send('media', local);
   }
 
   private localTracks(): SlotTracks {
@@ -595,6 +610,10 @@ export class CallSession {
   private patch(change: Partial<CallState>): void {
     this.state.update((s) => ({ ...s, ...change }));
   }
+}
+
+function sameMedia(a: MediaState, b: MediaState): boolean {
+  return a.audio === b.audio && a.video === b.video && a.screen === b.screen;
 }
 
 function sortByJoin(list: RemoteParticipant[]): RemoteParticipant[] {
