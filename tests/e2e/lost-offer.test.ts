@@ -2,10 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllParticipants } from './support/chromium';
 import { startCall } from './support/fault-scenarios';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { idOf, secretsWhere, tamperFirstDescription, useSecret } from './support/signal-tampering';
+import { idOf, loseCandidatesFor, secretsWhere, tamperFirstDescription, useSecret } from './support/signal-tampering';
 
 /**
- * Offers and answers can be lost: relayed into a connection of the other side's that was already
+ * Offers, answers and candidates can be lost: relayed into a connection of the other side's that was already
  * dying (its app froze, its network dropped) before the server noticed, or held up behind a busy
  * page. Whatever goes missing or comes late, two people must end up seeing each other (startCall
  * waits for both pictures). Ada is in the meeting; Bob joins later, and so offers.
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 const tampered = (page: { evaluate(script: string): Promise<unknown> }): Promise<unknown> => page.evaluate('window.__tampered');
 
-describe('an offer or an answer that goes missing or comes late', () => {
+describe('an offer, an answer or the candidates going missing or coming late', () => {
   // If Bob is the impolite side of perfect negotiation, he would ignore the offer Ada makes when his
   // never came (glare: "she will answer mine"), and the two would wait for each other forever.
   it('a lost offer: they connect anyway', async () => {
@@ -52,5 +52,14 @@ describe('an offer or an answer that goes missing or comes late', () => {
       { url: server.url, initScripts: [useSecret(bob)] },
     );
     expect(await tampered(call.ada.browser.page)).toBe(1);
+  });
+
+  // With no candidate from the other side, ICE waits forever and never says 'failed'.
+  it('every candidate lost, both ways: ICE restarts, gathers new ones, and they connect', async () => {
+    const lose = loseCandidatesFor(3_000);
+    const call = await startCall('lost-candidates', { url: server.url, initScripts: [lose] }, { url: server.url, initScripts: [lose] });
+    const lost = async (page: { evaluate(script: string): Promise<unknown> }) => Number(await page.evaluate('window.__lost'));
+    expect(await lost(call.ada.browser.page)).toBeGreaterThan(0);
+    expect(await lost(call.bob.browser.page)).toBeGreaterThan(0);
   });
 });

@@ -43,3 +43,25 @@ export const tamperFirstDescription = (how: 'lose' | 'delay'): string => `(() =>
     }
   };
 })();`;
+
+/**
+ * Every ICE candidate relayed to this page within `ms` of the first one never reaches the app:
+ * all of a new connection's, none of an ICE restart's a few seconds later. `window.__lost` counts them.
+ */
+export const loseCandidatesFor = (ms: number): string => `(() => {
+  const Native = window.WebSocket;
+  let until = null;
+  window.__lost = 0;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string' || !/^42\\["signal",\\{"from":"[^"]+","kind":"candidate"/.test(event.data)) return;
+        until ??= Date.now() + ${ms};
+        if (Date.now() >= until) return;
+        window.__lost += 1;
+        event.stopImmediatePropagation();
+      });
+    }
+  };
+})();`;

@@ -40,6 +40,12 @@ const ICE_RESTART_GRACE_MS = 1000;
 /** A restart that has not brought the connection back within this long is tried again. */
 const ICE_RETRY_MS = 5000;
 /**
+ * Negotiated this long ago and ICE still not up: its candidates were lost on the way (a signaling
+ * connection that dropped, a server that refused a burst), and with none from the other side ICE
+ * waits forever without ever saying 'failed'. An ICE restart gathers and sends new ones.
+ */
+const CONNECT_WAIT_MS = 8000;
+/**
  * An offer unanswered this long was probably lost, or its answer was (relayed into a connection of
  * theirs that was dying, or a server that restarted): it is sent again, a few times, waiting
  * longer each time. A copy of an offer they already answered gets that answer again.
@@ -75,6 +81,7 @@ export class PeerLink {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private answerTimer: ReturnType<typeof setTimeout> | undefined;
   private quietTimer: ReturnType<typeof setInterval> | undefined;
   private wentQuiet = false;
@@ -104,7 +111,9 @@ export class PeerLink {
     };
     pc.onconnectionstatechange = () => this.events.emit('state', pc.connectionState);
     pc.onsignalingstatechange = () => {
-      if (pc.signalingState === 'stable') this.events.emit('negotiated');
+      if (pc.signalingState !== 'stable') return;
+      this.watchConnecting();
+      this.events.emit('negotiated');
     };
     pc.oniceconnectionstatechange = () => this.onIceState();
     if (options.initiator) this.firstOffer = this.openNegotiation();
@@ -285,11 +294,25 @@ export class PeerLink {
     return state === 'connected' || state === 'completed';
   }
 
+  /**
+   * Once negotiated: if ICE is not up CONNECT_WAIT_MS later, it is restarted (and retried while it
+   * stays down). An outage (`down`) has its own restarts.
+   */
+  private watchConnecting(): void {
+    if (this.connectTimer !== undefined || this.down || this.isUp() || this.pc.remoteDescription === null) return;
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = undefined;
+      if (!this.closed && !this.down && !this.isUp()) this.restartIce();
+    }, CONNECT_WAIT_MS);
+  }
+
   private onIceState(): void {
     const state = this.pc.iceConnectionState;
     if (this.isUp() || state === 'closed') {
       clearTimeout(this.graceTimer);
       this.graceTimer = undefined;
+      clearTimeout(this.connectTimer);
+      this.connectTimer = undefined;
       clearTimeout(this.retryTimer);
       if (this.down && this.isUp()) this.events.emit('recovered');
       this.down = false;
@@ -312,6 +335,7 @@ export class PeerLink {
     clearTimeout(this.idleTimer);
     clearTimeout(this.graceTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.connectTimer);
     clearTimeout(this.answerTimer);
     clearInterval(this.quietTimer);
     this.pc.close();
