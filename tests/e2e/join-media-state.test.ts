@@ -6,6 +6,7 @@ import { startMeetingServer, type MeetingServer } from './support/meeting-server
 import { meetingUrl, selfId, tile, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
 import { arrive, type Person } from './support/people';
 import { SCREENSHOT_DIR } from './support/paths';
+import { delayJoinRequest } from './support/signal-tampering';
 
 /** How long Ada's join request takes to leave her page (a slow network): long enough to change something meanwhile. */
 const JOIN_DELAY_MS = 2_000;
@@ -27,14 +28,7 @@ describe('what the others see of a camera and microphone changed while joining',
   it('Ada turns her camera on and unmutes while her join is on its way: Bob sees her video and no muted icon', async () => {
     const bob: Person = await arrive(server.url, ROOM, 'Bob', 'red');
     const ada = await launchParticipant({ color: 'blue' });
-    // Socket.IO's join request (a `42<ack id>["join",…]` WebSocket frame) goes out JOIN_DELAY_MS late.
-    await ada.page.addInitScript((delayMs: number) => {
-      const send = WebSocket.prototype.send;
-      WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
-        if (typeof data === 'string' && /^42\d*\["join"/.test(data)) setTimeout(() => send.call(this, data), delayMs);
-        else send.call(this, data);
-      };
-    }, JOIN_DELAY_MS);
+    await ada.page.addInitScript(delayJoinRequest(JOIN_DELAY_MS));
     await ada.page.goto(meetingUrl(server.url, ROOM, 'Ada', false));
     // On the pre-join screen, once her camera is open: camera off, muted.
     await expect.poll(() => pressed(ada.page, 'camera-toggle'), { timeout: 15_000 }).toBe('false');

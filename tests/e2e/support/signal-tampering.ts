@@ -24,44 +24,55 @@ export const useSecret = (secret: string): string => `(() => {
 })();`;
 
 /**
- * The first offer or answer relayed to this page never reaches the app ('lose'), or reaches it 4 s
- * late ('delay'). `window.__tampered` counts it.
+ * An init script that shows the app's WebSocket messages carrying a relayed `signal` of `kind` to
+ * `handle` first (JavaScript, with `event` and the socket as `this` in scope), which may withhold
+ * one with `event.stopImmediatePropagation()`. `window.__tampered` starts at 0, for `handle` to count.
  */
-export const tamperFirstDescription = (how: 'lose' | 'delay'): string => `(() => {
+const onRelayedSignal = (kind: 'description' | 'candidate', handle: string): string => `(() => {
   const Native = window.WebSocket;
   window.__tampered = 0;
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
       this.addEventListener('message', (event) => {
-        if (window.__tampered === 0 && typeof event.data === 'string' && /^42\\["signal",\\{"from":"[^"]+","kind":"description"/.test(event.data)) {
-          window.__tampered += 1;
-          event.stopImmediatePropagation();
-          ${how === 'delay' ? "setTimeout(() => this.dispatchEvent(new MessageEvent('message', { data: event.data })), 4000);" : ''}
-        }
+        if (typeof event.data !== 'string' || !/^42\\["signal",\\{"from":"[^"]+","kind":"${kind}"/.test(event.data)) return;
+        ${handle}
       });
     }
   };
 })();`;
 
 /**
- * Every ICE candidate relayed to this page within `ms` of the first one never reaches the app:
- * all of a new connection's, none of an ICE restart's a few seconds later. `window.__lost` counts them.
+ * The first offer or answer relayed to this page never reaches the app ('lose'), or reaches it 4 s
+ * late ('delay'). `window.__tampered` counts it.
  */
-export const loseCandidatesFor = (ms: number): string => `(() => {
-  const Native = window.WebSocket;
-  let until = null;
-  window.__lost = 0;
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', (event) => {
-        if (typeof event.data !== 'string' || !/^42\\["signal",\\{"from":"[^"]+","kind":"candidate"/.test(event.data)) return;
-        until ??= Date.now() + ${ms};
-        if (Date.now() >= until) return;
-        window.__lost += 1;
+export const tamperFirstDescription = (how: 'lose' | 'delay'): string =>
+  onRelayedSignal(
+    'description',
+    `if (window.__tampered > 0) return;
+        window.__tampered += 1;
         event.stopImmediatePropagation();
-      });
-    }
+        ${how === 'delay' ? "setTimeout(() => this.dispatchEvent(new MessageEvent('message', { data: event.data })), 4000);" : ''}`,
+  );
+
+/**
+ * Every ICE candidate relayed to this page within `ms` of the first one never reaches the app:
+ * all of a new connection's, none of an ICE restart's a few seconds later. `window.__tampered` counts them.
+ */
+export const loseCandidatesFor = (ms: number): string =>
+  onRelayedSignal(
+    'candidate',
+    `window.__lostUntil ??= Date.now() + ${ms};
+        if (Date.now() >= window.__lostUntil) return;
+        window.__tampered += 1;
+        event.stopImmediatePropagation();`,
+  );
+
+/** The page's join request (a `42<ack id>["join",…]` WebSocket frame) leaves `ms` late, as over a slow network. */
+export const delayJoinRequest = (ms: number): string => `(() => {
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (typeof data === 'string' && /^42\\d*\\["join"/.test(data)) setTimeout(() => send.call(this, data), ${ms});
+    else send.call(this, data);
   };
 })();`;

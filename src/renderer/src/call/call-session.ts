@@ -561,7 +561,7 @@ export class CallSession {
     for (const link of this.links.values()) void this.screen.tune(link);
     const local = this.localMediaState();
     if (!sameMedia(this.state.get().local, local)) this.patch({ local });
-    this.announceMedia();
+    this.announceMedia(local);
   }
 
   /**
@@ -569,8 +569,7 @@ export class CallSession {
    * join request was on its way (a camera that finished opening, a toggle on the pre-join screen)
    * is told once we are in: the request carried what we sent before it.
    */
-  private announceMedia(): void {
-    const local = this.localMediaState();
+  private announceMedia(local = this.localMediaState()): void {
     if (this.phase !== 'joined' || (this.announced && sameMedia(this.announced, local))) return;
     this.announced = local;
     this.signaling.send('media', local);

@@ -81,7 +81,6 @@ export class PeerLink {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private answerTimer: ReturnType<typeof setTimeout> | undefined;
   private quietTimer: ReturnType<typeof setInterval> | undefined;
   private wentQuiet = false;
@@ -212,10 +211,7 @@ export class PeerLink {
     if (this.closed) return;
     clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      if (!this.closed && !this.isUp()) this.restartIce();
-    }, ICE_RETRY_MS);
+    this.restartIceUnlessUpIn(ICE_RETRY_MS);
     this.queue = this.queue
       .then(async () => {
         if (this.closed) return;
@@ -294,16 +290,17 @@ export class PeerLink {
     return state === 'connected' || state === 'completed';
   }
 
-  /**
-   * Once negotiated: if ICE is not up CONNECT_WAIT_MS later, it is restarted (and retried while it
-   * stays down). An outage (`down`) has its own restarts.
-   */
+  /** Restarts ICE `ms` from now if it is not up by then (the one pending restart: a new call replaces it). */
+  private restartIceUnlessUpIn(ms: number): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (!this.closed && !this.isUp()) this.restartIce();
+    }, ms);
+  }
+
+  /** Just negotiated and ICE not up: it gets CONNECT_WAIT_MS. An outage (`down`) has its own restarts. */
   private watchConnecting(): void {
-    if (this.connectTimer !== undefined || this.down || this.isUp() || this.pc.remoteDescription === null) return;
-    this.connectTimer = setTimeout(() => {
-      this.connectTimer = undefined;
-      if (!this.closed && !this.down && !this.isUp()) this.restartIce();
-    }, CONNECT_WAIT_MS);
+    if (!this.down && !this.isUp() && this.pc.remoteDescription !== null) this.restartIceUnlessUpIn(CONNECT_WAIT_MS);
   }
 
   private onIceState(): void {
@@ -311,8 +308,6 @@ export class PeerLink {
     if (this.isUp() || state === 'closed') {
       clearTimeout(this.graceTimer);
       this.graceTimer = undefined;
-      clearTimeout(this.connectTimer);
-      this.connectTimer = undefined;
       clearTimeout(this.retryTimer);
       if (this.down && this.isUp()) this.events.emit('recovered');
       this.down = false;
@@ -335,7 +330,6 @@ export class PeerLink {
     clearTimeout(this.idleTimer);
     clearTimeout(this.graceTimer);
     clearTimeout(this.retryTimer);
-    clearTimeout(this.connectTimer);
     clearTimeout(this.answerTimer);
     clearInterval(this.quietTimer);
     this.pc.close();
