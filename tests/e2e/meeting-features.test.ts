@@ -172,38 +172,6 @@ describe('in the meeting', () => {
     await expect.poll(() => receivedFrameHeight(page(0), cy.id), { timeout: 20_000 }).toBe(360);
   });
 
-  it('a camera that everyone shows small, its owner included, captures small; made big again, it captures at once', async () => {
-    const [ada, bob, cy] = people as [Person, Person, Person];
-    const captured = () =>
-      page(2).evaluate(
-        (id) =>
-          (window as unknown as { roundtable: { link(id: string): Promise<{ sentVideoTrack: { height: number | null } | null } | null> } }).roundtable.link(id),
-        ada.id,
-      );
-    const pin = async (i: number, id: string) => {
-      await tile(page(i), id).hover();
-      await tile(page(i), id).getByTestId('pin-button').click();
-    };
-    // Cy's camera is 360p, and the grid shows it at that size everywhere.
-    expect((await captured())?.sentVideoTrack?.height).toBe(360);
-    // Ada pins Bob, Bob pins Ada, Cy pins Ada: Cy is a thumbnail on every screen, his own too.
-    await pin(0, bob.id);
-    await pin(1, ada.id);
-    await pin(2, ada.id);
-    await expect.poll(async () => (await captured())?.sentVideoTrack?.height, { timeout: 15_000 }).toBe(180);
-    // Encoders now send what the camera gives: Ada still gets a 180p picture of Cy, not 90p.
-    await expect.poll(() => receivedFrameHeight(page(0), cy.id), { timeout: 15_000 }).toBe(180);
-    // Ada pins Cy: his camera goes back up, and she receives him at his camera's full size.
-    await pin(0, cy.id);
-    await expect.poll(async () => (await captured())?.sentVideoTrack?.height, { timeout: 5_000 }).toBe(360);
-    await expect.poll(() => receivedFrameHeight(page(0), cy.id), { timeout: 20_000 }).toBe(360);
-    // Everyone back to the grid, as the tests below expect.
-    await pin(0, cy.id);
-    await pin(1, ada.id);
-    await pin(2, ada.id);
-    await expect.poll(() => Promise.all([0, 1, 2].map((i) => page(i).getByTestId('stage').getAttribute('data-layout')))).toEqual(['grid', 'grid', 'grid']);
-  });
-
   it('shows connection quality on each tile, with details on click', async () => {
     const [, bob] = people as [Person, Person];
     const indicator = tile(page(0), bob.id).getByTestId('quality-indicator');

@@ -83,13 +83,10 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
     (arrangement: Arrangement) => {
       const scale = window.devicePixelRatio || 1;
       for (const tile of tiles) {
-        if (tile.kind === 'screen') continue;
+        if (tile.isLocal || tile.kind === 'screen') continue;
         const rect = arrangement.rects[tile.participantId];
         const shown = rect && tile.videoOn && tile.videoAllowed !== false;
-        const size = shown ? { width: rect.width * scale, height: rect.height * scale } : { width: 0, height: 0 };
-        // Our own tile decides, with the others' views of us, how much the camera captures.
-        if (tile.isLocal) session.setSelfViewSize(size);
-        else session.setViewSize(tile.participantId, size);
+        session.setViewSize(tile.participantId, shown ? { width: rect.width * scale, height: rect.height * scale } : { width: 0, height: 0 });
       }
     },
     [tiles, session],

@@ -20,8 +20,8 @@ export interface LinkDescription {
   connection: RTCPeerConnectionState;
   /** Whether the camera sender is allowed to send (the mesh budget turns it off for peers that hide us). */
   cameraActive: boolean | null;
-  /** What the camera sender sends from, and the size it captures at: null when it has no track. */
-  sentVideoTrack: { enabled: boolean; readyState: MediaStreamTrackState; height: number | null } | null;
+  /** What the camera sender sends from: null when it has no track. */
+  sentVideoTrack: { enabled: boolean; readyState: MediaStreamTrackState } | null;
   receivedVideoTrack: { muted: boolean; readyState: MediaStreamTrackState } | null;
   stats: LinkStats;
 }
@@ -49,7 +49,7 @@ export function installDiagnostics(controller: AppController): void {
         ice: pc.iceConnectionState,
         connection: pc.connectionState,
         cameraActive: camera?.sender.getParameters().encodings?.[0]?.active ?? null,
-        sentVideoTrack: sent ? { enabled: sent.enabled, readyState: sent.readyState, height: sent.getSettings().height ?? null } : null,
+        sentVideoTrack: sent ? { enabled: sent.enabled, readyState: sent.readyState } : null,
         receivedVideoTrack: track ? { muted: track.muted, readyState: track.readyState } : null,
         stats: summarizeStats(await pc.getStats()),
       };

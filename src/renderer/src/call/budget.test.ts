@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureFor, encodingFor } from './budget';
+import { encodingFor } from './budget';
 
 describe('the mesh budget for one peer', () => {
   it('stops sending video to a peer that does not show us', () => {
@@ -31,26 +31,5 @@ describe('the mesh budget for one peer', () => {
   it('guesses a grid tile for the room size until the peer tells', () => {
     expect(encodingFor(undefined, 720, 2).scaleResolutionDownBy).toBe(1);
     expect(encodingFor(undefined, 720, 6).scaleResolutionDownBy).toBe(4);
-  });
-});
-
-describe('the size the camera captures at', () => {
-  const grid = { width: 640, height: 360 };
-  const thumbnail = { width: 240, height: 135 };
-
-  it('is the largest view of it, our own tile included', () => {
-    expect(captureFor([grid, thumbnail], thumbnail, 3)).toEqual({ height: 360, frameRate: 24 });
-    expect(captureFor([thumbnail, { width: 1280, height: 720 }], thumbnail, 3)).toEqual({ height: 720, frameRate: 30 });
-    expect(captureFor([thumbnail, thumbnail], { width: 1000, height: 540 }, 3)).toEqual({ height: 540, frameRate: 30 });
-  });
-
-  it('leaves out views that do not show it, and stays full until our own tile is measured', () => {
-    expect(captureFor([{ width: 0, height: 0 }, thumbnail], { width: 0, height: 0 }, 3)).toEqual({ height: 180, frameRate: 15 });
-    expect(captureFor([thumbnail], undefined, 2)).toEqual({ height: 720, frameRate: 30 });
-  });
-
-  it('counts a peer that has not said yet as a grid tile for the room size', () => {
-    expect(captureFor([undefined, undefined, undefined, undefined, undefined], thumbnail, 6)).toEqual({ height: 180, frameRate: 15 });
-    expect(captureFor([undefined, thumbnail], thumbnail, 3)).toEqual({ height: 360, frameRate: 24 });
   });
 });

@@ -34,7 +34,7 @@ export function encodingFor(view: ViewSize | undefined, sourceHeight: number, pa
   const wanted = view ? view.height : defaultTileHeight(participants);
   const source = Math.max(1, sourceHeight);
   // The smallest rung at least as tall as the tile, never above the source.
-  const rung = rungFor(Math.min(wanted, source));
+  const rung = LADDER.find((r) => r.height >= Math.min(wanted, source)) ?? LADDER[3];
   const peers = Math.max(1, participants - 1);
   const share = Math.max(LADDER[0].bitrate, Math.floor(UPLOAD_BUDGET / peers));
   return {
@@ -43,35 +43,6 @@ export function encodingFor(view: ViewSize | undefined, sourceHeight: number, pa
     maxBitrate: Math.min(rung.bitrate, share),
     maxFramerate: rung.framerate,
   };
-}
-
-/** What the camera itself should capture: enough for the largest view of it, and no more. */
-export interface CaptureSize {
-  height: number;
-  frameRate: number;
-}
-
-/** The camera's full size, as it is first opened (local-media.ts asks for 720p at 30 fps). */
-export const FULL_CAPTURE: CaptureSize = { height: LADDER[3].height, frameRate: LADDER[3].framerate };
-
-/**
- * Every encoder scales each camera frame down for its own peer, so a camera capturing more than
- * any view of it needs is spent once per peer for nothing. The tallest rung anyone needs, our own
- * tile included: peers that have not said yet count as a grid tile, views of 0 x 0 not at all,
- * and our own tile, until it is measured, as the full size.
- */
-export function captureFor(peerViews: ReadonlyArray<ViewSize | undefined>, selfView: ViewSize | undefined, participants: number): CaptureSize {
-  const heights = [selfView ? selfView.height : FULL_CAPTURE.height, ...peerViews.map((view) => (view ? view.height : defaultTileHeight(participants)))].filter(
-    (height) => height > 0,
-  );
-  if (heights.length === 0) return { height: LADDER[0].height, frameRate: LADDER[0].framerate };
-  const rung = rungFor(Math.max(...heights));
-  return { height: rung.height, frameRate: rung.framerate };
-}
-
-/** The smallest rung at least `height` tall (the top one for anything taller). */
-function rungFor(height: number): (typeof LADDER)[number] {
-  return LADDER.find((r) => r.height >= height) ?? LADDER[3];
 }
 
 function defaultTileHeight(participants: number): number {

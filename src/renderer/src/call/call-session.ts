@@ -157,11 +157,7 @@ export class CallSession {
     this.passcode = options.passcode;
     this.speaker = new ActiveSpeakerWatch(() => this.links.values());
     this.quality = new QualityMonitor(() => this.links.values());
-    this.budget = new MeshBudget(
-      options.budget ?? true,
-      () => options.media.videoTrack,
-      () => this.links.values(),
-    );
+    this.budget = new MeshBudget(options.budget ?? true, () => options.media.videoTrack?.getSettings().height ?? 720);
     this.state = new Store<CallState>({
       phase: 'idle',
       error: null,
@@ -300,11 +296,6 @@ export class CallSession {
     if (this.reportedViews.get(id) === key || this.phase !== 'joined') return;
     this.reportedViews.set(id, key);
     this.signaling.send('signal', { to: id, kind: 'view', view: { width, height } });
-  }
-
-  /** How big this participant's screen shows its own camera (device pixels; 0 x 0 when not at all). */
-  setSelfViewSize(size: ViewSize): void {
-    this.budget.setSelfView(size);
   }
 
   /** The RTCPeerConnection to one participant, for statistics and diagnostics. */
@@ -567,7 +558,6 @@ export class CallSession {
       for (const slot of SLOTS) void link.replaceTrack(slot, tracks[slot]);
     }
     this.budget.applyAll(this.links.values());
-    this.budget.tuneCapture();
     for (const link of this.links.values()) void this.screen.tune(link);
     const local = this.localMediaState();
     if (!sameMedia(this.state.get().local, local)) this.patch({ local });
@@ -598,7 +588,6 @@ export class CallSession {
   private teardown(): void {
     clearTimeout(this.graceTimer);
     this.screen.stop(false);
-    this.budget.stop();
     this.speaker.stop();
     this.quality.stop();
     for (const link of this.links.values()) link.close();

@@ -25,11 +25,7 @@ describe('applying the budget to a connection', () => {
     vi.useFakeTimers();
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const { link, sent } = linkRefusing(3);
-    const budget = new MeshBudget(
-      true,
-      () => null,
-      () => [],
-    );
+    const budget = new MeshBudget(true, () => 720);
     budget.setView('bob', { width: 640, height: 360 }, link);
     await vi.advanceTimersByTimeAsync(0);
     expect(sent().scaleResolutionDownBy).toBeUndefined();
@@ -45,11 +41,7 @@ describe('applying the budget to a connection', () => {
     sender.getParameters = vi.fn(() => {
       throw new Error('the connection went away');
     });
-    const budget = new MeshBudget(
-      true,
-      () => null,
-      () => [],
-    );
+    const budget = new MeshBudget(true, () => 720);
     budget.setView('bob', { width: 0, height: 0 }, link);
     await vi.waitFor(() => expect(console.warn).toHaveBeenCalled());
     sender.getParameters = getParameters;

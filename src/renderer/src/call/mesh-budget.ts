@@ -1,5 +1,4 @@
-import { captureFor, encodingFor, FULL_CAPTURE, type ViewSize } from './budget';
-import { CaptureTuner } from './capture-tuner';
+import { encodingFor, type ViewSize } from './budget';
 import type { PeerLink } from './peer-link';
 
 /** How soon a budget the sender refused is tried again. */
@@ -8,72 +7,35 @@ const RETRY_MS = 1000;
 /**
  * Applies the per-peer video budget to each connection's camera sender: what each peer told us
  * about how it shows us, and the room size, decide scale, bitrate, frame rate and whether to send
- * at all. setParameters only: nothing renegotiates. The camera itself captures no more than the
- * largest of those views, and our own tile, need (CaptureTuner).
+ * at all. setParameters only: nothing renegotiates.
  */
 export class MeshBudget {
   private readonly views = new Map<string, ViewSize>();
-  private selfView: ViewSize | undefined;
   private participants = 1;
-  private readonly tuner: CaptureTuner;
-  private stopped = false;
 
   constructor(
     private readonly enabled: boolean,
-    /** The camera track we send (null without one); its size is what the encoders scale from. */
-    private readonly camera: () => MediaStreamTrack | null,
-    /** The connections, for re-applying once the camera has a new size. */
-    links: () => Iterable<PeerLink>,
-  ) {
-    this.tuner = new CaptureTuner(() => this.applyAll(links()));
-  }
+    private readonly sourceHeight: () => number,
+  ) {}
 
   setView(peerId: string, view: ViewSize, link: PeerLink | undefined): void {
     this.views.set(peerId, view);
     if (link) void this.apply(link);
-    this.tuneCapture();
-  }
-
-  /** How big we show our own camera (0 x 0 when not at all). */
-  setSelfView(view: ViewSize): void {
-    this.selfView = view;
-    this.tuneCapture();
   }
 
   setParticipants(count: number, links: Iterable<PeerLink>): void {
     if (count === this.participants) return;
     this.participants = count;
     for (const link of links) void this.apply(link);
-    this.tuneCapture();
   }
 
   forget(peerId: string): void {
     this.views.delete(peerId);
-    this.tuneCapture();
   }
 
   /** Re-applies to every link, e.g. after the camera changed resolution. */
   applyAll(links: Iterable<PeerLink>): void {
     for (const link of links) void this.apply(link);
-  }
-
-  /** Sizes the camera for what is wanted of it now (a new camera track starts at full size). */
-  tuneCapture(): void {
-    if (!this.enabled || this.stopped) return;
-    // Peers that have not said how they show us yet count too (captureFor guesses a grid tile).
-    const unheard = Math.max(0, this.participants - 1 - this.views.size);
-    const wanted = captureFor([...this.views.values(), ...new Array<undefined>(unheard).fill(undefined)], this.selfView, this.participants);
-    this.tuner.tune(this.camera(), this.participants > 1 ? wanted : FULL_CAPTURE);
-  }
-
-  /** Out of the meeting: the camera goes back to its full size for the preview. */
-  stop(): void {
-    this.stopped = true;
-    this.tuner.restore(this.camera());
-  }
-
-  private sourceHeight(): number {
-    return this.camera()?.getSettings().height ?? FULL_CAPTURE.height;
   }
 
   /** One setParameters at a time per link: overlapping ones would carry a stale transaction id. */
