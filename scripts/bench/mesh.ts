@@ -105,11 +105,11 @@ async function measure(serverUrl: string, size: number, layout: Layout, budget: 
     await pages[0]!.waitForTimeout(WARMUP_MS);
 
     const pid = server.process().pid!;
-    const cpuBefore = { seconds: treeCpuSeconds(pid), at: Date.now() };
+    const cpuStart = { cpuSeconds: treeCpuSeconds(pid), at: Date.now() };
     const before = await Promise.all(pages.map((p) => p.evaluate<Traffic>(TRAFFIC)));
     await pages[0]!.waitForTimeout(WINDOW_MS);
     const after = await Promise.all(pages.map((p) => p.evaluate<Traffic>(TRAFFIC)));
-    const cpuPerSecond = (treeCpuSeconds(pid) - cpuBefore.seconds) / ((Date.now() - cpuBefore.at) / 1000);
+    const cpuPerSecond = (treeCpuSeconds(pid) - cpuStart.cpuSeconds) / ((Date.now() - cpuStart.at) / 1000);
     const seconds = after.map((each, i) => (each.at - before[i]!.at) / 1000);
     const showing = (await Promise.all(pages.map((p) => p.evaluate<number>(TILES_SHOWING_VIDEO)))).reduce((a, b) => a + b, 0);
 

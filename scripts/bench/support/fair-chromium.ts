@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM } from '../../../tests/e2e/support/chromium';
+import { CHROMIUM, chromiumBehind } from '../../../tests/e2e/support/chromium';
 
 /**
  * The Chromium to run so that its threads get the priorities a desktop user's would.
@@ -19,8 +19,5 @@ export function fairPriorityChromium(): string {
   if (spawnSync('setpriv', ['--version']).status !== 0) return CHROMIUM;
   const dir = mkdtempSync(join(tmpdir(), 'roundtable-bench-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const wrapper = join(dir, 'chromium');
-  writeFileSync(wrapper, `#!/bin/sh\nexec setpriv --bounding-set -sys_nice ${CHROMIUM} "$@"\n`);
-  chmodSync(wrapper, 0o755);
-  return wrapper;
+  return chromiumBehind('setpriv --bounding-set -sys_nice', join(dir, 'chromium'));
 }

@@ -1,7 +1,15 @@
+import { chmodSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
 import { fakeCameraFile, type PatternColor } from './fake-media';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Writes `file`, a script that runs Chromium behind `prefix` (a command that execs the rest), for `executablePath`. */
+export function chromiumBehind(prefix: string, file: string): string {
+  writeFileSync(file, `#!/bin/sh\nexec ${prefix} ${CHROMIUM} "$@"\n`);
+  chmodSync(file, 0o755);
+  return file;
+}
 
 /** Flags every test browser gets (DESIGN.md, "Testing without the Electron binary"). */
 export const BASE_FLAGS = [

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM } from './chromium';
+import { chromiumBehind } from './chromium';
 
 /**
  * A little LAN made of network namespaces: a bridge in the root namespace (the "switch", where the
@@ -113,9 +113,7 @@ export function createLab(subnet: number, tag = String(process.pid % 100_000)): 
         tryIp('link', 'del', `${port}s`);
         throw error;
       }
-      const chromium = join(scripts, `chromium-${name}`);
-      writeFileSync(chromium, `#!/bin/sh\nexec ip netns exec ${ns} ${CHROMIUM} "$@"\n`);
-      chmodSync(chromium, 0o755);
+      const chromium = chromiumBehind(`ip netns exec ${ns}`, join(scripts, `chromium-${name}`));
       const machine: LabMachine = {
         ns,
         ip: address,

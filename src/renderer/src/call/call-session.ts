@@ -303,6 +303,7 @@ export class CallSession {
     return this.links.get(id)?.pc;
   }
 
+  /** The join request to send now. What it says of our media is what the server will know (`announced`). */
   private joinRequest() {
     this.announced = this.localMediaState();
     return {
