@@ -147,7 +147,9 @@ describe('devices in the desktop app (the real catalogue and FFmpeg behind a tes
       await bob.page.waitForTimeout(20);
     }
     expect(seenAfter, 'Bob sees the new camera within 1 s').toBeLessThan(1_000);
-    expect(await cameraLook(ada.page, '[data-testid="tile"][data-local="true"] video')).toBe('plain-green');
+    // Her own tile too, once it has drawn its first frame of the new camera (read at one instant,
+    // it could catch the moment between the old track and the new one, and see no picture).
+    await expect.poll(() => cameraLook(ada.page, '[data-testid="tile"][data-local="true"] video'), { timeout: 2_000 }).toBe('plain-green');
 
     // Same connection object, same DTLS transport, no new offer/answer, still connected, on both sides.
     const unchanged = (page: Page) =>
