@@ -24,11 +24,11 @@ export const useSecret = (secret: string): string => `(() => {
 })();`;
 
 /**
- * An init script that shows the app's WebSocket messages carrying a relayed `signal` of `kind` to
- * `handle` first (JavaScript, with `event` and the socket as `this` in scope), which may withhold
- * one with `event.stopImmediatePropagation()`. `window.__tampered` starts at 0, for `handle` to count.
+ * An init script that shows the app's WebSocket messages carrying a relayed `signal` of `kind` (a
+ * regular expression's text) to `handle` first (JavaScript, with `event` and the socket as `this` in
+ * scope), which may withhold one with `event.stopImmediatePropagation()`. `window.__tampered` starts at 0, for `handle` to count.
  */
-const onRelayedSignal = (kind: 'description' | 'candidate', handle: string): string => `(() => {
+const onRelayedSignal = (kind: string, handle: string): string => `(() => {
   const Native = window.WebSocket;
   window.__tampered = 0;
   window.WebSocket = class extends Native {
@@ -57,16 +57,32 @@ export const tamperFirstDescription = (how: 'lose' | 'delay'): string =>
 
 /**
  * Every ICE candidate relayed to this page within `ms` of the first one never reaches the app:
- * all of a new connection's, none of an ICE restart's a few seconds later. `window.__tampered` counts them.
+ * all of a new connection's, none of an ICE restart's a few seconds later. That includes the ones
+ * an offer or answer carries in its SDP (a first offer made ahead of the join has them all).
+ * `window.__tampered` counts them.
  */
 export const loseCandidatesFor = (ms: number): string =>
   onRelayedSignal(
-    'candidate',
+    '(candidate|description)',
     `window.__lostUntil ??= Date.now() + ${ms};
         if (Date.now() >= window.__lostUntil) return;
-        window.__tampered += 1;
-        event.stopImmediatePropagation();`,
+        const [name, body] = JSON.parse(event.data.slice(2));
+        if (body.kind === 'candidate') {
+          window.__tampered += 1;
+          return event.stopImmediatePropagation();
+        }
+        const lines = body.description.sdp.split('\\r\\n');
+        const kept = lines.filter((line) => !line.startsWith('a=candidate:'));
+        if (kept.length === lines.length) return;
+        window.__tampered += lines.length - kept.length;
+        event.stopImmediatePropagation();
+        body.description.sdp = kept.join('\\r\\n');
+        this.dispatchEvent(new MessageEvent('message', { data: '42' + JSON.stringify([name, body]) }));`,
   );
+
+/** Every offer and answer relayed to this page is kept in `window.__descriptions`, in order. */
+export const recordDescriptions = (): string =>
+  onRelayedSignal('description', `(window.__descriptions ??= []).push(JSON.parse(event.data.slice(2))[1].description);`);
 
 /** The page's join request (a `42<ack id>["join",…]` WebSocket frame) leaves `ms` late, as over a slow network. */
 export const delayJoinRequest = (ms: number): string => `(() => {

@@ -115,6 +115,8 @@ export class AppController {
       audioCapture: captureFor(snapshot, 'microphone'),
       videoCapture: captureFor(snapshot, 'camera'),
     });
+    // While the person looks at themselves and picks devices, the first offer gets made.
+    session.prepareConnection();
     // Now that a permission is granted, Chromium's list has labels: report it again.
     await this.devices.rescan();
     this.applyDevices();

@@ -16,6 +16,7 @@ import { randomToken } from './ids';
 import type { LocalMedia } from './local-media';
 import { MeshBudget } from './mesh-budget';
 import { nextTask } from './next-task';
+import { OfferInWaiting } from './offer-in-waiting';
 import { HostControls } from './host-controls';
 import { fingerprintOf, PeerLink } from './peer-link';
 import { ScreenShare } from './screen-share';
@@ -136,6 +137,8 @@ export class CallSession {
   private passcode: string | undefined;
   private readonly reportedViews = new Map<string, string>();
   private readonly links = new Map<string, PeerLink>();
+  /** The first offer, made on the pre-join screen (prepareConnection). */
+  private readonly offerInWaiting = new OfferInWaiting();
   /** What new connections use: the meeting server's STUN/TURN servers (TURN credentials are ours). */
   private iceServers: RTCIceServer[] = [];
   /** Per participant, the certificates of their side of connections we replaced: what still comes from those is dropped. */
@@ -225,13 +228,29 @@ export class CallSession {
     }
   }
 
+  /**
+   * Makes, while the user is still on the pre-join screen, the connection and offer for the first
+   * person we will meet (see OfferInWaiting), so that joining sends it at once. Not for relay-only
+   * calls: the relay's credentials come with the join.
+   */
+  prepareConnection(): void {
+    if (this.options.relayOnly || this.phase !== 'idle') return;
+    this.offerInWaiting.prepare(this.options.iceServers ?? [], this.localTracks(), this.options.media.stream);
+  }
+
   /** In the meeting (at once, or when the host admits us from the waiting room). */
   private async enter(reply: JoinedReply): Promise<void> {
     this.iceServers = reply.iceServers ?? this.options.iceServers ?? [];
     this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name }, hand: reply.self.hand, settings: reply.room });
     this.announceMedia();
     for (const participant of reply.participants) this.addParticipant(participant, 'later');
-    await this.connectToEveryone(reply.participants.map((p) => p.id));
+    // Nobody here to offer to: whoever comes later offers to us.
+    if (reply.participants.length === 0) this.offerInWaiting.discard();
+    const prepared = await this.offerInWaiting.take(this.iceServers);
+    await this.connectToEveryone(
+      reply.participants.map((p) => p.id),
+      prepared,
+    );
     // Resolve once the offers are out, so whatever the caller renders next does not hold them up.
     await Promise.all([...this.links.values()].map((link) => link.firstOffer));
     this.speaker.start();
@@ -375,12 +394,16 @@ export class CallSession {
    * into WebRTC's threads; on a busy machine five of them in a row held the page for seconds, long
    * enough for the server to miss our heartbeat and drop us.
    */
-  private async connectToEveryone(ids: readonly string[]): Promise<void> {
+  private async connectToEveryone(ids: readonly string[], prepared: RTCPeerConnection | null = null): Promise<void> {
     for (const [index, id] of ids.entries()) {
       if (index > 0) await nextTask();
       const listed = this.state.get().participants.some((p) => p.id === id);
-      if (this.phase === 'joined' && listed && !this.links.has(id)) this.createLink(id, true);
+      if (this.phase === 'joined' && listed && !this.links.has(id)) {
+        this.createLink(id, true, prepared ?? undefined);
+        prepared = null;
+      }
     }
+    prepared?.close();
   }
 
   private onUpdated(p: Participant): void {
@@ -457,12 +480,14 @@ export class CallSession {
     if (connect === 'await-offer' && !this.links.has(participant.id)) this.createLink(participant.id, false);
   }
 
-  private createLink(remoteId: string, initiator: boolean): PeerLink {
+  /** `prepared`: for the first one we offer to, the connection made on the pre-join screen. */
+  private createLink(remoteId: string, initiator: boolean, prepared?: RTCPeerConnection): PeerLink {
     const self = this.state.get().self!;
     const link = new PeerLink({
       remoteId,
       polite: self.id > remoteId,
       initiator,
+      prepared,
       offerIfIdleMs: OFFER_IF_IDLE_MS + OFFER_IF_IDLE_PER_PERSON_MS * Math.max(0, this.state.get().participants.length - 1),
       iceServers: this.iceServers,
       relayOnly: this.options.relayOnly ?? false,
@@ -589,6 +614,7 @@ export class CallSession {
   private teardown(): void {
     clearTimeout(this.graceTimer);
     this.screen.stop(false);
+    this.offerInWaiting.discard();
     this.speaker.stop();
     this.quality.stop();
     for (const link of this.links.values()) link.close();

@@ -12,6 +12,11 @@ export interface PeerLinkOptions {
   polite: boolean;
   /** The side that joined later offers first, with all four transceivers in that offer. */
   initiator: boolean;
+  /**
+   * For the initiator: a connection made ahead of time by prepareOffer, its transceivers in place
+   * and its offer made. The link takes it over and sends that offer at once.
+   */
+  prepared?: RTCPeerConnection;
   /** For the answering side: offer ourselves if no offer came within this long. */
   offerIfIdleMs?: number;
   iceServers: RTCIceServer[];
@@ -91,12 +96,7 @@ export class PeerLink {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PeerLinkOptions) {
-    const pc = new RTCPeerConnection({
-      iceServers: options.iceServers,
-      iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
-      bundlePolicy: 'max-bundle',
-      rtcpMuxPolicy: 'require',
-    });
+    const pc = options.prepared ?? new RTCPeerConnection(connectionConfig(options));
     this.pc = pc;
     pc.onicecandidate = ({ candidate: c }) =>
       options.send({
@@ -115,7 +115,8 @@ export class PeerLink {
       this.events.emit('negotiated');
     };
     pc.oniceconnectionstatechange = () => this.onIceState();
-    if (options.initiator) this.firstOffer = this.openNegotiation();
+    if (options.prepared) this.sendPreparedOffer();
+    else if (options.initiator) this.firstOffer = this.openNegotiation();
     else if (options.offerIfIdleMs !== undefined) {
       // Normally the other side offers first; if it does not (it kept an old connection to us
       // that we no longer have), we do, and it starts over when it sees our new certificate.
@@ -127,14 +128,23 @@ export class PeerLink {
 
   /** The initiator's side: all four transceivers, then the offer at once. */
   private openNegotiation(): Promise<void> {
-    const tracks = this.options.localTracks();
-    for (const slot of SLOTS) {
-      this.pc.addTransceiver(tracks[slot] ?? SLOT_KIND[slot], { direction: 'sendrecv', streams: [this.options.localStream] });
-    }
+    addSlotTransceivers(this.pc, this.options.localTracks(), this.options.localStream);
     this.attached = true;
     // Offer now rather than a task later: the 'negotiationneeded' that follows finds the offer
     // already made and does nothing.
     return this.offer();
+  }
+
+  /** The offer prepareOffer made, with what we send now (a camera switched since then is swapped in). */
+  private sendPreparedOffer(): void {
+    this.attached = true;
+    const tracks = this.options.localTracks();
+    for (const slot of SLOTS) {
+      const sender = this.transceiver(slot)?.sender;
+      if (sender && sender.track !== tracks[slot]) sender.replaceTrack(tracks[slot]).catch((error: unknown) => this.fail(error));
+    }
+    this.sendLocalDescription();
+    this.awaitAnswer(1);
   }
 
   get polite(): boolean {
@@ -419,6 +429,34 @@ export class PeerLink {
   private fail(error: unknown): void {
     if (this.closed) return;
     this.events.emit('error', error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+type ConnectionChoices = Pick<PeerLinkOptions, 'iceServers' | 'relayOnly'>;
+
+function connectionConfig({ iceServers, relayOnly }: ConnectionChoices): RTCConfiguration {
+  return { iceServers, iceTransportPolicy: relayOnly ? 'relay' : 'all', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+}
+
+/** The first offer's transceivers: one per slot, in SLOTS order, sending what we have. */
+function addSlotTransceivers(pc: RTCPeerConnection, tracks: SlotTracks, stream: MediaStream): void {
+  for (const slot of SLOTS) pc.addTransceiver(tracks[slot] ?? SLOT_KIND[slot], { direction: 'sendrecv', streams: [stream] });
+}
+
+/**
+ * A connection for the first person we will offer to, made before we know who that is: its
+ * certificate, transceivers and offer are ready, and its candidates gathered (into the offer), by
+ * the time we join. Nothing leaves the page until a PeerLink takes it over (`prepared`).
+ */
+export async function prepareOffer(choices: ConnectionChoices, tracks: SlotTracks, stream: MediaStream): Promise<RTCPeerConnection> {
+  const pc = new RTCPeerConnection(connectionConfig(choices));
+  try {
+    addSlotTransceivers(pc, tracks, stream);
+    await pc.setLocalDescription();
+    return pc;
+  } catch (error) {
+    pc.close();
+    throw error;
   }
 }
 

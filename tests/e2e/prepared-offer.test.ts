@@ -1,0 +1,60 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeAllParticipants, launchParticipant } from './support/chromium';
+import { cameraLook, PREVIEW_VIDEO, tileVideo } from './support/desktop-devices';
+import { startMeetingServer, type MeetingServer } from './support/meeting-server';
+import { joinMeeting, meetingUrl, selfId, waitForTileColor } from './support/meeting-page';
+import { recordDescriptions } from './support/signal-tampering';
+
+/**
+ * The first offer is made while the newcomer is still on the pre-join screen: its connection,
+ * transceivers and candidates are ready when they click "Join now", and the offer goes out as soon
+ * as the server lets them in. Ada is in the meeting; Bob joins from the pre-join screen.
+ */
+let server: MeetingServer;
+beforeAll(async () => {
+  server = await startMeetingServer();
+});
+afterEach(closeAllParticipants);
+afterAll(async () => {
+  await server?.close();
+});
+
+type Description = { type: string; sdp: string };
+const descriptions = (page: { evaluate(script: string): Promise<unknown> }) => page.evaluate('window.__descriptions ?? []') as Promise<Description[]>;
+
+describe('the first offer, made on the pre-join screen', () => {
+  it("Bob's offer reaches Ada with his candidates in it, and they see each other", async () => {
+    const ada = await launchParticipant({ color: 'red' });
+    await ada.page.addInitScript(recordDescriptions());
+    const adaId = await joinMeeting(ada.page, server.url, 'prepared', 'Ada');
+
+    const bob = await launchParticipant({ color: 'blue' });
+    await bob.page.goto(meetingUrl(server.url, 'prepared', 'Bob', false));
+    await bob.page.locator('[data-testid="join-button"]:enabled').waitFor();
+    await bob.page.waitForTimeout(500); // a person looks at the preview
+    await bob.page.getByTestId('join-button').click();
+    const bobId = await selfId(bob.page);
+
+    expect(await waitForTileColor(ada.page, bobId, 'blue', 20_000, bob.page)).toBe('blue');
+    expect(await waitForTileColor(bob.page, adaId, 'red', 20_000, ada.page)).toBe('red');
+    const [offer] = await descriptions(ada.page);
+    expect(offer?.type).toBe('offer');
+    expect(offer?.sdp).toMatch(/^a=candidate:/m);
+  });
+
+  it('a camera Bob picks on the pre-join screen after the offer was made is the one Ada sees', async () => {
+    const ada = await launchParticipant({ color: 'red' });
+    await joinMeeting(ada.page, server.url, 'prepared-camera', 'Ada');
+
+    const bob = await launchParticipant({ color: null, extraFlags: ['--use-fake-device-for-media-stream=device-count=3'] });
+    await bob.page.goto(meetingUrl(server.url, 'prepared-camera', 'Bob', false));
+    await expect.poll(() => cameraLook(bob.page, PREVIEW_VIDEO), { timeout: 20_000 }).toBe('pacman');
+    await bob.page.waitForTimeout(500); // the offer is made with this camera
+    await bob.page.getByTestId('camera-select').selectOption({ label: 'fake_device_2' });
+    await expect.poll(() => cameraLook(bob.page, PREVIEW_VIDEO), { timeout: 10_000 }).toBe('plain-green');
+    await bob.page.getByTestId('join-button').click();
+    const bobId = await selfId(bob.page);
+
+    await expect.poll(() => cameraLook(ada.page, tileVideo(bobId)), { timeout: 20_000 }).toBe('plain-green');
+  });
+});
