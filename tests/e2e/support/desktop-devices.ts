@@ -145,8 +145,10 @@ export const tileVideo = (participantId: string): string => `[data-testid="tile"
 export const PREVIEW_VIDEO = '[data-testid="preview"] video';
 
 /**
- * Records every RTCPeerConnection the page makes and counts setLocalDescription calls (one per
- * offer or answer), so a test can tell a replaceTrack from a renegotiation or a new connection.
+ * Records every RTCPeerConnection the page makes and still has open (one it closed drops out, such
+ * as the connection prepared on the pre-join screen for a meeting nobody else was in), and counts
+ * setLocalDescription calls (one per offer or answer), so a test can tell a replaceTrack from a
+ * renegotiation or a new connection.
  */
 export async function watchPeerConnections(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -165,7 +167,15 @@ export async function watchPeerConnections(page: Page): Promise<void> {
         return pc;
       },
     });
-    Object.defineProperty(window, '__rtPeers', { value: { pcs, negotiations: () => negotiations } });
+    const open = (): RTCPeerConnection[] => pcs.filter((pc) => pc.signalingState !== 'closed');
+    Object.defineProperty(window, '__rtPeers', {
+      value: {
+        get pcs() {
+          return open();
+        },
+        negotiations: () => negotiations,
+      },
+    });
   });
 }
 
