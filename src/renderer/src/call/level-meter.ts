@@ -6,6 +6,14 @@
  */
 let shared: AudioContext | null = null;
 let openMeters = 0;
+let suspendTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Suspending stops the audio output with a call that blocks the page (up to 40 ms seen on a busy
+ * machine). The pre-join meter closes as the person joins, right while their first connection is
+ * negotiated: the context is suspended a little later instead.
+ */
+const SUSPEND_AFTER_MS = 2000;
 
 export interface LevelMeter {
   level(): number;
@@ -15,6 +23,7 @@ export interface LevelMeter {
 export function createLevelMeter(track: MediaStreamTrack): LevelMeter {
   shared ??= new AudioContext();
   const context = shared;
+  clearTimeout(suspendTimer);
   void context.resume().catch(() => undefined);
   const source = context.createMediaStreamSource(new MediaStream([track]));
   const analyser = context.createAnalyser();
@@ -40,7 +49,11 @@ export function createLevelMeter(track: MediaStreamTrack): LevelMeter {
       source.disconnect();
       analyser.disconnect();
       openMeters -= 1;
-      if (openMeters === 0) void context.suspend().catch(() => undefined);
+      if (openMeters > 0) return;
+      clearTimeout(suspendTimer);
+      suspendTimer = setTimeout(() => {
+        if (openMeters === 0) void context.suspend().catch(() => undefined);
+      }, SUSPEND_AFTER_MS);
     },
   };
 }
