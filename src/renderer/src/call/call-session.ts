@@ -503,7 +503,10 @@ export class CallSession {
       void this.budget.apply(link);
       void this.screen.tune(link);
     });
-    link.events.on('state', (connection) => this.updateParticipant(remoteId, (p) => ({ ...p, connection })));
+    link.events.on('state', (connection) => {
+      this.updateParticipant(remoteId, (p) => ({ ...p, connection }));
+      if (connection === 'connected') void this.budget.apply(link);
+    });
     link.events.on('error', (error) => console.warn(`connection to ${remoteId}: ${error.message}`));
     // Back after an outage: a new connection starts with a keyframe and an empty queue, where the old
     // one would leave the picture frozen for seconds. Both sides notice; the impolite one starts over,

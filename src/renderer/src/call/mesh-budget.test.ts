@@ -14,7 +14,12 @@ function linkRefusing(refusals: number) {
       applied.push(encoding);
     },
   };
-  const link = { remoteId: 'bob', pc: { signalingState: 'stable' }, isNegotiated: () => true, sender: () => sender } as unknown as PeerLink;
+  const link = {
+    remoteId: 'bob',
+    pc: { signalingState: 'stable', connectionState: 'connected' },
+    isNegotiated: () => true,
+    sender: () => sender,
+  } as unknown as PeerLink;
   return { link, applied, sent: () => encoding };
 }
 
@@ -47,5 +52,21 @@ describe('applying the budget to a connection', () => {
     sender.getParameters = getParameters;
     budget.setView('bob', { width: 1280, height: 720 }, link);
     await vi.waitFor(() => expect(applied.at(-1)).toMatchObject({ active: true, scaleResolutionDownBy: 1 }));
+  });
+
+  it('reads and sets nothing while the connection is still connecting, and applies once it is up', async () => {
+    const { link, applied } = linkRefusing(0);
+    const pc = link.pc as unknown as { connectionState: RTCPeerConnectionState };
+    pc.connectionState = 'connecting';
+    const sender = link.sender('video')!;
+    const getParameters = vi.spyOn(sender, 'getParameters');
+    const budget = new MeshBudget(true, () => 720);
+    budget.setView('bob', { width: 640, height: 360 }, link);
+    await vi.waitFor(() => expect(getParameters).not.toHaveBeenCalled());
+    await budget.apply(link);
+    expect(getParameters).not.toHaveBeenCalled();
+    pc.connectionState = 'connected';
+    await budget.apply(link);
+    expect(applied.at(-1)).toMatchObject({ active: true, scaleResolutionDownBy: 2 });
   });
 });

@@ -56,8 +56,10 @@ export class MeshBudget {
     this.retries.delete(link);
     const sender = link.sender('video');
     // Mid-negotiation, the parameters read now are stale by the time they are set; the link's
-    // 'negotiated' event applies the budget again.
-    if (!sender || !link.isNegotiated()) return;
+    // 'negotiated' event applies the budget again. While it connects, getParameters would block
+    // the page on WebRTC's busy signaling thread (5-20 ms a call, seen on a busy machine) right when
+    // the first picture is on its way: the budget follows once it is connected.
+    if (!sender || !link.isNegotiated() || link.pc.connectionState !== 'connected') return;
     const wanted = encodingFor(this.views.get(link.remoteId), this.sourceHeight(), this.participants);
     const parameters = sender.getParameters();
     const encoding = parameters.encodings?.[0];
