@@ -499,13 +499,17 @@ export class CallSession {
         }),
     });
     link.events.on('track', (slot, track) => this.setRemoteTrack(remoteId, slot, track));
-    link.events.on('negotiated', () => {
+    // The senders' encodings are set once the connection is up, and again after each negotiation:
+    // while it connects, getParameters blocks the page on WebRTC's busy signaling thread.
+    const tuneSenders = (): void => {
+      if (link.pc.connectionState !== 'connected') return;
       void this.budget.apply(link);
       void this.screen.tune(link);
-    });
+    };
+    link.events.on('negotiated', tuneSenders);
     link.events.on('state', (connection) => {
       this.updateParticipant(remoteId, (p) => ({ ...p, connection }));
-      if (connection === 'connected') void this.budget.apply(link);
+      if (connection === 'connected') tuneSenders();
     });
     link.events.on('error', (error) => console.warn(`connection to ${remoteId}: ${error.message}`));
     // Back after an outage: a new connection starts with a keyframe and an empty queue, where the old

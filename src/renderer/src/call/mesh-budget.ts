@@ -55,10 +55,9 @@ export class MeshBudget {
     clearTimeout(this.retries.get(link));
     this.retries.delete(link);
     const sender = link.sender('video');
-    // Mid-negotiation, the parameters read now are stale by the time they are set; the link's
-    // 'negotiated' event applies the budget again. While it connects, getParameters would block
-    // the page on WebRTC's busy signaling thread (5-20 ms a call, seen on a busy machine) right when
-    // the first picture is on its way: the budget follows once it is connected.
+    // Mid-negotiation, or while the connection is still coming up (getParameters would block the
+    // page on WebRTC's busy signaling thread, 5-20 ms a call), nothing is read or set: the call
+    // applies the budget again once the link is negotiated and connected.
     if (!sender || !link.isNegotiated() || link.pc.connectionState !== 'connected') return;
     const wanted = encodingFor(this.views.get(link.remoteId), this.sourceHeight(), this.participants);
     const parameters = sender.getParameters();
