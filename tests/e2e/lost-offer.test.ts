@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllParticipants } from './support/chromium';
+import { AUDIO_START_WATCH, audioStarts } from './support/fault-probes';
 import { startCall } from './support/fault-scenarios';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
 import { idOf, loseCandidatesFor, secretsWhere, tamperFirstDescription, useSecret } from './support/signal-tampering';
@@ -55,10 +56,17 @@ describe('an offer, an answer or the candidates going missing or coming late', (
   });
 
   // With no candidate from the other side, ICE waits forever and never says 'failed'.
+  // For those seconds each has the other's tracks but no connection: neither starts the other's
+  // sound until the connection is up (starting it blocks the page, see AudioSinks).
   it('every candidate lost, both ways: ICE restarts, gathers new ones, and they connect', async () => {
     const lose = loseCandidatesFor(3_000);
-    const call = await startCall('lost-candidates', { url: server.url, initScripts: [lose] }, { url: server.url, initScripts: [lose] });
+    const scripts = [lose, AUDIO_START_WATCH];
+    const call = await startCall('lost-candidates', { url: server.url, initScripts: scripts }, { url: server.url, initScripts: scripts });
     expect(await tampered(call.ada.browser.page)).toBeGreaterThan(0);
     expect(await tampered(call.bob.browser.page)).toBeGreaterThan(0);
+    for (const page of [call.ada.browser.page, call.bob.browser.page]) {
+      await expect.poll(() => audioStarts(page), { timeout: 5_000 }).not.toEqual([]);
+      for (const states of await audioStarts(page)) expect(states).toEqual(['connected']);
+    }
   });
 });

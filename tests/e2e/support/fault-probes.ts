@@ -131,6 +131,30 @@ export function iceLog(page: Page): Promise<IceEvent[]> {
   return page.evaluate(`window.__rtIce.log.slice()`) as Promise<IceEvent[]>;
 }
 
+/**
+ * Records, each time the page starts a remote participant's sound (an <audio> given a stream),
+ * the states of the connections it has then. Needs ICE_WATCH first.
+ */
+export const AUDIO_START_WATCH = `(() => {
+  const starts = [];
+  Object.defineProperty(window, '__rtAudioStarts', { value: starts });
+  const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    ...srcObject,
+    set(value) {
+      if (value && this instanceof HTMLAudioElement && this.dataset.participantId) {
+        starts.push(window.__rtIce.connections.map((pc) => pc.connectionState).filter((state) => state !== 'closed'));
+      }
+      srcObject.set.call(this, value);
+    },
+  });
+})();`;
+
+/** For each remote sound the page started, the states of its open connections at the time. */
+export function audioStarts(page: Page): Promise<RTCPeerConnectionState[][]> {
+  return page.evaluate('window.__rtAudioStarts.slice()') as Promise<RTCPeerConnectionState[][]>;
+}
+
 /** The ICE username fragments (local, remote) of every open connection the page made. */
 export function iceCredentials(page: Page): Promise<Array<{ pc: number; local: string | null; remote: string | null }>> {
   return page.evaluate(`window.__rtIce.connections.map((pc, i) => ({

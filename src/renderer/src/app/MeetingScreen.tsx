@@ -93,7 +93,12 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
   );
 
   const sinks = useMemo(
-    () => call.participants.map((p) => ({ id: p.id, tracks: [p.tracks.audio, p.tracks.screenAudio].filter((t): t is MediaStreamTrack => t !== null) })),
+    () =>
+      call.participants.map((p) => ({
+        id: p.id,
+        tracks: [p.tracks.audio, p.tracks.screenAudio].filter((t): t is MediaStreamTrack => t !== null),
+        connected: p.connection === 'connected',
+      })),
     [call.participants],
   );
 
