@@ -3,7 +3,7 @@ import { closeAllParticipants, launchParticipant } from './support/chromium';
 import { cameraLook, PREVIEW_VIDEO, tileVideo } from './support/desktop-devices';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
 import { joinMeeting, meetingUrl, selfId, waitForTileColor } from './support/meeting-page';
-import { recordDescriptions } from './support/signal-tampering';
+import { recordDescriptions, tamperFirstDescription } from './support/signal-tampering';
 
 /**
  * The first offer is made while the newcomer is still on the pre-join screen: its connection,
@@ -56,5 +56,23 @@ describe('the first offer, made on the pre-join screen', () => {
     const bobId = await selfId(bob.page);
 
     await expect.poll(() => cameraLook(ada.page, tileVideo(bobId)), { timeout: 20_000 }).toBe('plain-green');
+  });
+
+  // Her tile is ready for her picture before her answer comes: the offer's transceivers hold the
+  // tracks her media will arrive on, so the tile is not set up in the busy moment of connecting.
+  it("Bob's tile for Ada holds her camera's track before her answer reaches him", async () => {
+    const ada = await launchParticipant({ color: 'red' });
+    const adaId = await joinMeeting(ada.page, server.url, 'prepared-tracks', 'Ada');
+
+    const bob = await launchParticipant({ color: 'blue' });
+    await bob.page.addInitScript(tamperFirstDescription('delay')); // her answer reaches him 4 s late
+    await joinMeeting(bob.page, server.url, 'prepared-tracks', 'Bob');
+    const tileTrack = `(() => {
+      const video = document.querySelector('${tileVideo(adaId)}');
+      const track = video?.srcObject?.getVideoTracks()[0];
+      return { answerHeld: window.__tampered === 1, track: track ? { kind: track.kind, state: track.readyState } : null };
+    })()`;
+    await expect.poll(() => bob.page.evaluate(tileTrack), { timeout: 2_000 }).toEqual({ answerHeld: true, track: { kind: 'video', state: 'live' } });
+    expect(await waitForTileColor(bob.page, adaId, 'red', 20_000, ada.page)).toBe('red');
   });
 });

@@ -22,7 +22,7 @@ import { fingerprintOf, PeerLink } from './peer-link';
 import { ScreenShare } from './screen-share';
 import { QualityMonitor } from './quality';
 import { SignalingClient, SignalingError } from './signaling-client';
-import { noTracks, SLOTS, type Slot, type SlotTracks } from './slots';
+import { noTracks, SLOTS, type SlotTracks } from './slots';
 import { Store } from './store';
 
 /**
@@ -498,7 +498,7 @@ export class CallSession {
           if (error.code !== 'not-found') console.warn(`signal to ${remoteId} failed: ${error.message}`);
         }),
     });
-    link.events.on('track', (slot, track) => this.setRemoteTrack(remoteId, slot, track));
+    link.events.on('tracks', (tracks) => this.setRemoteTracks(remoteId, tracks));
     // The senders' encodings are set once the connection is up, and again after each negotiation:
     // while it connects, getParameters blocks the page on WebRTC's busy signaling thread.
     const tuneSenders = (): void => {
@@ -522,6 +522,9 @@ export class CallSession {
       }, RECOVERY_YIELD_MS);
     });
     this.links.set(remoteId, link);
+    // Ours offers at once (or took the prepared offer): its transceivers, and so the tracks that
+    // will carry their media, exist already. The page sets up their tiles now, not once connected.
+    this.setRemoteTracks(remoteId, link.receivedTracks());
     return link;
   }
 
@@ -581,8 +584,16 @@ export class CallSession {
     this.patchParticipants((list) => list.filter((p) => p.id !== id));
   }
 
-  private setRemoteTrack(id: string, slot: Slot, track: MediaStreamTrack): void {
-    this.updateParticipant(id, (p) => ({ ...p, tracks: { ...p.tracks, [slot]: track } }));
+  private setRemoteTracks(id: string, tracks: SlotTracks): void {
+    const current = this.state.get().participants.find((p) => p.id === id)?.tracks;
+    const merged = (known: SlotTracks): SlotTracks => ({
+      audio: tracks.audio ?? known.audio,
+      video: tracks.video ?? known.video,
+      screen: tracks.screen ?? known.screen,
+      screenAudio: tracks.screenAudio ?? known.screenAudio,
+    });
+    if (!current || SLOTS.every((slot) => merged(current)[slot] === current[slot])) return;
+    this.updateParticipant(id, (p) => ({ ...p, tracks: merged(p.tracks) }));
   }
 
   private onLocalTracks(): void {

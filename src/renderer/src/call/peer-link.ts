@@ -1,7 +1,7 @@
 import type { SignalBody } from '@roundtable/signaling-server/protocol';
 import { Emitter } from './emitter';
 import { SilenceWatch } from './silence-watch';
-import { SLOTS, SLOT_KIND, type Slot, type SlotTracks } from './slots';
+import { noTracks, SLOTS, SLOT_KIND, type Slot, type SlotTracks } from './slots';
 
 /** The messages perfect negotiation exchanges (view hints are for the call, not the connection). */
 export type NegotiationBody = Exclude<SignalBody, { kind: 'view' }>;
@@ -28,7 +28,8 @@ export interface PeerLinkOptions {
 }
 
 export interface PeerLinkEvents {
-  track: [slot: Slot, track: MediaStreamTrack];
+  /** What the other side sends us, per slot: known once its transceivers exist, all at once. */
+  tracks: [tracks: SlotTracks];
   /**
    * ICE is back after an outage. The media has not caught up yet: the receiver waits for a
    * keyframe it asks for only seconds later, and the sender's queue holds media nobody received.
@@ -104,10 +105,6 @@ export class PeerLink {
         candidate: c ? { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex, usernameFragment: c.usernameFragment } : null,
       });
     pc.onnegotiationneeded = () => void this.offer();
-    pc.ontrack = ({ transceiver, track }) => {
-      const slot = this.slotOf(transceiver);
-      if (slot) this.events.emit('track', slot, track);
-    };
     pc.onconnectionstatechange = () => this.events.emit('state', pc.connectionState);
     pc.onsignalingstatechange = () => {
       if (pc.signalingState !== 'stable') return;
@@ -130,6 +127,7 @@ export class PeerLink {
   private openNegotiation(): Promise<void> {
     addSlotTransceivers(this.pc, this.options.localTracks(), this.options.localStream);
     this.attached = true;
+    this.events.emit('tracks', this.receivedTracks());
     // Offer now rather than a task later: the 'negotiationneeded' that follows finds the offer
     // already made and does nothing.
     return this.offer();
@@ -396,8 +394,13 @@ export class PeerLink {
     this.settingRemoteAnswer = false;
     if (description.type === 'offer') {
       if (!this.attached) this.attachLocalTracks();
-      await pc.setLocalDescription();
+      const answered = pc.setLocalDescription();
+      // The answer is on its way before the page reacts to the tracks.
+      this.events.emit('tracks', this.receivedTracks());
+      await answered;
       this.sendLocalDescription();
+    } else {
+      this.events.emit('tracks', this.receivedTracks());
     }
   }
 
@@ -418,12 +421,20 @@ export class PeerLink {
     }
   }
 
-  private transceiver(slot: Slot): RTCRtpTransceiver | undefined {
-    return this.pc.getTransceivers()[SLOTS.indexOf(slot)];
+  /**
+   * Each slot's receiving track. A transceiver's track is there from the moment it exists (muted
+   * until media comes), and stays: the offering side knows them before the answer, the answering
+   * side once it applied the offer. Reading them beats 'track' events, which come one per slot,
+   * each followed by the page's reaction, in the same task that completes the negotiation.
+   */
+  receivedTracks(): SlotTracks {
+    const tracks = noTracks();
+    for (const slot of SLOTS) tracks[slot] = this.transceiver(slot)?.receiver.track ?? null;
+    return tracks;
   }
 
-  private slotOf(transceiver: RTCRtpTransceiver): Slot | undefined {
-    return SLOTS[this.pc.getTransceivers().indexOf(transceiver)];
+  private transceiver(slot: Slot): RTCRtpTransceiver | undefined {
+    return this.pc.getTransceivers()[SLOTS.indexOf(slot)];
   }
 
   private fail(error: unknown): void {
