@@ -4,7 +4,17 @@ import { closeAllParticipants, launchParticipant } from './support/chromium';
 import type { PatternColor } from './support/fake-media';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
 import { arrive as arriveAt, type Person } from './support/people';
-import { chatMessages, meetingUrl, openChat, receivedFrameHeight, sendChat, tile, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
+import {
+  chatMessages,
+  joinMeeting,
+  meetingUrl,
+  openChat,
+  receivedFrameHeight,
+  sendChat,
+  tile,
+  waitForRemoteTiles,
+  waitForTileColor,
+} from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
 import { qualityLevel } from '../../src/renderer/src/call/quality';
 
@@ -74,6 +84,25 @@ describe('in the meeting', () => {
     await sendChat(ada, 'Yes');
     await ada.waitForTimeout(500);
     expect(await ada.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications.length)).toBe(1);
+  });
+
+  it('the browser asks whether chat may notify when the person first opens the chat, not as the meeting opens', async () => {
+    const dee = await launchParticipant({ color: 'yellow' });
+    await dee.page.addInitScript(() => {
+      const asked = { count: 0 };
+      Object.defineProperty(window, 'askedToNotify', { value: asked });
+      Notification.requestPermission = () => {
+        asked.count += 1;
+        return Promise.resolve('default');
+      };
+    });
+    await joinMeeting(dee.page, server.url, 'features-ask', 'Dee');
+    const asked = () => dee.page.evaluate(() => (window as unknown as { askedToNotify: { count: number } }).askedToNotify.count);
+    await dee.page.waitForTimeout(1000);
+    expect(await asked()).toBe(0);
+    await openChat(dee.page);
+    expect(await asked()).toBe(1);
+    await dee.close();
   });
 
   it('a late joiner sees the history', async () => {

@@ -17,7 +17,7 @@ import { Stage } from '../components/Stage';
 import { WaitingQueue } from '../components/WaitingQueue';
 import { WaitingScreen } from '../components/WaitingScreen';
 import { useArrivalChime } from '../hooks/useArrivalChime';
-import { useChatNotifications } from '../hooks/useChatNotifications';
+import { askToNotifyOfChat, useChatNotifications } from '../hooks/useChatNotifications';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { useStore } from '../hooks/useStore';
 import type { Arrangement, LayoutMode } from '../layout/arrange';
@@ -106,6 +106,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
     const value = panel === next ? null : next;
     setPanel(value);
     session.chat.setReading(value === 'chat');
+    if (value === 'chat') askToNotifyOfChat();
   };
 
   const report = (action: Promise<unknown>): void => {

@@ -1,6 +1,15 @@
 import { useEffect, useRef } from 'react';
 import type { ChatEntry } from '../call/chat';
 
+/**
+ * Asks the browser whether chat may notify, the first time the person opens the chat: a question
+ * that comes from something they did, not a prompt that pops up as the meeting opens (and work
+ * for the browser right while the call connects). The desktop app grants it without asking.
+ */
+export function askToNotifyOfChat(): void {
+  if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+}
+
 /** A desktop notification for each new message from someone else while the window is not focused. */
 export function useChatNotifications(messages: readonly ChatEntry[], selfId: string | null): void {
   const seen = useRef<Set<string> | null>(null);
@@ -8,7 +17,6 @@ export function useChatNotifications(messages: readonly ChatEntry[], selfId: str
     if (seen.current === null) {
       // Whatever is there when the meeting opens (history) is not news.
       seen.current = new Set(messages.map((m) => m.id));
-      if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
       return;
     }
     for (const message of messages) {
