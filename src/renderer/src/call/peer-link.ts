@@ -394,14 +394,11 @@ export class PeerLink {
     this.settingRemoteAnswer = false;
     if (description.type === 'offer') {
       if (!this.attached) this.attachLocalTracks();
-      const answered = pc.setLocalDescription();
-      // The answer is on its way before the page reacts to the tracks.
-      this.events.emit('tracks', this.receivedTracks());
-      await answered;
+      await pc.setLocalDescription();
       this.sendLocalDescription();
-    } else {
-      this.events.emit('tracks', this.receivedTracks());
     }
+    // After the answer is on its way: the page's reaction to new tracks never holds it up.
+    this.events.emit('tracks', this.receivedTracks());
   }
 
   /**
