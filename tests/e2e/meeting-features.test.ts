@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllParticipants, launchParticipant } from './support/chromium';
 import type { PatternColor } from './support/fake-media';
@@ -185,6 +186,30 @@ describe('in the meeting', () => {
     await expect.poll(async () => (await tile(page(0), cy.id).boundingBox())!.width).toBeLessThan(gridWidth / 2);
     await page(0).waitForTimeout(500);
     await page(0).screenshot({ path: `${SCREENSHOT_DIR}/speaker.png` });
+  });
+
+  // Tiles glide to their new places when someone comes or goes; a newcomer's own screen starts
+  // with every tile already in place (it used to fly them in from the corner, right as the call connected).
+  it("tiles glide aside for a newcomer; the newcomer's tiles start in place", async () => {
+    const recordGlides = () => {
+      const glides: string[] = [];
+      Object.defineProperty(window, 'tileGlides', { value: glides });
+      document.addEventListener('transitionrun', (event) => {
+        if (event.target instanceof Element && event.target.classList.contains('tile-slot')) glides.push(event.propertyName);
+      });
+    };
+    const glides = (p: Page) => p.evaluate(() => (window as unknown as { tileGlides: string[] }).tileGlides);
+    const ada = await launchParticipant({ color: 'red' });
+    await ada.page.addInitScript(recordGlides);
+    await joinMeeting(ada.page, server.url, 'features-glide', 'Ada');
+    const bob = await launchParticipant({ color: 'green' });
+    await bob.page.addInitScript(recordGlides);
+    const bobId = await joinMeeting(bob.page, server.url, 'features-glide', 'Bob');
+    await waitForRemoteTiles(ada.page, [bobId]);
+    await expect.poll(() => glides(ada.page)).toContain('transform');
+    await bob.page.waitForTimeout(1000);
+    expect(await glides(bob.page)).toEqual([]);
+    await Promise.all([ada.close(), bob.close()]);
   });
 
   it('a peer that shows you small receives a smaller video from you', async () => {

@@ -22,15 +22,18 @@ export function Stage({ tiles, mode, focus, onArranged }: Props): ReactElement {
   const ids = useMemo(() => tiles.map((t) => t.participantId), [tiles]);
   const arrangement = useMemo(() => arrangeTiles({ mode, ids, focus, width, height }), [mode, ids, focus, width, height]);
 
+  const measured = width > 0 && height > 0;
   // Not before the stage is measured: every tile would look hidden (0 x 0), and senders would stop for nothing.
   useEffect(() => {
-    if (width > 0 && height > 0) onArranged?.(arrangement);
-  }, [arrangement, onArranged, width, height]);
+    if (measured) onArranged?.(arrangement);
+  }, [arrangement, onArranged, measured]);
 
   return (
     <div className="stage" ref={stage} data-layout={mode} data-testid="stage">
       {tiles.map((tile) => {
-        const rect = arrangement.rects[tile.participantId];
+        // Nothing is shown before the stage is measured: tiles placed in a 0 x 0 stage would then glide
+        // from its corner to their places (the slots' transition), on joining, just as the call connects.
+        const rect = measured ? arrangement.rects[tile.participantId] : null;
         return (
           <div
             key={tile.participantId}
