@@ -35,7 +35,7 @@ export function PreJoin(props: Props): ReactElement {
     <main className="prejoin">
       <section className="card prejoin-card">
         <div className="preview" data-testid="preview">
-          <VideoView track={media.cameraEnabled ? media.videoTrack : null} mirrored />
+          <VideoView track={media.cameraEnabled ? media.videoTrack : null} mirrored keepPlayer />
           {!(media.cameraEnabled && media.videoTrack) && (
             <div className="placeholder">
               <Avatar name={props.name} seed={props.name} />

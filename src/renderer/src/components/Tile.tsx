@@ -65,7 +65,12 @@ export function Tile(props: TileProps): ReactElement {
       data-pinned={pinned ? 'true' : undefined}
       data-speaking={speaking ? 'true' : undefined}
     >
-      <VideoView track={showVideo ? videoTrack : null} mirrored={isLocal && kind === 'camera'} onShowingChange={setShowing} />
+      <VideoView
+        track={showVideo ? videoTrack : null}
+        mirrored={isLocal && kind === 'camera'}
+        keepPlayer={isLocal && kind === 'camera'}
+        onShowingChange={setShowing}
+      />
       {!(showVideo && showing) && (
         <div className="placeholder">
           <Avatar name={name} seed={participantId} />
