@@ -174,10 +174,19 @@ export class ChatController {
     const entries = [...this.byId.values()];
     const stored = entries.filter((e) => e.seq !== null).sort((a, b) => a.seq! - b.seq!);
     const pending = entries.filter((e) => e.seq === null).sort((a, b) => a.sentAt - b.sentAt);
-    this.patch({ messages: [...stored, ...pending] });
+    const messages = [...stored, ...pending];
+    const shown = this.state.get().messages;
+    if (messages.length === shown.length && messages.every((entry, i) => entry === shown[i])) return;
+    this.patch({ messages });
   }
 
+  /**
+   * A new state only when something in it changed: every new state renders the meeting again, and
+   * the history fetched on joining (usually empty) arrives just as the first call connects.
+   */
   private patch(change: Partial<ChatState>): void {
+    const current = this.state.get();
+    if ((Object.keys(change) as Array<keyof ChatState>).every((key) => Object.is(change[key], current[key]))) return;
     this.state.update((s) => ({ ...s, ...change }));
   }
 }
