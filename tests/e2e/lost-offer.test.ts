@@ -20,6 +20,18 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Sets `window.__sawConnecting` once a tile visibly says "Connecting…". */
+const SLOW_STATUS_WATCH = `(() => {
+  window.__sawConnecting = false;
+  const look = () => {
+    for (const status of document.querySelectorAll('.tile-status')) {
+      if (status.textContent === 'Connecting…' && getComputedStyle(status).visibility === 'visible') window.__sawConnecting = true;
+    }
+    if (!window.__sawConnecting) requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+})();`;
+
 const tampered = (page: { evaluate(script: string): Promise<unknown> }): Promise<unknown> => page.evaluate('window.__tampered');
 
 describe('an offer, an answer or the candidates going missing or coming late', () => {
@@ -60,8 +72,10 @@ describe('an offer, an answer or the candidates going missing or coming late', (
   // sound until the connection is up (starting it blocks the page, see AudioSinks).
   it('every candidate lost, both ways: ICE restarts, gathers new ones, and they connect', async () => {
     const lose = loseCandidatesFor(3_000);
-    const scripts = [lose, AUDIO_START_WATCH];
+    const scripts = [lose, AUDIO_START_WATCH, SLOW_STATUS_WATCH];
     const call = await startCall('lost-candidates', { url: server.url, initScripts: scripts }, { url: server.url, initScripts: scripts });
+    // A connection this slow says so on the tile.
+    expect(await call.ada.browser.page.evaluate('window.__sawConnecting')).toBe(true);
     expect(await tampered(call.ada.browser.page)).toBeGreaterThan(0);
     expect(await tampered(call.bob.browser.page)).toBeGreaterThan(0);
     for (const page of [call.ada.browser.page, call.bob.browser.page]) {

@@ -212,6 +212,34 @@ describe('in the meeting', () => {
     await Promise.all([ada.close(), bob.close()]);
   });
 
+  // "Connecting…" is for a connection that is slow to come up; a join connects well within a second.
+  it('a quick join shows no connection status on anyone’s tile', async () => {
+    const recordStatuses = () => {
+      const seen: string[] = [];
+      Object.defineProperty(window, 'visibleStatuses', { value: seen });
+      const look = () => {
+        for (const status of document.querySelectorAll('.tile-status')) {
+          if (getComputedStyle(status).visibility === 'visible' && !seen.includes(status.textContent ?? '')) seen.push(status.textContent ?? '');
+        }
+        requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    };
+    const statuses = (p: Page) => p.evaluate(() => (window as unknown as { visibleStatuses: string[] }).visibleStatuses);
+    const ada = await launchParticipant({ color: 'red' });
+    await ada.page.addInitScript(recordStatuses);
+    const adaId = await joinMeeting(ada.page, server.url, 'features-status', 'Ada');
+    const bob = await launchParticipant({ color: 'green' });
+    await bob.page.addInitScript(recordStatuses);
+    const bobId = await joinMeeting(bob.page, server.url, 'features-status', 'Bob');
+    expect(await waitForTileColor(ada.page, bobId, 'green', 20_000, bob.page)).toBe('green');
+    expect(await waitForTileColor(bob.page, adaId, 'red', 20_000, ada.page)).toBe('red');
+    await bob.page.waitForTimeout(1500);
+    expect(await statuses(ada.page)).toEqual([]);
+    expect(await statuses(bob.page)).toEqual([]);
+    await Promise.all([ada.close(), bob.close()]);
+  });
+
   it('a peer that shows you small receives a smaller video from you', async () => {
     const [, bob, cy] = people as [Person, Person, Person];
     // Ada shows Bob big (pinned) and Cy as a thumbnail: she receives Cy at a lower resolution.

@@ -33,7 +33,7 @@ export function installDiagnostics(controller: AppController): void {
     participants: () =>
       session()
         ?.state.get()
-        .participants.map(({ id, name, connection }) => ({ id, name, connection })) ?? [],
+        .participants.map(({ id, name }) => ({ id, name, connection: session()?.connectionTo(id)?.connectionState ?? 'new' })) ?? [],
     stats: async (id) => {
       const pc = session()?.connectionTo(id);
       return pc ? summarizeStats(await pc.getStats()) : null;

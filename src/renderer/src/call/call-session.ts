@@ -31,6 +31,18 @@ import { Store } from './store';
  */
 export type CallPhase = 'idle' | 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'left' | 'sent-away' | 'ended' | 'failed';
 
+/**
+ * How our connection to someone is doing, as the meeting shows it. Coarser than the connection's
+ * own states on purpose: a join goes new -> connecting -> connected within a fraction of a second,
+ * and each new state renders the meeting again, right while the call comes up.
+ */
+export type ConnectionStatus = 'connecting' | 'connected' | 'lost';
+
+export function connectionStatus(state: RTCPeerConnectionState): ConnectionStatus {
+  if (state === 'connected') return 'connected';
+  return state === 'disconnected' || state === 'failed' ? 'lost' : 'connecting';
+}
+
 export interface RemoteParticipant {
   id: string;
   name: string;
@@ -43,7 +55,7 @@ export interface RemoteParticipant {
   host: boolean;
   /** What arrives from them, by slot; a track exists once negotiated even while they send nothing. */
   tracks: SlotTracks;
-  connection: RTCPeerConnectionState;
+  connection: ConnectionStatus;
   /** The server lost them but their media still reaches us: they are probably on their way back. */
   away: boolean;
 }
@@ -473,7 +485,7 @@ export class CallSession {
       recording: participant.recording,
       host: participant.host,
       tracks: existing && !replaced ? existing.tracks : noTracks(),
-      connection: existing && !replaced ? existing.connection : 'new',
+      connection: existing && !replaced ? existing.connection : 'connecting',
       away: false,
     };
     this.patchParticipants((list) => sortByJoin(existing ? list.map((p) => (p.id === next.id ? next : p)) : [...list, next]));
@@ -507,9 +519,12 @@ export class CallSession {
       void this.screen.tune(link);
     };
     link.events.on('negotiated', tuneSenders);
-    link.events.on('state', (connection) => {
-      this.updateParticipant(remoteId, (p) => ({ ...p, connection }));
-      if (connection === 'connected') tuneSenders();
+    link.events.on('state', (state) => {
+      const connection = connectionStatus(state);
+      if (this.state.get().participants.some((p) => p.id === remoteId && p.connection !== connection)) {
+        this.updateParticipant(remoteId, (p) => ({ ...p, connection }));
+      }
+      if (state === 'connected') tuneSenders();
     });
     link.events.on('error', (error) => console.warn(`connection to ${remoteId}: ${error.message}`));
     // Back after an outage: a new connection starts with a keyframe and an empty queue, where the old
@@ -569,7 +584,7 @@ export class CallSession {
     if (stale) this.retired.set(remoteId, [...(this.retired.get(remoteId) ?? []), stale].slice(-RETIRED_KEPT));
     this.links.get(remoteId)?.close();
     this.links.delete(remoteId);
-    this.updateParticipant(remoteId, (p) => ({ ...p, tracks: noTracks(), connection: 'new' }));
+    this.updateParticipant(remoteId, (p) => ({ ...p, tracks: noTracks(), connection: 'connecting' }));
     return this.createLink(remoteId, initiator);
   }
 

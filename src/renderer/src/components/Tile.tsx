@@ -1,4 +1,5 @@
 import { useState, type ReactElement } from 'react';
+import type { ConnectionStatus } from '../call/call-session';
 import type { LinkQuality } from '../call/quality';
 import { Avatar } from './Avatar';
 import { Icon } from './Icons';
@@ -19,7 +20,7 @@ export interface TileProps {
   videoAllowed?: boolean;
   width: number;
   height: number;
-  connection?: RTCPeerConnectionState;
+  connection?: ConnectionStatus;
   /** The server lost them; their media may still flow. */
   away?: boolean;
   hand?: number | null;
@@ -111,10 +112,11 @@ export function Tile(props: TileProps): ReactElement {
       </div>
       {props.away ? (
         <div className="tile-status">Reconnecting to the meeting…</div>
+      ) : connection === 'connecting' ? (
+        // Shown only if connecting takes a while (styles.css): a join connects in a fraction of a second.
+        <div className="tile-status slow">Connecting…</div>
       ) : (
-        connection &&
-        connection !== 'connected' &&
-        connection !== 'new' && <div className="tile-status">{connection === 'connecting' ? 'Connecting…' : 'Connection lost, retrying…'}</div>
+        connection === 'lost' && <div className="tile-status">Connection lost, retrying…</div>
       )}
       {props.reactions && props.reactions.length > 0 && (
         <div className="reaction-burst" data-testid="reaction-burst" aria-live="polite">
