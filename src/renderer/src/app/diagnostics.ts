@@ -30,10 +30,10 @@ export function installDiagnostics(controller: AppController): void {
   const session = () => controller.state.get().session;
   const diagnostics: Diagnostics = {
     selfId: () => session()?.state.get().self?.id ?? null,
-    participants: () =>
-      session()
-        ?.state.get()
-        .participants.map(({ id, name }) => ({ id, name, connection: session()?.connectionTo(id)?.connectionState ?? 'new' })) ?? [],
+    participants: () => {
+      const call = session();
+      return call?.state.get().participants.map(({ id, name }) => ({ id, name, connection: call.connectionTo(id)?.connectionState ?? 'new' })) ?? [];
+    },
     stats: async (id) => {
       const pc = session()?.connectionTo(id);
       return pc ? summarizeStats(await pc.getStats()) : null;

@@ -38,7 +38,7 @@ export type CallPhase = 'idle' | 'joining' | 'waiting' | 'joined' | 'reconnectin
  */
 export type ConnectionStatus = 'connecting' | 'connected' | 'lost';
 
-export function connectionStatus(state: RTCPeerConnectionState): ConnectionStatus {
+function connectionStatus(state: RTCPeerConnectionState): ConnectionStatus {
   if (state === 'connected') return 'connected';
   return state === 'disconnected' || state === 'failed' ? 'lost' : 'connecting';
 }
@@ -520,10 +520,7 @@ export class CallSession {
     };
     link.events.on('negotiated', tuneSenders);
     link.events.on('state', (state) => {
-      const connection = connectionStatus(state);
-      if (this.state.get().participants.some((p) => p.id === remoteId && p.connection !== connection)) {
-        this.updateParticipant(remoteId, (p) => ({ ...p, connection }));
-      }
+      this.updateParticipant(remoteId, (p) => ({ ...p, connection: connectionStatus(state) }));
       if (state === 'connected') tuneSenders();
     });
     link.events.on('error', (error) => console.warn(`connection to ${remoteId}: ${error.message}`));
@@ -599,16 +596,13 @@ export class CallSession {
     this.patchParticipants((list) => list.filter((p) => p.id !== id));
   }
 
+  /** What a link says it receives; a slot it has no transceiver for (yet) keeps what we knew. */
   private setRemoteTracks(id: string, tracks: SlotTracks): void {
-    const current = this.state.get().participants.find((p) => p.id === id)?.tracks;
-    const merged = (known: SlotTracks): SlotTracks => ({
-      audio: tracks.audio ?? known.audio,
-      video: tracks.video ?? known.video,
-      screen: tracks.screen ?? known.screen,
-      screenAudio: tracks.screenAudio ?? known.screenAudio,
+    this.updateParticipant(id, (p) => {
+      const next = { ...p.tracks };
+      for (const slot of SLOTS) next[slot] = tracks[slot] ?? next[slot];
+      return { ...p, tracks: SLOTS.every((slot) => next[slot] === p.tracks[slot]) ? p.tracks : next };
     });
-    if (!current || SLOTS.every((slot) => merged(current)[slot] === current[slot])) return;
-    this.updateParticipant(id, (p) => ({ ...p, tracks: merged(p.tracks) }));
   }
 
   private onLocalTracks(): void {
@@ -657,8 +651,16 @@ export class CallSession {
     this.signaling.close();
   }
 
+  /**
+   * Changes one participant. A change that leaves every field as it was makes no new state: each
+   * new state renders the meeting again, and a join brings a burst of them (tracks, connection).
+   */
   private updateParticipant(id: string, change: (p: RemoteParticipant) => RemoteParticipant): void {
-    this.patchParticipants((list) => list.map((p) => (p.id === id ? change(p) : p)));
+    const before = this.state.get().participants.find((p) => p.id === id);
+    if (!before) return;
+    const after = change(before);
+    if ((Object.keys(after) as Array<keyof RemoteParticipant>).every((key) => Object.is(after[key], before[key]))) return;
+    this.patchParticipants((list) => list.map((p) => (p.id === id ? after : p)));
   }
 
   private patchParticipants(change: (list: readonly RemoteParticipant[]) => readonly RemoteParticipant[]): void {

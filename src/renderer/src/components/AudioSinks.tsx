@@ -13,7 +13,7 @@ interface Sink {
  * (25-35 ms in traces of a join), and right then the page is busy bringing up the connection and
  * their first picture. Nothing they say is lost that a listener would notice.
  */
-export const START_AFTER_CONNECTED_MS = 300;
+const START_AFTER_CONNECTED_MS = 300;
 
 /** Plays every remote participant's sound, whatever the layout shows, on the chosen speaker. */
 export function AudioSinks({ sinks, speakerId }: { sinks: Sink[]; speakerId: string | undefined }): ReactElement {
