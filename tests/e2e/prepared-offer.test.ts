@@ -67,12 +67,16 @@ describe('the first offer, made on the pre-join screen', () => {
     const bob = await launchParticipant({ color: 'blue' });
     await bob.page.addInitScript(tamperFirstDescription('delay')); // her answer reaches him 4 s late
     await joinMeeting(bob.page, server.url, 'prepared-tracks', 'Bob');
-    const tileTrack = `(() => {
+    // Read in one go: the tile's track, and that Bob's connection to her still waits for her answer.
+    const tileTrack = `(async () => {
       const video = document.querySelector('${tileVideo(adaId)}');
       const track = video?.srcObject?.getVideoTracks()[0];
-      return { answerHeld: window.__tampered === 1, track: track ? { kind: track.kind, state: track.readyState } : null };
+      const link = await window.roundtable.link('${adaId}');
+      return { signaling: link?.signaling ?? null, track: track ? { kind: track.kind, state: track.readyState } : null };
     })()`;
-    await expect.poll(() => bob.page.evaluate(tileTrack), { timeout: 2_000 }).toEqual({ answerHeld: true, track: { kind: 'video', state: 'live' } });
+    await expect
+      .poll(() => bob.page.evaluate(tileTrack), { timeout: 2_000 })
+      .toEqual({ signaling: 'have-local-offer', track: { kind: 'video', state: 'live' } });
     expect(await waitForTileColor(bob.page, adaId, 'red', 20_000, ada.page)).toBe('red');
   });
 });
