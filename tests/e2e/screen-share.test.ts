@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
@@ -27,8 +28,22 @@ afterAll(async () => {
 /** Chromium's fake screen is a green test pattern: clearly not Ada's red camera. */
 const looksLikeFakeScreen = (rgb: [number, number, number] | null): boolean => rgb !== null && rgb[1] > rgb[0] + 60 && rgb[1] > rgb[2] + 60;
 
+/** How many media sections `page`'s connection to `participantId` negotiated (slots.ts: one per slot). */
+function mediaSections(page: Page, participantId: string): Promise<number | null> {
+  return page.evaluate(`window.roundtable.link(${JSON.stringify(participantId)}).then((link) => link && link.mediaSections)`);
+}
+
+/** Waits until `viewer` shows `sharerId`'s share, with the share's own picture in it. */
+async function seesShare(viewer: Page, sharerId: string): Promise<boolean> {
+  await tile(viewer, `${sharerId}:screen`).waitFor({ timeout: 20_000 });
+  await expect.poll(async () => looksLikeFakeScreen(await tileRgb(viewer, `${sharerId}:screen`)), { timeout: 20_000 }).toBe(true);
+  return true;
+}
+
 describe('screen sharing', () => {
   it('shows the share as its own large tile, first, while the camera and sound go on', async () => {
+    // Joining negotiates the microphone and the camera only; the first share adds its slots.
+    expect(await mediaSections(ada.page, bobId)).toBe(2);
     const audioBefore = (await peerStats(bob.page, adaId))!.audio.packetsReceived;
     await ada.page.getByTestId('screen-toggle').click();
     await expect.poll(() => ada.page.getByTestId('sharing-bar').isVisible()).toBe(true);
@@ -56,5 +71,42 @@ describe('screen sharing', () => {
     expect(await ada.page.getByTestId('sharing-bar').count()).toBe(0);
     expect(await waitForTileColor(bob.page, adaId, 'red')).toBe('red');
     expect(await waitForTileColor(ada.page, bobId, 'blue')).toBe('blue');
+  });
+
+  it('Bob, who answered Ada, shares on the slots her share added; Ada shares again', async () => {
+    const sections = await mediaSections(ada.page, bobId);
+    expect(sections).toBeGreaterThan(2);
+    await bob.page.getByTestId('screen-toggle').click();
+    expect(await seesShare(ada.page, bobId)).toBe(true);
+    await bob.page.getByTestId('stop-sharing').click();
+    await expect.poll(() => tile(ada.page, `${bobId}:screen`).count()).toBe(0);
+
+    await ada.page.getByTestId('screen-toggle').click();
+    expect(await seesShare(bob.page, adaId)).toBe(true);
+    await ada.page.getByTestId('stop-sharing').click();
+    await expect.poll(() => tile(bob.page, `${adaId}:screen`).count()).toBe(0);
+    // Sharing again took no new slots.
+    expect(await mediaSections(ada.page, bobId)).toBe(sections);
+    expect(await mediaSections(bob.page, adaId)).toBe(sections);
+  });
+
+  it("two who start sharing at the same moment each see the other's share, and a newcomer sees both", async () => {
+    const adaInTwo = await joinMeeting(ada.page, server.url, 'share-both', 'Ada');
+    const bobInTwo = await joinMeeting(bob.page, server.url, 'share-both', 'Bob');
+    await waitForRemoteTiles(ada.page, [bobInTwo]);
+    await waitForRemoteTiles(bob.page, [adaInTwo]);
+    await Promise.all([ada.page.getByTestId('screen-toggle').click(), bob.page.getByTestId('screen-toggle').click()]);
+    expect(await seesShare(ada.page, bobInTwo)).toBe(true);
+    expect(await seesShare(bob.page, adaInTwo)).toBe(true);
+    // One slot pair on each side, whichever offer won.
+    expect(await mediaSections(ada.page, bobInTwo)).toBe(await mediaSections(bob.page, adaInTwo));
+    expect(await mediaSections(ada.page, bobInTwo)).toBeLessThanOrEqual(4);
+
+    // Cy's first offer has only her microphone and camera; both shares reach her all the same.
+    const cy = await launchParticipant({ color: 'green' });
+    await joinMeeting(cy.page, server.url, 'share-both', 'Cy');
+    expect(await seesShare(cy.page, adaInTwo)).toBe(true);
+    expect(await seesShare(cy.page, bobInTwo)).toBe(true);
+    expect(await waitForTileColor(cy.page, adaInTwo, 'red')).toBe('red');
   });
 });

@@ -23,6 +23,8 @@ export interface LinkDescription {
   /** What the camera sender sends from: null when it has no track. */
   sentVideoTrack: { enabled: boolean; readyState: MediaStreamTrackState } | null;
   receivedVideoTrack: { muted: boolean; readyState: MediaStreamTrackState } | null;
+  /** How many media sections (m-lines) the connection negotiated: one per slot it carries. */
+  mediaSections: number;
   stats: LinkStats;
 }
 
@@ -51,6 +53,7 @@ export function installDiagnostics(controller: AppController): void {
         cameraActive: camera?.sender.getParameters().encodings?.[0]?.active ?? null,
         sentVideoTrack: sent ? { enabled: sent.enabled, readyState: sent.readyState } : null,
         receivedVideoTrack: track ? { muted: track.muted, readyState: track.readyState } : null,
+        mediaSections: pc.remoteDescription?.sdp.match(/^m=/gm)?.length ?? 0,
         stats: summarizeStats(await pc.getStats()),
       };
     },

@@ -1,7 +1,7 @@
 import type { SignalBody } from '@roundtable/signaling-server/protocol';
 import { Emitter } from './emitter';
 import { SilenceWatch } from './silence-watch';
-import { noTracks, SLOTS, SLOT_KIND, type Slot, type SlotTracks } from './slots';
+import { FIRST_OFFER_SLOTS, noTracks, SLOTS, SLOT_KIND, type Slot, type SlotTracks } from './slots';
 
 /** The messages perfect negotiation exchanges (view hints are for the call, not the connection). */
 export type NegotiationBody = Exclude<SignalBody, { kind: 'view' }>;
@@ -10,7 +10,7 @@ export interface PeerLinkOptions {
   remoteId: string;
   /** Perfect negotiation: the polite side yields when both offer at once. */
   polite: boolean;
-  /** The side that joined later offers first, with all four transceivers in that offer. */
+  /** The side that joined later offers first, with its slots' transceivers in that offer (slots.ts). */
   initiator: boolean;
   /**
    * For the initiator: a connection made ahead of time by prepareOffer, its transceivers in place
@@ -123,7 +123,7 @@ export class PeerLink {
     }
   }
 
-  /** The initiator's side: all four transceivers, then the offer at once. */
+  /** The initiator's side: the slots' transceivers, then the offer at once. */
   private openNegotiation(): Promise<void> {
     addSlotTransceivers(this.pc, this.options.localTracks(), this.options.localStream);
     this.attached = true;
@@ -196,10 +196,47 @@ export class PeerLink {
     this.queue = this.queue.then(() => this.handle(body)).catch((error: unknown) => this.fail(error));
   }
 
-  /** Swaps what one slot sends, on this connection only; no renegotiation. */
+  /**
+   * Swaps what one slot sends, on this connection only. A screen slot the connection does not
+   * carry yet is added (with a renegotiation, see slots.ts), as is sending on one that so far only
+   * received; anything else is a plain replaceTrack.
+   */
   async replaceTrack(slot: Slot, track: MediaStreamTrack | null): Promise<void> {
+    if (this.closed) return;
     const transceiver = this.transceiver(slot);
-    if (transceiver && !this.closed) await transceiver.sender.replaceTrack(track);
+    if (!transceiver) {
+      if (track) this.addSlot(slot, track);
+      return;
+    }
+    if (track && !transceiver.direction.startsWith('send')) {
+      transceiver.direction = 'sendrecv';
+      transceiver.sender.setStreams(this.options.localStream);
+    }
+    await transceiver.sender.replaceTrack(track);
+  }
+
+  /**
+   * Adds the transceiver for a slot the first offer left out, when the slots before it exist (so
+   * that it lands at its slot's place) and the first negotiation is under way or done (an
+   * answering side that offered first would put it in the camera's place). `addTrack`, not
+   * `addTransceiver`: if the other side adds the same slot at the same moment, the side that
+   * yields takes theirs over for its track instead of adding one more.
+   */
+  private addSlot(slot: Slot, track: MediaStreamTrack): void {
+    if (!this.attached || this.pc.getTransceivers().length !== SLOTS.indexOf(slot)) return;
+    this.pc.addTrack(track, this.options.localStream);
+  }
+
+  /** Puts each local track on its slot, adding slots this connection lacks (after a negotiation). */
+  private sendOnEverySlot(): void {
+    const tracks = this.options.localTracks();
+    for (const slot of SLOTS) {
+      const transceiver = this.transceiver(slot);
+      const track = tracks[slot];
+      if (track && (!transceiver || transceiver.sender.track !== track || !transceiver.direction.startsWith('send'))) {
+        this.replaceTrack(slot, track).catch((error: unknown) => this.fail(error));
+      }
+    }
   }
 
   sender(slot: Slot): RTCRtpSender | undefined {
@@ -399,6 +436,9 @@ export class PeerLink {
     }
     // After the answer is on its way: the page's reaction to new tracks never holds it up.
     this.events.emit('tracks', this.receivedTracks());
+    // A share of ours that this connection does not carry yet (it started before the connection,
+    // or while its first offer was on the way) is added now, in a negotiation of its own.
+    if (pc.signalingState === 'stable') this.sendOnEverySlot();
   }
 
   /**
@@ -446,9 +486,16 @@ function connectionConfig({ iceServers, relayOnly }: ConnectionChoices): RTCConf
   return { iceServers, iceTransportPolicy: relayOnly ? 'relay' : 'all', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
 }
 
-/** The first offer's transceivers: one per slot, in SLOTS order, sending what we have. */
+/**
+ * The first offer's transceivers, in SLOTS order, sending what we have: the microphone and the
+ * camera always, the screen slots only while we share.
+ */
 function addSlotTransceivers(pc: RTCPeerConnection, tracks: SlotTracks, stream: MediaStream): void {
-  for (const slot of SLOTS) pc.addTransceiver(tracks[slot] ?? SLOT_KIND[slot], { direction: 'sendrecv', streams: [stream] });
+  for (const slot of SLOTS) {
+    const track = tracks[slot];
+    if (FIRST_OFFER_SLOTS.includes(slot)) pc.addTransceiver(track ?? SLOT_KIND[slot], { direction: 'sendrecv', streams: [stream] });
+    else if (track && pc.getTransceivers().length === SLOTS.indexOf(slot)) pc.addTrack(track, stream);
+  }
 }
 
 /**
