@@ -31,7 +31,12 @@ const JOIN_AND_TIME_FIRST_FRAME = `new Promise((resolve) => {
   document.querySelector('[data-testid="join-button"]').click();
 })`;
 
-const JOINS = Math.max(10, Number(process.env.BENCH_JOINS ?? 12));
+/**
+ * BENCH_JOINS (30 by default, at least 10). A join takes about 100 ms and varies by ±50 ms from
+ * one to the next on a shared machine: with 12, the p50 ratio moved by 0.35 between runs of the
+ * same code (1.05 to 1.41); with 30, by 0.26.
+ */
+const JOINS = Math.max(10, Number(process.env.BENCH_JOINS ?? 30));
 /**
  * BENCH_LOOK_MS: how long the guest looks at the ready pre-join screen before clicking (and the
  * bare page waits once ready). 0 by default: the click comes as soon as the preview shows and the
