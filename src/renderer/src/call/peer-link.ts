@@ -230,8 +230,10 @@ export class PeerLink {
   /** Puts each local track on its slot, adding slots this connection lacks (after a negotiation). */
   private sendOnEverySlot(): void {
     const tracks = this.options.localTracks();
-    for (const slot of SLOTS) {
-      const transceiver = this.transceiver(slot);
+    // Read once: each read is a blocking call into WebRTC's signaling thread.
+    const transceivers = this.pc.getTransceivers();
+    for (const [index, slot] of SLOTS.entries()) {
+      const transceiver = transceivers[index];
       const track = tracks[slot];
       if (track && (!transceiver || transceiver.sender.track !== track || !transceiver.direction.startsWith('send'))) {
         this.replaceTrack(slot, track).catch((error: unknown) => this.fail(error));
@@ -466,7 +468,8 @@ export class PeerLink {
    */
   receivedTracks(): SlotTracks {
     const tracks = noTracks();
-    for (const slot of SLOTS) tracks[slot] = this.transceiver(slot)?.receiver.track ?? null;
+    const transceivers = this.pc.getTransceivers();
+    for (const [index, slot] of SLOTS.entries()) tracks[slot] = transceivers[index]?.receiver.track ?? null;
     return tracks;
   }
 
