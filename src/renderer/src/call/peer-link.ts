@@ -118,7 +118,9 @@ export class PeerLink {
       // Normally the other side offers first; if it does not (it kept an old connection to us
       // that we no longer have), we do, and it starts over when it sees our new certificate.
       this.idleTimer = setTimeout(() => {
-        if (!this.closed && !this.pc.remoteDescription && !this.attached) void this.openNegotiation();
+        if (this.closed || this.pc.remoteDescription || this.attached) return;
+        void this.openNegotiation();
+        this.events.emit('tracks', this.receivedTracks());
       }, options.offerIfIdleMs);
     }
   }
@@ -127,7 +129,6 @@ export class PeerLink {
   private openNegotiation(): Promise<void> {
     addSlotTransceivers(this.pc, this.options.localTracks(), this.options.localStream);
     this.attached = true;
-    this.events.emit('tracks', this.receivedTracks());
     // Offer now rather than a task later: the 'negotiationneeded' that follows finds the offer
     // already made and does nothing.
     return this.offer();
@@ -136,11 +137,7 @@ export class PeerLink {
   /** The offer prepareOffer made, with what we send now (a camera switched since then is swapped in). */
   private sendPreparedOffer(): void {
     this.attached = true;
-    const tracks = this.options.localTracks();
-    for (const slot of SLOTS) {
-      const sender = this.transceiver(slot)?.sender;
-      if (sender && sender.track !== tracks[slot]) sender.replaceTrack(tracks[slot]).catch((error: unknown) => this.fail(error));
-    }
+    this.sendLocalTracks();
     this.sendLocalDescription();
     this.awaitAnswer(1);
   }
@@ -205,40 +202,39 @@ export class PeerLink {
     if (this.closed) return;
     const transceiver = this.transceiver(slot);
     if (!transceiver) {
-      if (track) this.addSlot(slot, track);
+      if (track) addLaterSlot(this.pc, slot, track, this.options.localStream);
       return;
     }
-    if (track && !transceiver.direction.startsWith('send')) {
-      transceiver.direction = 'sendrecv';
-      transceiver.sender.setStreams(this.options.localStream);
-    }
+    if (track) this.startSending(transceiver);
     await transceiver.sender.replaceTrack(track);
   }
 
   /**
-   * Adds the transceiver for a slot the first offer left out, when the slots before it exist (so
-   * that it lands at its slot's place) and the first negotiation is under way or done (an
-   * answering side that offered first would put it in the camera's place). `addTrack`, not
-   * `addTransceiver`: if the other side adds the same slot at the same moment, the side that
-   * yields takes theirs over for its track instead of adding one more.
+   * Puts each local track on its slot, and adds the screen slots this connection lacks while we
+   * share. `everySlotSends`: the answering side's first answer, where every transceiver the offer
+   * made starts sending, with a track or not (turning the camera on later is then no
+   * renegotiation). The transceivers are read once: each read blocks on WebRTC's signaling thread.
    */
-  private addSlot(slot: Slot, track: MediaStreamTrack): void {
-    if (!this.attached || this.pc.getTransceivers().length !== SLOTS.indexOf(slot)) return;
-    this.pc.addTrack(track, this.options.localStream);
-  }
-
-  /** Puts each local track on its slot, adding slots this connection lacks (after a negotiation). */
-  private sendOnEverySlot(): void {
+  private sendLocalTracks(everySlotSends = false): void {
     const tracks = this.options.localTracks();
-    // Read once: each read is a blocking call into WebRTC's signaling thread.
     const transceivers = this.pc.getTransceivers();
     for (const [index, slot] of SLOTS.entries()) {
       const transceiver = transceivers[index];
       const track = tracks[slot];
-      if (track && (!transceiver || transceiver.sender.track !== track || !transceiver.direction.startsWith('send'))) {
-        this.replaceTrack(slot, track).catch((error: unknown) => this.fail(error));
+      if (!transceiver) {
+        if (track) addLaterSlot(this.pc, slot, track, this.options.localStream);
+        continue;
       }
+      if (track || everySlotSends) this.startSending(transceiver);
+      if (transceiver.sender.track !== track) transceiver.sender.replaceTrack(track).catch((error: unknown) => this.fail(error));
     }
+  }
+
+  /** A transceiver that so far only received sends from now on (a renegotiation follows). */
+  private startSending(transceiver: RTCRtpTransceiver): void {
+    if (transceiver.direction.startsWith('send')) return;
+    transceiver.direction = 'sendrecv';
+    transceiver.sender.setStreams(this.options.localStream);
   }
 
   sender(slot: Slot): RTCRtpSender | undefined {
@@ -440,7 +436,7 @@ export class PeerLink {
     this.events.emit('tracks', this.receivedTracks());
     // A share of ours that this connection does not carry yet (it started before the connection,
     // or while its first offer was on the way) is added now, in a negotiation of its own.
-    if (pc.signalingState === 'stable') this.sendOnEverySlot();
+    if (pc.signalingState === 'stable') this.sendLocalTracks();
   }
 
   /**
@@ -450,14 +446,7 @@ export class PeerLink {
    */
   private attachLocalTracks(): void {
     this.attached = true;
-    const tracks = this.options.localTracks();
-    for (const slot of SLOTS) {
-      const transceiver = this.transceiver(slot);
-      if (!transceiver) continue;
-      transceiver.direction = 'sendrecv';
-      transceiver.sender.setStreams(this.options.localStream);
-      if (tracks[slot]) transceiver.sender.replaceTrack(tracks[slot]).catch((error: unknown) => this.fail(error));
-    }
+    this.sendLocalTracks(true);
   }
 
   /**
@@ -494,11 +483,26 @@ function connectionConfig({ iceServers, relayOnly }: ConnectionChoices): RTCConf
  * camera always, the screen slots only while we share.
  */
 function addSlotTransceivers(pc: RTCPeerConnection, tracks: SlotTracks, stream: MediaStream): void {
-  for (const slot of SLOTS) {
+  let added = 0;
+  for (const [index, slot] of SLOTS.entries()) {
     const track = tracks[slot];
-    if (FIRST_OFFER_SLOTS.includes(slot)) pc.addTransceiver(track ?? SLOT_KIND[slot], { direction: 'sendrecv', streams: [stream] });
-    else if (track && pc.getTransceivers().length === SLOTS.indexOf(slot)) pc.addTrack(track, stream);
+    // A screen slot lands at its place only if the ones before it are there.
+    if (!FIRST_OFFER_SLOTS.includes(slot) && !(track && added === index)) continue;
+    pc.addTransceiver(track ?? SLOT_KIND[slot], { direction: 'sendrecv', streams: [stream] });
+    added += 1;
   }
+}
+
+/**
+ * Adds, once the first negotiation is done, the transceiver of a slot the first offer left out,
+ * sending `track`, if the slots before it exist (it must land at its slot's place).
+ * - `addTrack`, not `addTransceiver`: if the other side adds the same slot at the same moment,
+ *   the side that yields takes theirs over for its track instead of adding one more.
+ * - Not before: `addTrack` also takes over a transceiver of the same kind that has never sent and
+ *   has no track, such as a camera slot not negotiated yet while the camera is off.
+ */
+function addLaterSlot(pc: RTCPeerConnection, slot: Slot, track: MediaStreamTrack, stream: MediaStream): void {
+  if (pc.currentRemoteDescription && pc.getTransceivers().length === SLOTS.indexOf(slot)) pc.addTrack(track, stream);
 }
 
 /**
