@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { joinMeeting, peerStats, tile, tileRgb, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
+import { joinMeeting, looksLikeFakeScreen, peerStats, seesShare, tile, tileRgb, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
 
 let server: MeetingServer;
@@ -25,19 +25,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Chromium's fake screen is a green test pattern: clearly not Ada's red camera. */
-const looksLikeFakeScreen = (rgb: [number, number, number] | null): boolean => rgb !== null && rgb[1] > rgb[0] + 60 && rgb[1] > rgb[2] + 60;
-
 /** How many media sections `page`'s connection to `participantId` negotiated (slots.ts: one per slot). */
 function mediaSections(page: Page, participantId: string): Promise<number | null> {
   return page.evaluate(`window.roundtable.link(${JSON.stringify(participantId)}).then((link) => link && link.mediaSections)`);
-}
-
-/** Waits until `viewer` shows `sharerId`'s share, with the share's own picture in it. */
-async function seesShare(viewer: Page, sharerId: string): Promise<boolean> {
-  await tile(viewer, `${sharerId}:screen`).waitFor({ timeout: 20_000 });
-  await expect.poll(async () => looksLikeFakeScreen(await tileRgb(viewer, `${sharerId}:screen`)), { timeout: 20_000 }).toBe(true);
-  return true;
 }
 
 describe('screen sharing', () => {

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { nearestColor, type PatternColor } from './fake-media';
 
 export function meetingUrl(server: string, room: string, name: string, autojoin = true): string {
@@ -140,6 +141,16 @@ export function chatMessages(page: Page): Promise<Array<{ id: string; sender: st
       status: item.getAttribute('data-status') ?? '',
     })),
   );
+}
+
+/** Chromium's fake screen is a green test pattern: clearly not a red, blue or yellow camera. */
+export const looksLikeFakeScreen = (rgb: [number, number, number] | null): boolean => rgb !== null && rgb[1] > rgb[0] + 60 && rgb[1] > rgb[2] + 60;
+
+/** Waits until `viewer` shows `sharerId`'s share, with the share's own picture in it. */
+export async function seesShare(viewer: Page, sharerId: string): Promise<boolean> {
+  await tile(viewer, `${sharerId}:screen`).waitFor({ timeout: 20_000 });
+  await expect.poll(async () => looksLikeFakeScreen(await tileRgb(viewer, `${sharerId}:screen`)), { timeout: 20_000 }).toBe(true);
+  return true;
 }
 
 /** The remote participant's tile element. */

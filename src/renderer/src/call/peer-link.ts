@@ -151,10 +151,14 @@ export class PeerLink {
     return this.pc.localDescription === null && this.pc.remoteDescription === null;
   }
 
-  /** Whether `offerSdp` is the offer this connection already answered (the same ICE credentials and certificate). */
+  /**
+   * Whether `offerSdp` is a copy of the offer this connection last answered: the same SDP origin
+   * (session id and version). A later offer of the same session (a share adding its slots) has
+   * the same ICE credentials and certificate, but a higher version: it is new, not a copy.
+   */
   answered(offerSdp: string): boolean {
     const remote = this.pc.remoteDescription;
-    return remote?.type === 'offer' && this.pc.signalingState === 'stable' && sameSession(remote.sdp, offerSdp);
+    return remote?.type === 'offer' && this.pc.signalingState === 'stable' && sameDescription(remote.sdp, offerSdp);
   }
 
   /**
@@ -522,10 +526,14 @@ export async function prepareOffer(choices: ConnectionChoices, tracks: SlotTrack
   }
 }
 
-/** Two descriptions from the same side of the same ICE session: the same credentials and certificate. */
-function sameSession(a: string, b: string): boolean {
-  const ufrag = (sdp: string): string | null => /^a=ice-ufrag:(\S+)/m.exec(sdp)?.[1] ?? null;
-  return ufrag(a) !== null && ufrag(a) === ufrag(b) && fingerprintOf(a) === fingerprintOf(b);
+/**
+ * Two copies of one description: the same origin line (`o=`: session id and version). The version
+ * goes up with every new offer or answer a connection makes; the candidates gathered since it
+ * was made, which a copy sent again carries, leave it as it was.
+ */
+export function sameDescription(a: string, b: string): boolean {
+  const origin = (sdp: string): string | null => /^o=(.+)$/m.exec(sdp)?.[1]?.trim() ?? null;
+  return origin(a) !== null && origin(a) === origin(b);
 }
 
 /** The `a=fingerprint` of an SDP: which DTLS certificate that side's connection uses. */
