@@ -98,6 +98,8 @@ export class BrowserWindow extends FakeEmitter {
 
 class FakeApp extends FakeEmitter {
   ready = false;
+  /** Like Electron's: false when run from source (electron-vite dev/preview), true in a packaged build. */
+  isPackaged = false;
   private readyResolve!: () => void;
   private readonly readyPromise = new Promise<void>((resolve) => (this.readyResolve = resolve));
   enableSandbox = vi.fn(() => undefined);
@@ -317,6 +319,7 @@ export function resetFakeElectron(): void {
   contextBridge.exposed.clear();
   Menu.current = null;
   Notification.shown = [];
+  app.isPackaged = false;
   session.defaultSession = new FakeSession();
   vi.clearAllMocks();
 }

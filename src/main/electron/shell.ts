@@ -15,6 +15,7 @@ import { registerIpc, type IpcHandlers } from './ipc';
 import { lockDownContents, lockDownSession } from './security';
 import { createScreenPicker, installDisplayMediaHandler, screenIpcHandlers } from './screen-share';
 import { createMainWindow } from './window';
+import { rendererDevServerUrl } from './dev-server';
 
 /** The services the composition root hands in (each has an Electron-free default for tests). */
 export interface ShellServices {
@@ -35,7 +36,8 @@ export interface ShellPaths {
  * data is delegated to services handed in by the composition root.
  */
 export function startShell(paths: ShellPaths, services: ShellServices = {}): void {
-  const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+  // Never in a packaged build: see rendererDevServerUrl.
+  const devServerUrl = rendererDevServerUrl();
   registerAppScheme();
   app.enableSandbox();
   const devices = services.devices ?? browserOnlyCatalogue();
