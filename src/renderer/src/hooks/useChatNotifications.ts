@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { ChatEntry } from '../call/chat';
+import { getPlatform } from '../platform/platform';
+import { notificationBody, notificationBodyIsMarkup } from '@shared/notification-text';
 
 /**
  * Asks the browser whether chat may notify, the first time the person opens the chat: a question
@@ -24,7 +26,9 @@ export function useChatNotifications(messages: readonly ChatEntry[], selfId: str
       seen.current.add(message.id);
       if (message.from.id === selfId || message.status !== 'sent' || document.hasFocus()) continue;
       if (typeof Notification === 'undefined' || Notification.permission !== 'granted') continue;
-      const notification = new Notification(message.from.name, { body: message.text.slice(0, 200), tag: `roundtable-chat-${message.id}` });
+      // The body is markup to the desktop app's notifications on Linux: escaped there, so a message cannot add any.
+      const body = notificationBody(message.text, { markup: notificationBodyIsMarkup(getPlatform().kind, navigator.userAgent) });
+      const notification = new Notification(message.from.name, { body, tag: `roundtable-chat-${message.id}` });
       notification.onclick = () => window.focus();
     }
   }, [messages, selfId]);
