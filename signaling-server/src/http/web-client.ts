@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { PROTOCOL_VERSION } from '../protocol/index.js';
@@ -42,6 +42,11 @@ const SECURITY_HEADERS = {
   'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self)',
 };
 
+/** True when `path` is `root` or inside it (both absolute and normalised). */
+function isInside(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
 export interface WebClientOptions {
   /** Shown by GET /api/info so a client can tell what it is talking to. */
   serverName?: string;
@@ -49,34 +54,48 @@ export interface WebClientOptions {
 
 /**
  * Serves the built web client (a folder with index.html) and a tiny info endpoint.
- * Everything else is 404; paths never escape the folder.
+ * Everything else is 404; paths never escape the folder, nor do symlinks in it.
  */
 export function createWebClientHandler(webRoot: string | undefined, options: WebClientOptions = {}) {
   const root = webRoot ? resolve(webRoot) : undefined;
+  // The root's real path, resolved once (by the first request that needs it; again only while it fails).
+  let realRoot: Promise<string> | undefined;
+  const realRootOf = (dir: string): Promise<string> => {
+    realRoot ??= realpath(dir).catch((error: unknown) => {
+      realRoot = undefined;
+      throw error;
+    });
+    return realRoot;
+  };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const reply = (status: number, body: string, ext?: string): void => send(res, status, body, ext);
     // Socket.IO answers its own path before this handler runs.
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed');
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz') return send(res, 200, 'ok');
+    if (url.pathname === '/healthz') return reply(200, 'ok');
     if (url.pathname === '/api/info') {
-      return send(res, 200, JSON.stringify({ name: options.serverName ?? 'Roundtable', protocol: PROTOCOL_VERSION }), '.json');
+      return reply(200, JSON.stringify({ name: options.serverName ?? 'Roundtable', protocol: PROTOCOL_VERSION }), '.json');
     }
-    if (!root) return send(res, 404, 'this server does not serve the web client');
+    if (!root) return reply(404, 'this server does not serve the web client');
 
     let pathname: string;
     try {
       pathname = decodeURIComponent(url.pathname);
     } catch {
-      return send(res, 400, 'bad path');
+      return reply(400, 'bad path');
     }
-    if (pathname.includes('\0')) return send(res, 400, 'bad path');
+    if (pathname.includes('\0')) return reply(400, 'bad path');
     const relative = pathname === '/' ? 'index.html' : normalize(pathname).replace(/^([/\\])+/, '');
     const file = join(root, relative);
-    if (file !== root && !file.startsWith(root + sep)) return send(res, 404, 'not found');
+    if (!isInside(root, file)) return reply(404, 'not found');
 
     try {
-      const info = await stat(file);
-      if (!info.isFile()) return send(res, 404, 'not found');
+      // The path is inside the folder, but a symlink in it may lead anywhere: serve only what
+      // really lies inside the folder, and read it by its real path.
+      const real = await realpath(file);
+      if (!isInside(await realRootOf(root), real)) return reply(404, 'not found');
+      const info = await stat(real);
+      if (!info.isFile()) return reply(404, 'not found');
       const ext = extname(file).toLowerCase();
       res.writeHead(200, {
         ...SECURITY_HEADERS,
@@ -85,11 +104,11 @@ export function createWebClientHandler(webRoot: string | undefined, options: Web
         'cache-control': relative === 'index.html' ? 'no-cache' : 'public, max-age=3600',
       });
       if (req.method === 'HEAD') return void res.end();
-      createReadStream(file)
+      createReadStream(real)
         .on('error', () => res.destroy())
         .pipe(res);
     } catch {
-      send(res, 404, 'not found');
+      reply(404, 'not found');
     }
   };
 }
