@@ -1,11 +1,12 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer } from 'node:http';
-import { request as httpsRequest, type Server as HttpsServer } from 'node:https';
+import { createServer as createHttpsServer, request as httpsRequest, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebClientHandler } from '../src/http/web-client.js';
+import { createWebClientHandler, HSTS_VALUE, isLoopbackHost } from '../src/http/web-client.js';
+import { createSelfSignedCertificate } from '../src/tls/index.js';
 
 interface Reply {
   status: number;
@@ -59,7 +60,13 @@ async function serveHttp(root: string): Promise<number> {
 
 function get(port: number, path: string, options: { method?: string; host?: string; tls?: { ca: string } } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const common = { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.host ? { host: options.host } : {} };
+    const common = {
+      host: '127.0.0.1',
+      port,
+      path,
+      method: options.method ?? 'GET',
+      headers: options.host ? { host: options.host } : {},
+    };
     const done = (res: IncomingMessage): void => {
       let body = '';
       res.setEncoding('utf8');
@@ -79,8 +86,14 @@ describe('the web client never serves what lies outside its folder', () => {
   });
 
   it('serves the files in the folder', async () => {
-    expect(await get(port, '/')).toMatchObject({ status: 200, body: '<!doctype html><title>Roundtable</title>' });
-    expect(await get(port, '/assets/app.js')).toMatchObject({ status: 200, body: 'console.log("app");' });
+    expect(await get(port, '/')).toMatchObject({
+      status: 200,
+      body: '<!doctype html><title>Roundtable</title>',
+    });
+    expect(await get(port, '/assets/app.js')).toMatchObject({
+      status: 200,
+      body: 'console.log("app");',
+    });
   });
 
   it('refuses a symlink inside the folder that points at a file outside it (404)', async () => {
@@ -106,7 +119,94 @@ describe('the web client never serves what lies outside its folder', () => {
 
   it('works when the folder itself is reached through a symlink', async () => {
     const linked = await serveHttp(join(base, 'current'));
-    expect(await get(linked, '/assets/app.js')).toMatchObject({ status: 200, body: 'console.log("app");' });
+    expect(await get(linked, '/assets/app.js')).toMatchObject({
+      status: 200,
+      body: 'console.log("app");',
+    });
     expect((await get(linked, '/leak.txt')).status).toBe(404);
+  });
+});
+
+describe('HSTS', () => {
+  const certificate = createSelfSignedCertificate({
+    commonName: 'hsts',
+    dnsNames: ['desk-7.local'],
+    ipAddresses: ['127.0.0.1'],
+  });
+  let httpsPort: number;
+  let httpPort: number;
+  beforeAll(async () => {
+    const handler = createWebClientHandler(webRoot);
+    httpsPort = await listen(createHttpsServer({ cert: certificate.cert, key: certificate.key }, (req, res) => void handler(req, res)));
+    httpPort = await serveHttp(webRoot);
+  });
+  const tls = { ca: certificate.cert };
+
+  it('is sent over HTTPS to a host that is not this machine, on every response', async () => {
+    for (const path of ['/', '/assets/app.js', '/missing', '/healthz']) {
+      const reply = await get(httpsPort, path, {
+        tls,
+        host: `desk-7.local:${httpsPort}`,
+      });
+      expect(reply.headers['strict-transport-security'], path).toBe(HSTS_VALUE);
+    }
+    expect(HSTS_VALUE).toBe('max-age=31536000');
+    const lan = await get(httpsPort, '/', {
+      tls,
+      host: `192.168.1.20:${httpsPort}`,
+    });
+    expect(lan.headers['strict-transport-security']).toBe(HSTS_VALUE);
+  });
+
+  it('is not sent for loopback hosts, where it would force HTTPS on every local port', async () => {
+    for (const host of [`127.0.0.1:${httpsPort}`, `localhost:${httpsPort}`, `[::1]:${httpsPort}`, 'LOCALHOST', `app.localhost:${httpsPort}`]) {
+      const reply = await get(httpsPort, '/', { tls, host });
+      expect(reply.status, host).toBe(200);
+      expect(reply.headers['strict-transport-security'], host).toBeUndefined();
+    }
+  });
+
+  it('is never sent over plain HTTP', async () => {
+    for (const host of [`desk-7.local:${httpPort}`, `127.0.0.1:${httpPort}`]) {
+      const reply = await get(httpPort, '/', { host });
+      expect(reply.status, host).toBe(200);
+      expect(reply.headers['strict-transport-security'], host).toBeUndefined();
+    }
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it('knows the names and addresses of this machine', () => {
+    for (const host of [
+      'localhost',
+      'localhost:8443',
+      'LocalHost.',
+      'a.localhost',
+      '127.0.0.1',
+      '127.0.0.1:443',
+      '127.1.2.3',
+      '[::1]',
+      '[::1]:8443',
+      '[0:0:0:0:0:0:0:1]',
+      '[::ffff:127.0.0.1]',
+    ]) {
+      expect(isLoopbackHost(host), host).toBe(true);
+    }
+  });
+
+  it('and nothing else', () => {
+    for (const host of [
+      'desk-7.local',
+      'desk-7.local:8443',
+      'meet.example.org',
+      '192.168.1.20',
+      '10.0.0.1:443',
+      '[fe80::1]',
+      '[::ffff:192.168.1.20]',
+      'localhost.example.org',
+      '128.0.0.1',
+    ]) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
   });
 });

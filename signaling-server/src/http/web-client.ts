@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { BlockList, isIP } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { PROTOCOL_VERSION } from '../protocol/index.js';
 
@@ -42,6 +43,44 @@ const SECURITY_HEADERS = {
   'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self)',
 };
 
+/** HSTS for a year, sent only over TLS and never to a loopback host (see strictTransportSecurity). */
+export const HSTS_VALUE = 'max-age=31536000';
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/**
+ * True when the Host a request names is this machine's loopback: localhost (and *.localhost, which
+ * browsers resolve to it), 127.0.0.0/8, ::1 and their IPv4-mapped forms. A Host that cannot be
+ * parsed counts as loopback, so it gets no HSTS either.
+ */
+export function isLoopbackHost(host: string): boolean {
+  let hostname: string;
+  try {
+    hostname = new URL(`https://${host}`).hostname.toLowerCase().replace(/\.$/, '');
+  } catch {
+    return true;
+  }
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
+  const address = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  const family = isIP(address);
+  if (family === 4) return LOOPBACK.check(address, 'ipv4');
+  if (family === 6) return LOOPBACK.check(address, 'ipv6');
+  return false;
+}
+
+/**
+ * The Strict-Transport-Security header for a response, if it gets one: only when the request came
+ * over TLS, and never for a loopback host — a browser keeps HSTS per host name for every port, so
+ * sending it for localhost would force HTTPS on every other local server the user runs.
+ */
+function strictTransportSecurity(req: IncomingMessage): OutgoingHttpHeaders {
+  const encrypted = 'encrypted' in req.socket && req.socket.encrypted === true;
+  if (!encrypted || req.headers.host === undefined || isLoopbackHost(req.headers.host)) return {};
+  return { 'strict-transport-security': HSTS_VALUE };
+}
+
 /** True when `path` is `root` or inside it (both absolute and normalised). */
 function isInside(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
@@ -68,7 +107,8 @@ export function createWebClientHandler(webRoot: string | undefined, options: Web
     return realRoot;
   };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const reply = (status: number, body: string, ext?: string): void => send(res, status, body, ext);
+    const headers = strictTransportSecurity(req);
+    const reply = (status: number, body: string, ext?: string): void => send(res, status, body, ext, headers);
     // Socket.IO answers its own path before this handler runs.
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed');
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -99,6 +139,7 @@ export function createWebClientHandler(webRoot: string | undefined, options: Web
       const ext = extname(file).toLowerCase();
       res.writeHead(200, {
         ...SECURITY_HEADERS,
+        ...headers,
         'content-type': TYPES[ext] ?? 'application/octet-stream',
         'content-length': info.size,
         'cache-control': relative === 'index.html' ? 'no-cache' : 'public, max-age=3600',
@@ -113,7 +154,7 @@ export function createWebClientHandler(webRoot: string | undefined, options: Web
   };
 }
 
-function send(res: ServerResponse, status: number, body: string, ext = '.txt'): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': TYPES[ext] ?? 'text/plain' });
+function send(res: ServerResponse, status: number, body: string, ext = '.txt', headers: OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'content-type': TYPES[ext] ?? 'text/plain' });
   res.end(body);
 }
