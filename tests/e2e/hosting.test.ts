@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateCertificate, spkiHashOf } from '@roundtable/signaling-server';
 import { CertificatePins } from '../../src/main/services/hosting/certificate-pins';
 import { HostingService } from '../../src/main/services/hosting/hosting-service';
+import { inviteText } from '../../src/main/services/hosting/invite';
 import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { installTestDesktop, startDesktopRendererServer, type RendererServer, type TestDesktop } from './support/desktop-platform';
 import { selfId, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
@@ -17,6 +18,8 @@ let rendererServer: RendererServer;
 let desktop: TestDesktop;
 let host: Participant;
 let guest: Participant;
+/** A second desktop app on the LAN, joining by the code and address the host reads out. */
+let typist: Participant;
 const copied: string[] = [];
 
 beforeAll(async () => {
@@ -36,6 +39,7 @@ beforeAll(async () => {
 
   host = await launchParticipant({ color: 'red', extraFlags: [acceptThisKey] });
   guest = await launchParticipant({ color: 'blue', extraFlags: [acceptThisKey] });
+  typist = await launchParticipant({ color: 'green', extraFlags: [acceptThisKey] });
   desktop = await installTestDesktop(host.page, { hosting, pins: new CertificatePins(), discovered: () => [], copyText: (text) => copied.push(text) });
 });
 
@@ -87,6 +91,40 @@ describe('hosting a LAN meeting from the desktop app', () => {
     await expect.poll(() => desktop.reports.at(-1)?.participants, { timeout: 10_000 }).toBe(2);
     await host.page.screenshot({ path: `${SCREENSHOT_DIR}/hosting-host.png` });
     await guest.page.screenshot({ path: `${SCREENSHOT_DIR}/hosting-guest.png` });
+  });
+
+  it("a desktop app given only the code and address asks to compare the fingerprint with the host's, then joins with it", async () => {
+    const status = hosting.status();
+    if (status.state !== 'hosting') throw new Error('not hosting');
+    // Its own main-process services: it has pinned nothing, and hears no announcement.
+    const pins = new CertificatePins();
+    const typistDesktop = await installTestDesktop(typist.page, { hosting, pins, discovered: () => [], copyText: () => undefined });
+    const { page } = typist;
+    await page.goto(`${rendererServer.url}/`);
+    await page.getByTestId('name-input').fill('Tim Typist');
+    await page.getByTestId('room-input').fill(status.invite.code);
+    await page.getByTestId('server-input').fill(`127.0.0.1:${status.port}`);
+    await page.getByTestId('continue-button').click();
+
+    // The server's certificate is self-signed: nothing is pinned, and the person is shown its fingerprint.
+    await page.getByTestId('trust-prompt').waitFor({ timeout: 10_000 });
+    const shown = await page.getByTestId('trust-fingerprint').textContent();
+    expect(shown).toBe(status.invite.fingerprintText);
+    // The host's invite says the same, to compare with.
+    expect(inviteText(status.invite)).toContain(`Certificate fingerprint (SHA-256): ${shown}`);
+    expect(pins.list()).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/hosting-compare-fingerprint.png`, fullPage: true });
+
+    await page.getByTestId('trust-and-join').click();
+    await page.getByTestId('join-button').click();
+    const typistId = await selfId(page);
+    await waitForRemoteTiles(host.page, [guestId, typistId]);
+    expect(await waitForTileColor(host.page, typistId, 'green', 20_000, page), 'the host sees the newcomer').toBe('green');
+    // Checked, then pinned: exactly this certificate, for exactly this host:port.
+    expect(pins.list()).toEqual([{ server: status.self.server, fingerprint: status.invite.fingerprint }]);
+    await expect
+      .poll(() => typistDesktop.reports.at(-1), { timeout: 10_000 })
+      .toMatchObject({ stage: 'meeting', room: status.invite.code, server: status.self.server });
   });
 
   it('"Stop hosting" ends the meeting for everyone, who are told so', async () => {

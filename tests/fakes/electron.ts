@@ -3,6 +3,7 @@
  * without Electron's binary (vitest aliases `electron` to this file for src/main/electron and
  * src/preload). It records what the shell did so tests can assert it and drive events.
  */
+import { createHash, X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type * as Electron from 'electron';
 import { vi } from 'vitest';
@@ -138,9 +139,97 @@ export class FakeSession {
     this.displayMediaRequestHandler = handler;
   }
   certificateVerifyProc: Parameters<Electron.Session['setCertificateVerifyProc']>[0] = null;
+  /** The network service's cache of the verify proc's answers, by host name and certificate; like Electron, setting a proc empties it. */
+  private readonly verifyCache = new Map<string, number>();
   setCertificateVerifyProc(proc: Parameters<Electron.Session['setCertificateVerifyProc']>[0]): void {
     this.certificateVerifyProc = proc;
+    this.verifyCache.clear();
   }
+
+  /**
+   * Test helper: what Chromium makes of the certificate (PEM) a server at `url` presents, as Electron
+   * wires it: the verify proc first (it sees the host name only, and its answers are cached until a
+   * proc is set again); when the proc defers to Chromium (-3) and Chromium's own check (`chromium`:
+   * 'OK' for a certificate a trusted authority signed, or an error such as
+   * 'net::ERR_CERT_AUTHORITY_INVALID' for a self-signed one) fails, app's 'certificate-error' with
+   * the URL, where a listener may trust it (preventDefault() and callback(true)).
+   */
+  async connect(url: string, certificatePem: string, chromium = 'net::ERR_CERT_AUTHORITY_INVALID'): Promise<'accepted' | 'refused'> {
+    const hostname = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    const certificate = fakeCertificate(certificatePem);
+    const key = `${hostname}\n${certificatePem}`;
+    let code = this.verifyCache.get(key);
+    if (code === undefined) {
+      const proc = this.certificateVerifyProc;
+      const chromiumCode = chromium === 'OK' ? 0 : -202;
+      code = proc
+        ? await new Promise<number>((resolve) =>
+            proc(
+              {
+                hostname,
+                certificate,
+                validatedCertificate: certificate,
+                isIssuedByKnownRoot: chromium === 'OK',
+                verificationResult: chromium,
+                errorCode: chromiumCode,
+              },
+              resolve,
+            ),
+          )
+        : -3;
+      this.verifyCache.set(key, code);
+    }
+    if (code === 0) return 'accepted';
+    if (code !== -3) return 'refused';
+    if (chromium === 'OK') return 'accepted';
+    let trusted = false;
+    let prevented = false;
+    const event = {
+      preventDefault: () => void (prevented = true),
+      get defaultPrevented() {
+        return prevented;
+      },
+    };
+    app.emit(
+      'certificate-error',
+      event,
+      new FakeWebContents() as unknown as Electron.WebContents,
+      url,
+      chromium,
+      certificate,
+      (isTrusted: boolean) => (trusted = isTrusted),
+      false,
+    );
+    return prevented && trusted ? 'accepted' : 'refused';
+  }
+}
+
+/** Electron's description of a certificate (PEM), as the verify proc and 'certificate-error' get it. */
+export function fakeCertificate(pem: string): Electron.Certificate {
+  const x509 = new X509Certificate(pem);
+  const principal = (name: string): Electron.CertificatePrincipal => ({
+    commonName: /(?:^|\n)CN=([^\n]*)/.exec(name)?.[1] ?? '',
+    organizations: [],
+    organizationUnits: [],
+    locality: '',
+    state: '',
+    country: '',
+  });
+  const certificate: Electron.Certificate = {
+    data: pem,
+    fingerprint: `sha256/${createHash('sha256').update(x509.raw).digest('base64')}`,
+    issuer: principal(x509.issuer),
+    issuerName: principal(x509.issuer).commonName,
+    subject: principal(x509.subject),
+    subjectName: principal(x509.subject).commonName,
+    serialNumber: x509.serialNumber,
+    validStart: Math.floor(Date.parse(x509.validFrom) / 1000),
+    validExpiry: Math.floor(Date.parse(x509.validTo) / 1000),
+    issuerCert: undefined as unknown as Electron.Certificate,
+  };
+  // The certificates the app meets are self-signed: their own issuer.
+  certificate.issuerCert = certificate;
+  return certificate;
 }
 export const session = { defaultSession: new FakeSession() };
 

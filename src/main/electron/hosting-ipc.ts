@@ -3,10 +3,11 @@ import type { DiscoveredMeeting, HostingChannels } from '@shared/ipc/hosting';
 import type { MeetingChannels } from '@shared/ipc/meeting';
 import { CertificatePins } from '../services/hosting/certificate-pins';
 import type { Discovery } from '../services/hosting/discovery';
-import { createHostingHandlers, MeetingReportSchema, pinOwnMeeting, validate } from '../services/hosting/hosting-handlers';
+import { createHostingHandlers, MeetingReportSchema, validate } from '../services/hosting/hosting-handlers';
 import { HostingService } from '../services/hosting/hosting-service';
 import { inviteText } from '../services/hosting/invite';
 import { MeetingLink } from '../services/hosting/meeting-link';
+import { MeetingPins } from '../services/hosting/meeting-pins';
 import { installCertificatePinning } from './certificate-pinning';
 import { sendToRenderer, type IpcHandlers } from './ipc';
 import { AppTray, trayImages, type TrayActions, type TrayImages } from './tray';
@@ -53,18 +54,18 @@ export function installHosting(services: HostingShellServices, options: { devSer
   let discovered: DiscoveredMeeting[] = [];
   let quitting = false;
 
-  installCertificatePinning(session.defaultSession, pins, (refusal) => {
+  installCertificatePinning(app, session.defaultSession, pins, (refusal) => {
     sendToRenderer('hosting:certificate-refused', { host: refusal.host, message: refusal.message }, devServerUrl);
     notify('Connection refused', refusal.message);
   });
+  // Pins are set by resolve-invite when the person chooses a meeting; these drop them again.
+  const meetingPins = new MeetingPins(pins, hosting);
 
   discovery?.browse((meetings) => {
+    // Only listed: anyone on the network can announce anything, so an announced fingerprint is
+    // never pinned from here. Joining one goes through resolve-invite with its link, which checks
+    // the server presents that certificate first.
     discovered = meetings;
-    // A meeting found on the network is joined with the certificate it announced, whether by a
-    // click in the list or by typing its code and address.
-    for (const meeting of meetings) {
-      if (meeting.fingerprint) for (const address of meeting.addresses) pins.pin(`https://${address}:${meeting.port}`, meeting.fingerprint);
-    }
     sendToRenderer('hosting:discovered', meetings, devServerUrl);
   });
 
@@ -115,7 +116,6 @@ export function installHosting(services: HostingShellServices, options: { devSer
   const tray = new AppTray(services.trayImages, actions, { hosting: hosting.status(), meeting: null });
 
   hosting.events.on('status', (status) => {
-    pinOwnMeeting(status, pins);
     sendToRenderer('hosting:status', status, devServerUrl);
     tray.update({ hosting: status });
   });
@@ -148,10 +148,17 @@ export function installHosting(services: HostingShellServices, options: { devSer
   return {
     handlers: {
       ...handlers,
-      'meeting:report': (report: unknown) => link.receive(validate(MeetingReportSchema, report, 'meeting:report')),
+      'meeting:report': (report: unknown) => {
+        const valid = validate(MeetingReportSchema, report, 'meeting:report');
+        meetingPins.report(valid);
+        link.receive(valid);
+      },
     },
     hideOnClose: () => !quitting && (link.inMeeting || hosting.status().state === 'hosting'),
-    rendererGone: () => link.forget(),
+    rendererGone: () => {
+      meetingPins.rendererGone();
+      link.forget();
+    },
     tray,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Hosting a meeting on the LAN from the desktop app, finding meetings on the network, and joining
- * one by invite link (whose certificate fingerprint the app then pins).
+ * one by invite link (whose certificate fingerprint the app pins once the server presented it).
  */
 
 /** Where to connect and which meeting to join; `fingerprint` pins the server's certificate. */
@@ -47,7 +47,10 @@ export interface HostOptions {
   port?: number;
 }
 
-/** A meeting announced on the network (DNS-SD `_roundtable._tcp`). */
+/**
+ * A meeting announced on the network (DNS-SD `_roundtable._tcp`). Anyone on the LAN can announce
+ * anything: its fingerprint is a hint, checked against the server only when the person joins it.
+ */
 export interface DiscoveredMeeting {
   id: string;
   meetingName: string;
@@ -64,6 +67,38 @@ export interface DiscoveredMeeting {
 
 /** Join by invite link, or by meeting code and server address. */
 export type InviteRequest = { link: string } | { server: string; room: string };
+
+/**
+ * A server address typed without a fingerprint whose certificate the usual checks do not accept
+ * (a meeting hosted on a LAN has a self-signed one): resolve-invite fails with this, and the person
+ * compares the fingerprint with the one the host shows before joining with it.
+ */
+export interface UntrustedCertificate {
+  /** `host:port` of the server. */
+  host: string;
+  /** The presented certificate's SHA-256 fingerprint as people compare it: "AB:CD:…". */
+  fingerprintText: string;
+}
+
+const UNTRUSTED = /The server at (\S+) presented a certificate this computer cannot check\b.*?Its fingerprint is ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})\./s;
+
+/**
+ * The message of resolve-invite's untrusted-certificate error. IPC carries only an error's message,
+ * so this is its wire form too: readUntrustedCertificate() reads it back on the other side.
+ */
+export function untrustedCertificateMessage({ host, fingerprintText }: UntrustedCertificate): string {
+  return (
+    `The server at ${host} presented a certificate this computer cannot check (no authority it trusts vouches for it; ` +
+    `a meeting hosted on a local network never has one). Its fingerprint is ${fingerprintText}. ` +
+    'Compare it with the fingerprint the host shows, and join only if they match.'
+  );
+}
+
+/** The untrusted certificate an error message (maybe with Electron's "Error invoking remote method…" prefix) is about, or null. */
+export function readUntrustedCertificate(message: string): UntrustedCertificate | null {
+  const match = UNTRUSTED.exec(message);
+  return match ? { host: match[1]!, fingerprintText: match[2]! } : null;
+}
 
 export interface CertificateRefused {
   host: string;
@@ -104,6 +139,11 @@ export interface HostingApi {
   /** Copies the invite (code and links) to the clipboard; returns what was copied. */
   copyInvite(): Promise<string | null>;
   discovered(): Promise<DiscoveredMeeting[]>;
-  /** Checks an invite link (or code + server address), pins its certificate, and says where to connect. */
+  /**
+   * Checks an invite link (or code + server address) and says where to connect. With a fingerprint
+   * (the link's `fp`), the server must present exactly that certificate, which is then pinned for
+   * its host:port; without one, its certificate must pass the usual checks, or this fails with the
+   * untrusted-certificate error (see readUntrustedCertificate).
+   */
   resolveInvite(request: InviteRequest): Promise<JoinTarget>;
 }

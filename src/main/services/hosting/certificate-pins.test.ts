@@ -1,42 +1,82 @@
-import { describe, expect, it } from 'vitest';
-import { createSelfSignedCertificate } from '@roundtable/signaling-server';
+import { describe, expect, it, vi } from 'vitest';
+import { createSelfSignedCertificate, formatFingerprint } from '@roundtable/signaling-server';
 import { CertificatePins } from './certificate-pins';
 
 const genuine = createSelfSignedCertificate({ commonName: 'genuine' });
+const second = createSelfSignedCertificate({ commonName: 'second server on the same host' });
 const impostor = createSelfSignedCertificate({ commonName: 'impostor' });
 
 describe('certificate pins (what the desktop app accepts)', () => {
-  it('accept exactly the pinned certificate for a pinned host', () => {
+  it('hold exactly one fingerprint per host:port: a new pin replaces the old one', () => {
     const pins = new CertificatePins();
     pins.pin('https://192.168.1.20:8443', genuine.fingerprint);
-    expect(pins.decide('192.168.1.20', genuine.cert)).toEqual({ verdict: 'accept' });
+    pins.pin('https://192.168.1.20:8443/?room=x', impostor.fingerprint);
+    expect(pins.list()).toEqual([{ server: 'https://192.168.1.20:8443', fingerprint: impostor.fingerprint }]);
+    expect(pins.certificateError('https://192.168.1.20:8443/socket.io/', genuine.cert)).toMatchObject({ verdict: 'refuse' });
+    expect(pins.certificateError('wss://192.168.1.20:8443/socket.io/', impostor.cert)).toEqual({ verdict: 'accept' });
   });
 
-  it('refuse any other certificate for that host, with a clear reason', () => {
+  it('keep two ports on one host apart: each accepts only its own certificate', () => {
     const pins = new CertificatePins();
     pins.pin('https://192.168.1.20:8443', genuine.fingerprint);
-    const verdict = pins.decide('192.168.1.20', impostor.cert);
+    pins.pin('https://192.168.1.20:9443', second.fingerprint);
+    expect(pins.certificateError('https://192.168.1.20:8443/', genuine.cert)).toEqual({ verdict: 'accept' });
+    expect(pins.certificateError('https://192.168.1.20:9443/', second.cert)).toEqual({ verdict: 'accept' });
+    expect(pins.certificateError('https://192.168.1.20:8443/', second.cert)).toMatchObject({
+      verdict: 'refuse',
+      host: '192.168.1.20:8443',
+      presented: second.fingerprint,
+    });
+    expect(pins.certificateError('https://192.168.1.20:9443/', genuine.cert)).toMatchObject({
+      verdict: 'refuse',
+      host: '192.168.1.20:9443',
+      presented: genuine.fingerprint,
+    });
+    // A port nobody pinned keeps its certificate error.
+    expect(pins.certificateError('https://192.168.1.20:7443/', genuine.cert)).toEqual({ verdict: 'default' });
+    expect(pins.certificateError('https://192.168.1.20/', genuine.cert)).toEqual({ verdict: 'default' });
+  });
+
+  it("refuse, by host name alone, a certificate that is none of the host's pins; leave the others to Chromium", () => {
+    const pins = new CertificatePins();
+    pins.pin('https://192.168.1.20:8443', genuine.fingerprint);
+    pins.pin('https://192.168.1.20:9443', second.fingerprint);
+    expect(pins.decideHost('192.168.1.20', genuine.cert)).toEqual({ verdict: 'chromium' });
+    expect(pins.decideHost('192.168.1.20', second.cert)).toEqual({ verdict: 'chromium' });
+    const verdict = pins.decideHost('192.168.1.20', impostor.cert);
     expect(verdict).toMatchObject({ verdict: 'refuse', host: '192.168.1.20', presented: impostor.fingerprint });
-    expect(verdict.verdict === 'refuse' && verdict.message).toMatch(
-      /^Roundtable refused the connection to 192\.168\.1\.20: its certificate \([0-9A-F:]+\) is not the one the invite named/,
+    expect(verdict.verdict === 'refuse' && verdict.message).toBe(
+      `Roundtable refused the connection to 192.168.1.20: its certificate (${formatFingerprint(impostor.fingerprint)}) is not the one you joined with ` +
+        `(${formatFingerprint(genuine.fingerprint)} or ${formatFingerprint(second.fingerprint)}). Someone on the network may be intercepting the meeting.`,
     );
-    expect(pins.decide('192.168.1.20', 'garbage')).toMatchObject({ verdict: 'refuse', presented: null });
+    expect(pins.decideHost('192.168.1.20', 'garbage')).toMatchObject({ verdict: 'refuse', presented: null });
+    expect(pins.decideHost('meet.example.org', impostor.cert)).toEqual({ verdict: 'chromium' });
+    expect(pins.decideHost('192.168.1.21', impostor.cert)).toEqual({ verdict: 'chromium' });
   });
 
-  it('leave hosts nobody pinned to the ordinary checks', () => {
+  it('drop a pin, and say when they change', () => {
     const pins = new CertificatePins();
+    const changed = vi.fn();
+    pins.onChange(changed);
     pins.pin('https://192.168.1.20:8443', genuine.fingerprint);
-    expect(pins.decide('meet.example.org', impostor.cert)).toEqual({ verdict: 'default' });
-    expect(pins.decide('192.168.1.21', genuine.cert)).toEqual({ verdict: 'default' });
+    pins.pin('https://192.168.1.20:8443', genuine.fingerprint);
+    expect(changed).toHaveBeenCalledTimes(1);
+    pins.unpin('https://192.168.1.20:9443');
+    expect(changed).toHaveBeenCalledTimes(1);
+    pins.unpin('https://192.168.1.20:8443');
+    expect(changed).toHaveBeenCalledTimes(2);
+    expect(pins.list()).toEqual([]);
+    expect(pins.decideHost('192.168.1.20', impostor.cert)).toEqual({ verdict: 'chromium' });
   });
 
-  it('allow several servers on one host, and IPv6 hosts with or without brackets', () => {
+  it('read IPv6 hosts with or without brackets, and refuse what is not a fingerprint or not https', () => {
     const pins = new CertificatePins();
-    pins.pin('https://[fd00::20]:8443', genuine.fingerprint);
-    pins.pin('https://[FD00::20]:9443', impostor.fingerprint);
-    expect(pins.decide('fd00::20', genuine.cert)).toEqual({ verdict: 'accept' });
-    expect(pins.decide('[fd00::20]', impostor.cert)).toEqual({ verdict: 'accept' });
-    expect(pins.isPinned('FD00::20')).toBe(true);
+    pins.pin('https://[FD00::20]:8443', genuine.fingerprint);
+    expect(pins.get('https://[fd00::20]:8443')).toBe(genuine.fingerprint);
+    expect(pins.decideHost('fd00::20', genuine.cert)).toEqual({ verdict: 'chromium' });
+    expect(pins.decideHost('[fd00::20]', impostor.cert)).toMatchObject({ verdict: 'refuse', host: '[fd00::20]' });
+    expect(pins.certificateError('wss://[fd00::20]:8443/socket.io/', genuine.cert)).toEqual({ verdict: 'accept' });
     expect(() => pins.pin('https://x', 'not-a-fingerprint')).toThrow(/not a SHA-256 certificate fingerprint/);
+    expect(() => pins.pin('http://192.168.1.20:8443', genuine.fingerprint)).toThrow(/not an https:\/\/ address/);
   });
 });

@@ -1,12 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSelfSignedCertificate } from '@roundtable/signaling-server';
-import type { DiscoveredMeeting, HostingStatus } from '@shared/ipc/hosting';
+import { createSelfSignedCertificate, formatFingerprint, type TlsCredentials } from '@roundtable/signaling-server';
+import { readUntrustedCertificate, type DiscoveredMeeting, type HostingStatus } from '@shared/ipc/hosting';
 import { CertificatePins } from './certificate-pins';
+import { toDiscoveredMeeting } from './discovery';
 import { createHostingHandlers, type HostingHandlers } from './hosting-handlers';
 import { HostingService } from './hosting-service';
+import { UntrustedCertificateError } from './invite';
+import { MeetingPins } from './meeting-pins';
+import { probeTrust } from './trust-probe';
 
 let dataDir: string;
 let hosting: HostingService;
@@ -15,10 +21,23 @@ let copied: string[];
 let discovered: DiscoveredMeeting[];
 let handlers: HostingHandlers;
 
+/** Another meeting server on this machine (a LAN host, seen over loopback), with its own self-signed certificate. */
+const lanCertificate = createSelfSignedCertificate({ commonName: 'a LAN meeting', ipAddresses: ['127.0.0.1'] });
+const forged = createSelfSignedCertificate({ commonName: 'forged', ipAddresses: ['127.0.0.1'] });
+let lanServer: Server;
+let lanUrl: string;
+
+async function listen(credentials: TlsCredentials): Promise<{ server: Server; url: string }> {
+  const server = createServer({ cert: credentials.cert, key: credentials.key }, (_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'roundtable-handlers-'));
   hosting = new HostingService({ dataDir, listenHost: '127.0.0.1', preferredPort: 0, addresses: () => ['127.0.0.1'], discovery: null });
   pins = new CertificatePins();
+  new MeetingPins(pins, hosting);
   copied = [];
   discovered = [];
   handlers = createHostingHandlers({
@@ -28,9 +47,11 @@ beforeAll(async () => {
     copyText: (text) => copied.push(text),
     defaultMeetingName: () => "Ada's meeting",
   });
+  ({ server: lanServer, url: lanUrl } = await listen(lanCertificate));
 });
 afterAll(async () => {
   await hosting.stop();
+  await new Promise((resolve) => lanServer.close(resolve));
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -38,6 +59,7 @@ const hosted = (status: HostingStatus) => {
   if (status.state !== 'hosting') throw new Error('not hosting');
   return status;
 };
+const port = (url: string): number => Number(new URL(url).port);
 
 describe('the hosting channels', () => {
   it('refuse malformed requests with a clear error, and do nothing', async () => {
@@ -46,60 +68,113 @@ describe('the hosting channels', () => {
     await expect(handlers['hosting:resolve-invite']('https://x/?room=y')).rejects.toThrow(/^hosting:resolve-invite: /);
     expect(hosting.status().state).toBe('idle');
     expect(await handlers['hosting:copy-invite']()).toBeNull();
+    expect(pins.list()).toEqual([]);
   });
 
-  it("start hosting under the person's name and pin the app's own certificate", async () => {
+  it("start hosting under the person's name; the app's own certificate is pinned for its own addresses", async () => {
     const status = hosted(await handlers['hosting:start']());
     expect(status.invite.meetingName).toBe("Ada's meeting");
-    expect(pins.isPinned('127.0.0.1')).toBe(true);
+    expect(pins.list()).toEqual([{ server: status.self.server, fingerprint: status.invite.fingerprint }]);
     const text = await handlers['hosting:copy-invite']();
     expect(copied).toEqual([text]);
     expect(text).toContain(status.invite.links[0]!.url);
   });
 
-  it('resolve an invite link: pin its certificate and check the server presents it', async () => {
-    const status = hosted(hosting.status());
-    const link = status.invite.links[0]!.url;
-    expect(await handlers['hosting:resolve-invite']({ link })).toEqual({
-      server: status.self.server,
-      room: status.invite.code,
-      fingerprint: status.invite.fingerprint,
-    });
+  it('resolve an invite link: check the server presents its certificate, then pin it for that host:port only', async () => {
+    const link = `${lanUrl}/?room=calm-otter-42&fp=${lanCertificate.fingerprint}`;
+    expect(await handlers['hosting:resolve-invite']({ link })).toEqual({ server: lanUrl, room: 'calm-otter-42', fingerprint: lanCertificate.fingerprint });
+    expect(pins.get(lanUrl)).toBe(lanCertificate.fingerprint);
+    expect(pins.list()).toHaveLength(2); // this one and the hosted meeting's, one each
   });
 
-  it('refuse an invite whose certificate is not the one the server presents', async () => {
+  it('refuse an invite whose certificate is not the one the server presents, and leave the pins exactly as they were', async () => {
+    const before = pins.list();
     const status = hosted(hosting.status());
-    const forged = createSelfSignedCertificate({ commonName: 'forged' }).fingerprint;
-    await expect(handlers['hosting:resolve-invite']({ link: `${status.self.server}/?room=${status.invite.code}&fp=${forged}` })).rejects.toThrow(
+    await expect(handlers['hosting:resolve-invite']({ link: `${lanUrl}/?room=calm-otter-42&fp=${forged.fingerprint}` })).rejects.toThrow(
       /presented a different certificate than the invite expects .*Someone may be intercepting the connection/,
     );
+    await expect(handlers['hosting:resolve-invite']({ link: `${status.self.server}/?room=${status.invite.code}&fp=${forged.fingerprint}` })).rejects.toThrow(
+      /presented a different certificate/,
+    );
+    // Nothing answers here: not reachable, nothing pinned either.
+    await expect(handlers['hosting:resolve-invite']({ link: `https://127.0.0.1:9/?room=x&fp=${forged.fingerprint}` })).rejects.toThrow(
+      /^Cannot reach the meeting server at 127\.0\.0\.1:9/,
+    );
+    expect(pins.list()).toEqual(before);
   });
 
-  it('pin a code + server address from the meetings found on the network', async () => {
-    const status = hosted(hosting.status());
+  it('a typed host:port without a fingerprint is not trusted on a DNS-SD announcement: it fails with the certificate the server presented', async () => {
+    // The network announces this very server with its real fingerprint; that is no reason to trust it.
     discovered = [
-      {
-        id: 'x',
-        meetingName: 'm',
-        code: status.invite.code,
-        fingerprint: status.invite.fingerprint,
-        protocol: 1,
-        compatible: true,
-        port: status.port,
+      toDiscoveredMeeting({
+        fqdn: 'LAN meeting (calm-otter-42)._roundtable._tcp.local',
+        port: port(lanUrl),
+        txt: { name: 'LAN meeting', code: 'calm-otter-42', fp: lanCertificate.fingerprint, v: '1' },
         addresses: ['127.0.0.1'],
-        url: '',
-      },
+      })!,
     ];
-    expect(await handlers['hosting:resolve-invite']({ server: `127.0.0.1:${status.port}`, room: status.invite.code })).toEqual({
-      server: status.self.server,
-      room: status.invite.code,
-      fingerprint: status.invite.fingerprint,
+    pins.unpin(lanUrl);
+    const before = pins.list();
+    const error = await handlers['hosting:resolve-invite']({ server: `127.0.0.1:${port(lanUrl)}`, room: 'calm-otter-42' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UntrustedCertificateError);
+    const untrusted = error as UntrustedCertificateError;
+    expect(untrusted).toMatchObject({
+      code: 'untrusted-certificate',
+      host: `127.0.0.1:${port(lanUrl)}`,
+      fingerprint: lanCertificate.fingerprint,
+      fingerprintText: formatFingerprint(lanCertificate.fingerprint),
     });
+    expect(untrusted.fingerprintText).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    // IPC carries only the message: the renderer reads the same fingerprint back from it.
+    expect(readUntrustedCertificate(`Error invoking remote method 'hosting:resolve-invite': UntrustedCertificateError: ${untrusted.message}`)).toEqual({
+      host: `127.0.0.1:${port(lanUrl)}`,
+      fingerprintText: formatFingerprint(lanCertificate.fingerprint),
+    });
+    expect(pins.list()).toEqual(before);
     discovered = [];
-    expect((await handlers['hosting:resolve-invite']({ server: `127.0.0.1:${status.port}`, room: 'other' })).fingerprint).toBeNull();
   });
 
-  it('stop hosting', async () => {
+  it('the person compares that fingerprint and joins with it: checked, then pinned', async () => {
+    const fingerprintText = formatFingerprint(lanCertificate.fingerprint);
+    const link = `${lanUrl}/?${new URLSearchParams({ room: 'calm-otter-42', fp: fingerprintText })}`;
+    expect(await handlers['hosting:resolve-invite']({ link })).toEqual({ server: lanUrl, room: 'calm-otter-42', fingerprint: lanCertificate.fingerprint });
+    expect(pins.get(lanUrl)).toBe(lanCertificate.fingerprint);
+  });
+
+  it('a new pin replaces the old one for the same host:port only once it was checked', async () => {
+    const restarted = await listen(forged); // the server came back with a new certificate, on another port here
+    try {
+      pins.pin(restarted.url, lanCertificate.fingerprint); // the one it had before
+      await handlers['hosting:resolve-invite']({ link: `${restarted.url}/?room=calm-otter-42&fp=${forged.fingerprint}` });
+      expect(pins.get(restarted.url)).toBe(forged.fingerprint);
+      expect(pins.get(lanUrl)).toBe(lanCertificate.fingerprint);
+      pins.unpin(restarted.url);
+    } finally {
+      await new Promise((resolve) => restarted.server.close(resolve));
+    }
+  });
+
+  it('a typed address whose certificate passes the usual checks resolves without a pin', async () => {
+    const trusting = createHostingHandlers({
+      hosting,
+      pins,
+      discovered: () => [],
+      copyText: () => undefined,
+      // As if a trusted authority had signed the server's certificate.
+      probe: (server) => probeTrust(server, { ca: [lanCertificate.cert] }),
+    });
+    pins.unpin(lanUrl);
+    const before = pins.list();
+    expect(await trusting['hosting:resolve-invite']({ server: `127.0.0.1:${port(lanUrl)}`, room: 'calm-otter-42' })).toEqual({
+      server: lanUrl,
+      room: 'calm-otter-42',
+      fingerprint: null,
+    });
+    expect(pins.list()).toEqual(before);
+  });
+
+  it('stop hosting: the own pins go with it', async () => {
     expect(await handlers['hosting:stop']()).toEqual({ state: 'idle', lastError: null });
+    expect(pins.list()).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { verifyPinnedServer } from '@roundtable/signaling-server';
-import type { DiscoveredMeeting, HostingChannels, HostingStatus, JoinTarget } from '@shared/ipc/hosting';
+import type { DiscoveredMeeting, HostingChannels } from '@shared/ipc/hosting';
 import type { MeetingReport } from '@shared/ipc/meeting';
-import type { CertificatePins } from './certificate-pins';
+import { endpointLabel, endpointOf, type CertificatePins } from './certificate-pins';
 import type { HostingService } from './hosting-service';
-import { InviteError, inviteText, parseInviteLink, parseServerAndCode } from './invite';
+import { InviteError, inviteText, parseInviteLink, parseServerAndCode, UntrustedCertificateError } from './invite';
+import { probeTrust, type PresentedCertificate } from './trust-probe';
 
 const HostOptionsSchema = z
   .strictObject({
@@ -37,23 +38,19 @@ export function validate<T>(schema: z.ZodType<T>, value: unknown, what: string):
 
 export interface HostingHandlerDeps {
   hosting: HostingService;
+  /** Set here only, by resolve-invite, after the server presented the certificate (see MeetingPins for the rest of their life). */
   pins: CertificatePins;
   discovered: () => DiscoveredMeeting[];
   copyText: (text: string) => void;
-  /** Checks, before the renderer connects, that the server presents the pinned certificate. */
+  /** Checks, before anything is pinned, that the server presents exactly this certificate. */
   verify?: (server: string, fingerprint: string) => Promise<void>;
+  /** Reads the certificate a server presents, and whether the usual CA checks accept it. */
+  probe?: (server: string) => Promise<PresentedCertificate>;
   /** The meeting name when the request gives none (e.g. "Ada's meeting"). */
   defaultMeetingName?: () => string | undefined;
 }
 
 export type HostingHandlers = { [C in keyof HostingChannels]: (...args: unknown[]) => Promise<HostingChannels[C]['result']> };
-
-/** Pins the app's own certificate for every address its hosted meeting is reached at. */
-export function pinOwnMeeting(status: HostingStatus, pins: CertificatePins): void {
-  if (status.state !== 'hosting') return;
-  pins.pin(status.self.server, status.invite.fingerprint);
-  for (const link of status.invite.links) pins.pin(link.url, status.invite.fingerprint);
-}
 
 /**
  * The hosting channels, Electron-free: the shell registers them as IPC handlers, and the end-to-end
@@ -61,22 +58,16 @@ export function pinOwnMeeting(status: HostingStatus, pins: CertificatePins): voi
  */
 export function createHostingHandlers(deps: HostingHandlerDeps): HostingHandlers {
   const verify = deps.verify ?? ((server: string, fingerprint: string) => verifyPinnedServer(server, fingerprint));
-
-  const findPin = (target: JoinTarget): string | null => {
-    const url = new URL(target.server);
-    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-    const found = deps.discovered().find((m) => m.port === port && m.addresses.includes(url.hostname) && m.fingerprint);
-    return found?.fingerprint ?? null;
-  };
+  const probe = deps.probe ?? ((server: string) => probeTrust(server));
+  const unreachable = (server: string, error: unknown): InviteError =>
+    new InviteError(`Cannot reach the meeting server at ${new URL(server).host}: ${(error as Error).message}`);
 
   return {
     'hosting:status': async () => deps.hosting.status(),
     'hosting:start': async (options?: unknown) => {
       const valid = validate(HostOptionsSchema, options, 'hosting:start');
       const meetingName = valid?.meetingName || deps.defaultMeetingName?.();
-      const status = await deps.hosting.start({ ...valid, ...(meetingName ? { meetingName } : {}) });
-      pinOwnMeeting(status, deps.pins);
-      return status;
+      return deps.hosting.start({ ...valid, ...(meetingName ? { meetingName } : {}) });
     },
     'hosting:stop': async () => deps.hosting.stop(),
     'hosting:copy-invite': async () => {
@@ -87,17 +78,31 @@ export function createHostingHandlers(deps: HostingHandlerDeps): HostingHandlers
       return text;
     },
     'hosting:discovered': async () => deps.discovered(),
+    // The one place a meeting's pin is set: the person chose this meeting (a link, a meeting in the
+    // list, a fingerprint they compared), and its server presented exactly that certificate.
     'hosting:resolve-invite': async (request: unknown) => {
       const valid = validate(InviteRequestSchema, request, 'hosting:resolve-invite');
-      let target = 'link' in valid ? parseInviteLink(valid.link) : parseServerAndCode(valid.server, valid.room);
-      if (!target.fingerprint && target.server.startsWith('https:')) target = { ...target, fingerprint: findPin(target) };
+      const target = 'link' in valid ? parseInviteLink(valid.link) : parseServerAndCode(valid.server, valid.room);
       if (target.fingerprint) {
-        deps.pins.pin(target.server, target.fingerprint);
         try {
           await verify(target.server, target.fingerprint);
         } catch (error) {
           if (error instanceof Error && error.name === 'CertificatePinError') throw error;
-          throw new InviteError(`Cannot reach the meeting server at ${new URL(target.server).host}: ${(error as Error).message}`);
+          throw unreachable(target.server, error);
+        }
+        // Replaces whatever this host:port had; a failed check above changed nothing.
+        deps.pins.pin(target.server, target.fingerprint);
+      } else if (target.server.startsWith('https:')) {
+        // No fingerprint: nothing is pinned, and the certificate must pass the usual checks, as in
+        // a browser. A self-signed one is named by its fingerprint, for the person to compare.
+        let presented: PresentedCertificate;
+        try {
+          presented = await probe(target.server);
+        } catch (error) {
+          throw unreachable(target.server, error);
+        }
+        if (!presented.trusted) {
+          throw new UntrustedCertificateError(endpointLabel(endpointOf(target.server)!), presented.fingerprint, presented.reason ?? 'not trusted');
         }
       }
       return target;

@@ -1,5 +1,5 @@
 import { formatFingerprint, parseFingerprint } from '@roundtable/signaling-server';
-import type { Invite, JoinTarget } from '@shared/ipc/hosting';
+import { untrustedCertificateMessage, type Invite, type JoinTarget } from '@shared/ipc/hosting';
 import { normalizeCode } from './meeting-code';
 
 /** An invite link or server address that cannot be used; the message says why, for people. */
@@ -7,6 +7,30 @@ export class InviteError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'InviteError';
+  }
+}
+
+/**
+ * A server address given without a fingerprint presented a certificate the usual checks refuse
+ * (self-signed, as every meeting hosted on a LAN is). Nothing was pinned; the person may compare
+ * the fingerprint with the one the host shows and join with it.
+ */
+export class UntrustedCertificateError extends InviteError {
+  readonly code = 'untrusted-certificate';
+  /** "AB:CD:…" */
+  readonly fingerprintText: string;
+  constructor(
+    /** `host:port` */
+    readonly host: string,
+    /** The presented certificate's fingerprint (canonical). */
+    readonly fingerprint: string,
+    /** Why the usual checks refused it (e.g. DEPTH_ZERO_SELF_SIGNED_CERT). */
+    readonly reason: string,
+  ) {
+    const fingerprintText = formatFingerprint(fingerprint);
+    super(untrustedCertificateMessage({ host, fingerprintText }));
+    this.name = 'UntrustedCertificateError';
+    this.fingerprintText = fingerprintText;
   }
 }
 

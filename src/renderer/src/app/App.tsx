@@ -3,15 +3,25 @@ import { HomeScreen } from '../components/HomeScreen';
 import { PreJoin } from '../components/PreJoin';
 import { useStore } from '../hooks/useStore';
 import type { AppController } from './app-controller';
+import { getLobby } from './desktop-bridge';
 import { MeetingScreen } from './MeetingScreen';
 
 export function App({ controller, canChooseServer }: { controller: AppController; canChooseServer: boolean }): ReactElement {
   const app = useStore(controller.state);
   const local = useStore(controller.media.state);
+  // The desktop app checks a server's certificate before connecting (and pins it); a browser guest cannot.
+  const lobby = getLobby();
+  const desktop = useStore(lobby.state);
 
   switch (app.stage) {
     case 'home':
-      return <HomeScreen initial={app.choice} canChooseServer={canChooseServer} onContinue={(choice) => void controller.prepare(choice)} />;
+      return (
+        <HomeScreen
+          initial={app.choice}
+          canChooseServer={canChooseServer}
+          onContinue={(choice) => void (desktop.available ? lobby.joinServer(choice) : controller.prepare(choice))}
+        />
+      );
     case 'prejoin':
       return (
         <PreJoin
@@ -51,11 +61,22 @@ export function App({ controller, canChooseServer }: { controller: AppController
             <p className="muted" data-testid="ended-reason">
               {app.endedReason ?? app.choice.room}
             </p>
+            {desktop.error && (
+              <p className="form-error" role="alert" data-testid="rejoin-error">
+                {desktop.error}
+              </p>
+            )}
             <div className="row end">
               <button type="button" className="secondary" onClick={() => controller.goHome()}>
                 Home
               </button>
-              <button type="button" className="primary" data-testid="rejoin-button" onClick={() => void controller.rejoin()}>
+              <button
+                type="button"
+                className="primary"
+                data-testid="rejoin-button"
+                disabled={desktop.busy}
+                onClick={() => void (desktop.available ? lobby.rejoin() : controller.rejoin())}
+              >
                 Rejoin
               </button>
             </div>

@@ -1,9 +1,16 @@
 import type { DesktopApi } from '@shared/desktop-api';
-import type { DiscoveredMeeting, HostingStatus, JoinTarget } from '@shared/ipc/hosting';
+import { readUntrustedCertificate, type DiscoveredMeeting, type HostingStatus, type JoinTarget, type UntrustedCertificate } from '@shared/ipc/hosting';
 import type { MeetingCommand, MeetingReport } from '@shared/ipc/meeting';
 import { Store } from '../call/store';
 import type { Platform } from '../platform/platform';
-import type { AppController } from './app-controller';
+import type { AppController, MeetingChoice } from './app-controller';
+
+/** A server typed without a fingerprint presented a certificate nobody vouches for: the person compares its fingerprint. */
+export interface UntrustedServer extends UntrustedCertificate {
+  server: string;
+  room: string;
+  name: string;
+}
 
 /** What the home screen shows about the network: meetings found, and the one this app hosts. */
 export interface LobbyState {
@@ -13,6 +20,8 @@ export interface LobbyState {
   hosting: HostingStatus;
   busy: boolean;
   error: string | null;
+  /** The fingerprint to compare before joining a server typed on the home screen, or null. */
+  untrusted: UntrustedServer | null;
 }
 
 export interface Lobby {
@@ -24,9 +33,20 @@ export interface Lobby {
   /** Opens the pre-join screen of an invite link (its certificate pinned by the app). */
   joinLink(link: string, name: string): Promise<void>;
   joinDiscovered(meeting: DiscoveredMeeting, name: string): Promise<void>;
+  /**
+   * A code and server typed on the home screen: an https server is checked by the app first, and
+   * one with a self-signed certificate asks the person to compare its fingerprint (`untrusted`).
+   */
+  joinServer(choice: MeetingChoice): Promise<void>;
+  /** The person compared the fingerprint of `untrusted` with the one the host shows: join with it. */
+  trustAndJoin(): Promise<void>;
+  /** Not the same fingerprint, or not now. */
+  dismissUntrusted(): void;
+  /** Joins the meeting just left again; its certificate is checked again (leaving dropped its pin). */
+  rejoin(): Promise<void>;
 }
 
-const idle: LobbyState = { available: false, meetings: [], hosting: { state: 'idle', lastError: null }, busy: false, error: null };
+const idle: LobbyState = { available: false, meetings: [], hosting: { state: 'idle', lastError: null }, busy: false, error: null, untrusted: null };
 
 /** The lobby of a browser guest: nothing to offer. */
 export const noLobby: Lobby = {
@@ -36,6 +56,10 @@ export const noLobby: Lobby = {
   copyInvite: async () => null,
   joinLink: async () => undefined,
   joinDiscovered: async () => undefined,
+  joinServer: async () => undefined,
+  trustAndJoin: async () => undefined,
+  dismissUntrusted: () => undefined,
+  rejoin: async () => undefined,
 };
 
 let current: Lobby = noLobby;
@@ -106,8 +130,15 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
   onApp();
 
   const nameOr = (name: string): string => name.trim() || controller.state.get().choice.name || 'Host';
-  /** Opens a meeting from an invite (or the host's own): the pre-join screen, or straight in with `autojoin`. */
+  /** The meeting last opened, with the fingerprint it was joined with (for Rejoin). */
+  let opened: JoinTarget | null = null;
+  /**
+   * Opens a meeting from an invite (or the host's own): the pre-join screen, or straight in with
+   * `autojoin`. Its certificate was pinned when the target was resolved; leaving a meeting drops its
+   * pin, so a target is resolved while on the home screen, not before leaving another meeting.
+   */
   const open = async (target: JoinTarget, name: string, autojoin: boolean): Promise<void> => {
+    opened = target;
     if (controller.state.get().stage === 'meeting') await controller.leave();
     await controller.prepare({ name: nameOr(name), room: target.room, server: target.server });
     if (autojoin) await controller.join();
@@ -154,7 +185,7 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
   );
 
   const task = async (work: () => Promise<void>): Promise<void> => {
-    patch({ busy: true, error: null });
+    patch({ busy: true, error: null, untrusted: null });
     try {
       await work();
     } catch (error) {
@@ -178,7 +209,39 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
       }),
     copyInvite: () => desktop.hosting.copyInvite(),
     joinLink: (link, name) => task(async () => open(await desktop.hosting.resolveInvite({ link }), name, false)),
+    // The announced fingerprint is only a hint: the link carries it, and resolving it checks that
+    // the server presents that certificate before anything is pinned.
     joinDiscovered: (meeting, name) => task(async () => open(await desktop.hosting.resolveInvite({ link: meeting.url }), name, false)),
+    joinServer: (choice) =>
+      task(async () => {
+        // Plain http is for a server beside the app (loopback): nothing to check.
+        if (!choice.server.startsWith('https:')) return controller.prepare(choice);
+        try {
+          await open(await desktop.hosting.resolveInvite({ server: choice.server, room: choice.room }), choice.name, false);
+        } catch (error) {
+          const untrusted = readUntrustedCertificate(message(error));
+          if (!untrusted) throw error;
+          patch({ untrusted: { ...untrusted, server: choice.server, room: choice.room, name: choice.name } });
+        }
+      }),
+    trustAndJoin: () => {
+      const pending = state.get().untrusted;
+      if (!pending) return Promise.resolve();
+      return task(async () => {
+        const link = `${pending.server}/?${new URLSearchParams({ room: pending.room, fp: pending.fingerprintText })}`;
+        await open(await desktop.hosting.resolveInvite({ link }), pending.name, false);
+      });
+    },
+    dismissUntrusted: () => patch({ untrusted: null }),
+    rejoin: () =>
+      task(async () => {
+        const { choice } = controller.state.get();
+        if (opened?.fingerprint && opened.server === choice.server) {
+          const link = `${opened.server}/?${new URLSearchParams({ room: choice.room, fp: opened.fingerprint })}`;
+          await desktop.hosting.resolveInvite({ link });
+        }
+        await controller.rejoin();
+      }),
   };
 
   return () => {

@@ -35,6 +35,9 @@ export function DiscoveredMeetingsView({ lobby, onHost, onStopHosting, onCopyInv
               Code <strong data-testid="hosting-code">{hosting.invite.code}</strong> ·{' '}
               {hosting.participants === 1 ? '1 person' : `${hosting.participants} people`}
             </div>
+            <div className="muted lobby-fingerprint">
+              Certificate fingerprint <code data-testid="hosting-fingerprint">{hosting.invite.fingerprintText}</code>
+            </div>
             <ul className="lobby-links">
               {hosting.invite.links.map((l) => (
                 <li key={l.address} data-testid="invite-link">

@@ -2,6 +2,8 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import { newMeetingCode, normalizeMeetingCode } from '../app/meeting-code';
 
 import type { MeetingChoice as HomeChoice } from '../app/app-controller';
+import { getLobby, type UntrustedServer } from '../app/desktop-bridge';
+import { useStore } from '../hooks/useStore';
 import { DiscoveredMeetings } from './DiscoveredMeetings';
 
 interface Props {
@@ -10,7 +12,40 @@ interface Props {
   onContinue: (choice: HomeChoice) => void;
 }
 
+interface TrustProps {
+  untrusted: UntrustedServer;
+  busy: boolean;
+  onTrust: () => void;
+  onCancel: () => void;
+}
+
+/** A server typed without a fingerprint has a self-signed certificate: compare it with the host's before joining. */
+export function TrustPrompt({ untrusted, busy, onTrust, onCancel }: TrustProps): ReactElement {
+  return (
+    <div className="trust-prompt" role="alertdialog" aria-labelledby="trust-title" data-testid="trust-prompt">
+      <p id="trust-title">
+        Nobody vouches for the certificate of <strong>{untrusted.host}</strong> (a meeting hosted on a local network has its own). Compare its fingerprint with
+        the one the host shows:
+      </p>
+      <code className="trust-fingerprint" data-testid="trust-fingerprint">
+        {untrusted.fingerprintText}
+      </code>
+      <p className="muted">Join only if every pair matches: if they differ, someone on the network may be listening in.</p>
+      <div className="row end">
+        <button type="button" className="secondary" data-testid="trust-cancel" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="button" className="primary" data-testid="trust-and-join" onClick={onTrust} disabled={busy}>
+          Trust and join
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export function HomeScreen({ initial, canChooseServer, onContinue }: Props): ReactElement {
+  const lobby = getLobby();
+  const { untrusted, busy } = useStore(lobby.state);
   const [name, setName] = useState(initial.name);
   const [room, setRoom] = useState(initial.room);
   const [server, setServer] = useState(initial.server);
@@ -79,6 +114,7 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
             {error}
           </p>
         )}
+        {untrusted && <TrustPrompt untrusted={untrusted} busy={busy} onTrust={() => void lobby.trustAndJoin()} onCancel={() => lobby.dismissUntrusted()} />}
         <button type="submit" className="primary" data-testid="continue-button">
           Continue
         </button>
