@@ -8,7 +8,8 @@ export default defineConfig({
     build: {
       // The signaling server is compiled into the app from source; its own dependencies stay external.
       externalizeDeps: { exclude: ['@roundtable/signaling-server'] },
-      rollupOptions: { input: { index: 'src/main/index.ts' } },
+      // The chat store's writer thread is a file of its own beside index.js (signaling-server/src/store/sqlite-store.ts finds it there).
+      rollupOptions: { input: { index: 'src/main/index.ts', 'sqlite-writer': 'signaling-server/src/store/sqlite-writer.ts' } },
     },
   },
   preload: {

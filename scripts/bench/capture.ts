@@ -39,9 +39,9 @@ async function main(): Promise<void> {
   log('building the web client…');
   await buildWebClient(WEB_ROOT);
   const dataDir = mkdtempSync(join(tmpdir(), 'rt-bench-capture-'));
-  const server = await startMeetingServer();
   const desktop = new CaptureDesktop({ dataDir });
   await desktop.start();
+  const server = await startMeetingServer({ allowedOrigins: [desktop.url] });
   try {
     // The test pattern chosen as the camera before the app opens (as a remembered choice).
     const added = await desktop.capture.sources.add({ test: true, tone: 440 });

@@ -1,30 +1,44 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
-import { LIMITS, type ErrorBody, type MeetingEnded } from './protocol/index.js';
+import { LIMITS, type MeetingEnded } from './protocol/index.js';
 import { silentLogger, type Logger } from './logger.js';
-import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_ROOM_SIZE, isOriginAllowed, limitRoomSize, type ConnectionLimits } from './limits/index.js';
-import { RoomPolicies } from './rooms/access.js';
-import { chatRoutes, type ChatContext } from './rooms/chat-handlers.js';
+import {
+  AddressBook,
+  clientAddress,
+  ConnectionGuard,
+  DEFAULT_ADDRESS_LIMITS,
+  DEFAULT_CONNECTION_LIMITS,
+  DEFAULT_MAX_ROOM_SIZE,
+  DESKTOP_APP_ORIGIN,
+  isOriginAllowed,
+  ownHostNames,
+  type AddressLimits,
+  type ConnectionLimits,
+} from './limits/index.js';
+import { chatRoutes, DEFAULT_CHAT_LIMITS } from './rooms/chat-handlers.js';
+import type { ChatLimits, RoomContext, ServerState, SignalingIo } from './rooms/context.js';
 import { dispatch, type Route } from './rooms/dispatch.js';
-import { leaveRoom, roomRoutes, type SignalingIo } from './rooms/handlers.js';
-import { hostRoutes, type HostContext } from './rooms/host-handlers.js';
-import { PasscodeAttempts } from './rooms/passcode.js';
+import { leaveRoom, roomRoutes } from './rooms/handlers.js';
+import { hostRoutes } from './rooms/host-handlers.js';
+import { finishMeeting, HOST_GRACE_MS, purgeEveryHour, RESTART_GRACE_MS, restoreMeetings } from './rooms/lifecycle.js';
+import { MeetingBook } from './rooms/meetings.js';
+import { DEFAULT_PASSCODE_LIMITS, PasscodeGate, type PasscodeLimits } from './rooms/passcode.js';
 import { presenceRoutes } from './rooms/presence-handlers.js';
 import { RoomRegistry } from './rooms/registry.js';
+import { StateBroadcaster } from './rooms/broadcast.js';
 import { iceServersFor, validateIceConfig, type IceConfig } from './ice/ice-servers.js';
-import { MemoryChatStore, type ChatStore } from './store/chat-store.js';
+import { MemoryStore } from './store/memory-store.js';
+import type { ServerStore } from './store/store.js';
 
 export interface SignalingDeps {
   now?: () => number;
   log?: Logger;
-  /** Where chat history is kept; in memory when omitted. The server closes it on `close()`. */
-  chat?: ChatStore;
+  /** Where chat and meeting records are kept; in memory when omitted. The server closes it on `close()`. */
+  store?: ServerStore;
 }
 
-type Context = ChatContext & HostContext;
-
-const routes: Readonly<Record<string, Route<Context>>> = { ...roomRoutes, ...presenceRoutes, ...chatRoutes, ...hostRoutes };
+const routes: Readonly<Record<string, Route<RoomContext>>> = { ...roomRoutes, ...presenceRoutes, ...chatRoutes, ...hostRoutes };
 
 export interface SignalingOptions {
   /** How often the server pings each client, and how long it waits for the pong: together they
@@ -32,14 +46,29 @@ export interface SignalingOptions {
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
   /**
-   * Browser origins allowed to connect besides pages this server served itself; '*' allows any.
-   * Non-browser clients send no Origin.
+   * Browser origins allowed to connect besides pages this server served itself (one of its own
+   * names, at its port) and the desktop app; '*' allows any page (not for a server people use).
    */
   allowedOrigins?: readonly string[] | '*';
+  /** Names this server is reached by besides its own (a public URL's host behind a proxy). */
+  extraHostNames?: readonly string[];
+  /** Behind one reverse proxy: the client's address comes from the last X-Forwarded-For entry. */
+  trustProxy?: boolean;
   /** What one connection may send before it is refused, then dropped (limits/defaults.ts). */
   limits?: Partial<ConnectionLimits>;
+  /** What one network address may do (connections, new meetings, codes tried). */
+  addressLimits?: Partial<AddressLimits>;
+  passcodeLimits?: Partial<PasscodeLimits>;
   /** People in one meeting, waiting room included; newcomers beyond it get 'room-full'. */
   maxRoomSize?: number;
+  /** How long a meeting's chat is kept after it ends, when its host chose to keep it (default 30 days). */
+  chatRetentionMs?: number;
+  /** How much chat a participant may send, and a meeting hold (default: the protocol's LIMITS). */
+  chatLimits?: Partial<ChatLimits>;
+  /** How long a host who lost their connection keeps the role (default 30 s). */
+  hostGraceMs?: number;
+  /** After a restart, how long a meeting that was running waits for its people (default 60 s). */
+  restartGraceMs?: number;
   /** STUN/TURN servers to hand out at join (across the internet); none by default (a LAN needs none). */
   ice?: IceConfig;
 }
@@ -47,14 +76,21 @@ export interface SignalingOptions {
 export interface SignalingServer {
   io: SignalingIo;
   registry: RoomRegistry;
-  /** Tells everyone in `room` (every room when omitted) that the meeting is over, then disconnects them. */
+  meetings: MeetingBook;
+  /** Resolves once the meetings a restart interrupted are back (joins wait for it anyway). */
+  ready: Promise<void>;
+  /** Ends the meeting in `room` (every meeting when omitted) for everyone: they are told why and disconnected. */
   endMeeting(ended: MeetingEnded, room?: string): void;
-  /** Disconnects every client and detaches from the HTTP server (which it also closes). */
+  /**
+   * Disconnects every client and detaches from the HTTP server (which it also closes). Meetings
+   * do not end: with a lasting store they are there again when the server comes back.
+   */
   close(): Promise<void>;
 }
 
 export const DEFAULT_PING_INTERVAL_MS = 3_000;
 export const DEFAULT_PING_TIMEOUT_MS = 5_000;
+export const DEFAULT_CHAT_RETENTION_MS = 30 * 24 * 60 * 60_000;
 
 /**
  * Attaches Roundtable's signaling to an HTTP(S) server that the caller owns and listens on.
@@ -62,14 +98,13 @@ export const DEFAULT_PING_TIMEOUT_MS = 5_000;
 export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps: SignalingDeps = {}, options: SignalingOptions = {}): SignalingServer {
   const log = deps.log ?? silentLogger;
   const now = deps.now ?? Date.now;
-  const registry = new RoomRegistry();
-  const chat = deps.chat ?? new MemoryChatStore();
-  const policies = new RoomPolicies();
-  const attempts = new PasscodeAttempts(now);
-  const allowed = options.allowedOrigins ?? '*';
+  const store = deps.store ?? new MemoryStore();
+  const allowed = options.allowedOrigins === '*' ? '*' : [DESKTOP_APP_ORIGIN, ...(options.allowedOrigins ?? [])];
+  const ownNames = (): Set<string> => ownHostNames(options.extraHostNames);
+  const trustProxy = options.trustProxy ?? false;
   const ice = validateIceConfig(options.ice ?? {});
   const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
-  const serverRoutes = { ...routes, join: limitRoomSize(routes.join!, options.maxRoomSize ?? DEFAULT_MAX_ROOM_SIZE) };
+  const addresses = new AddressBook({ ...DEFAULT_ADDRESS_LIMITS, ...options.addressLimits }, now);
 
   const io: SignalingIo = new Server(httpServer, {
     serveClient: false,
@@ -77,58 +112,88 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     pingTimeout: options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
     // Room for the largest payload plus Socket.IO framing; bigger frames close the connection.
     maxHttpBufferSize: LIMITS.maxPayloadBytes * 2,
+    // Cross-origin HTTP long-polling gets no CORS grant: the origin check below is the rule.
     cors: { origin: allowed === '*' ? true : [...allowed] },
-    allowRequest: (req, callback) => callback(null, isOriginAllowed(req, allowed)),
+    allowRequest: (req, callback) => {
+      if (!isOriginAllowed(req, allowed, ownNames)) return callback('origin not allowed', false);
+      if (!addresses.mayConnect(clientAddress(req, trustProxy))) return callback('too many connections from this address', false);
+      callback(null, true);
+    },
   });
 
+  const registry = new RoomRegistry();
+  const state: ServerState = {
+    io,
+    registry,
+    meetings: new MeetingBook(),
+    store,
+    passcodes: new PasscodeGate(now, { ...DEFAULT_PASSCODE_LIMITS, ...options.passcodeLimits }),
+    addresses,
+    broadcast: new StateBroadcaster(io, now, (room, id) => registry.member(room, id)),
+    now,
+    log,
+    maxRoomSize: options.maxRoomSize ?? DEFAULT_MAX_ROOM_SIZE,
+    chatRetentionMs: options.chatRetentionMs ?? DEFAULT_CHAT_RETENTION_MS,
+    chatLimits: { ...DEFAULT_CHAT_LIMITS, ...options.chatLimits },
+    hostGraceMs: options.hostGraceMs ?? HOST_GRACE_MS,
+    restartGraceMs: options.restartGraceMs ?? RESTART_GRACE_MS,
+    ready: Promise.resolve(),
+    closing: false,
+    iceServersFor: (id) => iceServersFor(ice, id, now()),
+  };
+  state.ready = restoreMeetings(state).catch((error: unknown) => log.error('could not restore the meetings a restart interrupted', error));
+  const stopPurging = purgeEveryHour(state);
+
   io.on('connection', (socket) => {
-    const ctx: Context = {
-      io,
+    const address = clientAddress(socket.request, trustProxy);
+    addresses.connected(address);
+    const ctx: RoomContext = {
+      ...state,
       socket,
-      registry,
-      policies,
-      attempts,
-      chat,
-      now,
-      iceServersFor: (id) => iceServersFor(ice, id, now()),
-      endRoom: (room) => endMeeting({ reason: 'ended-by-host', message: 'The host ended the meeting for everyone.' }, room),
-      protocolError: (event: string, error: ErrorBody) => socket.emit('protocol-error', { event, error }),
+      address,
+      protocolError: (event, error) => socket.emit('protocol-error', { event, error }),
     };
+    // `closing` and `ready` change after connections start: read them from the shared state.
+    Object.defineProperties(ctx, {
+      closing: { get: () => state.closing },
+      ready: { get: () => state.ready },
+    });
     // Every frame is paid for as it arrives; every event is admitted (or refused) before it is handled.
     const guard = new ConnectionGuard(limits, (why) => {
-      log.warn(`dropped ${socket.handshake.address}: ${why}`);
+      log.warn(`dropped ${address}: ${why}`);
       socket.disconnect(true);
     });
     socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
       if (packet.type === 'message') guard.frame(frameBytes(packet.data));
     });
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      void dispatch(serverRoutes, ctx, String(event), args, log, (name) => guard.admit(name));
+      void dispatch(routes, ctx, String(event), args, log, (name) => guard.admit(name));
     });
     socket.on('disconnect', (reason) => {
+      addresses.disconnected(address);
       leaveRoom(ctx, reason === 'ping timeout' ? 'timed-out' : 'disconnected');
     });
   });
 
-  function endMeeting(ended: MeetingEnded, room?: string): void {
-    const target = room === undefined ? io : io.in(room);
-    target.emit('meeting-ended', ended);
-    // Let the notice go out before the connections close.
-    setTimeout(() => target.disconnectSockets(true), 100);
-  }
-
   return {
     io,
     registry,
-    endMeeting,
-    close: () =>
-      new Promise<void>(
-        (resolve) =>
-          void io.close(() => {
-            chat.close();
-            resolve();
-          }),
-      ),
+    meetings: state.meetings,
+    get ready() {
+      return state.ready;
+    },
+    endMeeting(ended, room) {
+      const ending = room === undefined ? state.meetings.all() : [state.meetings.get(room)].filter((m) => m !== undefined);
+      for (const meeting of ending) finishMeeting(state, meeting, ended);
+    },
+    close: async () => {
+      state.closing = true;
+      stopPurging();
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      for (const meeting of state.meetings.all()) clearTimeout(meeting.grace);
+      await state.ready;
+      await store.close();
+    },
   };
 }
 

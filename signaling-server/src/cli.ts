@@ -6,11 +6,18 @@ import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSignalingServer } from './app.js';
-import { SqliteChatStore } from './store/sqlite-chat-store.js';
+import { SqliteStore } from './store/sqlite-store.js';
 import { createWebClientHandler } from './http/web-client.js';
 import { consoleLogger } from './logger.js';
 import { DEFAULT_TURN_TTL_SECONDS, validateIceConfig, type IceConfig } from './ice/ice-servers.js';
-import { DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_ROOM_SIZE, DESKTOP_APP_ORIGIN, limitsFromRates, parseOriginList } from './limits/index.js';
+import {
+  DEFAULT_ADDRESS_LIMITS,
+  DEFAULT_CONNECTION_LIMITS,
+  DEFAULT_MAX_ROOM_SIZE,
+  DESKTOP_APP_ORIGIN,
+  limitsFromRates,
+  parseOriginList,
+} from './limits/index.js';
 import { formatFingerprint, loadOrCreateCertificate, readCertificateFiles, spkiHashOf, type TlsCredentials } from './tls/index.js';
 
 const HELP = `roundtable-server: Roundtable's signaling server and web client
@@ -31,13 +38,21 @@ const HELP = `roundtable-server: Roundtable's signaling server and web client
   --public-url <url>    the address people use to reach this server when it is not one of
                         its own (a reverse proxy, a DNS name); printed as the link to share
                         (env ROUNDTABLE_PUBLIC_URL)
-  --data-dir <folder>   where the server keeps its certificate and the meetings' chat
-                        history (chat.db) (env ROUNDTABLE_DATA_DIR; default ~/.roundtable-server)
+  --data-dir <folder>   where the server keeps its certificate, the meetings it runs (so a
+                        restart resumes them) and their chat (chat.db) (env ROUNDTABLE_DATA_DIR;
+                        default ~/.roundtable-server)
+  --chat-retention-days <n>  how long a meeting's chat stays after it ends when its host chose
+                        to keep it; otherwise chat goes with the meeting (env
+                        ROUNDTABLE_CHAT_RETENTION_DAYS; default 30)
 
   Hostile input:
   --allowed-origins <list>  comma-separated browser origins that may connect besides pages this
-                        server served and the desktop app (${DESKTOP_APP_ORIGIN}); '*' allows any
-                        (env ROUNDTABLE_ALLOWED_ORIGINS)
+                        server served (its own names at its port) and the desktop app
+                        (${DESKTOP_APP_ORIGIN}); '*' allows any (env ROUNDTABLE_ALLOWED_ORIGINS)
+  --trust-proxy         behind one reverse proxy: take the client's address from the last
+                        X-Forwarded-For entry (env ROUNDTABLE_TRUST_PROXY=1); never without a proxy
+  --max-connections-per-address <n>  open connections from one address (env
+                        ROUNDTABLE_MAX_CONNECTIONS_PER_ADDRESS; default ${DEFAULT_ADDRESS_LIMITS.maxConnections})
   --max-room-size <n>   people in one meeting, waiting room included (env ROUNDTABLE_MAX_ROOM_SIZE;
                         default ${DEFAULT_MAX_ROOM_SIZE})
   --max-events-per-second <n>  per connection, sustained; bursts of 4 s allowed; excess is refused,
@@ -69,6 +84,9 @@ interface Options {
   ice: IceConfig;
   eventsPerSecond: number;
   bytesPerSecond: number;
+  trustProxy: boolean;
+  maxConnectionsPerAddress: number;
+  chatRetentionDays: number;
 }
 
 function fail(message: string, code = 2): never {
@@ -91,6 +109,9 @@ function readOptions(): Options | null {
         'public-url': { type: 'string' },
         'data-dir': { type: 'string' },
         'allowed-origins': { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
+        'max-connections-per-address': { type: 'string' },
+        'chat-retention-days': { type: 'string' },
         'max-room-size': { type: 'string' },
         'stun-urls': { type: 'string' },
         'turn-urls': { type: 'string' },
@@ -152,11 +173,18 @@ function readOptions(): Options | null {
     values['max-bytes-per-second'] ?? env.ROUNDTABLE_MAX_BYTES_PER_SECOND,
     DEFAULT_CONNECTION_LIMITS.bytesPerSecond,
   );
+  const maxConnectionsPerAddress = count(
+    'max-connections-per-address',
+    values['max-connections-per-address'] ?? env.ROUNDTABLE_MAX_CONNECTIONS_PER_ADDRESS,
+    DEFAULT_ADDRESS_LIMITS.maxConnections,
+  );
+  const chatRetentionDays = count('chat-retention-days', values['chat-retention-days'] ?? env.ROUNDTABLE_CHAT_RETENTION_DAYS, 30);
+  const trustProxy = values['trust-proxy'] === true || /^(1|true|yes)$/i.test(env.ROUNDTABLE_TRUST_PROXY ?? '');
   let allowedOrigins: readonly string[] | '*';
   try {
     const listed = parseOriginList(values['allowed-origins'] ?? env.ROUNDTABLE_ALLOWED_ORIGINS ?? '');
-    // The desktop app, and the address people are told to use, are always allowed.
-    allowedOrigins = listed === '*' ? '*' : [...new Set([DESKTOP_APP_ORIGIN, ...(publicUrl ? [new URL(publicUrl).origin] : []), ...listed])];
+    // The address people are told to use is always allowed (the desktop app always is).
+    allowedOrigins = listed === '*' ? '*' : [...new Set([...(publicUrl ? [new URL(publicUrl).origin] : []), ...listed])];
   } catch (error) {
     fail(`--allowed-origins: ${(error as Error).message}`);
   }
@@ -179,7 +207,22 @@ function readOptions(): Options | null {
   } catch (error) {
     fail(`TURN/STUN: ${(error as Error).message}`);
   }
-  return { host, port, webRoot, tls, publicUrl, dataDir, allowedOrigins, maxRoomSize, ice, eventsPerSecond, bytesPerSecond };
+  return {
+    host,
+    port,
+    webRoot,
+    tls,
+    publicUrl,
+    dataDir,
+    allowedOrigins,
+    maxRoomSize,
+    ice,
+    eventsPerSecond,
+    bytesPerSecond,
+    trustProxy,
+    maxConnectionsPerAddress,
+    chatRetentionDays,
+  };
 }
 
 function lanAddresses(): string[] {
@@ -223,17 +266,21 @@ async function main(): Promise<void> {
   const handler = createWebClientHandler(options.webRoot);
   const serve = (req: IncomingMessage, res: ServerResponse): void => void handler(req, res);
   const server = tls ? createHttpsServer({ cert: tls.tls.cert, key: tls.tls.key }, serve) : createHttpServer(serve);
-  let chat: SqliteChatStore;
+  let store: SqliteStore;
   try {
-    chat = new SqliteChatStore(join(options.dataDir, 'chat.db'));
+    store = await SqliteStore.open(join(options.dataDir, 'chat.db'));
   } catch (error) {
     fail((error as Error).message, 1);
   }
   const signaling = createSignalingServer(
     server,
-    { log: consoleLogger, chat },
+    { log: consoleLogger, store },
     {
       allowedOrigins: options.allowedOrigins,
+      ...(options.publicUrl ? { extraHostNames: [new URL(options.publicUrl).hostname] } : {}),
+      trustProxy: options.trustProxy,
+      addressLimits: { maxConnections: options.maxConnectionsPerAddress },
+      chatRetentionMs: options.chatRetentionDays * 24 * 60 * 60_000,
       maxRoomSize: options.maxRoomSize,
       ice: options.ice,
       limits: limitsFromRates(options.eventsPerSecond, options.bytesPerSecond),

@@ -1,10 +1,11 @@
-export { createSignalingServer, DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS } from './app.js';
+export { createSignalingServer, DEFAULT_CHAT_RETENTION_MS, DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS } from './app.js';
 export type { SignalingDeps, SignalingOptions, SignalingServer } from './app.js';
 export type { IceConfig } from './ice/ice-servers.js';
 export { createWebClientHandler } from './http/web-client.js';
 export type { Logger } from './logger.js';
-export { MemoryChatStore, type ChatStore } from './store/chat-store.js';
-export { SqliteChatStore } from './store/sqlite-chat-store.js';
+export { MemoryStore } from './store/memory-store.js';
+export { SqliteStore } from './store/sqlite-store.js';
+export type { ServerStore, MeetingRecord } from './store/store.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export {
   CertificatePinError,

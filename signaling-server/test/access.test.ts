@@ -13,13 +13,13 @@ afterEach(async () => {
   await server.close();
 });
 
-const room = (reply: Reply) => reply.room as { hostId: string | null; locked: boolean; waitingRoom: boolean; hasPasscode: boolean };
+const room = (reply: Reply) => reply.room as { hostId: string | null; locked: boolean; waitingRoom: boolean; hasPasscode: boolean; keepChat: boolean };
 
 describe('the host', () => {
   it('is whoever opens the meeting; everyone sees who it is', async () => {
     const ada = await joined(server.url, { name: 'Ada' });
     expect(ada.reply.self).toMatchObject({ host: true });
-    expect(room(ada.reply)).toEqual({ hostId: ada.id, locked: false, waitingRoom: false, hasPasscode: false });
+    expect(room(ada.reply)).toEqual({ hostId: ada.id, locked: false, waitingRoom: false, hasPasscode: false, keepChat: false });
     const bob = await joined(server.url, { name: 'Bob' });
     expect(bob.reply.self).toMatchObject({ host: false });
     expect(bob.reply.participants).toEqual([expect.objectContaining({ id: ada.id, host: true })]);
@@ -43,6 +43,7 @@ describe('the host', () => {
       remove: { id: ada.id },
       'make-host': { id: bob.id },
       'end-meeting': {},
+      unban: { id: ada.id },
     };
     for (const event of HOST_EVENTS) {
       const reply = await request(bob.socket, event, payloads[event]);
@@ -111,7 +112,7 @@ describe('host controls', () => {
     expect(await request(ada.socket, 'mute', { id: 'nobody-here-0' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
-  it('removes someone, who cannot come back while the meeting is locked', async () => {
+  it('removes someone, who stays out (reconnect, lock or not) until the host lets them back', async () => {
     const ada = await joined(server.url, { name: 'Ada' });
     const bobJoin = joinRequest({ name: 'Bob' });
     const bobSocket = await connectClient(server.url);
@@ -120,16 +121,22 @@ describe('host controls', () => {
     await request(ada.socket, 'host-settings', { locked: true });
     const away = nextEvent(bobSocket, 'sent-away');
     const left = nextEvent(ada.socket, 'participant-left');
+    const bans = nextEvent<{ banned: Array<{ id: string; name: string }> }>(ada.socket, 'ban-list');
     expect(await request(ada.socket, 'remove', { id: bobId })).toEqual({ ok: true });
     expect(await away).toEqual({ reason: 'removed', message: 'Ada removed you from the meeting.' });
     expect(await left).toEqual({ id: bobId, reason: 'removed' });
+    expect((await bans).banned).toEqual([expect.objectContaining({ id: bobId, name: 'Bob' })]);
     await settle(400);
     expect(bobSocket.connected).toBe(false);
 
     const retry = await connectClient(server.url);
-    expect(await request(retry, 'join', bobJoin)).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(await request(retry, 'join', bobJoin)).toMatchObject({ ok: false, error: { code: 'banned' } });
     expect(await request(retry, 'join', joinRequest({ name: 'Newcomer' }))).toMatchObject({ ok: false, error: { code: 'locked' } });
+    // Unlocking lets newcomers in, not him.
     await request(ada.socket, 'host-settings', { locked: false });
+    expect(await request(retry, 'join', bobJoin)).toMatchObject({ ok: false, error: { code: 'banned' } });
+    expect(server.signaling.registry.members('standup').map((m) => m.id)).toEqual([ada.id]);
+    expect(await request(ada.socket, 'unban', { id: bobId })).toEqual({ ok: true });
     expect(await request(retry, 'join', bobJoin)).toMatchObject({ ok: true, self: { id: bobId } });
   });
 

@@ -2,8 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeClients, connectClient, joined, nextEvent, record, request, settle, startServer, type TestServer } from './harness.js';
 
 let server: TestServer;
+let clock = 1_700_000_000_000;
 beforeEach(async () => {
-  server = await startServer();
+  clock = 1_700_000_000_000;
+  server = await startServer({}, undefined, { now: () => clock });
 });
 afterEach(async () => {
   closeClients();
@@ -50,7 +52,10 @@ describe('chat', () => {
 
   it('gives a late joiner the history, newest page first, older pages on request', async () => {
     const ada = await joined(server.url, { room: 'history' });
-    for (let i = 1; i <= 25; i += 1) await request(ada.socket, 'chat-send', { id: `history-${String(i).padStart(4, '0')}`, text: `message ${i}` });
+    for (let i = 1; i <= 25; i += 1) {
+      clock += 1000; // within the chat rate
+      await request(ada.socket, 'chat-send', { id: `history-${String(i).padStart(4, '0')}`, text: `message ${i}` });
+    }
     const late = await joined(server.url, { room: 'history' });
     const newest = await request(late.socket, 'chat-history', { limit: 10 });
     expect(newest.hasMore).toBe(true);

@@ -23,8 +23,20 @@ export async function startServer(options: SignalingOptions = {}, webRoot?: stri
 
 const clients: Socket[] = [];
 
-export async function connectClient(url: string): Promise<Socket> {
-  const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+/** What a client's connection claims: an address (X-Forwarded-For, heeded only with `trustProxy`), a browser origin, a Host. */
+export interface ClientHeaders {
+  address?: string;
+  origin?: string;
+  host?: string;
+}
+
+export async function connectClient(url: string, headers: ClientHeaders = {}): Promise<Socket> {
+  const extraHeaders: Record<string, string> = {
+    ...(headers.address ? { 'x-forwarded-for': headers.address } : {}),
+    ...(headers.origin ? { origin: headers.origin } : {}),
+    ...(headers.host ? { host: headers.host } : {}),
+  };
+  const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders });
   clients.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -57,12 +69,18 @@ export function joinRequest(overrides: Partial<JoinRequest> = {}): JoinRequest {
     secret: `secret-${counter}-${'x'.repeat(24)}`,
     session: `session-${counter}`,
     media: { audio: true, video: true },
+    // Start the meeting if nobody runs it (the app's "New meeting"); tests of waiting for one say otherwise.
+    create: {},
     ...overrides,
   };
 }
 
-export async function joined(url: string, overrides: Partial<JoinRequest> = {}): Promise<{ socket: Socket; id: string; reply: Reply }> {
-  const socket = await connectClient(url);
+export async function joined(
+  url: string,
+  overrides: Partial<JoinRequest> = {},
+  headers: ClientHeaders = {},
+): Promise<{ socket: Socket; id: string; reply: Reply }> {
+  const socket = await connectClient(url, headers);
   const reply = await request(socket, 'join', joinRequest(overrides));
   if (!reply.ok) throw new Error(`join failed: ${JSON.stringify(reply.error)}`);
   return { socket, id: (reply.self as { id: string }).id, reply };

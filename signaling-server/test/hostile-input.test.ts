@@ -42,7 +42,7 @@ describe('input that is not what the protocol says', () => {
   it('explains which field is wrong', async () => {
     const socket = await connectClient(server.url);
     const reply = await request(socket, 'join', joinRequest({ room: 'a b' }));
-    expect(reply.error?.message).toContain('room: a meeting code holds only letters');
+    expect(reply.error?.message).toContain('room: a meeting code holds only Latin letters');
   });
 
   it('refuses malformed signals and changes nothing', async () => {

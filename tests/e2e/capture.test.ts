@@ -101,9 +101,11 @@ async function bobSees(sees: () => Promise<boolean>, what: string, timeout = 20_
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  [server, pulse] = await Promise.all([startMeetingServer(), startPulseServer('rt_null')]);
+  pulse = await startPulseServer('rt_null');
   desktop = new CaptureDesktop({ dataDir, env: pulse.env });
   await desktop.start();
+  // The desktop app's page (app://roundtable in the app) comes from this stand-in origin.
+  server = await startMeetingServer({ allowedOrigins: [desktop.url] });
   ada = await launchParticipant({ color: null });
   await desktop.attach(ada.page, server.url);
   await ada.page.goto(desktop.meetingUrl(ROOM, 'Ada'));

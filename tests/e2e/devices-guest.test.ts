@@ -29,7 +29,7 @@ describe('a browser guest switches devices in a meeting with DeviceSettings', ()
   let ada: Participant;
   let bob: Participant;
   let adaId: string;
-  const harnessUrl = (room: string) => `${server.url}${HARNESS_PAGE}?${new URLSearchParams({ room, name: 'Ada', autojoin: '1' })}`;
+  const harnessUrl = (room: string) => `${server.url}${HARNESS_PAGE}?${new URLSearchParams({ room, name: 'Ada', autojoin: '1', start: '1' })}`;
 
   it('the panel lists the devices; choosing a camera there switches what the others see within 1 s, on the same connection', async () => {
     ada = await launchParticipant({ color: null, extraFlags: ['--use-fake-device-for-media-stream=device-count=3'] });

@@ -33,9 +33,18 @@ beforeAll(async () => {
 
   // Main-process services as the desktop app builds them; the LAN is loopback here (tests send
   // traffic only to this machine), and DNS-SD is tested across a real link in discovery.test.ts.
-  hosting = new HostingService({ dataDir, webRoot: WEB_ROOT, listenHost: '127.0.0.1', preferredPort: 0, addresses: () => ['127.0.0.1'], discovery: null });
   // The desktop renderer's own build, served from a plain origin of its own (app:// in the app).
   rendererServer = await startDesktopRendererServer(WEB_ROOT);
+  hosting = new HostingService({
+    dataDir,
+    webRoot: WEB_ROOT,
+    listenHost: '127.0.0.1',
+    preferredPort: 0,
+    addresses: () => ['127.0.0.1'],
+    discovery: null,
+    // The hosted server lets in its own pages and the desktop app (app://roundtable), which this origin stands in for.
+    signaling: { allowedOrigins: [rendererServer.url] },
+  });
 
   host = await launchParticipant({ color: 'red', extraFlags: [acceptThisKey] });
   guest = await launchParticipant({ color: 'blue', extraFlags: [acceptThisKey] });

@@ -28,7 +28,7 @@ describe('the waiting room', () => {
 
     const guest = await launchParticipant({ color: 'blue' });
     await guest.page.goto(meetingUrl(server.url, 'access', 'Gus Guest'));
-    await expect.poll(() => guest.page.getByTestId('waiting-screen').textContent(), { timeout: 20_000 }).toContain('Waiting for the host to let you in');
+    await expect.poll(() => guest.page.getByTestId('waiting-screen').textContent(), { timeout: 20_000 }).toContain('Waiting for the host');
     await expect.poll(() => host.page.getByTestId('waiting-badge').textContent()).toBe('1');
     await expect.poll(() => host.page.getByTestId('waiting-person').textContent()).toContain('Gus Guest');
     await host.page.screenshot({ path: `${SCREENSHOT_DIR}/waiting-room-host.png` });

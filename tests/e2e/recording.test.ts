@@ -83,7 +83,6 @@ async function maxVolume(file: string): Promise<number> {
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  server = await startMeetingServer();
   main = await startRecordingMain(dataDir, videos);
   // The page reaches the recording process through these (whichever process is current).
   const forward =
@@ -95,6 +94,8 @@ beforeAll(async () => {
     Object.fromEntries(['recording:start', 'recording:append', 'recording:stop', 'recording:reveal', 'recording:jobs'].map((c) => [c, forward(c)])),
   );
   await desktop.start();
+  // The desktop app's page (app://roundtable in the app) comes from this stand-in origin.
+  server = await startMeetingServer({ allowedOrigins: [desktop.url] });
   main.onJob((job) => desktop.emit('recording:job', job));
   // Three people in three browsers on this machine, where each would have a computer of their own:
   // cameras at 10 frames a second leave the recording (Ada's page) enough of the processor to keep

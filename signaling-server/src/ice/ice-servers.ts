@@ -16,8 +16,12 @@ export interface IceConfig {
   turn?: { urls: readonly string[]; secret: string; ttlSeconds?: number };
 }
 
-/** How long a TURN credential is good for when the configuration does not say. */
-export const DEFAULT_TURN_TTL_SECONDS = 12 * 60 * 60;
+/**
+ * How long a TURN credential is good for when the configuration does not say. A TURN server (coturn)
+ * checks it when a relay is allocated, not afterwards, so a call outlives it; clients ask for fresh
+ * ones (`ice-servers`) while they are in a meeting, and get fresh ones with every join.
+ */
+export const DEFAULT_TURN_TTL_SECONDS = 10 * 60;
 
 const STUN_URL = /^stuns?:[^\s?#]+(\?transport=(udp|tcp))?$/;
 const TURN_URL = /^turns?:[^\s?#]+(\?transport=(udp|tcp))?$/;

@@ -1,20 +1,43 @@
 import type { IncomingMessage } from 'node:http';
+import { hostname, networkInterfaces } from 'node:os';
 
 /** The desktop app's renderer (Electron, `app://roundtable`): always welcome at a Roundtable server. */
 export const DESKTOP_APP_ORIGIN = 'app://roundtable';
 
 /**
- * May this browser connect? Clients that are not browsers send no Origin (and cannot be made to
- * by a web page), so they may. A browser may when its page came from this server (same host), or
- * from an origin on the list; '*' lets any page connect.
+ * The names this machine answers to: loopback, its host name (and `.local`), every address of
+ * every interface, and whatever the operator adds (a public URL's host). Read at each check, so an
+ * interface that comes up later counts.
  */
-export function isOriginAllowed(req: Pick<IncomingMessage, 'headers'>, allowed: readonly string[] | '*'): boolean {
+export function ownHostNames(extra: readonly string[] = []): Set<string> {
+  const name = hostname().toLowerCase();
+  const names = new Set(['localhost', '127.0.0.1', '::1', name, `${name}.local`, ...extra.map((n) => n.toLowerCase())]);
+  for (const infos of Object.values(networkInterfaces())) for (const info of infos ?? []) names.add(info.address.toLowerCase());
+  return names;
+}
+
+/**
+ * May this browser connect? Clients that are not browsers send no Origin (and cannot be made to
+ * by a web page), so they may. A browser may when its page came from this server, or from an
+ * origin on the list ('*': any page). "This server" means one of the server's own names at the
+ * port and scheme the connection came in on; never the request's own Host header, which a page
+ * on a rebinding domain (evil.example resolving to this machine) controls.
+ */
+export function isOriginAllowed(
+  req: Pick<IncomingMessage, 'headers' | 'socket'>,
+  allowed: readonly string[] | '*',
+  ownNames: () => Set<string> = () => ownHostNames(),
+): boolean {
   const origin = req.headers.origin;
   if (origin === undefined || allowed === '*') return true;
   if (allowed.includes(origin)) return true;
   try {
-    const { host, protocol } = new URL(origin);
-    return (protocol === 'https:' || protocol === 'http:') && host !== '' && host === req.headers.host;
+    const url = new URL(origin);
+    const secure = 'encrypted' in req.socket && req.socket.encrypted === true;
+    if (url.protocol !== (secure ? 'https:' : 'http:')) return false;
+    const port = Number(url.port || (secure ? 443 : 80));
+    if (port !== req.socket.localPort) return false;
+    return ownNames().has(url.hostname.replace(/^\[|\]$/g, '').toLowerCase());
   } catch {
     return false;
   }

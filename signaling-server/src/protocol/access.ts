@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import { LIMITS } from './limits.js';
+import { PasscodeSchema } from './passcode.js';
 import { ParticipantIdSchema } from './schemas.js';
-
-/** A meeting passcode as people type it. */
-export const PasscodeSchema = z
-  .string()
-  .min(4, 'a passcode has at least 4 characters')
-  .max(LIMITS.maxPasscodeChars, `a passcode has at most ${LIMITS.maxPasscodeChars} characters`);
 
 /** Who may come in, and how: changed by the host. */
 export const HostSettingsSchema = z
@@ -15,8 +9,10 @@ export const HostSettingsSchema = z
     waitingRoom: z.boolean().optional(),
     /** A new passcode, or null to remove it. */
     passcode: PasscodeSchema.nullable().optional(),
+    /** Keep the chat when the meeting ends (the host, and whoever the host lets in next time, read it); otherwise it is deleted. */
+    keepChat: z.boolean().optional(),
   })
-  .refine((s) => s.locked !== undefined || s.waitingRoom !== undefined || s.passcode !== undefined, 'nothing to change');
+  .refine((s) => Object.values(s).some((v) => v !== undefined), 'nothing to change');
 
 /** The room's rules as everyone sees them (the passcode itself never leaves the server). */
 export const RoomSettingsSchema = z.strictObject({
@@ -24,6 +20,8 @@ export const RoomSettingsSchema = z.strictObject({
   locked: z.boolean(),
   waitingRoom: z.boolean(),
   hasPasscode: z.boolean(),
+  /** The chat outlives the meeting (the host chose to keep it). */
+  keepChat: z.boolean(),
 });
 
 export const TargetRequestSchema = z.strictObject({ id: ParticipantIdSchema });
@@ -46,4 +44,9 @@ export const HostNoticeSchema = z.strictObject({
 export const SentAwaySchema = z.strictObject({
   reason: z.enum(['denied', 'removed']),
   message: z.string().max(200),
+});
+
+/** To the host: who is banned from the meeting (removed, and kept out until the host lifts it). */
+export const BanListSchema = z.strictObject({
+  banned: z.array(z.strictObject({ id: ParticipantIdSchema, name: z.string(), at: z.number() })),
 });

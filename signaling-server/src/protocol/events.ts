@@ -15,6 +15,7 @@ import type {
 import type { ChatHistoryRequestSchema, ChatHistorySchema, ChatMessageSchema, ChatSendSchema } from './chat.js';
 import type { HandRequestSchema, ReactionRequestSchema, ReactionSchema, RecordingRequestSchema } from './presence.js';
 import type {
+  BanListSchema,
   HostNoticeSchema,
   HostSettingsSchema,
   RoomSettingsSchema,
@@ -50,6 +51,7 @@ export type WaitingPerson = z.infer<typeof WaitingPersonSchema>;
 export type WaitingList = z.infer<typeof WaitingListSchema>;
 export type HostNotice = z.infer<typeof HostNoticeSchema>;
 export type SentAway = z.infer<typeof SentAwaySchema>;
+export type BanList = z.infer<typeof BanListSchema>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A negotiation message without its addressing: what one peer connection hands to the other. */
@@ -69,6 +71,9 @@ export type ErrorCode =
   | 'locked'
   | 'passcode-required'
   | 'passcode-wrong'
+  | 'banned'
+  | 'quota-exceeded'
+  | 'busy'
   | 'internal';
 
 export interface ErrorBody {
@@ -123,6 +128,10 @@ export interface ClientToServerEvents {
   remove: (request: TargetRequest, ack: Ack) => void;
   'make-host': (request: TargetRequest, ack: Ack) => void;
   'end-meeting': (request: Record<string, never>, ack: Ack) => void;
+  /** Lets someone the host removed come back (through the meeting's usual rules). */
+  unban: (request: TargetRequest, ack: Ack) => void;
+  /** Fresh STUN/TURN servers (TURN credentials expire): only for people in the meeting. */
+  'ice-servers': (request: Record<string, never>, ack: Ack<{ iceServers: IceServer[] }>) => void;
 }
 
 /** The events only the host may send. */
@@ -137,6 +146,7 @@ export const HOST_EVENTS = [
   'remove',
   'make-host',
   'end-meeting',
+  'unban',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Events the server sends. */
@@ -160,6 +170,10 @@ export interface ServerToClientEvents {
   'sent-away': (notice: SentAway) => void;
   /** To a participant: the host asks you to unmute, or muted you / stopped your video. */
   'host-notice': (notice: HostNotice) => void;
+  /** To the host: who is banned now. */
+  'ban-list': (list: BanList) => void;
+  /** To someone waiting for a meeting to start: it has started; send `join` again. */
+  'host-arrived': (notice: Record<string, never>) => void;
   /** The answer to a request that carried no acknowledgement callback, or to an unknown event. */
   'protocol-error': (error: ProtocolError) => void;
 }
@@ -175,5 +189,6 @@ export const CLIENT_EVENTS = [
   'raise-hand',
   'react',
   'recording',
+  'ice-servers',
   ...HOST_EVENTS,
 ] as const satisfies readonly ClientEventName[];

@@ -14,4 +14,10 @@ export const LIMITS = {
   /** Reactions a participant may send per `reactionWindowMs`. */
   maxReactions: 6,
   reactionWindowMs: 3000,
+  /** Chat messages a participant may send: a burst, then this many per second. */
+  chatBurst: 30,
+  chatPerSecond: 5,
+  /** What one meeting's chat may hold. */
+  maxChatMessagesPerMeeting: 5000,
+  maxChatBytesPerMeeting: 5 * 1024 * 1024,
 } as const;

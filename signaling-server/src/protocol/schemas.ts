@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { PasscodeSchema } from './passcode.js';
 
 /** Control characters (C0, DEL, C1) and bidi overrides are refused in anything shown to people. */
 // eslint-disable-next-line no-control-regex
@@ -12,15 +13,28 @@ export const RoomCodeSchema = z
   .trim()
   .min(1, 'the meeting code is empty')
   .max(LIMITS.maxRoomChars, `the meeting code is longer than ${LIMITS.maxRoomChars} characters`)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a meeting code holds only letters, digits, "-" and "_"')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a meeting code holds only Latin letters (a-z), digits, "-" and "_"')
   .transform((code) => code.toLowerCase());
 
+/**
+ * Characters that change how text looks without showing: format characters (zero-width spaces
+ * and joiners, bidi marks), line and paragraph separators. In a name they let one person pass for
+ * another ("Ada" and "A\u200bda").
+ */
+const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** A name as people see it: NFKC-normalised (so look-alike forms are one), trimmed, nothing hidden in it. */
 export const DisplayNameSchema = z
   .string()
-  .trim()
-  .min(1, 'the name is empty')
-  .max(LIMITS.maxNameChars, `the name is longer than ${LIMITS.maxNameChars} characters`)
-  .refine((name) => !UNPRINTABLE.test(name), 'the name holds control characters');
+  .transform((name) => name.normalize('NFKC').trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'the name is empty')
+      .max(LIMITS.maxNameChars, `the name is longer than ${LIMITS.maxNameChars} characters`)
+      .refine((name) => !UNPRINTABLE.test(name), 'the name holds control characters')
+      .refine((name) => !INVISIBLE.test(name), 'the name holds invisible characters (zero-width or separators)'),
+  );
 
 export const ParticipantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a participant id');
 
@@ -46,11 +60,16 @@ export const JoinRequestSchema = z.strictObject({
   media: MediaStateSchema,
   /** The meeting's passcode, when it has one. */
   passcode: z.string().max(LIMITS.maxPasscodeChars).optional(),
-  /** Rules for a meeting this join creates (ignored when the meeting exists): its first participant is the host. */
+  /**
+   * Start the meeting if nobody runs it, with these rules (the one who starts it hosts it). Without
+   * it, a code nobody runs is waited on (`{ waiting: true }`) until someone starts it. Ignored when
+   * the meeting runs already; a kept meeting only its host can start again.
+   */
   create: z
     .strictObject({
-      passcode: z.string().min(4).max(LIMITS.maxPasscodeChars).optional(),
+      passcode: PasscodeSchema.optional(),
       waitingRoom: z.boolean().optional(),
+      keepChat: z.boolean().optional(),
     })
     .optional(),
 });

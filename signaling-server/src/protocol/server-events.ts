@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HostNoticeSchema, RoomSettingsSchema, SentAwaySchema, WaitingListSchema } from './access.js';
+import { BanListSchema, HostNoticeSchema, RoomSettingsSchema, SentAwaySchema, WaitingListSchema } from './access.js';
 import { ChatMessageSchema } from './chat.js';
 import type { ServerToClientEvents } from './events.js';
 import { ReactionSchema } from './presence.js';
@@ -29,5 +29,7 @@ export const SERVER_EVENT_SCHEMAS = {
   admitted: JoinedReplySchema,
   'sent-away': SentAwaySchema,
   'host-notice': HostNoticeSchema,
+  'ban-list': BanListSchema,
+  'host-arrived': z.strictObject({}),
   'protocol-error': ProtocolErrorSchema,
 } as const satisfies { [E in keyof ServerToClientEvents]: z.ZodType<Parameters<ServerToClientEvents[E]>[0]> };

@@ -1,29 +1,67 @@
-import { ChatHistoryRequestSchema, ChatSendSchema } from '../protocol/index.js';
-import type { ChatStore } from '../store/chat-store.js';
-import { fail, ok, route, type Route } from './dispatch.js';
-import type { RoomContext } from './handlers.js';
+import { ChatHistoryRequestSchema, ChatSendSchema, LIMITS } from '../protocol/index.js';
+import { TokenBucket } from '../limits/index.js';
+import { chatBytes } from '../store/store.js';
+import type { ChatLimits, RoomContext } from './context.js';
+import { fail, ok, route, type Reply, type Route } from './dispatch.js';
+import { NOT_IN_ROOM } from './membership.js';
 
-export interface ChatContext extends RoomContext {
-  chat: ChatStore;
+/** Each connection's chat budget (a burst, then so many a second). */
+const budgets = new WeakMap<object, TokenBucket>();
+
+function budgetOf(ctx: RoomContext): TokenBucket {
+  let budget = budgets.get(ctx.socket);
+  if (!budget) budgets.set(ctx.socket, (budget = new TokenBucket(ctx.chatLimits.perSecond, ctx.chatLimits.burst, ctx.now)));
+  return budget;
 }
 
-const NOT_IN_ROOM = fail('not-in-room', 'join a meeting first');
+export const DEFAULT_CHAT_LIMITS: ChatLimits = {
+  perSecond: LIMITS.chatPerSecond,
+  burst: LIMITS.chatBurst,
+  maxMessagesPerMeeting: LIMITS.maxChatMessagesPerMeeting,
+  maxBytesPerMeeting: LIMITS.maxChatBytesPerMeeting,
+};
 
-/** Chat: stored first, acknowledged after it is durable, then posted to the room. */
-export const chatRoutes: Record<string, Route<ChatContext>> = {
-  'chat-send': route(ChatSendSchema, ({ id, text }, { io, socket, registry, chat, now }) => {
+/**
+ * Chat: stored with the meeting instance first, acknowledged once it is durable, then posted to
+ * the room. Only people in that meeting read or write it.
+ */
+export const chatRoutes: Record<string, Route<RoomContext>> = {
+  'chat-send': route(ChatSendSchema, async ({ id, text }, ctx): Promise<Reply> => {
+    const { io, socket, registry, meetings, store, now } = ctx;
     const sender = registry.bySocketId(socket.id);
-    if (!sender) return NOT_IN_ROOM;
-    const result = chat.append(sender.room, { id, text, from: { id: sender.id, name: sender.name }, sentAt: now() });
+    const meeting = sender && meetings.get(sender.room);
+    if (!sender || !meeting) return NOT_IN_ROOM;
+    const bytes = chatBytes({ text });
+    const limits = ctx.chatLimits;
+    if (!budgetOf(ctx).take()) return fail('rate-limited', `at most ${limits.perSecond} chat messages a second (bursts of ${limits.burst})`);
+    if (meeting.chat.messages >= limits.maxMessagesPerMeeting || meeting.chat.bytes + bytes > limits.maxBytesPerMeeting) {
+      return fail(
+        'quota-exceeded',
+        `this meeting's chat is full (${limits.maxMessagesPerMeeting} messages or ${Math.round(limits.maxBytesPerMeeting / 1024)} KB)`,
+      );
+    }
+    // Counted before it is stored, so messages sent at the same moment cannot overshoot the quota.
+    meeting.chat.messages += 1;
+    meeting.chat.bytes += bytes;
+    let result;
+    try {
+      result = await store.appendChat(meeting.instance, { id, text, from: { id: sender.id, name: sender.name }, sentAt: now() });
+    } finally {
+      if (!result || 'conflict' in result || result.duplicate) {
+        meeting.chat.messages -= 1;
+        meeting.chat.bytes -= bytes;
+      }
+    }
     if ('conflict' in result) return fail('invalid-payload', `message id "${id}" belongs to another message`);
     // A resend of a stored message is acknowledged again but not posted twice.
-    if (!result.duplicate) io.to(sender.room).emit('chat-message', result.stored);
+    if (!result.duplicate && meetings.get(meeting.code) === meeting) io.to(meeting.code).emit('chat-message', result.stored);
     return ok({ message: result.stored });
   }),
 
-  'chat-history': route(ChatHistoryRequestSchema, (request, { socket, registry, chat }) => {
+  'chat-history': route(ChatHistoryRequestSchema, async (request, { socket, registry, meetings, store }) => {
     const member = registry.bySocketId(socket.id);
-    if (!member) return NOT_IN_ROOM;
-    return ok(chat.page(member.room, request));
+    const meeting = member && meetings.get(member.room);
+    if (!meeting) return NOT_IN_ROOM;
+    return ok(await store.chatPage(meeting.instance, request));
   }),
 };

@@ -1,24 +1,21 @@
 import { EmptyRequestSchema, HostSettingsSchema, TargetRequestSchema, type HostNotice } from '../protocol/index.js';
-import type { RoomPolicy } from './access.js';
+import type { RoomContext } from './context.js';
 import { fail, ok, route, type Reply, type Route } from './dispatch.js';
-import { enterRoom, handHostTo, leaveRoom, notifyHostOfWaiting, type RoomContext } from './handlers.js';
-import { hashPasscode } from './passcode.js';
-import { toParticipant, type Member } from './registry.js';
+import { leaveRoom } from './handlers.js';
+import { finishMeeting, handHostTo, persist } from './lifecycle.js';
+import type { Meeting } from './meetings.js';
+import { enterRoom, notifyHostOfWaiting, NOT_IN_ROOM } from './membership.js';
+import type { Member } from './registry.js';
 
-export interface HostContext extends RoomContext {
-  /** Ends the meeting in `room` for everyone (see SignalingServer.endMeeting). */
-  endRoom(room: string): void;
-}
-
-type HostCheck = { host: Member; policy: RoomPolicy } | { refused: Reply };
+type HostCheck = { host: Member; meeting: Meeting } | { refused: Reply };
 
 /** Only the meeting's host passes; everyone else is refused and nothing happens. */
-function asHost({ socket, registry, policies }: RoomContext, action: string): HostCheck {
+function asHost({ socket, registry, meetings }: RoomContext, action: string): HostCheck {
   const host = registry.bySocketId(socket.id);
-  if (!host) return { refused: fail('not-in-room', 'join a meeting first') };
-  const policy = policies.get(host.room);
-  if (!policy || policy.hostId !== host.id) return { refused: fail('forbidden', `only the host can ${action}`) };
-  return { host, policy };
+  if (!host) return { refused: NOT_IN_ROOM };
+  const meeting = meetings.get(host.room);
+  if (!meeting || meeting.hostId !== host.id) return { refused: fail('forbidden', `only the host can ${action}`) };
+  return { host, meeting };
 }
 
 function targetMember(ctx: RoomContext, host: Member, id: string): Member | Reply {
@@ -40,42 +37,57 @@ function sendAway(ctx: RoomContext, socketId: string, reason: 'denied' | 'remove
   setTimeout(() => socket.disconnect(true), 200).unref?.();
 }
 
+function sendBanList(ctx: RoomContext, host: Member, meeting: Meeting): void {
+  ctx.io.to(host.socketId).emit('ban-list', { banned: [...meeting.banned.values()] });
+}
+
 /** The host's controls. Every one is checked here, on the server: the UI only hides them. */
-export const hostRoutes: Record<string, Route<HostContext>> = {
+export const hostRoutes: Record<string, Route<RoomContext>> = {
   'host-settings': route(HostSettingsSchema, async (settings, ctx): Promise<Reply> => {
     const check = asHost(ctx, 'change the meeting settings');
     if ('refused' in check) return check.refused;
-    const { host, policy } = check;
-    if (settings.locked !== undefined) policy.locked = settings.locked;
-    if (settings.waitingRoom !== undefined) policy.waitingRoom = settings.waitingRoom;
-    if (settings.passcode !== undefined) policy.passcode = settings.passcode === null ? null : await hashPasscode(settings.passcode);
+    const { meeting } = check;
+    // The slow part first, so every change lands at once (or none does).
+    let passcode = meeting.passcode;
+    if (settings.passcode !== undefined) {
+      const hashing = settings.passcode === null ? null : ctx.passcodes.hash(settings.passcode);
+      if (settings.passcode !== null && !hashing) return fail('busy', 'the server is busy: try again in a moment');
+      passcode = hashing ? await hashing : null;
+      if (ctx.meetings.get(meeting.code) !== meeting || meeting.hostId !== check.host.id)
+        return fail('forbidden', 'only the host can change the meeting settings');
+    }
+    meeting.passcode = passcode;
+    if (settings.locked !== undefined) meeting.locked = settings.locked;
+    if (settings.waitingRoom !== undefined) meeting.waitingRoom = settings.waitingRoom;
+    if (settings.keepChat !== undefined) meeting.keepChat = settings.keepChat;
+    persist(ctx, meeting);
     // Turning the waiting room off lets whoever waits in.
-    if (settings.waitingRoom === false) admitEveryone(ctx, host.room);
-    const room = ctx.policies.settings(host.room);
-    ctx.io.to(host.room).emit('room-settings', room);
+    if (settings.waitingRoom === false) admitEveryone(ctx, meeting);
+    const room = ctx.meetings.settings(meeting);
+    ctx.io.to(meeting.code).emit('room-settings', room);
     return ok({ room });
   }),
 
   admit: route(TargetRequestSchema, ({ id }, ctx) => {
     const check = asHost(ctx, 'let people in');
     if ('refused' in check) return check.refused;
-    return admit(ctx, check.host.room, id) ? ok() : fail('not-found', `nobody with id "${id}" is waiting`);
+    return admit(ctx, check.meeting, id) ? ok() : fail('not-found', `nobody with id "${id}" is waiting`);
   }),
 
   'admit-all': route(EmptyRequestSchema, (_request, ctx) => {
     const check = asHost(ctx, 'let people in');
     if ('refused' in check) return check.refused;
-    admitEveryone(ctx, check.host.room);
+    admitEveryone(ctx, check.meeting);
     return ok();
   }),
 
   deny: route(TargetRequestSchema, ({ id }, ctx) => {
     const check = asHost(ctx, 'turn people away');
     if ('refused' in check) return check.refused;
-    const waiter = ctx.policies.removeWaiter(check.host.room, id);
+    const waiter = ctx.meetings.removeWaiter(check.meeting, id);
     if (!waiter) return fail('not-found', `nobody with id "${id}" is waiting`);
     sendAway(ctx, waiter.socketId, 'denied', 'The host did not let you into the meeting.');
-    notifyHostOfWaiting(ctx, check.host.room);
+    notifyHostOfWaiting(ctx, check.meeting);
     return ok();
   }),
 
@@ -94,7 +106,7 @@ export const hostRoutes: Record<string, Route<HostContext>> = {
     const target = targetMember(ctx, check.host, id);
     if (!isMember(target)) return target;
     target.media = { ...target.media, audio: false };
-    ctx.io.to(target.room).emit('participant-updated', toParticipant(target));
+    ctx.broadcast.changed(target);
     notify(ctx, target, { kind: 'muted', by: check.host.name });
     return ok();
   }),
@@ -105,19 +117,33 @@ export const hostRoutes: Record<string, Route<HostContext>> = {
     const target = targetMember(ctx, check.host, id);
     if (!isMember(target)) return target;
     target.media = { ...target.media, video: false };
-    ctx.io.to(target.room).emit('participant-updated', toParticipant(target));
+    ctx.broadcast.changed(target);
     notify(ctx, target, { kind: 'video-stopped', by: check.host.name });
     return ok();
   }),
 
+  /** Removing is a ban: they stay out of this meeting (joining, reconnecting, waiting) until the host lifts it. */
   remove: route(TargetRequestSchema, ({ id }, ctx) => {
     const check = asHost(ctx, 'remove people');
     if ('refused' in check) return check.refused;
     const target = targetMember(ctx, check.host, id);
     if (!isMember(target)) return target;
+    const { meeting, host } = check;
+    meeting.banned.set(target.id, { id: target.id, name: target.name, at: ctx.now() });
     const socket = ctx.io.sockets.sockets.get(target.socketId);
     if (socket) leaveRoom({ ...ctx, socket }, 'removed');
-    sendAway(ctx, target.socketId, 'removed', `${check.host.name} removed you from the meeting.`);
+    else persist(ctx, meeting);
+    sendAway(ctx, target.socketId, 'removed', `${host.name} removed you from the meeting.`);
+    sendBanList(ctx, host, meeting);
+    return ok();
+  }),
+
+  unban: route(TargetRequestSchema, ({ id }, ctx) => {
+    const check = asHost(ctx, 'let removed people back');
+    if ('refused' in check) return check.refused;
+    if (!check.meeting.banned.delete(id)) return fail('not-found', `nobody with id "${id}" is banned`);
+    persist(ctx, check.meeting);
+    sendBanList(ctx, check.host, check.meeting);
     return ok();
   }),
 
@@ -126,31 +152,31 @@ export const hostRoutes: Record<string, Route<HostContext>> = {
     if ('refused' in check) return check.refused;
     const target = targetMember(ctx, check.host, id);
     if (!isMember(target)) return target;
-    handHostTo(ctx, check.host.room, target.id);
+    handHostTo(ctx, check.meeting, target.id);
     return ok();
   }),
 
   'end-meeting': route(EmptyRequestSchema, (_request, ctx) => {
     const check = asHost(ctx, 'end the meeting');
     if ('refused' in check) return check.refused;
-    ctx.endRoom(check.host.room);
+    finishMeeting(ctx, check.meeting, { reason: 'ended-by-host', message: 'The host ended the meeting for everyone.' });
     return ok();
   }),
 };
 
 /** Lets one waiting person in; false if they are not waiting (or gone). */
-function admit(ctx: RoomContext, room: string, id: string): boolean {
-  const waiter = ctx.policies.removeWaiter(room, id);
+function admit(ctx: RoomContext, meeting: Meeting, id: string): boolean {
+  const waiter = ctx.meetings.removeWaiter(meeting, id);
   if (!waiter) return false;
   const socket = ctx.io.sockets.sockets.get(waiter.socketId);
   if (socket) {
-    const reply = enterRoom(ctx, socket, room, { id: waiter.id, session: waiter.session, name: waiter.name, media: waiter.media });
+    const reply = enterRoom(ctx, socket, meeting, { id: waiter.id, session: waiter.session, name: waiter.name, media: waiter.media });
     socket.emit('admitted', reply);
   }
-  notifyHostOfWaiting(ctx, room);
+  notifyHostOfWaiting(ctx, meeting);
   return socket !== undefined;
 }
 
-function admitEveryone(ctx: RoomContext, room: string): void {
-  for (const person of ctx.policies.waitingList(room)) admit(ctx, room, person.id);
+function admitEveryone(ctx: RoomContext, meeting: Meeting): void {
+  for (const person of ctx.meetings.waitingList(meeting)) admit(ctx, meeting, person.id);
 }

@@ -1,33 +1,31 @@
 import { HandRequestSchema, LIMITS, ReactionRequestSchema, RecordingRequestSchema } from '../protocol/index.js';
+import type { RoomContext } from './context.js';
 import { fail, ok, route, type Route } from './dispatch.js';
-import type { RoomContext } from './handlers.js';
-import { toParticipant } from './registry.js';
-
-const NOT_IN_ROOM = fail('not-in-room', 'join a meeting first');
+import { NOT_IN_ROOM } from './membership.js';
 
 /** When each participant last reacted, for the rate limit (kept per connection). */
 const recentReactions = new WeakMap<object, number[]>();
 
 /** Raised hands, recording notices and reactions. */
 export const presenceRoutes: Record<string, Route<RoomContext>> = {
-  'raise-hand': route(HandRequestSchema, ({ raised }, { io, socket, registry, now }) => {
+  'raise-hand': route(HandRequestSchema, ({ raised }, { socket, registry, broadcast, now }) => {
     const member = registry.bySocketId(socket.id);
     if (!member) return NOT_IN_ROOM;
     // Raising again keeps one's place in the queue.
     const hand = raised ? (member.hand ?? now()) : null;
     if (hand !== member.hand) {
       member.hand = hand;
-      io.to(member.room).emit('participant-updated', toParticipant(member));
+      broadcast.changed(member);
     }
     return ok();
   }),
 
-  recording: route(RecordingRequestSchema, ({ active }, { io, socket, registry }) => {
+  recording: route(RecordingRequestSchema, ({ active }, { socket, registry, broadcast }) => {
     const member = registry.bySocketId(socket.id);
     if (!member) return NOT_IN_ROOM;
     if (member.recording !== active) {
       member.recording = active;
-      io.to(member.room).emit('participant-updated', toParticipant(member));
+      broadcast.changed(member);
     }
     return ok();
   }),

@@ -128,7 +128,7 @@ describe('hosting in the desktop shell', () => {
     const status = hosting.status();
     if (status.state !== 'hosting') throw new Error('not hosting');
     expect(status.invite.meetingName).toBe("Ada's meeting");
-    await expect.poll(() => sent('meeting:command')).toEqual([{ kind: 'join', target: status.self, autojoin: true }]);
+    await expect.poll(() => sent('meeting:command')).toEqual([{ kind: 'join', target: status.self, autojoin: true, start: true }]);
     expect(sent('hosting:status').at(-1)).toEqual(status);
     expect(Tray.all[0]!.tooltip).toBe(`Roundtable — hosting “Ada's meeting” (${status.invite.code}) · nobody has joined yet`);
     click('Copy invite link');
@@ -202,8 +202,10 @@ describe('hosting in the desktop shell', () => {
       room: status.invite.code,
       name: 'Grace',
       secret: 'g'.repeat(24),
-      session: 's1',
+      session: 'session-1',
       media: { audio: true, video: true },
+      // The first one in starts the meeting, as the host's own app would.
+      create: {},
     });
     const ended = new Promise((resolve) => guest.once('meeting-ended', resolve));
 

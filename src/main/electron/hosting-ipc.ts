@@ -79,7 +79,7 @@ export function installHosting(services: HostingShellServices, options: { devSer
       const status = await hosting.start({ ...(defaultMeetingName() ? { meetingName: defaultMeetingName()! } : {}) });
       if (status.state !== 'hosting') return;
       showWindow();
-      link.command({ kind: 'join', target: status.self, autojoin: true });
+      link.command({ kind: 'join', target: status.self, autojoin: true, start: true });
     } catch (error) {
       notify('Could not host the meeting', (error as Error).message);
     }
@@ -95,7 +95,7 @@ export function installHosting(services: HostingShellServices, options: { devSer
       const status = hosting.status();
       if (status.state !== 'hosting') return;
       showWindow();
-      link.command({ kind: 'join', target: status.self, autojoin: true });
+      link.command({ kind: 'join', target: status.self, autojoin: true, start: true });
     },
     'copy-invite': () => {
       const status = hosting.status();

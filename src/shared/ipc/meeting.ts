@@ -21,8 +21,11 @@ export type MeetingCommand =
   | { kind: 'camera-off' }
   | { kind: 'leave' }
   | { kind: 'home' }
-  /** Join this meeting; `autojoin` skips the pre-join screen (the host joining their own meeting). */
-  | { kind: 'join'; target: JoinTarget; autojoin: boolean };
+  /**
+   * Join this meeting; `autojoin` skips the pre-join screen (the host joining their own meeting),
+   * `start` starts it if nobody runs it yet (the host's own meeting).
+   */
+  | { kind: 'join'; target: JoinTarget; autojoin: boolean; start?: boolean };
 
 export interface MeetingChannels {
   'meeting:report': { args: [report: MeetingReport]; result: void };

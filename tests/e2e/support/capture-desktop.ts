@@ -86,7 +86,7 @@ export class CaptureDesktop {
 
   /** The page URL of a meeting in the desktop app. */
   meetingUrl(room: string, name: string, autojoin = true): string {
-    return `${this.url}/?${new URLSearchParams({ room, name, ...(autojoin ? { autojoin: '1' } : {}) })}`;
+    return `${this.url}/?${new URLSearchParams({ room, name, start: '1', ...(autojoin ? { autojoin: '1' } : {}) })}`;
   }
 
   /** Pushes a main -> renderer event to every attached page. */

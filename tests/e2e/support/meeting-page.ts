@@ -2,8 +2,12 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { nearestColor, type PatternColor } from './fake-media';
 
-export function meetingUrl(server: string, room: string, name: string, autojoin = true): string {
-  const params = new URLSearchParams({ room, name, ...(autojoin ? { autojoin: '1' } : {}) });
+/**
+ * A meeting link. `start` (the default): whoever comes first starts the meeting, as after clicking
+ * New meeting; without it, a meeting nobody runs yet is waited for.
+ */
+export function meetingUrl(server: string, room: string, name: string, autojoin = true, start = true): string {
+  const params = new URLSearchParams({ room, name, ...(autojoin ? { autojoin: '1' } : {}), ...(start ? { start: '1' } : {}) });
   return `${server}/?${params}`;
 }
 

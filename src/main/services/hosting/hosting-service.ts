@@ -6,7 +6,7 @@ import {
   createSignalingServer,
   createWebClientHandler,
   loadOrCreateCertificate,
-  SqliteChatStore,
+  SqliteStore,
   silentLogger,
   type Logger,
   type SignalingOptions,
@@ -136,8 +136,9 @@ export class HostingService {
 
     const handler = createWebClientHandler(this.options.webRoot, { serverName: meetingName });
     const https = createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => void handler(req, res));
-    // Chat history survives the app's restarts, in the data folder next to the certificate.
-    const signaling = createSignalingServer(https, { log: this.log, chat: new SqliteChatStore(join(this.options.dataDir, 'chat.db')) }, this.options.signaling);
+    // Meetings and their chat survive the app's restarts, in the data folder next to the certificate.
+    const store = await SqliteStore.open(join(this.options.dataDir, 'chat.db'));
+    const signaling = createSignalingServer(https, { log: this.log, store }, this.options.signaling);
     let port: number;
     try {
       port = await listenWithFallback(https, this.options.listenHost ?? '0.0.0.0', options.port ?? this.options.preferredPort ?? DEFAULT_HOSTING_PORT);

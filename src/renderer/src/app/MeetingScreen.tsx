@@ -40,7 +40,8 @@ type Panel = 'chat' | 'people' | null;
 export function MeetingScreen(props: Props): ReactElement {
   const call = useStore(props.session.state);
   if (call.phase === 'waiting' || (call.phase === 'reconnecting' && call.self === null)) {
-    return <WaitingScreen room={call.room} onLeave={props.onLeave} />;
+    const session = props.session;
+    return <WaitingScreen room={call.room} onLeave={props.onLeave} onStart={session.startsMeeting ? undefined : () => void session.startMeeting()} />;
   }
   return <Meeting {...props} />;
 }

@@ -14,6 +14,8 @@ export interface MeetingChoice {
   name: string;
   room: string;
   server: string;
+  /** Start the meeting if nobody runs it (New meeting, hosting); otherwise joining waits for its host. */
+  start?: boolean;
 }
 
 export interface AppState {
@@ -69,7 +71,12 @@ export class AppController {
     this.devices = deps.devices ?? getDeviceChoices();
     this.state = new Store<AppState>({
       stage: 'home',
-      choice: { name: launch.name ?? preferences.get('name') ?? '', room: launch.room ?? '', server: platform.defaultServer() },
+      choice: {
+        name: launch.name ?? preferences.get('name') ?? '',
+        room: launch.room ?? '',
+        server: platform.defaultServer(),
+        ...(launch.start ? { start: true } : {}),
+      },
       session: null,
       joining: false,
       joinError: null,
@@ -104,6 +111,7 @@ export class AppController {
       secretStore,
       budget: this.deps.launch.budget,
       relayOnly: this.deps.launch.relayOnly,
+      ...(choice.start ? { create: {} } : {}),
     });
     this.patch({ stage: 'prejoin', choice, session, joinError: null });
     await this.devices.ready();

@@ -137,10 +137,10 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
    * `autojoin`. Its certificate was pinned when the target was resolved; leaving a meeting drops its
    * pin, so a target is resolved while on the home screen, not before leaving another meeting.
    */
-  const open = async (target: JoinTarget, name: string, autojoin: boolean): Promise<void> => {
+  const open = async (target: JoinTarget, name: string, autojoin: boolean, start = false): Promise<void> => {
     opened = target;
     if (controller.state.get().stage === 'meeting') await controller.leave();
-    await controller.prepare({ name: nameOr(name), room: target.room, server: target.server });
+    await controller.prepare({ name: nameOr(name), room: target.room, server: target.server, ...(start ? { start } : {}) });
     if (autojoin) await controller.join();
   };
 
@@ -164,7 +164,7 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
         if (controller.state.get().stage !== 'meeting') controller.goHome();
         return;
       case 'join':
-        return open(command.target, '', command.autojoin);
+        return open(command.target, '', command.autojoin, command.start ?? false);
     }
   };
   offs.push(desktop.on('meeting:command', (command) => void run(command).catch((error: unknown) => patch({ error: message(error) }))));
@@ -201,7 +201,7 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
       task(async () => {
         const hosting = await desktop.hosting.start(name.trim() ? { meetingName: `${name.trim()}'s meeting` } : {});
         patch({ hosting });
-        if (hosting.state === 'hosting') await open(hosting.self, name, true);
+        if (hosting.state === 'hosting') await open(hosting.self, name, true, true);
       }),
     stopHosting: () =>
       task(async () => {
@@ -217,7 +217,7 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
         // Plain http is for a server beside the app (loopback): nothing to check.
         if (!choice.server.startsWith('https:')) return controller.prepare(choice);
         try {
-          await open(await desktop.hosting.resolveInvite({ server: choice.server, room: choice.room }), choice.name, false);
+          await open(await desktop.hosting.resolveInvite({ server: choice.server, room: choice.room }), choice.name, false, choice.start ?? false);
         } catch (error) {
           const untrusted = readUntrustedCertificate(message(error));
           if (!untrusted) throw error;

@@ -2,7 +2,7 @@ import { readableMeetingCode } from '@shared/meeting-code';
 
 export { normalizeMeetingCode } from '@shared/meeting-code';
 
-/** A meeting code people can read aloud: "calm-otter-42". */
-export function newMeetingCode(random: () => number = Math.random): string {
-  return readableMeetingCode((n) => Math.floor(random() * n));
+/** A new meeting code, hard to guess and easy to read aloud (see @shared/meeting-code). */
+export function newMeetingCode(): string {
+  return readableMeetingCode((values) => crypto.getRandomValues(values));
 }

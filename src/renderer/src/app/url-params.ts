@@ -4,6 +4,8 @@ export interface LaunchParams {
   room: string | null;
   name: string | null;
   autojoin: boolean;
+  /** `start=1`: start the meeting if nobody runs it yet (as New meeting does); otherwise wait for its host. */
+  start: boolean;
   /** `budget=0` turns the per-peer video budget off (for comparisons). */
   budget: boolean;
   /** Past this many people the meeting is audio-first (`audioFirst=N`, 2..100, default 8). */
@@ -18,7 +20,7 @@ export interface LaunchParams {
 
 export const DEFAULT_AUDIO_FIRST_ABOVE = 8;
 
-/** `?room=ROOM&name=NAME&autojoin=1` (what invite links and tests use). */
+/** `?room=ROOM&name=NAME&autojoin=1[&start=1]` (what invite links and tests use). */
 export function parseLaunchParams(search: string): LaunchParams {
   const params = new URLSearchParams(search);
   const room = normalizeMeetingCode(params.get('room') ?? '');
@@ -28,5 +30,6 @@ export function parseLaunchParams(search: string): LaunchParams {
   const audioFirstAbove = Number.isInteger(audioFirst) && audioFirst >= 2 && audioFirst <= 100 ? audioFirst : DEFAULT_AUDIO_FIRST_ABOVE;
   const layout = params.get('layout') === 'speaker' ? 'speaker' : 'grid';
   const passcode = params.get('pwd')?.slice(0, 64) || null;
-  return { room, name, autojoin, budget: params.get('budget') !== '0', audioFirstAbove, layout, passcode, relayOnly: params.get('relay') === '1' };
+  const start = params.get('start') === '1';
+  return { room, name, autojoin, start, budget: params.get('budget') !== '0', audioFirstAbove, layout, passcode, relayOnly: params.get('relay') === '1' };
 }

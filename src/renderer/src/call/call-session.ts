@@ -102,11 +102,19 @@ export interface CallSessionOptions {
   budget?: boolean;
   /** The meeting's passcode, when it has one (from an invite link or typed by the user). */
   passcode?: string;
-  /** Rules for the meeting if this join creates it. */
-  create?: { passcode?: string; waitingRoom?: boolean };
+  /**
+   * Start the meeting if nobody runs it (New meeting, hosting), with these rules. Without it a
+   * code nobody runs is waited on until its host starts it.
+   */
+  create?: { passcode?: string; waitingRoom?: boolean; keepChat?: boolean };
 }
 
 const REACTION_MS = 3000;
+/**
+ * TURN credentials are short-lived (the server's default is 10 minutes). A relay already allocated
+ * outlives them, but an ICE restart or a new connection needs valid ones: they are renewed this often.
+ */
+const ICE_REFRESH_MS = 4 * 60_000;
 /** How long someone the server lost, but whose media still flows, keeps their tile. */
 const AWAY_GRACE_MS = 20_000;
 /**
@@ -160,6 +168,7 @@ export class CallSession {
   private readonly secret: string;
   private readonly unsubscribe: Array<() => void> = [];
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
+  private iceRefresh: ReturnType<typeof setInterval> | undefined;
   private awaitingReturn = new Set<string>();
   /** What the server last heard from us about our microphone, camera and screen (a join request or a `media` message). */
   private announced: MediaState | null = null;
@@ -182,7 +191,7 @@ export class CallSession {
       local: this.localMediaState(),
       hand: null,
       recording: false,
-      settings: { hostId: null, locked: false, waitingRoom: false, hasPasscode: false },
+      settings: { hostId: null, locked: false, waitingRoom: false, hasPasscode: false, keepChat: false },
       waiting: [],
       notices: [],
       errorCode: null,
@@ -207,6 +216,10 @@ export class CallSession {
         this.patch({ phase: 'sent-away', error: message, participants: [] });
       }),
       s.on('admitted', (reply) => void this.enter(reply)),
+      // The meeting we waited for has started: ask again, now through its rules.
+      s.on('host-arrived', () => {
+        if (this.phase === 'waiting') void this.askAgain();
+      }),
       s.on('room-settings', (settings) => this.patch({ settings })),
       s.on('waiting-list', ({ waiting }) => this.patch({ waiting })),
       s.on('host-notice', (notice) => this.onHostNotice(notice)),
@@ -240,6 +253,29 @@ export class CallSession {
     }
   }
 
+  /** Whether joining starts the meeting when nobody runs it. */
+  get startsMeeting(): boolean {
+    return this.options.create !== undefined;
+  }
+
+  /** Waiting for a host who may not come: start the meeting ourselves, if nobody runs it. */
+  async startMeeting(): Promise<void> {
+    this.options.create ??= {};
+    this.patch({ phase: 'waiting' });
+    await this.askAgain();
+  }
+
+  /** Joins again from the waiting room (the meeting started); a refusal ends the wait with why. */
+  private async askAgain(): Promise<void> {
+    try {
+      const reply = await this.signaling.request('join', this.joinRequest());
+      if (!('waiting' in reply)) await this.enter(reply);
+    } catch (error) {
+      const code = error instanceof SignalingError ? error.code : null;
+      this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error), errorCode: code });
+    }
+  }
+
   /**
    * Makes, while the user is still on the pre-join screen, the connection and offer for the first
    * person we will meet (see OfferInWaiting), so that joining sends it at once. Not for relay-only
@@ -252,7 +288,7 @@ export class CallSession {
 
   /** In the meeting (at once, or when the host admits us from the waiting room). */
   private async enter(reply: JoinedReply): Promise<void> {
-    this.iceServers = reply.iceServers ?? this.options.iceServers ?? [];
+    this.useIceServers(reply.iceServers);
     this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name }, hand: reply.self.hand, settings: reply.room });
     this.announceMedia();
     for (const participant of reply.participants) this.addParticipant(participant, 'later');
@@ -368,7 +404,7 @@ export class CallSession {
       this.patch({ phase: 'joined', error: null, settings: reply.room });
       this.announceMedia();
       // Fresh TURN credentials for the connections made from now on.
-      this.iceServers = reply.iceServers ?? this.options.iceServers ?? [];
+      this.useIceServers(reply.iceServers);
       const wentQuiet = new Set([...this.links.values()].filter((link) => link.watchQuiet(false)).map((link) => link.remoteId));
       for (const participant of reply.participants) {
         const link = this.links.get(participant.id);
@@ -638,8 +674,30 @@ export class CallSession {
     return { audio: media.micEnabled && media.audioTrack !== null, video: media.cameraEnabled, screen: this.screen.videoTrack !== null };
   }
 
+  /**
+   * The STUN/TURN servers the meeting server handed us, for every connection from now on (ICE
+   * restarts included); TURN credentials are renewed while we are in the meeting.
+   */
+  private useIceServers(servers: RTCIceServer[] | undefined): void {
+    this.iceServers = servers ?? this.options.iceServers ?? [];
+    for (const link of this.links.values()) {
+      if (link.pc.connectionState !== 'closed') link.pc.setConfiguration({ ...link.pc.getConfiguration(), iceServers: this.iceServers });
+    }
+    clearInterval(this.iceRefresh);
+    this.iceRefresh = undefined;
+    if (!servers?.some((server) => server.credential)) return;
+    this.iceRefresh = setInterval(() => {
+      if (this.phase !== 'joined') return;
+      this.signaling.request('ice-servers', {}).then(
+        ({ iceServers }) => this.useIceServers(iceServers),
+        () => undefined,
+      );
+    }, ICE_REFRESH_MS);
+  }
+
   private teardown(): void {
     clearTimeout(this.graceTimer);
+    clearInterval(this.iceRefresh);
     this.screen.stop(false);
     this.offerInWaiting.discard();
     this.speaker.stop();

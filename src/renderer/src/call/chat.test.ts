@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@roundtable/signaling-server/protocol';
 import { ChatController } from './chat';
 import { Emitter } from './emitter';
-import type { SignalingClient } from './signaling-client';
+import { SignalingError, type SignalingClient } from './signaling-client';
 
 /** The part of the signaling client the chat uses: history pages on request, nothing to send. */
 function fakeSignaling(history: ChatMessage[]): SignalingClient {
@@ -38,5 +38,37 @@ describe('ChatController', () => {
     await settle();
     expect(changes).toBe(1);
     expect(chat.state.get().messages.map((m) => m.text)).toEqual(['Hi']);
+  });
+});
+
+describe('ChatController sending faster than the server allows', () => {
+  it('keeps what the server refused as too fast, and sends it again in order: nothing fails, nothing is lost', async () => {
+    const stored: ChatMessage[] = [];
+    let tokens = 5;
+    const refill = setInterval(() => (tokens = Math.min(5, tokens + 1)), 40);
+    const fake = {
+      connected: true,
+      events: new Emitter(),
+      request: (event: string, payload: { id: string; text: string; limit?: number }) => {
+        if (event === 'chat-history') return Promise.resolve({ messages: [], hasMore: false });
+        if (tokens < 1) return Promise.reject(new SignalingError('rate-limited', 'too fast'));
+        tokens -= 1;
+        const message: ChatMessage = { id: payload.id, seq: stored.length + 1, from: { id: 'self-id-1234', name: 'Ada' }, text: payload.text, sentAt: 1 };
+        stored.push(message);
+        return Promise.resolve({ message });
+      },
+    };
+    try {
+      const chat = new ChatController(fake as unknown as SignalingClient);
+      await chat.synchronize({ id: 'self-id-1234', name: 'Ada' });
+      const texts = Array.from({ length: 30 }, (_, i) => `message ${i}`);
+      for (const text of texts) chat.send(text);
+      await expect.poll(() => stored.length, { timeout: 10_000 }).toBe(30);
+      expect(stored.map((m) => m.text)).toEqual(texts);
+      await settle();
+      expect(chat.state.get().messages.map((m) => [m.text, m.status])).toEqual(texts.map((text) => [text, 'sent']));
+    } finally {
+      clearInterval(refill);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@roundtable/signaling-server/protocol';
+import { LIMITS, type ChatMessage } from '@roundtable/signaling-server/protocol';
 import { randomToken } from './ids';
 import { SignalingError, type SignalingClient } from './signaling-client';
 import { Store } from './store';
@@ -25,6 +25,14 @@ export interface ChatState {
 }
 
 const PAGE = 50;
+/**
+ * The server paces chat per connection (LIMITS.chatBurst at once, then LIMITS.chatPerSecond): the
+ * outbox keeps a little under that pace, so a burst of messages goes out in order without being
+ * refused. A message refused all the same (the clocks differ) is sent again after a pause.
+ */
+const PACE_PER_SECOND = LIMITS.chatPerSecond * 0.9;
+const PACE_BURST = LIMITS.chatBurst - 2;
+const RATE_RETRY_MS = 400;
 /** Messages sent ahead of their acknowledgements. */
 const IN_FLIGHT = 16;
 
@@ -39,11 +47,23 @@ export class ChatController {
   private readonly outbox: string[] = [];
   private readonly inFlight = new Set<string>();
   private publishTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The server said "too fast": one message at a time (so none overtakes another) until the outbox is empty. */
+  private paced = false;
+  /** Messages the outbox may send now without going over the server's pace (refills over time). */
+  private tokens = PACE_BURST;
+  private tokensAt = Date.now();
+  /** In the meeting (joined, and its history fetched): sending before that would be refused. */
+  private joined = false;
   private reading = false;
   private self: { id: string; name: string } | null = null;
 
   constructor(private readonly signaling: SignalingClient) {
     signaling.events.on('chat-message', (message) => this.receive(message));
+    // A new connection is not in the meeting until it joins again (synchronize follows).
+    signaling.events.on('disconnected', () => {
+      this.joined = false;
+    });
   }
 
   /**
@@ -52,6 +72,10 @@ export class ChatController {
    */
   async synchronize(self: { id: string; name: string }): Promise<void> {
     this.self = self;
+    this.joined = true;
+    // A new connection starts with a new budget on the server.
+    this.tokens = PACE_BURST;
+    this.tokensAt = Date.now();
     const known = this.newestSeq();
     try {
       let page = await this.signaling.request('chat-history', { limit: PAGE });
@@ -104,12 +128,24 @@ export class ChatController {
    * whatever was in flight when the connection dropped is sent again after the reconnect.
    */
   private flush(): void {
-    while (this.signaling.connected && this.inFlight.size < IN_FLIGHT) {
+    if (this.retryTimer !== undefined) return;
+    if (this.outbox.length === 0) this.paced = false;
+    while (this.joined && this.signaling.connected && this.inFlight.size < (this.paced ? 1 : IN_FLIGHT)) {
       const id = this.outbox.find((candidate) => !this.inFlight.has(candidate));
       if (id === undefined) return;
+      if (!this.takeToken()) return this.retryLater((1 - this.tokens) * (1000 / PACE_PER_SECOND));
       this.inFlight.add(id);
       void this.sendOne(id);
     }
+  }
+
+  private takeToken(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(PACE_BURST, this.tokens + ((now - this.tokensAt) / 1000) * PACE_PER_SECOND);
+    this.tokensAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 
   private async sendOne(id: string): Promise<void> {
@@ -121,7 +157,13 @@ export class ChatController {
       this.store(message, false);
       this.publish();
     } catch (error) {
-      const transient = error instanceof SignalingError && (error.code === 'timeout' || error.code === 'disconnected');
+      const code = error instanceof SignalingError ? error.code : null;
+      if (code === 'rate-limited') {
+        this.paced = true;
+        this.retryLater();
+      }
+      // Not in the meeting (a reconnect under way): it goes again once we are back in.
+      const transient = code === 'timeout' || code === 'disconnected' || code === 'rate-limited' || code === 'not-in-room';
       if (!transient && entry) {
         this.dropFromOutbox(id);
         this.byId.set(id, { ...entry, status: 'failed', error: error instanceof Error ? error.message : String(error) });
@@ -131,6 +173,18 @@ export class ChatController {
       this.inFlight.delete(id);
       if (this.signaling.connected) this.flush();
     }
+  }
+
+  /** Sending too fast: the outbox waits a little, then goes on in order. */
+  private retryLater(ms = RATE_RETRY_MS): void {
+    if (this.retryTimer !== undefined) return;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        this.flush();
+      },
+      Math.max(10, ms),
+    );
   }
 
   private dropFromOutbox(id: string): void {

@@ -48,6 +48,8 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
   const { untrusted, busy } = useStore(lobby.state);
   const [name, setName] = useState(initial.name);
   const [room, setRoom] = useState(initial.room);
+  /** The code came from New meeting (and was not edited since): joining starts the meeting. */
+  const [starting, setStarting] = useState(initial.start ?? false);
   const [server, setServer] = useState(initial.server);
   const [error, setError] = useState<string | null>(null);
 
@@ -55,7 +57,7 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
     event.preventDefault();
     const code = normalizeMeetingCode(room);
     if (!name.trim()) return setError('Enter your name so others know who you are.');
-    if (!code) return setError('A meeting code uses letters, digits and dashes, like calm-otter-42.');
+    if (!code) return setError('A meeting code uses Latin letters (a–z), digits and dashes, like ocean-ladder-fancy.');
     let url = server.trim();
     if (canChooseServer) {
       // Hosted and `npm run host` servers speak HTTPS; type http:// for a plain one.
@@ -67,7 +69,7 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
       }
     }
     setError(null);
-    onContinue({ name: name.trim(), room: code, server: url });
+    onContinue({ name: name.trim(), room: code, server: url, ...(starting ? { start: true } : {}) });
   };
 
   return (
@@ -93,12 +95,23 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
             <input
               data-testid="room-input"
               value={room}
-              onChange={(e) => setRoom(e.target.value)}
+              onChange={(e) => {
+                setRoom(e.target.value);
+                setStarting(false);
+              }}
               maxLength={64}
-              placeholder="calm-otter-42"
+              placeholder="ocean-ladder-fancy-drip-carbon-tower"
               autoFocus={Boolean(initial.name)}
             />
-            <button type="button" className="secondary" data-testid="new-meeting" onClick={() => setRoom(newMeetingCode())}>
+            <button
+              type="button"
+              className="secondary"
+              data-testid="new-meeting"
+              onClick={() => {
+                setRoom(newMeetingCode());
+                setStarting(true);
+              }}
+            >
               New meeting
             </button>
           </div>

@@ -1,0 +1,100 @@
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import { TokenBucket } from './rate-limit.js';
+
+/** What one network address may do, whatever connections it spreads it over. */
+export interface AddressLimits {
+  /** Open connections at once. */
+  maxConnections: number;
+  /** Meetings it may start: a burst, then one per `createEveryMs`. */
+  createBurst: number;
+  createEveryMs: number;
+  /** Joins that do not get in at once (a code nobody runs, a passcode, a waiting room): a burst, then one per `probeEveryMs`. */
+  probeBurst: number;
+  probeEveryMs: number;
+}
+
+export const DEFAULT_ADDRESS_LIMITS: AddressLimits = {
+  maxConnections: 50,
+  createBurst: 20,
+  createEveryMs: 30_000,
+  probeBurst: 30,
+  probeEveryMs: 5_000,
+};
+
+/**
+ * Where a connection comes from. Behind a reverse proxy every connection comes from the proxy,
+ * so with `trustProxy` the last address in X-Forwarded-For (the one the proxy saw) is used; without
+ * it the header is ignored, since anyone can send it.
+ */
+export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>, trustProxy: boolean): string {
+  const direct = normalize(req.socket.remoteAddress ?? 'unknown');
+  if (!trustProxy) return direct;
+  const header = req.headers['x-forwarded-for'];
+  const list = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((part) => part.trim());
+  const last = list.at(-1);
+  return last && isIP(normalize(last)) ? normalize(last) : direct;
+}
+
+function normalize(address: string): string {
+  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address.toLowerCase();
+}
+
+interface AddressState {
+  connections: number;
+  creates: TokenBucket;
+  probes: TokenBucket;
+}
+
+/** Counts per address: connections open, meetings started, codes tried. */
+export class AddressBook {
+  private readonly addresses = new Map<string, AddressState>();
+
+  constructor(
+    private readonly limits: AddressLimits,
+    private readonly now: () => number,
+  ) {}
+
+  private state(address: string): AddressState {
+    let state = this.addresses.get(address);
+    if (!state) {
+      const { createBurst, createEveryMs, probeBurst, probeEveryMs } = this.limits;
+      state = {
+        connections: 0,
+        creates: new TokenBucket(1000 / createEveryMs, createBurst, this.now),
+        probes: new TokenBucket(1000 / probeEveryMs, probeBurst, this.now),
+      };
+      this.addresses.set(address, state);
+    }
+    return state;
+  }
+
+  /** May `address` open one more connection? */
+  mayConnect(address: string): boolean {
+    return (this.addresses.get(address)?.connections ?? 0) < this.limits.maxConnections;
+  }
+
+  connected(address: string): void {
+    this.state(address).connections += 1;
+  }
+
+  disconnected(address: string): void {
+    const state = this.addresses.get(address);
+    if (!state) return;
+    state.connections -= 1;
+    // Buckets that have refilled hold nothing worth keeping.
+    if (state.connections <= 0 && state.creates.available() >= this.limits.createBurst && state.probes.available() >= this.limits.probeBurst) {
+      this.addresses.delete(address);
+    }
+  }
+
+  /** Takes one meeting start from `address`'s budget; false when it has none left. */
+  create(address: string): boolean {
+    return this.state(address).creates.take();
+  }
+
+  /** Takes one try of a code from `address`'s budget; false when it has none left. */
+  probe(address: string): boolean {
+    return this.state(address).probes.take();
+  }
+}

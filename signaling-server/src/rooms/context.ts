@@ -1,0 +1,58 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, IceServer, ServerToClientEvents } from '../protocol/index.js';
+import type { Logger } from '../logger.js';
+import type { AddressBook } from '../limits/index.js';
+import type { ServerStore } from '../store/store.js';
+import type { StateBroadcaster } from './broadcast.js';
+import type { DispatchTarget } from './dispatch.js';
+import type { MeetingBook } from './meetings.js';
+import type { PasscodeGate } from './passcode.js';
+import type { RoomRegistry } from './registry.js';
+
+// Client events are dispatched by hand (validated first), so the server only types what it sends.
+export type SignalingIo = Server<Record<string, never>, ServerToClientEvents>;
+export type SignalingSocket = Socket<Record<string, never>, ServerToClientEvents>;
+export type { ClientToServerEvents };
+
+/** How much chat a participant may send, and a meeting may hold (defaults: protocol LIMITS). */
+export interface ChatLimits {
+  perSecond: number;
+  burst: number;
+  maxMessagesPerMeeting: number;
+  maxBytesPerMeeting: number;
+}
+
+/** What every handler of every connection shares: the server's state and its rules. */
+export interface ServerState {
+  io: SignalingIo;
+  registry: RoomRegistry;
+  meetings: MeetingBook;
+  store: ServerStore;
+  passcodes: PasscodeGate;
+  addresses: AddressBook;
+  broadcast: StateBroadcaster;
+  now: () => number;
+  log: Logger;
+  /** People in one meeting, waiting room included. */
+  maxRoomSize: number;
+  /** How long a kept meeting's chat stays after the meeting ends. */
+  chatRetentionMs: number;
+  chatLimits: ChatLimits;
+  /** How long a host who lost their connection keeps the role (and an empty meeting its rules). */
+  hostGraceMs: number;
+  /** After a restart, how long a meeting that was running waits for its people. */
+  restartGraceMs: number;
+  /** The meetings a restart interrupted are back in memory (joins wait for it). */
+  ready: Promise<void>;
+  /** The server is shutting down: connections closing now do not end meetings. */
+  closing: boolean;
+  /** The STUN/TURN servers a participant gets (TURN credentials made for them). */
+  iceServersFor(participantId: string): IceServer[];
+}
+
+/** One connection's view: the shared state, the socket, and where it comes from. */
+export interface RoomContext extends ServerState, DispatchTarget {
+  socket: SignalingSocket;
+  /** The client's network address (see limits/address.ts). */
+  address: string;
+}

@@ -1,0 +1,195 @@
+/**
+ * The SQLite side of SqliteStore, on a worker thread of its own: every statement (and every wait
+ * for the disk) happens here, never on the server's event loop. Requests that arrive together are
+ * run in one transaction, and each is answered once that transaction is on disk.
+ */
+import { createRequire } from 'node:module';
+import { parentPort, workerData } from 'node:worker_threads';
+import type * as Sqlite from 'node-sqlite3-wasm';
+import type { ChatMessage } from '../protocol/index.js';
+import type { AppendResult, ChatUsage, MeetingRecord, NewChatMessage } from './store.js';
+import type { WriterReply, WriterRequest } from './sqlite-protocol.js';
+
+// node-sqlite3-wasm is CommonJS; SQLite compiled to WebAssembly, so Node and Electron load the
+// same file with no native rebuild.
+const require = createRequire(import.meta.url);
+const { Database } = require('node-sqlite3-wasm') as typeof Sqlite;
+
+/** Version 2: chat belongs to a meeting instance. Version 1 kept it under the meeting code, where
+ * anyone re-creating the code could read it: that chat cannot be given an owner, and is dropped. */
+const SCHEMA_VERSION = 2;
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS chat (
+  instance TEXT NOT NULL,
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  sender_id TEXT NOT NULL,
+  sender_name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  sent_at INTEGER NOT NULL,
+  PRIMARY KEY (instance, id),
+  UNIQUE (instance, seq)
+);
+CREATE TABLE IF NOT EXISTS meetings (
+  instance TEXT PRIMARY KEY,
+  code TEXT NOT NULL,
+  state TEXT NOT NULL,
+  keep_until INTEGER,
+  record TEXT NOT NULL
+);`;
+
+interface ChatRow {
+  id: string;
+  seq: number;
+  sender_id: string;
+  sender_name: string;
+  text: string;
+  sent_at: number;
+}
+
+const toMessage = (row: ChatRow): ChatMessage => ({
+  id: row.id,
+  seq: row.seq,
+  from: { id: row.sender_id, name: row.sender_name },
+  text: row.text,
+  sentAt: row.sent_at,
+});
+
+function open(file: string): Sqlite.Database {
+  const db = new Database(file);
+  // An acknowledged change survives the process being killed; WAL is not available in this build.
+  db.exec('PRAGMA synchronous = NORMAL;');
+  const version = (db.get('PRAGMA user_version') as { user_version: number }).user_version;
+  if (version < SCHEMA_VERSION) {
+    db.exec('BEGIN;');
+    if (version < 2) db.exec('DROP TABLE IF EXISTS chat_messages;');
+    db.exec(SCHEMA);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION};`);
+    db.exec('COMMIT;');
+  }
+  return db;
+}
+
+function appendChat(db: Sqlite.Database, instance: string, message: NewChatMessage): AppendResult {
+  const existing = db.get('SELECT id, seq, sender_id, sender_name, text, sent_at FROM chat WHERE instance = ? AND id = ?', [
+    instance,
+    message.id,
+  ]) as ChatRow | null;
+  if (existing) return existing.sender_id === message.from.id ? { stored: toMessage(existing), duplicate: true } : { conflict: true };
+  const next = db.get('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM chat WHERE instance = ?', [instance]) as { seq: number };
+  db.run('INSERT INTO chat (instance, id, seq, sender_id, sender_name, text, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    instance,
+    message.id,
+    next.seq,
+    message.from.id,
+    message.from.name,
+    message.text,
+    message.sentAt,
+  ]);
+  return { stored: { ...message, from: { ...message.from }, seq: next.seq }, duplicate: false };
+}
+
+function run(db: Sqlite.Database, request: WriterRequest): unknown {
+  switch (request.op) {
+    case 'appendChat':
+      return appendChat(db, request.instance, request.message);
+    case 'chatPage': {
+      const bound = request.before ?? Number.MAX_SAFE_INTEGER;
+      const rows = db.all('SELECT id, seq, sender_id, sender_name, text, sent_at FROM chat WHERE instance = ? AND seq < ? ORDER BY seq DESC LIMIT ?', [
+        request.instance,
+        bound,
+        request.limit + 1,
+      ]) as unknown as ChatRow[];
+      return { messages: rows.slice(0, request.limit).reverse().map(toMessage), hasMore: rows.length > request.limit };
+    }
+    case 'chatUsage': {
+      const row = db.get('SELECT COUNT(*) AS messages, COALESCE(SUM(LENGTH(CAST(text AS BLOB))), 0) AS bytes FROM chat WHERE instance = ?', [
+        request.instance,
+      ]) as unknown as ChatUsage;
+      return { messages: row.messages, bytes: row.bytes };
+    }
+    case 'saveMeeting':
+      db.run('INSERT OR REPLACE INTO meetings (instance, code, state, keep_until, record) VALUES (?, ?, ?, ?, ?)', [
+        request.record.instance,
+        request.record.code,
+        request.record.state,
+        request.record.keepUntil,
+        JSON.stringify(request.record),
+      ]);
+      return null;
+    case 'dropMeeting':
+      db.run('DELETE FROM chat WHERE instance = ?', [request.instance]);
+      db.run('DELETE FROM meetings WHERE instance = ?', [request.instance]);
+      return null;
+    case 'loadMeetings':
+      return (db.all('SELECT record FROM meetings') as unknown as Array<{ record: string }>).map((row) => JSON.parse(row.record) as MeetingRecord);
+    case 'purgeExpired': {
+      const expired = db.all("SELECT instance FROM meetings WHERE state = 'kept' AND keep_until <= ?", [request.now]) as unknown as Array<{ instance: string }>;
+      for (const { instance } of expired) {
+        db.run('DELETE FROM chat WHERE instance = ?', [instance]);
+        db.run('DELETE FROM meetings WHERE instance = ?', [instance]);
+      }
+      return expired.length;
+    }
+    case 'close':
+      return null;
+  }
+}
+
+/** Runs everything that is waiting in one transaction; each request's own failure is its own. */
+function flush(db: Sqlite.Database, batch: WriterRequest[]): WriterReply[] {
+  const replies: WriterReply[] = [];
+  try {
+    db.exec('BEGIN IMMEDIATE;');
+    for (const request of batch) {
+      db.exec('SAVEPOINT request;');
+      try {
+        replies.push({ id: request.id, ok: true, value: run(db, request) });
+        db.exec('RELEASE request;');
+      } catch (error) {
+        db.exec('ROLLBACK TO request; RELEASE request;');
+        replies.push({ id: request.id, ok: false, message: (error as Error).message });
+      }
+    }
+    db.exec('COMMIT;');
+    return replies;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK;');
+    return batch.map((request) => ({ id: request.id, ok: false, message: `the store could not commit: ${(error as Error).message}` }));
+  }
+}
+
+function main(): void {
+  const port = parentPort;
+  if (!port) throw new Error('sqlite-writer runs as a worker thread');
+  const { file } = workerData as { file: string };
+  let db: Sqlite.Database;
+  try {
+    db = open(file);
+  } catch (error) {
+    port.postMessage({ ready: false, message: (error as Error).message });
+    return;
+  }
+  port.postMessage({ ready: true });
+  let queue: WriterRequest[] = [];
+  let scheduled = false;
+  port.on('message', (request: WriterRequest) => {
+    queue.push(request);
+    if (scheduled) return;
+    scheduled = true;
+    // Whatever arrives before this runs joins the same transaction.
+    setImmediate(() => {
+      scheduled = false;
+      const batch = queue;
+      queue = [];
+      const replies = flush(db, batch);
+      for (const reply of replies) port.postMessage(reply);
+      if (batch.some((request) => request.op === 'close')) {
+        db.close();
+        port.close();
+      }
+    });
+  });
+}
+
+main();

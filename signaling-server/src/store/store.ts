@@ -1,0 +1,70 @@
+import type { ChatHistory, ChatMessage } from '../protocol/index.js';
+
+export interface NewChatMessage {
+  id: string;
+  from: { id: string; name: string };
+  text: string;
+  sentAt: number;
+}
+
+export type AppendResult = { stored: ChatMessage; duplicate: boolean } | { conflict: true };
+
+/** How much chat one meeting holds. */
+export interface ChatUsage {
+  messages: number;
+  bytes: number;
+}
+
+/** Someone the host removed: kept out of the meeting until the host lifts it. */
+export interface Ban {
+  id: string;
+  name: string;
+  at: number;
+}
+
+/**
+ * One meeting instance as the server keeps it between restarts: its rules and who may come back.
+ * `live`: in progress (or cut short by a restart, and waiting for its people to come back);
+ * `kept`: over, its chat kept for the host until `keepUntil`.
+ */
+export interface MeetingRecord {
+  code: string;
+  instance: string;
+  hostId: string | null;
+  createdAt: number;
+  locked: boolean;
+  waitingRoom: boolean;
+  /** scrypt salt and hash, base64 (never the passcode). */
+  passcode: { salt: string; hash: string } | null;
+  keepChat: boolean;
+  allowed: string[];
+  banned: Ban[];
+  state: 'live' | 'kept';
+  keepUntil: number | null;
+}
+
+/**
+ * Where the server keeps what outlives a connection: each meeting instance's chat and its record.
+ * Chat belongs to an instance (a random id made when the meeting is created), never to a code, so
+ * a new meeting under an old code starts empty. Every call resolves once the change is durable:
+ * an acknowledged message is never lost. `appendChat` is idempotent on (instance, id).
+ */
+export interface ServerStore {
+  appendChat(instance: string, message: NewChatMessage): Promise<AppendResult>;
+  /** Messages of `instance` older than `before` (or the newest), oldest first. */
+  chatPage(instance: string, options: { before?: number; limit: number }): Promise<ChatHistory>;
+  chatUsage(instance: string): Promise<ChatUsage>;
+  saveMeeting(record: MeetingRecord): Promise<void>;
+  /** The meeting is over and not kept: its record and its chat go. */
+  dropMeeting(instance: string): Promise<void>;
+  /** Every meeting record (live ones to resume after a restart, kept ones to honour). */
+  loadMeetings(): Promise<MeetingRecord[]>;
+  /** Drops kept meetings (and their chat) whose time ran out by `now`; resolves with how many. */
+  purgeExpired(now: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The bytes a message counts for against a meeting's chat quota. */
+export function chatBytes(message: Pick<NewChatMessage, 'text'>): number {
+  return Buffer.byteLength(message.text);
+}
