@@ -16,10 +16,28 @@ const CLI = fileURLToPath(new URL('../../../signaling-server/src/cli.ts', import
  * The real server command (signaling-server's bin, from source) in a child process of its own,
  * plain HTTP on loopback, keeping its chat history in `dataDir`.
  */
-export async function startServerProcess(port: number, dataDir: string): Promise<ServerProcess> {
+export async function startServerProcess(
+  port: number,
+  dataDir: string,
+  options: { extraArgs?: readonly string[]; /** another checkout's cli.ts, for A/B benchmarks */ cli?: string } = {},
+): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, '--host', '127.0.0.1', '--port', String(port), '--http', '--web-root', WEB_ROOT, '--data-dir', dataDir],
+    [
+      '--import',
+      'tsx',
+      options.cli ?? CLI,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--http',
+      '--web-root',
+      WEB_ROOT,
+      '--data-dir',
+      dataDir,
+      ...(options.extraArgs ?? []),
+    ],
     { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const actual = await new Promise<number>((resolve, reject) => {
