@@ -16,7 +16,13 @@ const preferences: Preferences = {
 
 quietMediaEvents();
 const platform = getPlatform();
-const controller = new AppController({ platform, preferences, launch: parseLaunchParams(location.search), secretStore: sessionStorage });
+const controller = new AppController({
+  platform,
+  preferences,
+  launch: parseLaunchParams(location.search),
+  secretStore: sessionStorage,
+  keptSecretStore: localStorage,
+});
 window.addEventListener('pagehide', () => controller.dispose());
 installDiagnostics(controller);
 installDesktopBridge(controller, platform);

@@ -229,6 +229,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
             isHost={isHost}
             settings={call.settings}
             waiting={isHost ? call.waiting : []}
+            banned={isHost ? call.banned : []}
             host={{
               askToUnmute: (id) => report(session.host.askToUnmute(id)),
               mute: (id) => report(session.host.mute(id)),
@@ -238,6 +239,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
               admit: (id) => report(session.host.admit(id)),
               deny: (id) => report(session.host.deny(id)),
               admitAll: () => report(session.host.admitAll()),
+              unban: (id) => report(session.host.unban(id)),
               changeSettings: async (change) => void (await session.host.update(change)),
             }}
             onClose={() => openPanel('people')}

@@ -49,6 +49,8 @@ export interface AppControllerDeps {
   launch: LaunchParams;
   /** Where each meeting's participant secret is kept (sessionStorage: survives a reload, not a new tab). */
   secretStore: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Where it is kept for good while we host a meeting whose chat is kept (localStorage). */
+  keptSecretStore?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** Camera, microphone and speaker choices (the desktop catalogue, shared with the app menu; or the browser's own). */
   devices?: DeviceChoices;
 }
@@ -99,7 +101,7 @@ export class AppController {
   }
 
   async prepare(choice: MeetingChoice): Promise<void> {
-    const { preferences, platform, secretStore } = this.deps;
+    const { preferences, platform, secretStore, keptSecretStore } = this.deps;
     preferences.set('name', choice.name);
     platform.rememberServer(choice.server);
     this.state.get().session?.dispose();
@@ -109,6 +111,7 @@ export class AppController {
       name: choice.name,
       media: this.media,
       secretStore,
+      ...(keptSecretStore ? { keptSecretStore } : {}),
       budget: this.deps.launch.budget,
       relayOnly: this.deps.launch.relayOnly,
       ...(choice.start ? { create: {} } : {}),

@@ -8,6 +8,7 @@ import {
   type RoomSettings,
   type SignalMessage,
   type WaitingPerson,
+  type BanList,
 } from '@roundtable/signaling-server/protocol';
 import { ActiveSpeakerWatch } from './audio-levels';
 import type { ViewSize } from './budget';
@@ -76,6 +77,8 @@ export interface CallState {
   settings: RoomSettings;
   /** For the host: who is in the waiting room, longest waiting first. */
   waiting: readonly WaitingPerson[];
+  /** For the host: who was removed (and is kept out until let back). */
+  banned: BanList['banned'];
   /** What the host asked of us or did to us, newest last, until dismissed. */
   notices: readonly (HostNotice & { key: string })[];
   /** Why joining failed, for the screens that can fix it (a passcode prompt). */
@@ -95,6 +98,11 @@ export interface CallSessionOptions {
   relayOnly?: boolean;
   /** Keeps the participant id across reloads of the same meeting; sessionStorage in the app. */
   secretStore?: Pick<Storage, 'getItem' | 'setItem'>;
+  /**
+   * Keeps it for good while we host a meeting whose chat is kept (localStorage in the app): only
+   * its host can start that meeting again, and the host is known by this identity.
+   */
+  keptSecretStore?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** Participants the server no longer lists after a reconnect are dropped after this long. */
   reconnectGraceMs?: number;
   signaling?: SignalingClient;
@@ -175,7 +183,7 @@ export class CallSession {
 
   constructor(private readonly options: CallSessionOptions) {
     this.signaling = options.signaling ?? new SignalingClient(options.serverUrl);
-    this.secret = loadSecret(options.secretStore, options.serverUrl, options.room);
+    this.secret = loadSecret(options, options.serverUrl, options.room);
     this.chat = new ChatController(this.signaling);
     this.host = new HostControls(this.signaling);
     this.passcode = options.passcode;
@@ -193,6 +201,7 @@ export class CallSession {
       recording: false,
       settings: { hostId: null, locked: false, waitingRoom: false, hasPasscode: false, keepChat: false },
       waiting: [],
+      banned: [],
       notices: [],
       errorCode: null,
       reactions: [],
@@ -222,6 +231,8 @@ export class CallSession {
       }),
       s.on('room-settings', (settings) => this.patch({ settings })),
       s.on('waiting-list', ({ waiting }) => this.patch({ waiting })),
+      s.on('ban-list', ({ banned }) => this.patch({ banned })),
+      s.on('room-settings', (settings) => this.keepSecretWhileKept(settings)),
       s.on('host-notice', (notice) => this.onHostNotice(notice)),
       s.on('disconnected', () => {
         if (this.phase === 'joined' || this.phase === 'waiting') this.patch({ phase: 'reconnecting' });
@@ -251,6 +262,16 @@ export class CallSession {
       this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error), errorCode: code });
       throw error;
     }
+  }
+
+  /** As long as we host a meeting whose chat is kept, our identity is kept too (so we can start it again later). */
+  private keepSecretWhileKept(settings: RoomSettings): void {
+    const store = this.options.keptSecretStore;
+    const self = this.state.get().self;
+    if (!store || !self || settings.hostId !== self.id) return;
+    const key = secretKey(this.options.serverUrl, this.options.room);
+    if (settings.keepChat) store.setItem(key, this.secret);
+    else store.removeItem(key);
   }
 
   /** Whether joining starts the meeting when nobody runs it. */
@@ -290,6 +311,7 @@ export class CallSession {
   private async enter(reply: JoinedReply): Promise<void> {
     this.useIceServers(reply.iceServers);
     this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name }, hand: reply.self.hand, settings: reply.room });
+    this.keepSecretWhileKept(reply.room);
     this.announceMedia();
     for (const participant of reply.participants) this.addParticipant(participant, 'later');
     // Nobody here to offer to: whoever comes later offers to us.
@@ -739,12 +761,14 @@ function sortByJoin(list: RemoteParticipant[]): RemoteParticipant[] {
   return list.sort((a, b) => a.joinedAt - b.joinedAt);
 }
 
-function loadSecret(store: CallSessionOptions['secretStore'], server: string, room: string): string {
-  const key = `roundtable.secret:${server}:${room}`;
-  const saved = store?.getItem(key);
+const secretKey = (server: string, room: string): string => `roundtable.secret:${server}:${room}`;
+
+function loadSecret({ secretStore, keptSecretStore }: CallSessionOptions, server: string, room: string): string {
+  const key = secretKey(server, room);
+  const saved = keptSecretStore?.getItem(key) ?? secretStore?.getItem(key);
   if (saved && /^[A-Za-z0-9_-]{22,128}$/.test(saved)) return saved;
   const secret = randomToken(24);
-  store?.setItem(key, secret);
+  secretStore?.setItem(key, secret);
   return secret;
 }
 

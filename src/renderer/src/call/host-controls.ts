@@ -29,6 +29,10 @@ export class HostControls {
   remove(id: string): Promise<object> {
     return this.signaling.request('remove', { id });
   }
+  /** Lets someone removed come back (through the meeting's usual rules). */
+  unban(id: string): Promise<object> {
+    return this.signaling.request('unban', { id });
+  }
   makeHost(id: string): Promise<object> {
     return this.signaling.request('make-host', { id });
   }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
-import type { HostSettings, RoomSettings } from '@roundtable/signaling-server/protocol';
+import { MIN_PASSCODE_CHARS, type HostSettings, type RoomSettings } from '@roundtable/signaling-server/protocol';
 
-/** For the host: lock the meeting, the waiting room, the passcode. */
+/** For the host: lock the meeting, the waiting room, the passcode, whether the chat outlives the meeting. */
 export function MeetingSettings({ settings, onChange }: { settings: RoomSettings; onChange: (change: HostSettings) => Promise<void> }): ReactElement {
   const [passcode, setPasscode] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -11,7 +11,7 @@ export function MeetingSettings({ settings, onChange }: { settings: RoomSettings
   };
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    if (passcode.trim().length < 4) return setError('A passcode has at least 4 characters.');
+    if (passcode.trim().length < MIN_PASSCODE_CHARS) return setError(`A passcode has at least ${MIN_PASSCODE_CHARS} characters.`);
     apply({ passcode: passcode.trim() });
     setPasscode('');
   };
@@ -24,6 +24,10 @@ export function MeetingSettings({ settings, onChange }: { settings: RoomSettings
       <label className="switch">
         <input type="checkbox" data-testid="waiting-room-toggle" checked={settings.waitingRoom} onChange={(e) => apply({ waitingRoom: e.target.checked })} />
         <span>Waiting room (you let people in)</span>
+      </label>
+      <label className="switch">
+        <input type="checkbox" data-testid="keep-chat-toggle" checked={settings.keepChat} onChange={(e) => apply({ keepChat: e.target.checked })} />
+        <span>Keep the chat when the meeting ends (only you can start it again)</span>
       </label>
       {settings.hasPasscode ? (
         <div className="row">

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import type { HostSettings, RoomSettings, WaitingPerson } from '@roundtable/signaling-server/protocol';
+import type { BanList, HostSettings, RoomSettings, WaitingPerson } from '@roundtable/signaling-server/protocol';
 import { Avatar } from './Avatar';
 import { HostMenu } from './HostMenu';
 import { Icon } from './Icons';
@@ -25,6 +25,7 @@ export interface HostPanelActions {
   admit: (id: string) => void;
   deny: (id: string) => void;
   admitAll: () => void;
+  unban: (id: string) => void;
   changeSettings: (change: HostSettings) => Promise<void>;
 }
 
@@ -33,12 +34,14 @@ interface Props {
   isHost: boolean;
   settings: RoomSettings;
   waiting: readonly WaitingPerson[];
+  /** For the host: who was removed, and stays out until let back. */
+  banned: BanList['banned'];
   host: HostPanelActions;
   onClose: () => void;
 }
 
 /** Everyone with their state; raised hands first, in the order they were raised. The host's controls live here. */
-export function ParticipantsPanel({ people, isHost, settings, waiting, host, onClose }: Props): ReactElement {
+export function ParticipantsPanel({ people, isHost, settings, waiting, banned, host, onClose }: Props): ReactElement {
   const raised = people.filter((p) => p.hand !== null).sort((a, b) => a.hand! - b.hand!);
   const others = people.filter((p) => p.hand === null);
   const row = (p: ParticipantRow, order?: number): ReactElement => (
@@ -89,6 +92,22 @@ export function ParticipantsPanel({ people, isHost, settings, waiting, host, onC
         {raised.map((p, i) => row(p, i + 1))}
         {others.map((p) => row(p))}
       </ol>
+      {isHost && banned.length > 0 && (
+        <section className="banned-list" data-testid="banned-list" aria-label="Removed from the meeting">
+          <h3>Removed ({banned.length})</h3>
+          <ul>
+            {banned.map((person) => (
+              <li key={person.id} className="person" data-testid="banned-row" data-participant-id={person.id}>
+                <Avatar name={person.name} seed={person.id} />
+                <span className="person-name">{person.name}</span>
+                <button type="button" className="secondary small" data-testid="unban-button" onClick={() => host.unban(person.id)}>
+                  Let back in
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {isHost && <MeetingSettings settings={settings} onChange={host.changeSettings} />}
     </aside>
   );
