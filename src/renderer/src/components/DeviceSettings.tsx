@@ -1,8 +1,9 @@
-import { useState, type ReactElement } from 'react';
+import { useRef, useState, type ReactElement } from 'react';
+import { useAnchoredPanel } from '../hooks/useAnchoredPanel';
 import { useDeviceChoices } from '../hooks/useDeviceChoices';
+import { usePopover } from '../hooks/usePopover';
 import type { DeviceChoices } from '../platform/devices';
 import { DevicePickers } from './DevicePickers';
-import { usePopover } from '../hooks/usePopover';
 import './DeviceSettings.css';
 
 const GEAR =
@@ -22,6 +23,10 @@ interface Props {
 export function DeviceSettings({ placement = 'above', choices }: Props): ReactElement {
   const { snapshot, choices: devices } = useDeviceChoices(choices);
   const { open, setOpen, root } = usePopover<HTMLDivElement>();
+  const button = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+  // Placed from the button's box and held inside the window; a bottom sheet on a phone.
+  const placed = useAnchoredPanel(open, button, panel, { placement });
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -33,6 +38,7 @@ export function DeviceSettings({ placement = 'above', choices }: Props): ReactEl
   return (
     <div className="device-settings" ref={root}>
       <button
+        ref={button}
         type="button"
         className={open ? 'round active' : 'round'}
         data-testid="device-settings-button"
@@ -46,7 +52,14 @@ export function DeviceSettings({ placement = 'above', choices }: Props): ReactEl
         </svg>
       </button>
       {open && (
-        <div className={`device-settings-panel ${placement}`} role="dialog" aria-label="Devices" data-testid="device-settings">
+        <div
+          ref={panel}
+          className={`device-settings-panel ${placed.sheet ? 'sheet' : placement}`}
+          style={placed.style}
+          role="dialog"
+          aria-label="Devices"
+          data-testid="device-settings"
+        >
           <header>
             <h2>Devices</h2>
             <button
@@ -63,6 +76,11 @@ export function DeviceSettings({ placement = 'above', choices }: Props): ReactEl
             >
               {busy ? 'Refreshing…' : 'Refresh devices'}
             </button>
+            {placed.sheet && (
+              <button type="button" className="icon-button" data-testid="device-settings-close" aria-label="Close" onClick={() => setOpen(false)}>
+                ×
+              </button>
+            )}
           </header>
           <DevicePickers snapshot={snapshot} onSelect={(role, key) => act(() => devices.select(role, key))} />
           {problem && (
