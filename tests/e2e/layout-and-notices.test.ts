@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../signaling-server/src/protocol/index';
 import { closeAllParticipants, launchParticipant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { meetingUrl } from './support/meeting-page';
+import { joinMeeting, meetingUrl } from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
 
 /**
@@ -83,6 +85,45 @@ async function expectSettingsInside(page: Page, size: Size, code: 'long' | 'shor
   await expect.poll(() => panel.count()).toBe(0);
 }
 
+/** A participant without a browser: a Socket.IO client speaking the protocol (it answers no calls). */
+interface Member {
+  id: string;
+  socket: Socket;
+  ask(event: string, payload: unknown): Promise<{ ok: boolean; error?: { code: string; message: string } }>;
+  leave(): Promise<void>;
+}
+
+let members = 0;
+async function member(room: string, name: string, media: { audio: boolean; video: boolean } = { audio: true, video: false }): Promise<Member> {
+  members += 1;
+  const socket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  const ask = (event: string, payload: unknown) =>
+    socket.timeout(10_000).emitWithAck(event, payload) as Promise<{ ok: boolean; error?: { code: string; message: string }; self?: { id: string } }>;
+  const reply = await ask('join', {
+    protocol: PROTOCOL_VERSION,
+    room,
+    name,
+    secret: `layout-test-secret-${members}-${'x'.repeat(24)}`,
+    session: `layout-session-${members}`,
+    media,
+    create: {},
+  });
+  if (!reply.ok || !reply.self) throw new Error(`${name} could not join: ${JSON.stringify(reply.error)}`);
+  return {
+    id: reply.self.id,
+    socket,
+    ask,
+    leave: async () => {
+      await ask('leave', {}).catch(() => undefined);
+      socket.disconnect();
+    },
+  };
+}
+
 describe('nothing is cut off at 1280x800, 800x600 and 390x844', () => {
   for (const size of SIZES) {
     it(`${label(size)}: the home screen, the pre-join screen and the device settings of the meeting fit the window`, async () => {
@@ -118,6 +159,39 @@ describe('nothing is cut off at 1280x800, 800x600 and 390x844', () => {
         await expectSettingsInside(page, size, 'short');
       } finally {
         await person.close();
+      }
+    });
+  }
+});
+
+describe('the meeting header', () => {
+  for (const size of [SIZES[0], SIZES[2]]) {
+    it(`${label(size)}: the Locked and Recording badges do not move the settings gear, and the header fits`, async () => {
+      const room = `header-${size.width}`;
+      const host = await member(room, 'Hugo Host');
+      const person = await launchParticipant({ color: 'blue', viewport: size });
+      try {
+        await joinMeeting(person.page, server.url, room, 'Ada');
+        const gear = person.page.getByTestId('device-settings-button');
+        const before = (await gear.boundingBox())!;
+        expect(within(before, size)).toBe(true);
+
+        expect((await host.ask('host-settings', { locked: true })).ok).toBe(true);
+        await person.page.getByTestId('locked-indicator').waitFor();
+        expect((await host.ask('recording', { active: true })).ok).toBe(true);
+        await person.page.getByTestId('recording-indicator').waitFor();
+        const after = (await gear.boundingBox())!;
+        expect(after.x, `the gear moved from ${before.x} to ${after.x}`).toBe(before.x);
+        expect(after.y).toBe(before.y);
+        for (const badge of ['locked-indicator', 'recording-indicator', 'participant-count']) {
+          expect(within(await person.page.getByTestId(badge).boundingBox(), size), `${badge} fits`).toBe(true);
+        }
+        const overflow = await horizontalOverflow(person.page);
+        expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.clientWidth);
+        await person.page.screenshot({ path: `${SCREENSHOT_DIR}/layout-header-badges-${label(size)}.png` });
+      } finally {
+        await person.close();
+        await host.leave();
       }
     });
   }

@@ -191,11 +191,12 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
             Talking while muted (Space)
           </span>
         )}
-        <DeviceSettings placement="below" />
         <span className="participant-count" title="People in this meeting">
           <Icon name="people" size={16} />
           <span data-testid="participant-count">{call.participants.length + (call.self ? 1 : 0)}</span>
         </span>
+        {/* Last, at the right end: badges that come and go (Locked, Recording) never move it. */}
+        <DeviceSettings placement="below" />
       </header>
       {call.phase === 'joining' && <div className="banner">Joining…</div>}
       {call.phase === 'reconnecting' && <div className="banner warn">Connection to the meeting server lost. Reconnecting…</div>}
