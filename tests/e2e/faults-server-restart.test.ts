@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeAllParticipants } from './support/chromium';
 import { iceCredentials, keepsMoving } from './support/fault-probes';
@@ -8,21 +9,26 @@ import { restartServer, startCall, type Call } from './support/fault-scenarios';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 
 let server: ServerProcess | undefined;
+/** Who `page`'s meeting says is the host. */
+const hostOf = (page: Page): Promise<string | null> => page.evaluate(() => (window as unknown as { roundtable: { hostId(): string | null } }).roundtable.hostId());
 afterAll(async () => {
   await closeAllParticipants();
   await server?.kill();
 });
 
-describe('the signaling server restarted mid-call', () => {
-  it('keeps the media flowing peer to peer; both rejoin within 2 s of the server being back, with no tile lost or doubled', async () => {
+describe.each(['SIGKILL', 'SIGTERM'] as const)('the signaling server stopped mid-call with %s and started again', (signal) => {
+  it('keeps the media flowing peer to peer; both rejoin within 2 s of the server being back, with no tile lost or doubled; the host is still the host', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rt-faults-server-'));
+    await server?.kill();
     server = await startServerProcess(0, dataDir);
-    const call: Call = await startCall('restart', { url: server.url });
+    const call: Call = await startCall(`restart-${signal.toLowerCase()}`, { url: server.url });
     const { ada, bob } = call;
     const connectionsBefore = await Promise.all([iceCredentials(ada.browser.page), iceCredentials(bob.browser.page)]);
 
-    const restart = await restartServer(call, server, dataDir);
+    const restart = await restartServer(call, server, dataDir, signal);
     server = restart.server;
+    // Ada started the meeting: she hosts it still, whoever was back first.
+    for (const page of [ada.browser.page, bob.browser.page]) expect(await hostOf(page)).toBe(ada.id);
 
     expect(restart.flowedWhileDown).toEqual({ ada: true, bob: true });
     // The issue's deadline: rejoined within 2 s of the server listening again.

@@ -66,10 +66,10 @@ describe('a passcode', () => {
     const { page } = visitor;
     await page.goto(meetingUrl(server.url, 'access', 'Vic Visitor', false));
     await page.locator('[data-testid="join-button"]:enabled').click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('this meeting needs a passcode');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('This meeting has a passcode. Enter it to join.');
     await page.getByTestId('passcode-input').fill('orca');
     await page.getByTestId('join-button').click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('wrong passcode');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('That passcode is not right.');
     // Guessing again at once is refused until the back-off has passed. Each wrong guess doubles it
     // (1 s, 2 s, 4 s…), so however slowly this machine types, a guess soon lands inside one.
     let said = (await page.getByRole('alert').textContent()) ?? '';
@@ -79,8 +79,8 @@ describe('a passcode', () => {
       await page.getByTestId('join-button').click();
       const before = said;
       await expect.poll(async () => (said = (await page.getByRole('alert').textContent()) ?? '')).not.toBe(before);
-      expect(said).toMatch(/wrong passcode|too many wrong passcodes/);
-      refused = said.match(/too many wrong passcodes: try again in (\d+) s/);
+      expect(said).toMatch(/That passcode is not right|Too many tries/);
+      refused = said.match(/Too many tries.* try again in (\d+) s/);
     }
     expect(refused, `never refused for guessing too fast; last said: ${said}`).not.toBeNull();
     await page.waitForTimeout(Number(refused![1]) * 1000 + 200);

@@ -78,7 +78,10 @@ export type ErrorCode =
 
 export interface ErrorBody {
   code: ErrorCode;
+  /** For developers and logs; apps word the refusal from `code`. */
   message: string;
+  /** When trying again makes sense (a rate limit, a passcode back-off): in this many milliseconds. */
+  retryAfterMs?: number;
 }
 
 /** Every request is answered with exactly one of these. */

@@ -151,7 +151,7 @@ export const IceServerSchema = z.strictObject({
 
 export const ProtocolErrorSchema = z.strictObject({
   event: z.string(),
-  error: z.strictObject({ code: z.string(), message: z.string() }),
+  error: z.strictObject({ code: z.string(), message: z.string(), retryAfterMs: z.number().optional() }),
 });
 
 export const MeetingEndedSchema = z.strictObject({

@@ -15,7 +15,10 @@ export function route<S extends z.ZodType, Ctx>(schema: S, handle: (data: z.outp
 }
 
 export const ok = <T extends object>(body?: T): Result<T> => ({ ok: true, ...(body ?? ({} as T)) });
-export const fail = (code: ErrorCode, message: string): { ok: false; error: ErrorBody } => ({ ok: false, error: { code, message } });
+export const fail = (code: ErrorCode, message: string, retryAfterMs?: number): { ok: false; error: ErrorBody } => ({
+  ok: false,
+  error: { code, message, ...(retryAfterMs !== undefined ? { retryAfterMs: Math.ceil(retryAfterMs) } : {}) },
+});
 
 type Acknowledge = (reply: Reply) => void;
 

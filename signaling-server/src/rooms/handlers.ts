@@ -57,9 +57,13 @@ export function leaveRoom(ctx: RoomContext, reason: ParticipantLeft['reason']): 
   const { room } = member;
   ctx.broadcast.forget(room, member.id);
   void socket.leave(room);
+  // The server is stopping (a restart, Ctrl-C): everyone's connection closes now, and nobody left.
+  // Telling the others would remove them from each other's screens for the whole outage, which a
+  // crash does not do; they are all back, as they were, when the server is.
+  if (ctx.closing) return true;
   io.to(room).emit('participant-left', { id: member.id, reason });
   const meeting = meetings.get(room);
-  if (!meeting || ctx.closing) return true;
+  if (!meeting) return true;
   const deliberate = reason === 'left' || reason === 'removed';
   if (deliberate && meeting.allowed.delete(member.id)) persist(ctx, meeting);
   if (member.id !== meeting.hostId) {

@@ -108,7 +108,7 @@ async function admit(ctx: RoomContext, meeting: Meeting, entrant: Entrant, reque
     } finally {
       meeting.reserved -= 1;
     }
-    if (refusal) return fail(refusal.code, refusal.message);
+    if (refusal) return fail(refusal.code, refusal.message, refusal.retryAfterMs);
     // The meeting may have changed while the passcode was being checked.
     if (meetings.get(meeting.code) !== meeting) return fail('not-found', 'the meeting ended');
     if (meeting.banned.has(id)) return fail('banned', 'the host removed you from this meeting');

@@ -103,7 +103,9 @@ export class PasscodeGate {
     const now = this.now();
     const record = this.addresses.get(key) ?? { inFlight: false, failures: 0, until: 0 };
     if (record.inFlight) return { code: 'rate-limited', message: 'a passcode from this address is being checked; wait for its answer' };
-    if (record.until > now) return { code: 'rate-limited', message: `too many wrong passcodes: try again in ${Math.ceil((record.until - now) / 1000)} s` };
+    if (record.until > now) {
+      return { code: 'rate-limited', message: `too many wrong passcodes: try again in ${Math.ceil((record.until - now) / 1000)} s`, retryAfterMs: record.until - now };
+    }
     const recent = this.recentWrong(instance, now);
     if (record.failures >= 3 && recent.length >= this.limits.maxWrongPerRoom) {
       return { code: 'rate-limited', message: 'too many wrong passcodes for this meeting: try again later' };
@@ -124,7 +126,7 @@ export class PasscodeGate {
       recent.push(this.now());
       this.rooms.set(instance, recent);
       if (this.addresses.size > 10_000) this.prune();
-      return { code: 'passcode-wrong', message: `wrong passcode (next try in ${Math.ceil(wait / 1000)} s)` };
+      return { code: 'passcode-wrong', message: `wrong passcode (next try in ${Math.ceil(wait / 1000)} s)`, retryAfterMs: wait };
     } finally {
       record.inFlight = false;
     }

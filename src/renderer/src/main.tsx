@@ -6,6 +6,7 @@ import { installDesktopBridge } from './app/desktop-bridge';
 import { installDiagnostics } from './app/diagnostics';
 import { quietMediaEvents } from './app/quiet-media-events';
 import { parseLaunchParams } from './app/url-params';
+import { browserAddressBar } from './app/address-bar';
 import { getPlatform } from './platform/platform';
 import './styles.css';
 
@@ -22,6 +23,7 @@ const controller = new AppController({
   launch: parseLaunchParams(location.search),
   secretStore: sessionStorage,
   keptSecretStore: localStorage,
+  addressBar: browserAddressBar,
 });
 window.addEventListener('pagehide', () => controller.dispose());
 installDiagnostics(controller);

@@ -89,14 +89,17 @@ export interface ServerRestart {
   shown: { ada: string[][]; bob: string[][] };
 }
 
-/** SIGKILLs the meeting server mid-call and starts it again on the same port. */
-export async function restartServer(call: Call, server: ServerProcess, dataDir: string): Promise<ServerRestart> {
+/**
+ * Stops the meeting server mid-call (SIGKILL: a crash; SIGTERM: a normal stop, as systemd or
+ * Ctrl-C does) and starts it again on the same port.
+ */
+export async function restartServer(call: Call, server: ServerProcess, dataDir: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<ServerRestart> {
   const { ada, bob } = call;
   const pages = [ada.browser.page, bob.browser.page];
   const { result, shown } = await watchTiles(
     call,
     (async () => {
-      await server.kill();
+      await server.stop(signal);
       await Promise.all(pages.map((page) => until(async () => ((await phase(page)) === 'reconnecting' ? true : undefined), 10_000, 'reconnecting')));
       // The media goes peer to peer: it keeps flowing while the server is down (and starting again).
       const flowing = Promise.all([keepsMoving(ada.browser.page, bob.id, 1500), keepsMoving(bob.browser.page, ada.id, 1500)]);

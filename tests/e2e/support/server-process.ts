@@ -8,6 +8,8 @@ export interface ServerProcess {
   process: ChildProcess;
   /** SIGKILL: no goodbye to anyone, nothing flushed. */
   kill(): Promise<void>;
+  /** Stops it with `signal` (SIGTERM, SIGINT: a normal stop) and waits for it to exit. */
+  stop(signal: NodeJS.Signals): Promise<void>;
 }
 
 const CLI = fileURLToPath(new URL('../../../signaling-server/src/cli.ts', import.meta.url));
@@ -53,15 +55,17 @@ export async function startServerProcess(
       }
     });
   });
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
   return {
     url: `http://127.0.0.1:${actual}`,
     port: actual,
     process: child,
-    kill: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    },
+    kill: () => stop('SIGKILL'),
+    stop,
   };
 }

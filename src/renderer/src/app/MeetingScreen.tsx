@@ -23,6 +23,10 @@ import { useStore } from '../hooks/useStore';
 import type { Arrangement, LayoutMode } from '../layout/arrange';
 import { getPlatform } from '../platform/platform';
 import { screenCapture } from '../platform/screen';
+import { failureText } from '../text/failures';
+import { MeetingInfo } from '../components/MeetingInfo';
+import { getLobby } from './desktop-bridge';
+import { copyText, inviteLinkFor } from './invite-link';
 import { meetingTiles, screenTileId } from './meeting-tiles';
 
 interface Props {
@@ -112,7 +116,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
 
   const report = (action: Promise<unknown>): void => {
     setProblem(null);
-    action.catch((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+    action.catch((error: unknown) => setProblem(failureText(error)));
   };
 
   const share = async (choice?: CaptureChoice): Promise<void> => {
@@ -173,9 +177,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
   return (
     <main className={`meeting${panel ? ' with-panel' : ''}`} data-phase={call.phase} data-audio-first={audioFirst ? 'true' : undefined}>
       <header className="meeting-header">
-        <span className="meeting-code" title="Meeting code">
-          {call.room}
-        </span>
+        <MeetingInvite room={call.room} server={session.signaling.url} />
         {call.settings.locked && (
           <span className="lock-indicator" data-testid="locked-indicator" title="The host locked the meeting: nobody new can join">
             Locked
@@ -288,4 +290,17 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </main>
   );
+}
+
+/** The meeting's code and invite link in the header; a meeting this desktop app hosts is invited to with its hosting invite. */
+function MeetingInvite({ room, server }: { room: string; server: string }): ReactElement {
+  const lobby = getLobby();
+  const { hosting } = useStore(lobby.state);
+  const link = inviteLinkFor(server, room, hosting);
+  const ours = hosting.state === 'hosting' && link !== '' && hosting.self.server === server;
+  const copy = async (): Promise<void> => {
+    if (ours && (await lobby.copyInvite()) !== null) return;
+    await copyText(link);
+  };
+  return <MeetingInfo room={room} link={link} onCopy={copy} />;
 }

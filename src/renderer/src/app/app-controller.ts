@@ -1,5 +1,6 @@
 import { sameSource } from '@shared/ipc/capture';
 import { CallSession } from '../call/call-session';
+import { failureText } from '../text/failures';
 import { LocalMedia } from '../call/local-media';
 import { Store } from '../call/store';
 import { getCapture } from '../platform/capture';
@@ -43,12 +44,19 @@ export interface Preferences {
   set(key: 'name' | 'camera' | 'microphone' | 'speaker', value: string): void;
 }
 
+export interface AddressBar {
+  /** The meeting's own link (its code only: never the passcode or the person's name), or the bare address for none. */
+  show(room: string | null): void;
+}
+
 export interface AppControllerDeps {
   platform: Platform;
   preferences: Preferences;
   launch: LaunchParams;
-  /** Where each meeting's participant secret is kept (sessionStorage: survives a reload, not a new tab). */
-  secretStore: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Where each meeting's participant secret is kept (sessionStorage: survives a reload, not a new tab), and whether we were in it. */
+  secretStore: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  /** Shows the meeting in the address bar (a browser guest can reload, or copy the address to invite someone). */
+  addressBar?: AddressBar;
   /** Where it is kept for good while we host a meeting whose chat is kept (localStorage). */
   keptSecretStore?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** Camera, microphone and speaker choices (the desktop catalogue, shared with the app menu; or the browser's own). */
@@ -92,12 +100,17 @@ export class AppController {
     this.devices.state.subscribe(() => this.applyDevices());
   }
 
-  /** Starts where the launch URL says: `?room=&name=` opens the pre-join screen, `&autojoin=1` joins. */
+  /**
+   * Starts where the launch URL says: `?room=&name=` opens the pre-join screen, `&autojoin=1` joins,
+   * and a reload of a meeting we were in joins it again (as the same person: the secret is kept).
+   */
   async start(): Promise<void> {
     const { launch } = this.deps;
-    if (!launch.room || !launch.name) return;
-    await this.prepare(this.state.get().choice);
-    if (launch.autojoin) await this.join();
+    const { choice } = this.state.get();
+    if (!launch.room || !choice.name) return;
+    const wasIn = this.deps.secretStore.getItem(joinedKey(choice)) !== null;
+    await this.prepare(choice);
+    if (launch.autojoin || wasIn) await this.join();
   }
 
   async prepare(choice: MeetingChoice): Promise<void> {
@@ -117,6 +130,7 @@ export class AppController {
       ...(choice.start ? { create: {} } : {}),
     });
     this.patch({ stage: 'prejoin', choice, session, joinError: null });
+    this.deps.addressBar?.show(choice.room);
     await this.devices.ready();
     const snapshot = this.devices.state.get();
     this.mediaOpen = true;
@@ -139,6 +153,7 @@ export class AppController {
       const { phase, error } = session.state.get();
       if (phase !== 'ended' && phase !== 'sent-away') return;
       off();
+      this.deps.secretStore.removeItem(joinedKey(this.state.get().choice));
       this.closeMedia();
       if (this.state.get().session === session) this.patch({ stage: 'left', session: null, endedReason: error });
     });
@@ -152,19 +167,22 @@ export class AppController {
     this.patch({ joining: true, joinError: null });
     try {
       await session.join(passcode ?? this.deps.launch.passcode ?? undefined);
+      // A reload of the page now comes back into the meeting.
+      this.deps.secretStore.setItem(joinedKey(this.state.get().choice), '1');
       this.watchForEnd(session);
       this.patch({ stage: 'meeting', joining: false, endedReason: null });
     } catch (error) {
       const code = session.state.get().errorCode;
       this.patch({
         joining: false,
-        joinError: error instanceof Error ? error.message : String(error),
+        joinError: failureText(error),
         needsPasscode: code === 'passcode-required' || code === 'passcode-wrong' || (askedBefore && code === 'rate-limited'),
       });
     }
   }
 
   async leave(): Promise<void> {
+    this.deps.secretStore.removeItem(joinedKey(this.state.get().choice));
     await this.state.get().session?.leave();
     this.closeMedia();
     this.patch({ stage: 'left', session: null });
@@ -175,6 +193,8 @@ export class AppController {
   }
 
   goHome(): void {
+    this.deps.secretStore.removeItem(joinedKey(this.state.get().choice));
+    this.deps.addressBar?.show(null);
     this.state.get().session?.dispose();
     this.closeMedia();
     this.patch({ stage: 'home', session: null, joinError: null });
@@ -242,3 +262,6 @@ export class AppController {
     this.state.update((s) => ({ ...s, ...change }));
   }
 }
+
+/** Where a page remembers that it was in this meeting (so a reload joins it again). */
+const joinedKey = (choice: MeetingChoice): string => `roundtable.joined:${choice.server}:${choice.room}`;

@@ -8,6 +8,8 @@ import type { AppController } from './app-controller';
  */
 export interface Diagnostics {
   selfId(): string | null;
+  /** Who hosts the meeting, as this participant knows it. */
+  hostId(): string | null;
   participants(): Array<{ id: string; name: string; connection: RTCPeerConnectionState }>;
   stats(participantId: string): Promise<LinkStats | null>;
   /** The state of the connection to one participant, for working out why a tile shows no video. */
@@ -32,6 +34,7 @@ export function installDiagnostics(controller: AppController): void {
   const session = () => controller.state.get().session;
   const diagnostics: Diagnostics = {
     selfId: () => session()?.state.get().self?.id ?? null,
+    hostId: () => session()?.state.get().settings.hostId ?? null,
     participants: () => {
       const call = session();
       return call?.state.get().participants.map(({ id, name }) => ({ id, name, connection: call.connectionTo(id)?.connectionState ?? 'new' })) ?? [];

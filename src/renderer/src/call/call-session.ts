@@ -12,6 +12,7 @@ import {
 } from '@roundtable/signaling-server/protocol';
 import { ActiveSpeakerWatch } from './audio-levels';
 import type { ViewSize } from './budget';
+import { failureText } from '../text/failures';
 import { ChatController } from './chat';
 import { randomToken } from './ids';
 import type { LocalMedia } from './local-media';
@@ -259,7 +260,7 @@ export class CallSession {
       else await this.enter(reply);
     } catch (error) {
       const code = error instanceof SignalingError ? error.code : null;
-      this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error), errorCode: code });
+      this.patch({ phase: 'failed', error: failureText(error), errorCode: code });
       throw error;
     }
   }
@@ -293,7 +294,7 @@ export class CallSession {
       if (!('waiting' in reply)) await this.enter(reply);
     } catch (error) {
       const code = error instanceof SignalingError ? error.code : null;
-      this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error), errorCode: code });
+      this.patch({ phase: 'failed', error: failureText(error), errorCode: code });
     }
   }
 
@@ -454,7 +455,7 @@ export class CallSession {
         for (const id of this.awaitingReturn) this.removeParticipant(id);
       }, this.options.reconnectGraceMs ?? 10_000);
     } catch (error) {
-      this.patch({ phase: 'failed', error: error instanceof Error ? error.message : String(error) });
+      this.patch({ phase: 'failed', error: failureText(error) });
     }
   }
 

@@ -1,4 +1,5 @@
 import { LIMITS, type ChatMessage } from '@roundtable/signaling-server/protocol';
+import { failureText } from '../text/failures';
 import { randomToken } from './ids';
 import { SignalingError, type SignalingClient } from './signaling-client';
 import { Store } from './store';
@@ -166,7 +167,7 @@ export class ChatController {
       const transient = code === 'timeout' || code === 'disconnected' || code === 'rate-limited' || code === 'not-in-room';
       if (!transient && entry) {
         this.dropFromOutbox(id);
-        this.byId.set(id, { ...entry, status: 'failed', error: error instanceof Error ? error.message : String(error) });
+        this.byId.set(id, { ...entry, status: 'failed', error: failureText(error) });
         this.publish();
       }
     } finally {

@@ -6,6 +6,8 @@ export class SignalingError extends Error {
   constructor(
     readonly code: ErrorCode | 'timeout' | 'disconnected' | 'bad-reply',
     message: string,
+    /** When the server says trying again makes sense, in how long (ms). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'SignalingError';
@@ -87,8 +89,9 @@ export class SignalingClient {
     }
     if (typeof reply !== 'object' || reply === null || !('ok' in reply)) throw new SignalingError('bad-reply', `malformed reply to "${event}"`);
     if (reply.ok === true) return reply as ReplyOf<E>;
-    const error = (reply as { error?: { code?: ErrorCode; message?: string } }).error;
-    throw new SignalingError(error?.code ?? 'internal', error?.message ?? `the server refused "${event}"`);
+    const error = (reply as { error?: { code?: ErrorCode; message?: string; retryAfterMs?: unknown } }).error;
+    const retryAfterMs = typeof error?.retryAfterMs === 'number' && error.retryAfterMs >= 0 ? error.retryAfterMs : undefined;
+    throw new SignalingError(error?.code ?? 'internal', error?.message ?? `the server refused "${event}"`, retryAfterMs);
   }
 
   /** Fire-and-forget for the hot path (ICE candidates): errors are reported, not thrown. */

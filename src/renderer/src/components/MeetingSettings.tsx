@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
+import { failureText } from '../text/failures';
 import { MIN_PASSCODE_CHARS, type HostSettings, type RoomSettings } from '@roundtable/signaling-server/protocol';
 
 /** For the host: lock the meeting, the waiting room, the passcode, whether the chat outlives the meeting. */
@@ -7,7 +8,7 @@ export function MeetingSettings({ settings, onChange }: { settings: RoomSettings
   const [error, setError] = useState<string | null>(null);
   const apply = (change: HostSettings): void => {
     setError(null);
-    onChange(change).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    onChange(change).catch((e: unknown) => setError(failureText(e)));
   };
   const submit = (event: FormEvent): void => {
     event.preventDefault();
