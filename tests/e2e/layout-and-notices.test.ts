@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling-server/src/protocol/index';
-import { closeAllParticipants, launchParticipant } from './support/chromium';
+import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
 import { joinMeeting, meetingUrl } from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
@@ -94,8 +94,14 @@ interface Member {
 }
 
 let members = 0;
-async function member(room: string, name: string, media: { audio: boolean; video: boolean } = { audio: true, video: false }): Promise<Member> {
+/** Connects a member; `join()` then brings them in (so that several can arrive at the same moment). */
+async function connectMember(
+  room: string,
+  name: string,
+  media: { audio: boolean; video: boolean } = { audio: true, video: false },
+): Promise<() => Promise<Member>> {
   members += 1;
+  const n = members;
   const socket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -103,25 +109,44 @@ async function member(room: string, name: string, media: { audio: boolean; video
   });
   const ask = (event: string, payload: unknown) =>
     socket.timeout(10_000).emitWithAck(event, payload) as Promise<{ ok: boolean; error?: { code: string; message: string }; self?: { id: string } }>;
-  const reply = await ask('join', {
-    protocol: PROTOCOL_VERSION,
-    room,
-    name,
-    secret: `layout-test-secret-${members}-${'x'.repeat(24)}`,
-    session: `layout-session-${members}`,
-    media,
-    create: {},
-  });
-  if (!reply.ok || !reply.self) throw new Error(`${name} could not join: ${JSON.stringify(reply.error)}`);
-  return {
-    id: reply.self.id,
-    socket,
-    ask,
-    leave: async () => {
-      await ask('leave', {}).catch(() => undefined);
-      socket.disconnect();
-    },
+  return async () => {
+    const reply = await ask('join', {
+      protocol: PROTOCOL_VERSION,
+      room,
+      name,
+      secret: `layout-test-secret-${n}-${'x'.repeat(24)}`,
+      session: `layout-session-${n}`,
+      media,
+      create: {},
+    });
+    if (!reply.ok || !reply.self) throw new Error(`${name} could not join: ${JSON.stringify(reply.error)}`);
+    return {
+      id: reply.self.id,
+      socket,
+      ask,
+      leave: async () => {
+        await ask('leave', {}).catch(() => undefined);
+        socket.disconnect();
+      },
+    };
   };
+}
+
+async function member(room: string, name: string, media?: { audio: boolean; video: boolean }): Promise<Member> {
+  return (await connectMember(room, name, media))();
+}
+
+/** Dismisses every notice, the pointer then moved away (a notice under the pointer stays). */
+async function dismissAll(page: Page): Promise<void> {
+  while ((await page.locator('.toasts .toast').count()) > 0) {
+    await page.locator('.toasts .toast').first().getByTestId('notice-dismiss').click();
+    await page.mouse.move(5, 5);
+  }
+}
+
+/** The texts of the notices (toasts) the page shows, top to bottom. */
+function notices(page: Page): Promise<string[]> {
+  return page.$$eval('.toasts .toast', (toasts) => toasts.map((t) => t.querySelector('.toast-text')?.textContent ?? t.textContent ?? ''));
 }
 
 describe('nothing is cut off at 1280x800, 800x600 and 390x844', () => {
@@ -195,4 +220,100 @@ describe('the meeting header', () => {
       }
     });
   }
+});
+
+describe('notices in the meeting', () => {
+  let ada: Participant;
+  let adaId: string;
+  let hugo: Member;
+  let ivy: Member;
+  const room = 'notices';
+
+  beforeAll(async () => {
+    hugo = await member(room, 'Hugo');
+    ivy = await member(room, 'Ivy');
+    ada = await launchParticipant({ color: 'red' });
+    adaId = await joinMeeting(ada.page, server.url, room, 'Ada');
+  });
+  afterAll(async () => {
+    await ada?.close();
+    await hugo?.leave();
+    await ivy?.leave();
+  });
+
+  it('no notice of one’s own arrival, nor of the people who were already there', async () => {
+    await ada.page.waitForTimeout(2_000);
+    expect(await notices(ada.page)).toEqual([]);
+  });
+
+  it('host notices go away by themselves (not while pointed at), at most three at once, each dismissible', async () => {
+    const { page } = ada;
+    expect((await hugo.ask('ask-unmute', { id: adaId })).ok).toBe(true);
+    const first = page.getByTestId('host-notice');
+    await first.waitFor();
+    const shownAt = Date.now();
+    // Pointed at, it stays.
+    await first.hover();
+    await page.waitForTimeout(9_000);
+    expect(await first.count()).toBe(1);
+    await page.mouse.move(5, 5);
+    await expect.poll(() => first.count(), { timeout: 10_000 }).toBe(0);
+    expect(Date.now() - shownAt).toBeGreaterThan(9_000);
+
+    // Unattended, one leaves after a few seconds.
+    expect((await hugo.ask('ask-unmute', { id: adaId })).ok).toBe(true);
+    await first.waitFor();
+    const start = Date.now();
+    await expect.poll(() => first.count(), { timeout: 12_000, interval: 100 }).toBe(0);
+    const lasted = Date.now() - start;
+    expect(lasted).toBeGreaterThan(4_000);
+    expect(lasted).toBeLessThan(10_000);
+
+    // Five in a row: three at most, the newest kept.
+    for (let i = 0; i < 5; i++) expect((await hugo.ask(i % 2 ? 'stop-video' : 'ask-unmute', { id: adaId })).ok).toBe(true);
+    await expect.poll(() => page.getByTestId('host-notice').count()).toBeGreaterThan(0);
+    await page.waitForTimeout(500);
+    expect(await page.locator('.toasts .toast').count()).toBe(3);
+    expect(await page.getByTestId('host-notice').last().getAttribute('data-kind')).toBe('ask-unmute');
+    // Each can be dismissed.
+    await page.getByTestId('host-notice').first().getByTestId('notice-dismiss').click();
+    await page.mouse.move(5, 5);
+    expect(await page.locator('.toasts .toast').count()).toBe(2);
+    await expect.poll(() => page.locator('.toasts .toast').count(), { timeout: 12_000 }).toBe(0);
+  });
+
+  it('everyone is told when the host role moves; the new host is told "You are now the host"', async () => {
+    const { page } = ada;
+    expect((await hugo.ask('make-host', { id: ivy.id })).ok).toBe(true);
+    await expect.poll(() => notices(page)).toContain('Ivy is now the host');
+    expect((await ivy.ask('make-host', { id: adaId })).ok).toBe(true);
+    await expect.poll(() => notices(page)).toContain('You are now the host');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/notices-host.png` });
+    await dismissAll(page);
+  });
+
+  it('says who joined and who left, in one short notice, however many arrive at once', async () => {
+    const { page } = ada;
+    const bob = await member(room, 'Bob');
+    await expect.poll(() => notices(page)).toContain('Bob joined');
+    await bob.leave();
+    await expect.poll(() => notices(page)).toContain('Bob left');
+    // "Bob left" replaced "Bob joined": arrivals do not pile up.
+    expect((await notices(page)).filter((text) => text.startsWith('Bob'))).toEqual(['Bob left']);
+
+    const arriving = await Promise.all(['Cy', 'Dee', 'Eve', 'Fay', 'Gus'].map((name) => connectMember(room, name)));
+    const crowd = await Promise.all(arriving.map((join) => join()));
+    let most = 0;
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline) {
+      most = Math.max(most, (await notices(page)).filter((text) => / joined$/.test(text)).length);
+      await page.waitForTimeout(50);
+    }
+    expect(most).toBe(1);
+    const said = (await notices(page)).find((text) => / joined$/.test(text));
+    expect(said).toMatch(/^(Cy|Dee|Eve|Fay|Gus), (Cy|Dee|Eve|Fay|Gus) and 3 others joined$/);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/notices-arrivals.png` });
+    await Promise.all(crowd.map((m) => m.leave()));
+    await expect.poll(() => notices(page)).toContainEqual(expect.stringMatching(/and 3 others left$/));
+  });
 });

@@ -7,7 +7,7 @@ import { ChatPanel } from '../components/ChatPanel';
 import { ControlBar } from '../components/ControlBar';
 import { DeviceSettings } from '../components/DeviceSettings';
 import { HelpOverlay } from '../components/HelpOverlay';
-import { HostNotices } from '../components/HostNotices';
+import { Notices } from '../components/Notices';
 import { Icon } from '../components/Icons';
 import { MeetingTools } from '../components/MeetingTools';
 import { ParticipantsPanel, type ParticipantRow } from '../components/ParticipantsPanel';
@@ -19,6 +19,7 @@ import { WaitingScreen } from '../components/WaitingScreen';
 import { useArrivalChime } from '../hooks/useArrivalChime';
 import { askToNotifyOfChat, useChatNotifications } from '../hooks/useChatNotifications';
 import { useShortcuts } from '../hooks/useShortcuts';
+import { useMeetingNotices } from '../hooks/useMeetingNotices';
 import { useStore } from '../hooks/useStore';
 import type { Arrangement, LayoutMode } from '../layout/arrange';
 import { getPlatform } from '../platform/platform';
@@ -135,6 +136,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
   };
 
   useChatNotifications(chat.messages, call.self?.id ?? null);
+  const notices = useMeetingNotices(call, (key) => session.dismissNotice(key));
   useArrivalChime(isHost ? call.waiting.length : 0);
   useShortcuts({
     toggleMic: () => session.setMicEnabled(!local.micEnabled),
@@ -257,7 +259,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
           onAdmitAll={() => report(session.host.admitAll())}
         />
       )}
-      <HostNotices notices={call.notices} onUnmute={() => session.setMicEnabled(true)} onDismiss={(key) => session.dismissNotice(key)} />
+      <Notices toasts={notices.toasts} onUnmute={() => session.setMicEnabled(true)} onDismiss={notices.dismiss} onHold={notices.hold} />
       <AudioSinks sinks={sinks} speakerId={speakerDevice} />
       <ControlBar
         micOn={local.micEnabled}
