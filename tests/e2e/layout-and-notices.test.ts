@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling-server/src/protocol/index';
 import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { joinMeeting, meetingUrl } from './support/meeting-page';
+import { joinMeeting, meetingUrl, tile } from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
 
 /**
@@ -315,5 +315,51 @@ describe('notices in the meeting', () => {
     await page.screenshot({ path: `${SCREENSHOT_DIR}/notices-arrivals.png` });
     await Promise.all(crowd.map((m) => m.leave()));
     await expect.poll(() => notices(page)).toContainEqual(expect.stringMatching(/and 3 others left$/));
+  });
+});
+
+describe('in the meeting, at a glance', () => {
+  let ada: Participant;
+  let mute: Member;
+  const room = 'glance';
+
+  beforeAll(async () => {
+    mute = await member(room, 'Milo Muted', { audio: false, video: false });
+    ada = await launchParticipant({ color: 'yellow' });
+    await joinMeeting(ada.page, server.url, room, 'Ada');
+  });
+  afterAll(async () => {
+    await ada?.close();
+    await mute?.leave();
+  });
+
+  it('the muted icon on a tile is big enough and stands out', async () => {
+    const icon = tile(ada.page, mute.id).getByTestId('muted-icon');
+    await icon.waitFor();
+    const look = await icon.evaluate((element) => {
+      const parse = (color: string): [number, number, number, number] => {
+        const [r = 0, g = 0, b = 0, a = 1] = (color.match(/[\d.]+/g) ?? []).map(Number);
+        return [r, g, b, color.startsWith('rgba') ? a : 1];
+      };
+      const luminance = ([r, g, b]: [number, number, number, number]): number => {
+        const channel = (c: number): number => {
+          const s = c / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        };
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+      };
+      const style = getComputedStyle(element);
+      const svg = element.querySelector('svg')!.getBoundingClientRect();
+      const background = parse(style.backgroundColor);
+      const foreground = parse(style.color);
+      const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a) as [number, number];
+      return { svg: Math.min(svg.width, svg.height), opacity: Number(style.opacity), backgroundAlpha: background[3], contrast: (light + 0.05) / (dark + 0.05) };
+    });
+    expect(look.svg, 'icon size').toBeGreaterThanOrEqual(18);
+    expect(look.opacity).toBe(1);
+    // On a badge of its own, whatever the video behind it.
+    expect(look.backgroundAlpha, 'an opaque background of its own').toBeGreaterThanOrEqual(0.9);
+    expect(look.contrast, 'contrast of the icon on its badge').toBeGreaterThanOrEqual(4.5);
+    await tile(ada.page, mute.id).screenshot({ path: `${SCREENSHOT_DIR}/tile-muted.png` });
   });
 });

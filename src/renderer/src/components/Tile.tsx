@@ -100,7 +100,7 @@ export function Tile(props: TileProps): ReactElement {
       <div className="tile-label">
         {!audioOn && (
           <span className="muted-icon" data-testid="muted-icon" title={`${name} is muted`}>
-            <Icon name="micOff" size={14} />
+            <Icon name="micOff" size={small ? 16 : 18} />
           </span>
         )}
         <span className="tile-name">{label}</span>
