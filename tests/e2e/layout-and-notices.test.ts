@@ -362,4 +362,17 @@ describe('in the meeting, at a glance', () => {
     expect(look.contrast, 'contrast of the icon on its badge').toBeGreaterThanOrEqual(4.5);
     await tile(ada.page, mute.id).screenshot({ path: `${SCREENSHOT_DIR}/tile-muted.png` });
   });
+
+  it('the tab says which meeting this is, and when it is recorded', async () => {
+    await expect.poll(() => ada.page.title()).toBe(`${room} – Roundtable`);
+    expect((await mute.ask('recording', { active: true })).ok).toBe(true);
+    await expect.poll(() => ada.page.title()).toBe(`● Recording · ${room} – Roundtable`);
+    expect((await mute.ask('recording', { active: false })).ok).toBe(true);
+    await expect.poll(() => ada.page.title()).toBe(`${room} – Roundtable`);
+  });
+
+  it('after leaving, the tab is the app again', async () => {
+    await ada.page.getByTestId('leave-button').click();
+    await expect.poll(() => ada.page.title()).toBe('Roundtable');
+  });
 });

@@ -19,6 +19,7 @@ import { WaitingScreen } from '../components/WaitingScreen';
 import { useArrivalChime } from '../hooks/useArrivalChime';
 import { askToNotifyOfChat, useChatNotifications } from '../hooks/useChatNotifications';
 import { useShortcuts } from '../hooks/useShortcuts';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useMeetingNotices } from '../hooks/useMeetingNotices';
 import { useStore } from '../hooks/useStore';
 import type { Arrangement, LayoutMode } from '../layout/arrange';
@@ -29,6 +30,7 @@ import { MeetingInfo } from '../components/MeetingInfo';
 import { getLobby } from './desktop-bridge';
 import { copyText, inviteLinkFor } from './invite-link';
 import { meetingTiles, screenTileId } from './meeting-tiles';
+import { meetingTitle } from './meeting-title';
 
 interface Props {
   session: CallSession;
@@ -44,6 +46,8 @@ type Panel = 'chat' | 'people' | null;
 
 export function MeetingScreen(props: Props): ReactElement {
   const call = useStore(props.session.state);
+  const sharing = useStore(props.session.screen.state);
+  useDocumentTitle(meetingTitle({ room: call.room, recording: call.recording || call.participants.some((p) => p.recording), sharing: sharing.active }));
   if (call.phase === 'waiting' || (call.phase === 'reconnecting' && call.self === null)) {
     const session = props.session;
     return <WaitingScreen room={call.room} onLeave={props.onLeave} onStart={session.startsMeeting ? undefined : () => void session.startMeeting()} />;
