@@ -371,6 +371,43 @@ describe('in the meeting, at a glance', () => {
     await expect.poll(() => ada.page.title()).toBe(`${room} – Roundtable`);
   });
 
+  it('the Record button does not look like a recording until one runs', async () => {
+    const { page } = ada;
+    const button = page.getByTestId('record-button');
+    /** Anything red in the button: a background, a border or a fill. */
+    const red = (): Promise<string[]> =>
+      button.evaluate((root) => {
+        const found: string[] = [];
+        for (const element of [root, ...root.querySelectorAll('*')]) {
+          const style = getComputedStyle(element);
+          if (style.display === 'none' || style.visibility === 'hidden') continue;
+          for (const property of ['backgroundColor', 'borderTopColor', 'fill', 'color'] as const) {
+            const [r = 0, g = 0, b = 0, a = 1] = (style[property].match(/[\d.]+/g) ?? []).map(Number);
+            const alpha = style[property].startsWith('rgba') ? a : 1;
+            if (alpha > 0.3 && r > 170 && g < 120 && b < 120) found.push(`${element.className || element.tagName} ${property} ${style[property]}`);
+          }
+        }
+        return found;
+      });
+    expect(await red(), 'red in the idle Record button').toEqual([]);
+    expect(await button.getAttribute('aria-pressed')).toBe('false');
+    expect((await button.textContent())?.trim()).toBe('Record');
+    expect(await button.getAttribute('title')).toMatch(/^Start recording/);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/record-idle.png` });
+
+    await button.click();
+    await page.getByTestId('record-elapsed').waitFor({ timeout: 20_000 });
+    expect(await button.getAttribute('aria-pressed')).toBe('true');
+    expect((await red()).length, 'a recording shows red').toBeGreaterThan(0);
+    expect(await button.getAttribute('title')).toMatch(/^Stop recording/);
+    await expect.poll(() => page.title()).toBe(`● Recording · ${room} – Roundtable`);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/record-running.png` });
+    const download = page.waitForEvent('download', { timeout: 30_000 });
+    await button.click();
+    await download;
+    await expect.poll(() => page.title()).toBe(`${room} – Roundtable`);
+  });
+
   it('after leaving, the tab is the app again', async () => {
     await ada.page.getByTestId('leave-button').click();
     await expect.poll(() => ada.page.title()).toBe('Roundtable');

@@ -36,14 +36,15 @@ export function RecordButton({ state, destination, onStart, onStop, onReveal, on
   const title = recording
     ? 'Stop recording'
     : destination === 'desktop'
-      ? 'Record the meeting (saved to your Videos folder)'
-      : 'Record the meeting (downloaded when you stop)';
+      ? 'Start recording the meeting (saved to your Videos folder)'
+      : 'Start recording the meeting (downloaded when you stop)';
 
   return (
     <div className="record">
+      {/* Idle it reads "Record" with a plain ring; only a recording running is red (a pulsing dot and the time). */}
       <button
         type="button"
-        className={recording ? 'round wide recording' : 'round'}
+        className={recording ? 'round wide record-button recording' : 'round wide record-button'}
         data-testid="record-button"
         aria-pressed={recording}
         data-started-at={state.startedAt ?? undefined}
@@ -51,8 +52,12 @@ export function RecordButton({ state, destination, onStart, onStop, onReveal, on
         title={title}
         onClick={recording ? onStop : onStart}
       >
-        <span className="record-dot" aria-hidden="true" />
-        {recording && <span data-testid="record-elapsed">{clock(now - (state.startedAt ?? now))}</span>}
+        <span className={recording ? 'record-dot' : 'record-ring'} aria-hidden="true" />
+        {recording ? (
+          <span data-testid="record-elapsed">{clock(now - (state.startedAt ?? now))}</span>
+        ) : (
+          <span className="record-label">{state.phase === 'starting' ? 'Starting…' : 'Record'}</span>
+        )}
       </button>
       {state.phase === 'saving' && (
         <div className="record-status" role="status" data-testid="recording-progress" data-percent={state.percent ?? 0}>
