@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling-server/src/protocol/index';
 import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { joinMeeting, meetingUrl, tile } from './support/meeting-page';
+import { joinMeeting, looksLikeFakeScreen, meetingUrl, tile, videoRgb } from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
 
 /**
@@ -405,6 +405,23 @@ describe('in the meeting, at a glance', () => {
     const download = page.waitForEvent('download', { timeout: 30_000 });
     await button.click();
     await download;
+    await expect.poll(() => page.title()).toBe(`${room} – Roundtable`);
+  });
+
+  it('the sharer sees a small preview of what they share, and the tab says so', async () => {
+    const { page } = ada;
+    await page.getByTestId('screen-toggle').click();
+    const preview = page.getByTestId('share-preview');
+    await preview.waitFor({ timeout: 20_000 });
+    await expect.poll(async () => looksLikeFakeScreen(await videoRgb(page, '[data-testid="share-preview"] video')), { timeout: 20_000 }).toBe(true);
+    const box = (await preview.boundingBox())!;
+    const viewport = page.viewportSize()!;
+    expect(box.width).toBeLessThanOrEqual(viewport.width / 3);
+    expect(within(box, { width: viewport.width, height: viewport.height } as Size)).toBe(true);
+    await expect.poll(() => page.title()).toBe(`Sharing your screen · ${room} – Roundtable`);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/share-preview.png` });
+    await page.getByTestId('stop-sharing').click();
+    await expect.poll(() => preview.count()).toBe(0);
     await expect.poll(() => page.title()).toBe(`${room} – Roundtable`);
   });
 

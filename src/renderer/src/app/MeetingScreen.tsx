@@ -12,6 +12,7 @@ import { Icon } from '../components/Icons';
 import { MeetingTools } from '../components/MeetingTools';
 import { ParticipantsPanel, type ParticipantRow } from '../components/ParticipantsPanel';
 import { ScreenPicker } from '../components/ScreenPicker';
+import { SharePreview } from '../components/SharePreview';
 import { SharingBar } from '../components/SharingBar';
 import { Stage } from '../components/Stage';
 import { WaitingQueue } from '../components/WaitingQueue';
@@ -221,6 +222,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
       {sharing.active && <SharingBar withAudio={sharing.withAudio} onStop={() => session.stopScreenShare()} />}
       <div className="meeting-body">
         <Stage tiles={tiles} mode={mode} focus={focus} onArranged={onArranged} />
+        {sharing.active && <SharePreview track={session.screen.videoTrack} />}
         {panel === 'chat' && (
           <ChatPanel
             messages={chat.messages}
