@@ -79,7 +79,18 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
           ×
         </button>
       </header>
-      <ol className="chat-list" ref={list} onScroll={onScroll} data-testid="chat-list">
+      {/* A log: screen readers read what is added (a new message), not the history already there; older pages load while busy. */}
+      <ol
+        className="chat-list"
+        ref={list}
+        onScroll={onScroll}
+        data-testid="chat-list"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-label="Chat messages"
+        aria-busy={loadingOlder}
+      >
         {hasOlder && <li className="chat-older">{loadingOlder ? 'Loading older messages…' : 'Scroll up for older messages'}</li>}
         {messages.map((m) => (
           <ChatItem key={m.id} message={m} own={m.from.id === selfId} />

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, type ReactElement } from 'react';
 import { useElementSize } from '../hooks/useElementSize';
 import { arrangeTiles, type Arrangement, type LayoutMode } from '../layout/arrange';
 import { Tile, type TileProps } from './Tile';
+import './Stage.css';
 
 export type TileModel = Omit<TileProps, 'width' | 'height'>;
 
@@ -22,6 +23,12 @@ export function Stage({ tiles, mode, focus, onArranged }: Props): ReactElement {
   const ids = useMemo(() => tiles.map((t) => t.participantId), [tiles]);
   const arrangement = useMemo(() => arrangeTiles({ mode, ids, focus, width, height }), [mode, ids, focus, width, height]);
 
+  // Keyboard users start in the meeting: on joining nothing has focus (the join button is gone), so the stage takes it.
+  // Space there is push-to-talk (data-shortcut-surface, see useShortcuts).
+  useEffect(() => {
+    if (document.activeElement === null || document.activeElement === document.body) stage.current?.focus({ preventScroll: true });
+  }, []);
+
   const measured = width > 0 && height > 0;
   // Not before the stage is measured: every tile would look hidden (0 x 0), and senders would stop for nothing.
   useEffect(() => {
@@ -29,7 +36,16 @@ export function Stage({ tiles, mode, focus, onArranged }: Props): ReactElement {
   }, [arrangement, onArranged, measured]);
 
   return (
-    <div className="stage" ref={stage} data-layout={mode} data-testid="stage">
+    <div
+      className="stage"
+      ref={stage}
+      data-layout={mode}
+      data-testid="stage"
+      role="region"
+      aria-label="Meeting stage"
+      tabIndex={-1}
+      data-shortcut-surface="true"
+    >
       {tiles.map((tile) => {
         // Nothing is shown before the stage is measured: tiles placed in a 0 x 0 stage would then glide
         // from its corner to their places (the slots' transition), on joining, just as the call connects.
