@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { chatMessages, joinMeeting, meetingUrl, openChat, selfId, sendChat, waitForRemoteTiles } from './support/meeting-page';
+import { chatMessages, joinMeeting, meetingUrl, openChat, selfId, sendChat, tile, waitForRemoteTiles } from './support/meeting-page';
 
 // Issue 18, what a new user tripped over at the keyboard: Space taken from buttons, menus that
 // ignored the keyboard, a help dialog that did not hold focus, destructive actions without a
@@ -40,6 +40,8 @@ function focused(page: Page, within?: string): Promise<{ testId: string | null; 
   }, within);
 }
 
+const micMuted = async (page: Page): Promise<boolean> => (await page.getByTestId('mic-toggle').getAttribute('aria-pressed')) === 'true';
+
 describe('starting in the meeting', () => {
   it('after joining, focus is on the meeting stage (a labelled region), not the page body', async () => {
     adaId = await joinMeeting(ada.page, server.url, ROOM, 'Ada');
@@ -53,6 +55,60 @@ describe('starting in the meeting', () => {
       await expect.poll(async () => (await focused(page)).testId).toBe('stage');
       expect(await focused(page)).toMatchObject({ role: 'region', label: 'Meeting stage' });
     }
+  });
+});
+
+describe('Space', () => {
+  it('presses a focused button instead of talking; with nothing focused, holding it talks while muted', async () => {
+    const page = ada.page;
+    if (!(await micMuted(page))) await page.getByTestId('mic-toggle').click();
+    await expect.poll(() => tile(bob.page, adaId).getByTestId('muted-icon').count()).toBe(1);
+
+    // A focused button: Space is the button's, not push-to-talk.
+    await page.getByTestId('hand-toggle').focus();
+    await page.keyboard.down('Space');
+    await page.waitForTimeout(400);
+    expect(await page.getByTestId('push-to-talk').count()).toBe(0);
+    expect(await micMuted(page)).toBe(true);
+    await page.keyboard.up('Space');
+    await expect.poll(() => page.getByTestId('hand-toggle').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => tile(bob.page, adaId).getByTestId('hand-badge').count()).toBe(1);
+    expect(await micMuted(page)).toBe(true);
+    expect(await tile(bob.page, adaId).getByTestId('muted-icon').count()).toBe(1);
+    // Again, to lower it: still no talking.
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByTestId('hand-toggle').getAttribute('aria-pressed')).toBe('false');
+    expect(await micMuted(page)).toBe(true);
+
+    // A checkbox (the host's waiting-room switch) gets its Space too.
+    await page.getByTestId('people-toggle').click();
+    const toggle = page.getByTestId('waiting-room-toggle');
+    const before = await toggle.isChecked();
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => toggle.isChecked()).toBe(!before);
+    expect(await page.getByTestId('push-to-talk').count()).toBe(0);
+    await page.keyboard.press('Space');
+    await expect.poll(() => toggle.isChecked()).toBe(before);
+    await page.getByTestId('people-toggle').click();
+
+    // Nothing focused (the page body): holding Space talks, letting go mutes again.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    expect((await focused(page)).testId).toBeNull();
+    await page.keyboard.down('Space');
+    await expect.poll(() => page.getByTestId('push-to-talk').count()).toBe(1);
+    expect(await micMuted(page)).toBe(false);
+    await expect.poll(() => tile(bob.page, adaId).getByTestId('muted-icon').count()).toBe(0);
+    await page.keyboard.up('Space');
+    await expect.poll(() => micMuted(page)).toBe(true);
+    await expect.poll(() => tile(bob.page, adaId).getByTestId('muted-icon').count()).toBe(1);
+
+    // On the stage (where focus starts), too.
+    await page.getByTestId('stage').focus();
+    await page.keyboard.down('Space');
+    await expect.poll(() => micMuted(page)).toBe(false);
+    await page.keyboard.up('Space');
+    await expect.poll(() => micMuted(page)).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@ import type { ReactElement } from 'react';
 export const SHORTCUTS: ReadonlyArray<[keys: string, action: string]> = [
   ['M', 'Mute or unmute your microphone'],
   ['V', 'Turn your camera on or off'],
-  ['Hold Space', 'Talk while muted'],
+  ['Hold Space', 'Talk while muted (when no button or field has focus)'],
   ['H', 'Raise or lower your hand'],
   ['C', 'Open or close the chat'],
   ['L', 'Switch between grid and speaker view'],

@@ -12,9 +12,24 @@ export interface ShortcutActions {
   escape: () => void;
 }
 
+/** Marks an element that can hold focus but takes no keys itself (the meeting's stage): Space there is push-to-talk. */
+export const SHORTCUT_SURFACE = 'data-shortcut-surface';
+
 function typingInto(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/**
+ * Space belongs to whatever has focus (a button, link, checkbox, menu item, a scrolling list…), so
+ * it is push-to-talk only when nothing focusable has focus: the page itself, or a surface marked
+ * with SHORTCUT_SURFACE. A key event's target is the focused element, and only focusable elements
+ * can have focus, so any other target would take Space for itself.
+ */
+function spaceIsFree(target: EventTarget | null): boolean {
+  if (!(target instanceof Element)) return true;
+  if (target === document.body || target === document.documentElement) return true;
+  return target.hasAttribute(SHORTCUT_SURFACE);
 }
 
 /** The meeting's keyboard shortcuts, off while typing in a field. */
@@ -31,6 +46,7 @@ export function useShortcuts(actions: ShortcutActions): void {
       if (event.ctrlKey || event.metaKey || event.altKey || typingInto(event.target)) return;
       const a = latest.current;
       if (event.code === 'Space') {
+        if (!spaceIsFree(event.target)) return;
         event.preventDefault();
         if (!event.repeat && !spaceHeld) {
           spaceHeld = true;
