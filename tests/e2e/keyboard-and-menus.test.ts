@@ -1,8 +1,10 @@
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
 import { chatMessages, joinMeeting, meetingUrl, openChat, selfId, sendChat, tile, waitForRemoteTiles } from './support/meeting-page';
+import { SCREENSHOT_DIR } from './support/paths';
 
 // Issue 18, what a new user tripped over at the keyboard: Space taken from buttons, menus that
 // ignored the keyboard, a help dialog that did not hold focus, destructive actions without a
@@ -16,6 +18,7 @@ let bobId: string;
 const ROOM = 'keyboard';
 
 beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   server = await startMeetingServer();
   ada = await launchParticipant({ color: 'red' });
   bob = await launchParticipant({ color: 'blue' });
@@ -40,6 +43,7 @@ function focused(page: Page, within?: string): Promise<{ testId: string | null; 
   }, within);
 }
 
+const focusedText = async (page: Page): Promise<string> => (await focused(page)).text;
 const micMuted = async (page: Page): Promise<boolean> => (await page.getByTestId('mic-toggle').getAttribute('aria-pressed')) === 'true';
 
 describe('starting in the meeting', () => {
@@ -111,6 +115,137 @@ describe('Space', () => {
     await expect.poll(() => micMuted(page)).toBe(true);
   });
 });
+
+/** Checks a menu button's ARIA state and the menu's keyboard: arrows (wrapping), Home/End, Esc back to the button, Tab out, a click outside. */
+async function checkMenu(
+  page: Page,
+  buttonTestId: string,
+  items: string[],
+  arrows: { next: string; previous: string } = { next: 'ArrowDown', previous: 'ArrowUp' },
+) {
+  const button = page.getByTestId(buttonTestId).first();
+  expect(await button.getAttribute('aria-haspopup')).toBe('menu');
+  expect(await button.getAttribute('aria-expanded')).toBe('false');
+
+  await button.click();
+  expect(await button.getAttribute('aria-expanded')).toBe('true');
+  const controls = await button.getAttribute('aria-controls');
+  expect(controls).toBeTruthy();
+  const menu = page.locator(`[id="${controls}"]`);
+  expect(await menu.getAttribute('role')).toBe('menu');
+  // Focus is on the first item.
+  await expect.poll(() => focusedText(page)).toBe(items[0]);
+  expect((await focused(page)).role).toBe('menuitem');
+
+  await page.keyboard.press(arrows.next);
+  expect(await focusedText(page)).toBe(items[1]);
+  await page.keyboard.press(arrows.previous);
+  expect(await focusedText(page)).toBe(items[0]);
+  await page.keyboard.press(arrows.previous); // wraps to the last
+  expect(await focusedText(page)).toBe(items[items.length - 1]);
+  await page.keyboard.press(arrows.next); // and back to the first
+  expect(await focusedText(page)).toBe(items[0]);
+  await page.keyboard.press('End');
+  expect(await focusedText(page)).toBe(items[items.length - 1]);
+  await page.keyboard.press('Home');
+  expect(await focusedText(page)).toBe(items[0]);
+
+  // Esc closes the menu, only the menu, and focus is back on its button.
+  await page.keyboard.press('Escape');
+  await expect.poll(() => menu.count()).toBe(0);
+  expect(await button.getAttribute('aria-expanded')).toBe('false');
+  expect((await focused(page)).testId).toBe(buttonTestId);
+
+  // From the keyboard: Enter opens it (focus on the first item), Tab closes it.
+  await page.keyboard.press('Enter');
+  await expect.poll(() => focusedText(page)).toBe(items[0]);
+  await page.keyboard.press('Tab');
+  await expect.poll(() => menu.count()).toBe(0);
+  expect(await button.getAttribute('aria-expanded')).toBe('false');
+
+  // ArrowUp on the button opens it on the last item.
+  await button.focus();
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(() => focusedText(page)).toBe(items[items.length - 1]);
+  await page.keyboard.press('Escape');
+  await expect.poll(() => menu.count()).toBe(0);
+
+  // A click outside closes it.
+  await button.click();
+  await expect.poll(() => menu.count()).toBe(1);
+  await page.locator('.meeting-header').click({ position: { x: 300, y: 10 } });
+  await expect.poll(() => menu.count()).toBe(0);
+  expect(await button.getAttribute('aria-expanded')).toBe('false');
+}
+
+describe('menus', () => {
+  it('the reactions picker is a menu of emoji: arrows, Esc back to the button, a click outside; Enter and Space react', async () => {
+    const page = bob.page;
+    await checkMenu(page, 'reaction-button', await reactionLabels(page), { next: 'ArrowRight', previous: 'ArrowLeft' });
+    // Enter on an item reacts and closes the menu, focus back on the button.
+    await page.getByTestId('reaction-button').focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowRight');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/reactions-menu-open.png` });
+    const chosen = await focusedText(page);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => tile(ada.page, bobId).getByTestId('reaction-burst').textContent()).toContain(chosen);
+    expect(await page.getByTestId('reaction-choice').count()).toBe(0);
+    expect((await focused(page)).testId).toBe('reaction-button');
+    // Space on an item reacts too (and is not push-to-talk).
+    await expect.poll(() => tile(ada.page, bobId).getByTestId('reaction-burst').count(), { timeout: 6000 }).toBe(0);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    const last = await focusedText(page);
+    await page.keyboard.press('Space');
+    await expect.poll(() => tile(ada.page, bobId).getByTestId('reaction-burst').textContent()).toContain(last);
+    expect(await page.getByTestId('push-to-talk').count()).toBe(0);
+  });
+
+  it('the host’s Leave menu', async () => {
+    await checkMenu(ada.page, 'leave-button', ['Leave (someone else hosts)', 'End the meeting for everyone']);
+    await ada.page.getByTestId('leave-button').focus();
+    await ada.page.keyboard.press('Enter');
+    await ada.page.getByTestId('end-for-all').waitFor();
+    await ada.page.screenshot({ path: `${SCREENSHOT_DIR}/leave-menu-open.png` });
+    await ada.page.keyboard.press('Escape');
+    // A guest's Leave button opens no menu.
+    expect(await bob.page.getByTestId('leave-button').getAttribute('aria-haspopup')).toBeNull();
+  });
+
+  it('the host’s “⋯” menu: Esc closes the menu and leaves the People panel open', async () => {
+    const page = ada.page;
+    await page.getByTestId('people-toggle').click();
+    await page.getByTestId('participants-panel').waitFor();
+    const row = page.locator(`[data-testid="participant-row"][data-participant-id="${bobId}"]`);
+    await row.getByTestId('host-actions').click();
+    const items = await page.locator('[role="menu"] [role="menuitem"]').allTextContents();
+    expect(items).toContain('Remove Bob');
+    await page.keyboard.press('Escape');
+    await checkMenu(page, 'host-actions', items);
+    // Opened from the keyboard, the menu shows which item has focus; it is not clipped by the list.
+    await row.getByTestId('host-actions').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[role="menu"]').waitFor();
+    await page.keyboard.press('End');
+    expect(await page.getByTestId('host-remove').isVisible()).toBe(true);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/host-menu-open.png` });
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('participants-panel').isVisible()).toBe(true);
+    // A second Esc, with no menu open, closes the panel as before.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('participants-panel').count()).toBe(0);
+  });
+});
+
+/** The emoji of the reactions menu, in order (opens and closes it). */
+async function reactionLabels(page: Page): Promise<string[]> {
+  await page.getByTestId('reaction-button').click();
+  const labels = await page.getByTestId('reaction-choice').allTextContents();
+  await page.getByTestId('reaction-button').click();
+  await expect.poll(() => page.getByTestId('reaction-choice').count()).toBe(0);
+  return labels;
+}
 
 describe('the chat', () => {
   it('is a polite live log with a label; a new message leaves the messages already shown in place', async () => {

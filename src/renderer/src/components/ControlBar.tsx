@@ -1,8 +1,9 @@
-import { useState, type ReactElement, type ReactNode } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { REACTIONS, type Reaction } from '@roundtable/signaling-server/protocol';
 import type { LayoutMode } from '../layout/arrange';
 import { Icon } from './Icons';
 import { MediaToggles } from './MediaToggles';
+import { Menu, MenuItem, useMenu } from './Menu';
 
 interface Props {
   micOn: boolean;
@@ -32,8 +33,8 @@ interface Props {
 }
 
 export function ControlBar(props: Props): ReactElement {
-  const [reacting, setReacting] = useState(false);
-  const [leaving, setLeaving] = useState(false);
+  const reactions = useMenu();
+  const leave = useMenu();
   return (
     <nav className="control-bar" aria-label="Meeting controls">
       <div className="control-group">
@@ -62,28 +63,23 @@ export function ControlBar(props: Props): ReactElement {
           <Icon name="hand" />
         </button>
         <div className="popover-anchor">
-          <button type="button" className="round" data-testid="reaction-button" aria-expanded={reacting} title="React" onClick={() => setReacting(!reacting)}>
+          <button type="button" className="round" data-testid="reaction-button" title="React" {...reactions.button}>
             <Icon name="smile" />
           </button>
-          {reacting && (
-            <div className="popover reactions" role="menu">
-              {REACTIONS.map((emoji) => (
-                <button
-                  key={emoji}
-                  type="button"
-                  role="menuitem"
-                  data-testid="reaction-choice"
-                  className="emoji"
-                  onClick={() => {
-                    props.onReact(emoji);
-                    setReacting(false);
-                  }}
-                >
-                  {emoji}
-                </button>
-              ))}
-            </div>
-          )}
+          <Menu menu={reactions} className="popover reactions" orientation="horizontal" label="Reactions">
+            {REACTIONS.map((emoji) => (
+              <MenuItem
+                key={emoji}
+                menu={reactions}
+                className="emoji"
+                testId="reaction-choice"
+                label={`React with ${emoji}`}
+                onSelect={() => props.onReact(emoji)}
+              >
+                {emoji}
+              </MenuItem>
+            ))}
+          </Menu>
         </div>
         <button
           type="button"
@@ -136,29 +132,20 @@ export function ControlBar(props: Props): ReactElement {
             className="round danger wide"
             data-testid="leave-button"
             title="Leave the meeting"
-            onClick={() => (props.isHost ? setLeaving(!leaving) : props.onLeave())}
+            {...(props.isHost ? leave.button : { onClick: props.onLeave })}
           >
             <Icon name="leave" />
             <span>Leave</span>
           </button>
-          {leaving && props.isHost && (
-            <div className="menu up" role="menu">
-              <button type="button" role="menuitem" className="menu-item" data-testid="leave-only" onClick={props.onLeave}>
+          {props.isHost && (
+            <Menu menu={leave} className="menu up">
+              <MenuItem menu={leave} testId="leave-only" onSelect={props.onLeave}>
                 Leave (someone else hosts)
-              </button>
-              <button
-                type="button"
-                role="menuitem"
-                className="menu-item danger"
-                data-testid="end-for-all"
-                onClick={() => {
-                  setLeaving(false);
-                  props.onEndForAll();
-                }}
-              >
+              </MenuItem>
+              <MenuItem menu={leave} className="menu-item danger" testId="end-for-all" onSelect={props.onEndForAll}>
                 End the meeting for everyone
-              </button>
-            </div>
+              </MenuItem>
+            </Menu>
           )}
         </div>
       </div>

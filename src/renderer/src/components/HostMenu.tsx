@@ -1,4 +1,5 @@
-import { useState, type ReactElement } from 'react';
+import type { ReactElement } from 'react';
+import { Menu, MenuItem, useMenu } from './Menu';
 
 export interface HostActions {
   askToUnmute: () => void;
@@ -10,20 +11,11 @@ export interface HostActions {
 
 /** The host's actions on one participant. */
 export function HostMenu({ name, audioOn, videoOn, actions }: { name: string; audioOn: boolean; videoOn: boolean; actions: HostActions }): ReactElement {
-  const [open, setOpen] = useState(false);
+  const menu = useMenu({ floating: true });
   const item = (label: string, testId: string, action: () => void, danger = false): ReactElement => (
-    <button
-      type="button"
-      role="menuitem"
-      className={danger ? 'menu-item danger' : 'menu-item'}
-      data-testid={testId}
-      onClick={() => {
-        setOpen(false);
-        action();
-      }}
-    >
+    <MenuItem menu={menu} className={danger ? 'menu-item danger' : 'menu-item'} testId={testId} onSelect={action}>
       {label}
-    </button>
+    </MenuItem>
   );
   return (
     <div className="popover-anchor">
@@ -31,21 +23,18 @@ export function HostMenu({ name, audioOn, videoOn, actions }: { name: string; au
         type="button"
         className="icon-button"
         data-testid="host-actions"
-        aria-haspopup="menu"
-        aria-expanded={open}
         title={`Host controls for ${name}`}
-        onClick={() => setOpen(!open)}
+        aria-label={`Host controls for ${name}`}
+        {...menu.button}
       >
         ⋯
       </button>
-      {open && (
-        <div className="menu" role="menu">
-          {audioOn ? item('Mute', 'host-mute', actions.mute) : item('Ask to unmute', 'host-ask-unmute', actions.askToUnmute)}
-          {videoOn && item('Stop video', 'host-stop-video', actions.stopVideo)}
-          {item('Make host', 'host-make-host', actions.makeHost)}
-          {item(`Remove ${name}`, 'host-remove', actions.remove, true)}
-        </div>
-      )}
+      <Menu menu={menu} className="menu">
+        {audioOn ? item('Mute', 'host-mute', actions.mute) : item('Ask to unmute', 'host-ask-unmute', actions.askToUnmute)}
+        {videoOn && item('Stop video', 'host-stop-video', actions.stopVideo)}
+        {item('Make host', 'host-make-host', actions.makeHost)}
+        {item(`Remove ${name}`, 'host-remove', actions.remove, true)}
+      </Menu>
     </div>
   );
 }

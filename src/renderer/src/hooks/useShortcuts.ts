@@ -42,8 +42,12 @@ export function useShortcuts(actions: ShortcutActions): void {
   useEffect(() => {
     let spaceHeld = false;
     const onKeyDown = (event: KeyboardEvent): void => {
-      if (event.key === 'Escape') return latest.current.escape();
-      if (event.ctrlKey || event.metaKey || event.altKey || typingInto(event.target)) return;
+      // A menu that closed itself on this Escape has handled it.
+      if (event.key === 'Escape') {
+        if (!event.defaultPrevented) latest.current.escape();
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented || typingInto(event.target)) return;
       const a = latest.current;
       if (event.code === 'Space') {
         if (!spaceIsFree(event.target)) return;
