@@ -247,6 +247,43 @@ async function reactionLabels(page: Page): Promise<string[]> {
   return labels;
 }
 
+describe('the keyboard shortcuts dialog', () => {
+  it('takes focus, keeps Tab and Shift+Tab inside, closes on Esc and gives focus back', async () => {
+    const page = bob.page;
+    const help = page.getByTestId('help-button');
+    await help.click();
+    const dialog = page.getByTestId('help-overlay');
+    await dialog.waitFor();
+    expect(await dialog.getAttribute('aria-modal')).toBe('true');
+    expect(await dialog.getAttribute('role')).toBe('dialog');
+    await expect.poll(async () => (await focused(page, 'help-overlay')).inside).toBe(true);
+    for (let i = 0; i < 5; i += 1) {
+      await page.keyboard.press('Tab');
+      expect((await focused(page, 'help-overlay')).inside).toBe(true);
+    }
+    for (let i = 0; i < 5; i += 1) {
+      await page.keyboard.press('Shift+Tab');
+      expect((await focused(page, 'help-overlay')).inside).toBe(true);
+    }
+    // The meeting's shortcuts are off inside it.
+    await page.keyboard.press('h');
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('hand-toggle').getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect((await focused(page)).testId).toBe('help-button');
+
+    // Opened with "?" from the stage, it gives focus back to the stage.
+    await page.getByTestId('stage').focus();
+    await page.keyboard.press('?');
+    await dialog.waitFor();
+    await expect.poll(async () => (await focused(page, 'help-overlay')).inside).toBe(true);
+    await page.keyboard.press('Enter'); // "Got it"
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect((await focused(page)).testId).toBe('stage');
+  });
+});
+
 describe('the chat', () => {
   it('is a polite live log with a label; a new message leaves the messages already shown in place', async () => {
     const page = bob.page;

@@ -1,4 +1,5 @@
-import type { ReactElement } from 'react';
+import { useId, useRef, type ReactElement } from 'react';
+import { Dialog } from './Dialog';
 
 export const SHORTCUTS: ReadonlyArray<[keys: string, action: string]> = [
   ['M', 'Mute or unmute your microphone'],
@@ -11,25 +12,31 @@ export const SHORTCUTS: ReadonlyArray<[keys: string, action: string]> = [
   ['Esc', 'Close panels and this help'],
 ];
 
+/** The keyboard shortcuts, in a modal dialog: it takes focus, keeps it, and gives it back when closed. */
 export function HelpOverlay({ onClose }: { onClose: () => void }): ReactElement {
+  const titleId = useId();
+  const done = useRef<HTMLButtonElement>(null);
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help-overlay" onClick={onClose}>
-      <div className="card help-card" onClick={(e) => e.stopPropagation()}>
-        <h2>Keyboard shortcuts</h2>
-        <dl className="shortcuts">
-          {SHORTCUTS.map(([keys, action]) => (
-            <div key={keys}>
-              <dt>
-                <kbd>{keys}</kbd>
-              </dt>
-              <dd>{action}</dd>
-            </div>
-          ))}
-        </dl>
-        <button type="button" className="primary" onClick={onClose}>
-          Got it
+    <Dialog labelledBy={titleId} className="card help-card" testId="help-overlay" initialFocus={done} onClose={onClose}>
+      <header className="dialog-header">
+        <h2 id={titleId}>Keyboard shortcuts</h2>
+        <button type="button" className="icon-button" aria-label="Close" title="Close (Esc)" onClick={onClose}>
+          ×
         </button>
-      </div>
-    </div>
+      </header>
+      <dl className="shortcuts">
+        {SHORTCUTS.map(([keys, action]) => (
+          <div key={keys}>
+            <dt>
+              <kbd>{keys}</kbd>
+            </dt>
+            <dd>{action}</dd>
+          </div>
+        ))}
+      </dl>
+      <button ref={done} type="button" className="primary" data-testid="help-close" onClick={onClose}>
+        Got it
+      </button>
+    </Dialog>
   );
 }

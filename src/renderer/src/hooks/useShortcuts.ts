@@ -32,7 +32,12 @@ function spaceIsFree(target: EventTarget | null): boolean {
   return target.hasAttribute(SHORTCUT_SURFACE);
 }
 
-/** The meeting's keyboard shortcuts, off while typing in a field. */
+/** Inside a modal dialog the meeting's shortcuts are off: the dialog owns the keyboard. */
+function inModal(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest('[aria-modal="true"]') !== null;
+}
+
+/** The meeting's keyboard shortcuts, off while typing in a field or in a modal dialog. */
 export function useShortcuts(actions: ShortcutActions): void {
   const latest = useRef(actions);
   useEffect(() => {
@@ -42,12 +47,12 @@ export function useShortcuts(actions: ShortcutActions): void {
   useEffect(() => {
     let spaceHeld = false;
     const onKeyDown = (event: KeyboardEvent): void => {
-      // A menu that closed itself on this Escape has handled it.
+      // A menu or dialog that closed itself on this Escape has handled it.
       if (event.key === 'Escape') {
         if (!event.defaultPrevented) latest.current.escape();
         return;
       }
-      if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented || typingInto(event.target)) return;
+      if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented || typingInto(event.target) || inModal(event.target)) return;
       const a = latest.current;
       if (event.code === 'Space') {
         if (!spaceIsFree(event.target)) return;
