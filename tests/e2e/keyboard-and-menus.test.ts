@@ -304,3 +304,71 @@ describe('the chat', () => {
     await ada.page.getByTestId('chat-toggle').click();
   });
 });
+
+describe('destructive actions ask first', () => {
+  it('Remove: Cancel (the default) leaves them in; confirming removes them', async () => {
+    const page = ada.page;
+    await page.getByTestId('people-toggle').click();
+    const row = page.locator(`[data-testid="participant-row"][data-participant-id="${bobId}"]`);
+    await row.getByTestId('host-actions').click();
+    await page.getByTestId('host-remove').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    expect(await dialog.getAttribute('role')).toBe('alertdialog');
+    expect(await dialog.getAttribute('aria-modal')).toBe('true');
+    expect(await dialog.textContent()).toContain('Remove Bob');
+    await expect.poll(async () => (await focused(page)).testId).toBe('cancel-button');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/confirm-remove.png` });
+    // Focus stays in the dialog.
+    await page.keyboard.press('Tab');
+    expect((await focused(page, 'confirm-dialog')).inside).toBe(true);
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).testId).toBe('cancel-button');
+    // Enter on Cancel: nothing happens to Bob; the People panel stays open.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect((await focused(page)).testId).toBe('host-actions');
+    await page.waitForTimeout(1000);
+    expect(await row.count()).toBe(1);
+    expect(await bob.page.getByTestId('leave-button').isVisible()).toBe(true);
+    // Esc cancels too, and closes only the dialog.
+    await row.getByTestId('host-actions').click();
+    await page.getByTestId('host-remove').click();
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await page.getByTestId('participants-panel').isVisible()).toBe(true);
+    expect(await row.count()).toBe(1);
+
+    await row.getByTestId('host-actions').click();
+    await page.getByTestId('host-remove').click();
+    await page.getByTestId('confirm-button').click();
+    await expect.poll(() => bob.page.getByTestId('ended-reason').textContent()).toContain('removed you');
+    await expect.poll(() => row.count()).toBe(0);
+  });
+
+  it('End the meeting for everyone: Cancel keeps the meeting; confirming ends it for all', async () => {
+    const cy = await launchParticipant({ color: 'green' });
+    const cyId = await joinMeeting(cy.page, server.url, ROOM, 'Cy');
+    await waitForRemoteTiles(ada.page, [cyId]);
+    const page = ada.page;
+    await page.getByTestId('leave-button').click();
+    await page.getByTestId('end-for-all').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    await expect.poll(async () => (await focused(page)).testId).toBe('cancel-button');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/confirm-end-for-all.png` });
+    await page.getByTestId('cancel-button').click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect((await focused(page)).testId).toBe('leave-button');
+    await page.waitForTimeout(1000);
+    expect(await cy.page.getByTestId('leave-button').isVisible()).toBe(true);
+    expect(await page.getByTestId('leave-button').isVisible()).toBe(true);
+
+    await page.getByTestId('leave-button').click();
+    await page.getByTestId('end-for-all').click();
+    await page.getByTestId('confirm-button').click();
+    await expect.poll(() => cy.page.getByTestId('ended-reason').textContent(), { timeout: 10_000 }).toBe('The host ended the meeting for everyone.');
+    await expect.poll(() => page.getByTestId('ended-reason').textContent(), { timeout: 10_000 }).toBe('The host ended the meeting for everyone.');
+  });
+});

@@ -116,6 +116,7 @@ describe('ending the meeting', () => {
     await selfId(guestPage);
     await host.page.getByTestId('leave-button').click();
     await host.page.getByTestId('end-for-all').click();
+    await host.page.getByTestId('confirm-button').click(); // "End the meeting for everyone?"
     await expect.poll(() => guestPage.getByTestId('ended-reason').textContent(), { timeout: 10_000 }).toBe('The host ended the meeting for everyone.');
     await expect.poll(() => host.page.getByTestId('ended-reason').textContent(), { timeout: 10_000 }).toBe('The host ended the meeting for everyone.');
   });

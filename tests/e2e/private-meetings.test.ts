@@ -57,6 +57,7 @@ describe('a private meeting', () => {
     const row = ada.page.locator(`[data-testid="participant-row"][data-participant-id="${bobId}"]`);
     await row.getByTestId('host-actions').click();
     await ada.page.getByTestId('host-remove').click();
+    await ada.page.getByTestId('confirm-button').click(); // "Remove Bob?"
     await expect.poll(() => bob.page.getByTestId('ended-reason').textContent()).toContain('removed you');
 
     // Trying again (same browser, same identity) is refused, with the reason.
@@ -84,6 +85,7 @@ describe('a private meeting', () => {
     await expect.poll(async () => (await chatMessages(ada.page)).map((m) => m.status)).toEqual(['sent']);
     await ada.page.getByTestId('leave-button').click();
     await ada.page.getByTestId('end-for-all').click();
+    await ada.page.getByTestId('confirm-button').click();
     await ada.page.getByTestId('left-screen').waitFor();
 
     // Bob (another browser) cannot start it: he waits.

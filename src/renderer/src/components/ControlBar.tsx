@@ -1,6 +1,7 @@
-import type { ReactElement, ReactNode } from 'react';
+import { useState, type ReactElement, type ReactNode } from 'react';
 import { REACTIONS, type Reaction } from '@roundtable/signaling-server/protocol';
 import type { LayoutMode } from '../layout/arrange';
+import { ConfirmDialog } from './ConfirmDialog';
 import { Icon } from './Icons';
 import { MediaToggles } from './MediaToggles';
 import { Menu, MenuItem, useMenu } from './Menu';
@@ -35,6 +36,7 @@ interface Props {
 export function ControlBar(props: Props): ReactElement {
   const reactions = useMenu();
   const leave = useMenu();
+  const [ending, setEnding] = useState(false);
   return (
     <nav className="control-bar" aria-label="Meeting controls">
       <div className="control-group">
@@ -142,10 +144,22 @@ export function ControlBar(props: Props): ReactElement {
               <MenuItem menu={leave} testId="leave-only" onSelect={props.onLeave}>
                 Leave (someone else hosts)
               </MenuItem>
-              <MenuItem menu={leave} className="menu-item danger" testId="end-for-all" onSelect={props.onEndForAll}>
+              <MenuItem menu={leave} className="menu-item danger" testId="end-for-all" onSelect={() => setEnding(true)}>
                 End the meeting for everyone
               </MenuItem>
             </Menu>
+          )}
+          {ending && (
+            <ConfirmDialog
+              title="End the meeting for everyone?"
+              message="Everyone in the meeting, you included, will be taken out of it."
+              confirmLabel="End for everyone"
+              onConfirm={() => {
+                setEnding(false);
+                props.onEndForAll();
+              }}
+              onCancel={() => setEnding(false)}
+            />
           )}
         </div>
       </div>

@@ -1,4 +1,5 @@
-import type { ReactElement } from 'react';
+import { useState, type ReactElement } from 'react';
+import { ConfirmDialog } from './ConfirmDialog';
 import { Menu, MenuItem, useMenu } from './Menu';
 
 export interface HostActions {
@@ -9,9 +10,10 @@ export interface HostActions {
   remove: () => void;
 }
 
-/** The host's actions on one participant. */
+/** The host's actions on one participant; removing someone asks first. */
 export function HostMenu({ name, audioOn, videoOn, actions }: { name: string; audioOn: boolean; videoOn: boolean; actions: HostActions }): ReactElement {
   const menu = useMenu({ floating: true });
+  const [confirmingRemove, setConfirmingRemove] = useState(false);
   const item = (label: string, testId: string, action: () => void, danger = false): ReactElement => (
     <MenuItem menu={menu} className={danger ? 'menu-item danger' : 'menu-item'} testId={testId} onSelect={action}>
       {label}
@@ -33,8 +35,20 @@ export function HostMenu({ name, audioOn, videoOn, actions }: { name: string; au
         {audioOn ? item('Mute', 'host-mute', actions.mute) : item('Ask to unmute', 'host-ask-unmute', actions.askToUnmute)}
         {videoOn && item('Stop video', 'host-stop-video', actions.stopVideo)}
         {item('Make host', 'host-make-host', actions.makeHost)}
-        {item(`Remove ${name}`, 'host-remove', actions.remove, true)}
+        {item(`Remove ${name}`, 'host-remove', () => setConfirmingRemove(true), true)}
       </Menu>
+      {confirmingRemove && (
+        <ConfirmDialog
+          title={`Remove ${name}?`}
+          message={`${name} will be taken out of the meeting and cannot come back unless you let them back in.`}
+          confirmLabel={`Remove ${name}`}
+          onConfirm={() => {
+            setConfirmingRemove(false);
+            actions.remove();
+          }}
+          onCancel={() => setConfirmingRemove(false)}
+        />
+      )}
     </div>
   );
 }
