@@ -425,6 +425,45 @@ describe('in the meeting, at a glance', () => {
     await expect.poll(() => page.title()).toBe(`${room} – Roundtable`);
   });
 
+  it('on a phone, sharing leaves the header free, and the preview has the Stop button', async () => {
+    const phone = await launchParticipant({ color: 'blue', viewport: SIZES[2] });
+    try {
+      const { page } = phone;
+      await joinMeeting(page, server.url, 'share-phone', 'Pat');
+      await page.getByTestId('screen-toggle').click();
+      const preview = page.getByTestId('share-preview');
+      await preview.waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/share-preview-390x844.png` });
+      expect(within(await preview.boundingBox(), SIZES[2])).toBe(true);
+      // Nothing lies on the header's controls (the sharing bar did, in the middle of the header).
+      const covered = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.meeting-header button, .meeting-header [data-testid="participant-count"]')]
+          .filter((element) => {
+            const r = element.getBoundingClientRect();
+            // The middle and four points halfway to the corners (inside round buttons too).
+            const [x, y, dx, dy] = [r.left + r.width / 2, r.top + r.height / 2, r.width / 4, r.height / 4];
+            const points = [
+              [x, y],
+              [x - dx, y - dy],
+              [x + dx, y - dy],
+              [x - dx, y + dy],
+              [x + dx, y + dy],
+            ] as const;
+            return points.some(([px, py]) => {
+              const top = document.elementFromPoint(px, py);
+              return !top || !(element === top || element.contains(top));
+            });
+          })
+          .map((element) => element.dataset['testid'] ?? element.textContent),
+      );
+      expect(covered, 'header controls covered').toEqual([]);
+      await page.getByTestId('preview-stop-sharing').click();
+      await expect.poll(() => preview.count()).toBe(0);
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('after leaving, the tab is the app again', async () => {
     await ada.page.getByTestId('leave-button').click();
     await expect.poll(() => ada.page.title()).toBe('Roundtable');

@@ -222,7 +222,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
       {sharing.active && <SharingBar withAudio={sharing.withAudio} onStop={() => session.stopScreenShare()} />}
       <div className="meeting-body">
         <Stage tiles={tiles} mode={mode} focus={focus} onArranged={onArranged} />
-        {sharing.active && <SharePreview track={session.screen.videoTrack} />}
+        {sharing.active && <SharePreview track={session.screen.videoTrack} onStop={() => session.stopScreenShare()} />}
         {panel === 'chat' && (
           <ChatPanel
             messages={chat.messages}

@@ -2,12 +2,18 @@ import type { ReactElement } from 'react';
 import { VideoView } from './VideoView';
 import './SharePreview.css';
 
-/** For the person sharing: a small picture of what the others see of their screen. */
-export function SharePreview({ track }: { track: MediaStreamTrack | null }): ReactElement {
+/**
+ * For the person sharing: a small picture of what the others see of their screen. On a phone it
+ * also carries the Stop button, instead of the sharing bar (which would cover the header there).
+ */
+export function SharePreview({ track, onStop }: { track: MediaStreamTrack | null; onStop: () => void }): ReactElement {
   return (
     <figure className="share-preview" data-testid="share-preview" aria-label="Your shared screen">
       <VideoView track={track} />
       <figcaption>Your screen</figcaption>
+      <button type="button" className="round danger wide small share-preview-stop" data-testid="preview-stop-sharing" onClick={onStop}>
+        Stop sharing
+      </button>
     </figure>
   );
 }
