@@ -108,6 +108,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [electronOnly, ...nodeModules.map((name) => ({ name, message: 'src/shared/ is runtime-neutral.' }))] }],
     },
   },
+  // Unit tests of renderer code run in Node, beside a real server when they need one.
+  {
+    files: ['src/renderer/src/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly], patterns: [serverInternals] }] },
+  },
   {
     files: ['tests/**', 'scripts/bench/**'],
     ignores: ['tests/fakes/**'],

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { JoinedReplySchema } from '../protocol/server-events.js';
+import { JoinedReplySchema } from '../protocol/replies.js';
 import type { IceServer } from '../protocol/index.js';
 
 /**

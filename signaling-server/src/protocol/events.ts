@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { JoinedReplySchema } from './replies.js';
+import { REQUESTS, type ReplyBody, type RequestName, type RequestPayload, type WaitingReplySchema } from './requests.js';
 import type {
   IceCandidateSchema,
   IceServerSchema,
@@ -89,53 +91,16 @@ export type Result<T extends object = object> = ({ ok: true } & T) | { ok: false
 export type Ack<T extends object = object> = (result: Result<T>) => void;
 
 /** In the meeting: who you are, who is there, and the room's rules. */
-export interface JoinedReply {
-  self: Participant;
-  /** Everyone already in the room, in order of joining. */
-  participants: Participant[];
-  room: RoomSettings;
-  /** STUN/TURN servers for this participant's connections (TURN credentials are theirs, short-lived); none on a LAN. */
-  iceServers?: IceServer[];
-}
+export type JoinedReply = z.infer<typeof JoinedReplySchema>;
+/** In the waiting room: `admitted`, `host-arrived` or `sent-away` follows. */
+export type WaitingReply = z.infer<typeof WaitingReplySchema>;
+export type JoinReply = ReplyBody<'join'>;
 
-/** In the waiting room: `admitted` or `sent-away` follows when the host decides. */
-export interface WaitingReply {
-  waiting: true;
-}
-
-export type JoinReply = JoinedReply | WaitingReply;
-
-/** Events a client sends. Every one takes one payload object and an acknowledgement callback. */
-export interface ClientToServerEvents {
-  join: (request: JoinRequest, ack: Ack<JoinReply>) => void;
-  leave: (request: Record<string, never>, ack: Ack) => void;
-  signal: (request: SignalRequest, ack: Ack) => void;
-  /** Tell the room what you are sending now (mic/camera toggles). */
-  media: (request: MediaState, ack: Ack) => void;
-  /** Post a chat message; sending the same id again returns the stored message and posts nothing. */
-  'chat-send': (request: ChatSend, ack: Ack<{ message: ChatMessage }>) => void;
-  /** A page of the meeting's chat, oldest first. */
-  'chat-history': (request: ChatHistoryRequest, ack: Ack<ChatHistory>) => void;
-  'raise-hand': (request: HandRequest, ack: Ack) => void;
-  react: (request: ReactionRequest, ack: Ack) => void;
-  /** Tell everyone you started (or stopped) recording the meeting. */
-  recording: (request: RecordingRequest, ack: Ack) => void;
-  // The host's controls; anyone else gets 'forbidden'.
-  'host-settings': (request: HostSettings, ack: Ack<{ room: RoomSettings }>) => void;
-  admit: (request: TargetRequest, ack: Ack) => void;
-  'admit-all': (request: Record<string, never>, ack: Ack) => void;
-  deny: (request: TargetRequest, ack: Ack) => void;
-  'ask-unmute': (request: TargetRequest, ack: Ack) => void;
-  mute: (request: TargetRequest, ack: Ack) => void;
-  'stop-video': (request: TargetRequest, ack: Ack) => void;
-  remove: (request: TargetRequest, ack: Ack) => void;
-  'make-host': (request: TargetRequest, ack: Ack) => void;
-  'end-meeting': (request: Record<string, never>, ack: Ack) => void;
-  /** Lets someone the host removed come back (through the meeting's usual rules). */
-  unban: (request: TargetRequest, ack: Ack) => void;
-  /** Fresh STUN/TURN servers (TURN credentials expire): only for people in the meeting. */
-  'ice-servers': (request: Record<string, never>, ack: Ack<{ iceServers: IceServer[] }>) => void;
-}
+/** Events a client sends (requests.ts): one payload object and an acknowledgement callback each. */
+export type ClientToServerEvents = { [E in RequestName]: (request: RequestPayload<E>, ack: Ack<ReplyBody<E>>) => void };
+export type ClientEventName = RequestName;
+export type { ServerToClientEvents } from './server-events.js';
+export type { CheckedRequest, ReplyBody, RequestName, RequestPayload } from './requests.js';
 
 /** The events only the host may send. */
 export const HOST_EVENTS = [
@@ -150,48 +115,6 @@ export const HOST_EVENTS = [
   'make-host',
   'end-meeting',
   'unban',
-] as const satisfies readonly (keyof ClientToServerEvents)[];
+] as const satisfies readonly RequestName[];
 
-/** Events the server sends. */
-export interface ServerToClientEvents {
-  'participant-joined': (participant: Participant) => void;
-  'participant-left': (left: ParticipantLeft) => void;
-  signal: (message: SignalMessage) => void;
-  'chat-message': (message: ChatMessage) => void;
-  reaction: (reaction: Reaction) => void;
-  /** Someone's public state changed (e.g. they muted). Carries their whole current state. */
-  'participant-updated': (participant: Participant) => void;
-  /** The meeting is over for everyone (the host stopped hosting or ended it); the connection closes. */
-  'meeting-ended': (ended: MeetingEnded) => void;
-  /** The room's rules changed (host, lock, waiting room, passcode). */
-  'room-settings': (settings: RoomSettings) => void;
-  /** To the host: who is in the waiting room now. */
-  'waiting-list': (list: WaitingList) => void;
-  /** To someone in the waiting room: you are in (the same as a join reply). */
-  admitted: (reply: JoinedReply) => void;
-  /** To someone the host turned away or removed; the connection closes. */
-  'sent-away': (notice: SentAway) => void;
-  /** To a participant: the host asks you to unmute, or muted you / stopped your video. */
-  'host-notice': (notice: HostNotice) => void;
-  /** To the host: who is banned now. */
-  'ban-list': (list: BanList) => void;
-  /** To someone waiting for a meeting to start: it has started; send `join` again. */
-  'host-arrived': (notice: Record<string, never>) => void;
-  /** The answer to a request that carried no acknowledgement callback, or to an unknown event. */
-  'protocol-error': (error: ProtocolError) => void;
-}
-
-export type ClientEventName = keyof ClientToServerEvents;
-export const CLIENT_EVENTS = [
-  'join',
-  'leave',
-  'signal',
-  'media',
-  'chat-send',
-  'chat-history',
-  'raise-hand',
-  'react',
-  'recording',
-  'ice-servers',
-  ...HOST_EVENTS,
-] as const satisfies readonly ClientEventName[];
+export const CLIENT_EVENTS = Object.keys(REQUESTS) as RequestName[];

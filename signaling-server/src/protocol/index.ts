@@ -6,5 +6,7 @@ export * from './presence.js';
 export * from './access.js';
 export * from './passcode.js';
 export * from './server-events.js';
+export * from './replies.js';
+export * from './requests.js';
 export type * from './events.js';
 export { CLIENT_EVENTS, HOST_EVENTS } from './events.js';

@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import { BanListSchema, HostNoticeSchema, RoomSettingsSchema, SentAwaySchema, WaitingListSchema } from './access.js';
+import { JoinedReplySchema } from './replies.js';
 import { ChatMessageSchema } from './chat.js';
-import type { ServerToClientEvents } from './events.js';
 import { ReactionSchema } from './presence.js';
-import { IceServerSchema, MeetingEndedSchema, ParticipantLeftSchema, ParticipantSchema, ProtocolErrorSchema, SignalMessageSchema } from './schemas.js';
-
-export const JoinedReplySchema = z.strictObject({
-  self: ParticipantSchema,
-  participants: z.array(ParticipantSchema),
-  room: RoomSettingsSchema,
-  iceServers: z.array(IceServerSchema).max(4).optional(),
-});
+import { MeetingEndedSchema, ParticipantLeftSchema, ParticipantSchema, ProtocolErrorSchema, SignalMessageSchema } from './schemas.js';
 
 /**
  * The schema of every event the server sends: clients validate what they receive with these
@@ -32,4 +25,7 @@ export const SERVER_EVENT_SCHEMAS = {
   'ban-list': BanListSchema,
   'host-arrived': z.strictObject({}),
   'protocol-error': ProtocolErrorSchema,
-} as const satisfies { [E in keyof ServerToClientEvents]: z.ZodType<Parameters<ServerToClientEvents[E]>[0]> };
+} as const satisfies Record<string, z.ZodType>;
+
+/** Events the server sends, each with its one payload (typed from the schemas above). */
+export type ServerToClientEvents = { [E in keyof typeof SERVER_EVENT_SCHEMAS]: (payload: z.output<(typeof SERVER_EVENT_SCHEMAS)[E]>) => void };

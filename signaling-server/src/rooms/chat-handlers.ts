@@ -1,8 +1,8 @@
-import { ChatHistoryRequestSchema, ChatSendSchema, LIMITS } from '../protocol/index.js';
+import { LIMITS } from '../protocol/index.js';
 import { TokenBucket } from '../limits/index.js';
 import { chatBytes } from '../store/store.js';
 import type { ChatLimits, RoomContext } from './context.js';
-import { fail, ok, route, type Reply, type Route } from './dispatch.js';
+import { defineRoutes, fail, ok, type Reply } from './dispatch.js';
 import { NOT_IN_ROOM } from './membership.js';
 
 /** Each connection's chat budget (a burst, then so many a second). */
@@ -25,8 +25,8 @@ export const DEFAULT_CHAT_LIMITS: ChatLimits = {
  * Chat: stored with the meeting instance first, acknowledged once it is durable, then posted to
  * the room. Only people in that meeting read or write it.
  */
-export const chatRoutes: Record<string, Route<RoomContext>> = {
-  'chat-send': route(ChatSendSchema, async ({ id, text }, ctx): Promise<Reply> => {
+export const chatRoutes = defineRoutes<RoomContext>()({
+  'chat-send': async ({ id, text }, ctx): Promise<Reply<'chat-send'>> => {
     const { io, socket, registry, meetings, store, now } = ctx;
     const sender = registry.bySocketId(socket.id);
     const meeting = sender && meetings.get(sender.room);
@@ -56,12 +56,12 @@ export const chatRoutes: Record<string, Route<RoomContext>> = {
     // A resend of a stored message is acknowledged again but not posted twice.
     if (!result.duplicate && meetings.get(meeting.code) === meeting) io.to(meeting.code).emit('chat-message', result.stored);
     return ok({ message: result.stored });
-  }),
+  },
 
-  'chat-history': route(ChatHistoryRequestSchema, async (request, { socket, registry, meetings, store }) => {
+  'chat-history': async (request, { socket, registry, meetings, store }) => {
     const member = registry.bySocketId(socket.id);
     const meeting = member && meetings.get(member.room);
     if (!meeting) return NOT_IN_ROOM;
     return ok(await store.chatPage(meeting.instance, request));
-  }),
-};
+  },
+});

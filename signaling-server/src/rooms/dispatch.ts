@@ -1,26 +1,46 @@
 import type { z } from 'zod';
-import { LIMITS, type ErrorBody, type ErrorCode, type Result } from '../protocol/index.js';
+import { LIMITS, REQUESTS, type CheckedRequest, type ErrorBody, type ErrorCode, type ReplyBody, type RequestName, type Result } from '../protocol/index.js';
 import type { Logger } from '../logger.js';
 
-export type Reply = Result<object>;
+/** The reply to request `E`: its body after `ok: true` (typed by the protocol's REQUESTS), or a refusal. */
+export type Reply<E extends RequestName = RequestName> = Result<ReplyBody<E>>;
+
+/** What handles request `E`: the payload already checked against REQUESTS[E].request. */
+export type Handler<E extends RequestName, Ctx> = (data: CheckedRequest<E>, ctx: Ctx) => Reply<E> | Promise<Reply<E>>;
 
 /** One client event: the schema its payload must match and what to do with a valid one. */
 export interface Route<Ctx> {
   schema: z.ZodType;
-  handle: (data: never, ctx: Ctx) => Reply | Promise<Reply>;
+  handle: (data: never, ctx: Ctx) => Result<object> | Promise<Result<object>>;
 }
 
-export function route<S extends z.ZodType, Ctx>(schema: S, handle: (data: z.output<S>, ctx: Ctx) => Reply | Promise<Reply>): Route<Ctx> {
-  return { schema, handle: handle as Route<Ctx>['handle'] };
+export type Routes<Ctx> = Partial<Record<RequestName, Route<Ctx>>>;
+
+/**
+ * Routes for the requests named in `handlers`, each with the payload schema the protocol gives its
+ * name (so a handler can neither skip validation nor check against the wrong schema), and each
+ * handler's reply typed by the protocol too.
+ */
+export function defineRoutes<Ctx>() {
+  return <K extends RequestName>(handlers: { [E in K]: Handler<E, Ctx> }): Routes<Ctx> => {
+    const routes: Routes<Ctx> = {};
+    for (const name of Object.keys(handlers) as K[]) {
+      routes[name] = { schema: REQUESTS[name].request, handle: handlers[name] as Route<Ctx>['handle'] };
+    }
+    return routes;
+  };
 }
 
 export const ok = <T extends object>(body?: T): Result<T> => ({ ok: true, ...(body ?? ({} as T)) });
-export const fail = (code: ErrorCode, message: string, retryAfterMs?: number): { ok: false; error: ErrorBody } => ({
+/** A request refused: nothing was changed. */
+export type Refusal = { ok: false; error: ErrorBody };
+
+export const fail = (code: ErrorCode, message: string, retryAfterMs?: number): Refusal => ({
   ok: false,
   error: { code, message, ...(retryAfterMs !== undefined ? { retryAfterMs: Math.ceil(retryAfterMs) } : {}) },
 });
 
-type Acknowledge = (reply: Reply) => void;
+type Acknowledge = (reply: Result<object>) => void;
 
 export interface DispatchTarget {
   /** Where a reply goes when the client sent no acknowledgement callback. */
@@ -33,7 +53,7 @@ export interface DispatchTarget {
  * every request gets exactly one reply; no input can throw out of here.
  */
 export async function dispatch<Ctx>(
-  routes: Readonly<Record<string, Route<Ctx>>>,
+  routes: Readonly<Routes<Ctx>>,
   ctx: Ctx & DispatchTarget,
   event: string,
   args: unknown[],
@@ -44,7 +64,7 @@ export async function dispatch<Ctx>(
   const last = args.at(-1);
   const ack: Acknowledge | undefined = typeof last === 'function' ? (last as Acknowledge) : undefined;
   const payload = ack ? args.slice(0, -1) : args;
-  const reply = (result: Reply): void => {
+  const reply = (result: Result<object>): void => {
     if (ack) ack(result);
     else if (!result.ok) ctx.protocolError(event, result.error);
   };
@@ -52,7 +72,7 @@ export async function dispatch<Ctx>(
   const refused = admit?.(event);
   if (refused) return reply({ ok: false, error: refused });
 
-  const found = Object.hasOwn(routes, event) ? routes[event] : undefined;
+  const found = Object.hasOwn(routes, event) ? routes[event as RequestName] : undefined;
   if (!found) return reply(fail('unknown-event', `unknown event "${truncate(event, 40)}"`));
   if (payload.length !== 1) return reply(fail('invalid-payload', `"${event}" takes exactly one payload object, got ${payload.length} arguments`));
 

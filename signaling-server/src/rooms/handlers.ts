@@ -1,19 +1,19 @@
-import { EmptyRequestSchema, MediaStateSchema, SignalRequestSchema, type ParticipantLeft } from '../protocol/index.js';
+import { type ParticipantLeft } from '../protocol/index.js';
 import type { RoomContext } from './context.js';
-import { fail, ok, route, type Route } from './dispatch.js';
-import { joinRoute } from './join.js';
+import { defineRoutes, fail, ok } from './dispatch.js';
+import { join } from './join.js';
 import { endIfEmpty, finishMeeting, handHostTo, persist, startGrace } from './lifecycle.js';
 import { NOT_IN_ROOM, notifyHostOfWaiting } from './membership.js';
 
 export type { RoomContext, SignalingIo, SignalingSocket } from './context.js';
 
 /** The meeting events: join (through the meeting's access rules), leave, the WebRTC relay, media state. */
-export const roomRoutes: Record<string, Route<RoomContext>> = {
-  join: joinRoute,
+export const roomRoutes = defineRoutes<RoomContext>()({
+  join,
 
-  leave: route(EmptyRequestSchema, (_request, ctx) => (leaveRoom(ctx, 'left') ? ok() : NOT_IN_ROOM)),
+  leave: (_request, ctx) => (leaveRoom(ctx, 'left') ? ok() : NOT_IN_ROOM),
 
-  signal: route(SignalRequestSchema, (request, { io, socket, registry }) => {
+  signal: (request, { io, socket, registry }) => {
     const sender = registry.bySocketId(socket.id);
     if (!sender) return NOT_IN_ROOM;
     if (request.to === sender.id) return fail('invalid-payload', 'a participant cannot signal themselves');
@@ -22,21 +22,21 @@ export const roomRoutes: Record<string, Route<RoomContext>> = {
     const { to: _to, ...body } = request;
     io.to(target.socketId).emit('signal', { from: sender.id, ...body });
     return ok();
-  }),
+  },
 
-  media: route(MediaStateSchema, (media, { socket, registry, broadcast }) => {
+  media: (media, { socket, registry, broadcast }) => {
     const member = registry.setMedia(socket.id, media);
     if (!member) return NOT_IN_ROOM;
     broadcast.changed(member);
     return ok();
-  }),
+  },
 
-  'ice-servers': route(EmptyRequestSchema, (_request, ctx) => {
+  'ice-servers': (_request, ctx) => {
     const member = ctx.registry.bySocketId(ctx.socket.id);
     if (!member) return NOT_IN_ROOM;
     return ok({ iceServers: ctx.iceServersFor(member.id) });
-  }),
-};
+  },
+});
 
 /**
  * Takes the socket's participant (or waiting person) out and tells the others; false if it was in

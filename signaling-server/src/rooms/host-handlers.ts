@@ -1,13 +1,13 @@
-import { EmptyRequestSchema, HostSettingsSchema, TargetRequestSchema, type HostNotice } from '../protocol/index.js';
+import { type HostNotice } from '../protocol/index.js';
 import type { RoomContext } from './context.js';
-import { fail, ok, route, type Reply, type Route } from './dispatch.js';
+import { defineRoutes, fail, ok, type Refusal, type Reply } from './dispatch.js';
 import { leaveRoom } from './handlers.js';
 import { finishMeeting, handHostTo, persist } from './lifecycle.js';
 import type { Meeting } from './meetings.js';
 import { enterRoom, notifyHostOfWaiting, NOT_IN_ROOM } from './membership.js';
 import type { Member } from './registry.js';
 
-type HostCheck = { host: Member; meeting: Meeting } | { refused: Reply };
+type HostCheck = { host: Member; meeting: Meeting } | { refused: Refusal };
 
 /** Only the meeting's host passes; everyone else is refused and nothing happens. */
 function asHost({ socket, registry, meetings }: RoomContext, action: string): HostCheck {
@@ -18,12 +18,12 @@ function asHost({ socket, registry, meetings }: RoomContext, action: string): Ho
   return { host, meeting };
 }
 
-function targetMember(ctx: RoomContext, host: Member, id: string): Member | Reply {
+function targetMember(ctx: RoomContext, host: Member, id: string): Member | Refusal {
   if (id === host.id) return fail('invalid-payload', 'the host cannot do that to themselves');
   return ctx.registry.member(host.room, id) ?? fail('not-found', `nobody with id "${id}" is in your meeting`);
 }
 
-const isMember = (value: Member | Reply): value is Member => !('ok' in value);
+const isMember = (value: Member | Refusal): value is Member => !('ok' in value);
 
 function notify(ctx: RoomContext, member: Member, notice: HostNotice): void {
   ctx.io.to(member.socketId).emit('host-notice', notice);
@@ -42,8 +42,8 @@ function sendBanList(ctx: RoomContext, host: Member, meeting: Meeting): void {
 }
 
 /** The host's controls. Every one is checked here, on the server: the UI only hides them. */
-export const hostRoutes: Record<string, Route<RoomContext>> = {
-  'host-settings': route(HostSettingsSchema, async (settings, ctx): Promise<Reply> => {
+export const hostRoutes = defineRoutes<RoomContext>()({
+  'host-settings': async (settings, ctx): Promise<Reply<'host-settings'>> => {
     const check = asHost(ctx, 'change the meeting settings');
     if ('refused' in check) return check.refused;
     const { meeting } = check;
@@ -66,22 +66,22 @@ export const hostRoutes: Record<string, Route<RoomContext>> = {
     const room = ctx.meetings.settings(meeting);
     ctx.io.to(meeting.code).emit('room-settings', room);
     return ok({ room });
-  }),
+  },
 
-  admit: route(TargetRequestSchema, ({ id }, ctx) => {
+  admit: ({ id }, ctx) => {
     const check = asHost(ctx, 'let people in');
     if ('refused' in check) return check.refused;
     return admit(ctx, check.meeting, id) ? ok() : fail('not-found', `nobody with id "${id}" is waiting`);
-  }),
+  },
 
-  'admit-all': route(EmptyRequestSchema, (_request, ctx) => {
+  'admit-all': (_request, ctx) => {
     const check = asHost(ctx, 'let people in');
     if ('refused' in check) return check.refused;
     admitEveryone(ctx, check.meeting);
     return ok();
-  }),
+  },
 
-  deny: route(TargetRequestSchema, ({ id }, ctx) => {
+  deny: ({ id }, ctx) => {
     const check = asHost(ctx, 'turn people away');
     if ('refused' in check) return check.refused;
     const waiter = ctx.meetings.removeWaiter(check.meeting, id);
@@ -89,18 +89,18 @@ export const hostRoutes: Record<string, Route<RoomContext>> = {
     sendAway(ctx, waiter.socketId, 'denied', 'The host did not let you into the meeting.');
     notifyHostOfWaiting(ctx, check.meeting);
     return ok();
-  }),
+  },
 
-  'ask-unmute': route(TargetRequestSchema, ({ id }, ctx) => {
+  'ask-unmute': ({ id }, ctx) => {
     const check = asHost(ctx, 'ask people to unmute');
     if ('refused' in check) return check.refused;
     const target = targetMember(ctx, check.host, id);
     if (!isMember(target)) return target;
     notify(ctx, target, { kind: 'ask-unmute', by: check.host.name });
     return ok();
-  }),
+  },
 
-  mute: route(TargetRequestSchema, ({ id }, ctx) => {
+  mute: ({ id }, ctx) => {
     const check = asHost(ctx, 'mute people');
     if ('refused' in check) return check.refused;
     const target = targetMember(ctx, check.host, id);
@@ -109,9 +109,9 @@ export const hostRoutes: Record<string, Route<RoomContext>> = {
     ctx.broadcast.changed(target);
     notify(ctx, target, { kind: 'muted', by: check.host.name });
     return ok();
-  }),
+  },
 
-  'stop-video': route(TargetRequestSchema, ({ id }, ctx) => {
+  'stop-video': ({ id }, ctx) => {
     const check = asHost(ctx, "stop people's video");
     if ('refused' in check) return check.refused;
     const target = targetMember(ctx, check.host, id);
@@ -120,10 +120,10 @@ export const hostRoutes: Record<string, Route<RoomContext>> = {
     ctx.broadcast.changed(target);
     notify(ctx, target, { kind: 'video-stopped', by: check.host.name });
     return ok();
-  }),
+  },
 
   /** Removing is a ban: they stay out of this meeting (joining, reconnecting, waiting) until the host lifts it. */
-  remove: route(TargetRequestSchema, ({ id }, ctx) => {
+  remove: ({ id }, ctx) => {
     const check = asHost(ctx, 'remove people');
     if ('refused' in check) return check.refused;
     const target = targetMember(ctx, check.host, id);
@@ -136,33 +136,33 @@ export const hostRoutes: Record<string, Route<RoomContext>> = {
     sendAway(ctx, target.socketId, 'removed', `${host.name} removed you from the meeting.`);
     sendBanList(ctx, host, meeting);
     return ok();
-  }),
+  },
 
-  unban: route(TargetRequestSchema, ({ id }, ctx) => {
+  unban: ({ id }, ctx) => {
     const check = asHost(ctx, 'let removed people back');
     if ('refused' in check) return check.refused;
     if (!check.meeting.banned.delete(id)) return fail('not-found', `nobody with id "${id}" is banned`);
     persist(ctx, check.meeting);
     sendBanList(ctx, check.host, check.meeting);
     return ok();
-  }),
+  },
 
-  'make-host': route(TargetRequestSchema, ({ id }, ctx) => {
+  'make-host': ({ id }, ctx) => {
     const check = asHost(ctx, 'hand the host role on');
     if ('refused' in check) return check.refused;
     const target = targetMember(ctx, check.host, id);
     if (!isMember(target)) return target;
     handHostTo(ctx, check.meeting, target.id);
     return ok();
-  }),
+  },
 
-  'end-meeting': route(EmptyRequestSchema, (_request, ctx) => {
+  'end-meeting': (_request, ctx) => {
     const check = asHost(ctx, 'end the meeting');
     if ('refused' in check) return check.refused;
     finishMeeting(ctx, check.meeting, { reason: 'ended-by-host', message: 'The host ended the meeting for everyone.' });
     return ok();
-  }),
-};
+  },
+});
 
 /** Lets one waiting person in; false if they are not waiting (or gone). */
 function admit(ctx: RoomContext, meeting: Meeting, id: string): boolean {

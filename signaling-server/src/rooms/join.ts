@@ -1,7 +1,7 @@
-import { JoinRequestSchema, PROTOCOL_VERSION, type JoinRequest } from '../protocol/index.js';
+import { type JoinRequestSchema, PROTOCOL_VERSION, type JoinRequest } from '../protocol/index.js';
 import type { z } from 'zod';
 import type { RoomContext } from './context.js';
-import { fail, ok, route, type Reply } from './dispatch.js';
+import { fail, ok, type Handler, type Reply } from './dispatch.js';
 import { enterRoom, notifyHostOfWaiting, type Entrant } from './membership.js';
 import { participantIdFromSecret } from './identity.js';
 import { finishMeeting, persist } from './lifecycle.js';
@@ -22,7 +22,7 @@ const joining = new WeakSet<object>();
  * is answered as a waiting room would answer (`{ waiting: true }`), so trying codes tells a
  * stranger nothing about which meetings exist; they are told (`host-arrived`) if it starts.
  */
-export const joinRoute = route(JoinRequestSchema, async (request, ctx: RoomContext): Promise<Reply> => {
+export const join: Handler<'join', RoomContext> = async (request, ctx) => {
   if (request.protocol !== PROTOCOL_VERSION) {
     return fail('version-mismatch', `this server speaks protocol ${PROTOCOL_VERSION} and the app ${request.protocol}; update the older one`);
   }
@@ -38,14 +38,14 @@ export const joinRoute = route(JoinRequestSchema, async (request, ctx: RoomConte
   } finally {
     joining.delete(socket);
   }
-});
+};
 
 function inMeeting({ registry, meetings, socket }: RoomContext): boolean {
   return registry.bySocketId(socket.id) !== undefined || meetings.waiterBySocket(socket.id) !== undefined;
 }
 
 /** Nobody runs the code: start the meeting (if asked, and allowed), or wait for whoever will. */
-async function startOrWait(ctx: RoomContext, entrant: Entrant, request: Join): Promise<Reply> {
+async function startOrWait(ctx: RoomContext, entrant: Entrant, request: Join): Promise<Reply<'join'>> {
   const { meetings, addresses, address, store, socket } = ctx;
   const code = request.room;
   const kept = meetings.keptUnder(code);
@@ -88,7 +88,7 @@ async function startOrWait(ctx: RoomContext, entrant: Entrant, request: Join): P
 }
 
 /** A running meeting: its rules decide, in order: bans, people already let in, the lock, its size, the passcode, the waiting room. */
-async function admit(ctx: RoomContext, meeting: Meeting, entrant: Entrant, request: Pick<JoinRequest, 'passcode'>): Promise<Reply> {
+async function admit(ctx: RoomContext, meeting: Meeting, entrant: Entrant, request: Pick<JoinRequest, 'passcode'>): Promise<Reply<'join'>> {
   const { meetings, registry, addresses, address, socket } = ctx;
   const { id } = entrant;
   if (meeting.banned.has(id)) return fail('banned', 'the host removed you from this meeting');

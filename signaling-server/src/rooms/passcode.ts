@@ -104,7 +104,11 @@ export class PasscodeGate {
     const record = this.addresses.get(key) ?? { inFlight: false, failures: 0, until: 0 };
     if (record.inFlight) return { code: 'rate-limited', message: 'a passcode from this address is being checked; wait for its answer' };
     if (record.until > now) {
-      return { code: 'rate-limited', message: `too many wrong passcodes: try again in ${Math.ceil((record.until - now) / 1000)} s`, retryAfterMs: record.until - now };
+      return {
+        code: 'rate-limited',
+        message: `too many wrong passcodes: try again in ${Math.ceil((record.until - now) / 1000)} s`,
+        retryAfterMs: record.until - now,
+      };
     }
     const recent = this.recentWrong(instance, now);
     if (record.failures >= 3 && recent.length >= this.limits.maxWrongPerRoom) {

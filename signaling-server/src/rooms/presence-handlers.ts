@@ -1,14 +1,14 @@
-import { HandRequestSchema, LIMITS, ReactionRequestSchema, RecordingRequestSchema } from '../protocol/index.js';
+import { LIMITS } from '../protocol/index.js';
 import type { RoomContext } from './context.js';
-import { fail, ok, route, type Route } from './dispatch.js';
+import { defineRoutes, fail, ok } from './dispatch.js';
 import { NOT_IN_ROOM } from './membership.js';
 
 /** When each participant last reacted, for the rate limit (kept per connection). */
 const recentReactions = new WeakMap<object, number[]>();
 
 /** Raised hands, recording notices and reactions. */
-export const presenceRoutes: Record<string, Route<RoomContext>> = {
-  'raise-hand': route(HandRequestSchema, ({ raised }, { socket, registry, broadcast, now }) => {
+export const presenceRoutes = defineRoutes<RoomContext>()({
+  'raise-hand': ({ raised }, { socket, registry, broadcast, now }) => {
     const member = registry.bySocketId(socket.id);
     if (!member) return NOT_IN_ROOM;
     // Raising again keeps one's place in the queue.
@@ -18,9 +18,9 @@ export const presenceRoutes: Record<string, Route<RoomContext>> = {
       broadcast.changed(member);
     }
     return ok();
-  }),
+  },
 
-  recording: route(RecordingRequestSchema, ({ active }, { socket, registry, broadcast }) => {
+  recording: ({ active }, { socket, registry, broadcast }) => {
     const member = registry.bySocketId(socket.id);
     if (!member) return NOT_IN_ROOM;
     if (member.recording !== active) {
@@ -28,9 +28,9 @@ export const presenceRoutes: Record<string, Route<RoomContext>> = {
       broadcast.changed(member);
     }
     return ok();
-  }),
+  },
 
-  react: route(ReactionRequestSchema, ({ emoji }, { io, socket, registry, now }) => {
+  react: ({ emoji }, { io, socket, registry, now }) => {
     const member = registry.bySocketId(socket.id);
     if (!member) return NOT_IN_ROOM;
     const at = now();
@@ -41,5 +41,5 @@ export const presenceRoutes: Record<string, Route<RoomContext>> = {
     recentReactions.set(socket, [...recent, at]);
     io.to(member.room).emit('reaction', { from: member.id, emoji, at });
     return ok();
-  }),
-};
+  },
+});

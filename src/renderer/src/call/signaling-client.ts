@@ -1,5 +1,13 @@
 import { io, type Socket } from 'socket.io-client';
-import { SERVER_EVENT_SCHEMAS, type Ack, type ClientToServerEvents, type ErrorCode, type ServerToClientEvents } from '@roundtable/signaling-server/protocol';
+import {
+  REQUESTS,
+  SERVER_EVENT_SCHEMAS,
+  type ErrorCode,
+  type ReplyBody,
+  type RequestName,
+  type RequestPayload,
+  type ServerToClientEvents,
+} from '@roundtable/signaling-server/protocol';
 import { Emitter } from './emitter';
 
 export class SignalingError extends Error {
@@ -23,11 +31,7 @@ export type SignalingEvents = { [E in ServerEvent]: Parameters<ServerToClientEve
   disconnected: [reason: string];
 };
 
-type RequestName = keyof ClientToServerEvents;
-type RequestOf<E extends RequestName> = Parameters<ClientToServerEvents[E]>[0];
-type ReplyOf<E extends RequestName> = Parameters<ClientToServerEvents[E]>[1] extends Ack<infer T> ? T : never;
-
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type ClientSocket = Socket<ServerToClientEvents>;
 
 /**
  * The renderer's side of the signaling protocol: typed requests that resolve with the server's
@@ -77,7 +81,8 @@ export class SignalingClient {
     });
   }
 
-  async request<E extends RequestName>(event: E, payload: RequestOf<E>, timeoutMs = 5000): Promise<ReplyOf<E>> {
+  /** Sends `event` and resolves with its reply's body, checked against the protocol's schema (the same one the server is typed by). */
+  async request<E extends RequestName>(event: E, payload: RequestPayload<E>, timeoutMs = 5000): Promise<ReplyBody<E>> {
     if (!this.socket.connected) throw new SignalingError('disconnected', 'not connected to the meeting server');
     let reply: unknown;
     try {
@@ -88,14 +93,19 @@ export class SignalingClient {
       throw new SignalingError('timeout', `the server did not answer "${event}" within ${timeoutMs} ms`);
     }
     if (typeof reply !== 'object' || reply === null || !('ok' in reply)) throw new SignalingError('bad-reply', `malformed reply to "${event}"`);
-    if (reply.ok === true) return reply as ReplyOf<E>;
+    if (reply.ok === true) {
+      const { ok: _ok, ...body } = reply as { ok: true };
+      const checked = REQUESTS[event].reply.safeParse(body);
+      if (!checked.success) throw new SignalingError('bad-reply', `malformed reply to "${event}": ${checked.error.issues[0]?.message ?? ''}`);
+      return checked.data as ReplyBody<E>;
+    }
     const error = (reply as { error?: { code?: ErrorCode; message?: string; retryAfterMs?: unknown } }).error;
     const retryAfterMs = typeof error?.retryAfterMs === 'number' && error.retryAfterMs >= 0 ? error.retryAfterMs : undefined;
     throw new SignalingError(error?.code ?? 'internal', error?.message ?? `the server refused "${event}"`, retryAfterMs);
   }
 
   /** Fire-and-forget for the hot path (ICE candidates): errors are reported, not thrown. */
-  send<E extends RequestName>(event: E, payload: RequestOf<E>, onError?: (error: SignalingError) => void): void {
+  send<E extends RequestName>(event: E, payload: RequestPayload<E>, onError?: (error: SignalingError) => void): void {
     this.request(event, payload).catch((error: unknown) => {
       if (error instanceof SignalingError) onError?.(error);
     });
