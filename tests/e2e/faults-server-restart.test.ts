@@ -10,7 +10,8 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 
 let server: ServerProcess | undefined;
 /** Who `page`'s meeting says is the host. */
-const hostOf = (page: Page): Promise<string | null> => page.evaluate(() => (window as unknown as { roundtable: { hostId(): string | null } }).roundtable.hostId());
+const hostOf = (page: Page): Promise<string | null> =>
+  page.evaluate(() => (window as unknown as { roundtable: { hostId(): string | null } }).roundtable.hostId());
 afterAll(async () => {
   await closeAllParticipants();
   await server?.kill();

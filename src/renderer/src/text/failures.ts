@@ -35,8 +35,7 @@ function whenToRetry(ms: number | undefined): string {
   return ms === undefined || ms <= 0 ? '' : ` You can try again in ${Math.max(1, Math.ceil(ms / 1000))} s.`;
 }
 
-const hasCode = (error: unknown): error is Coded & Error =>
-  error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string';
+const hasCode = (error: unknown): error is Coded & Error => error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string';
 
 /**
  * The sentence to show for a failure. A refusal of the meeting server is worded from its code;
