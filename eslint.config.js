@@ -1,4 +1,6 @@
 // @ts-check
+// The layering rules of docs/design.md ("rule N" below), enforced on imports. Each block lists
+// everything a folder may not import (rules add up: a folder's block repeats the wider bans).
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
@@ -6,11 +8,60 @@ import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
 const nodeModules = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
-const electronOnly = { name: 'electron', message: "Only src/main/electron/, src/main/index.ts and src/preload/ import 'electron' (DESIGN.md, rule 1)." };
+const electron = {
+  name: 'electron',
+  message: "Only src/main/electron/, src/main/index.ts and src/preload/ import 'electron' (docs/design.md, rule 1).",
+};
+const noNode = (why) => nodeModules.map((name) => ({ name, message: why }));
 const serverInternals = {
   group: ['@roundtable/signaling-server/*', '!@roundtable/signaling-server/protocol', '**/signaling-server/src/**'],
-  message: "The app uses only the server's protocol/ and createSignalingServer (DESIGN.md, rule 4).",
+  message: "The app uses only the server's protocol/ and its index (docs/design.md, rule 4).",
 };
+const desktopInternals = {
+  group: ['**/main/**', '**/preload/**', '**/src/main/*', '**/src/preload/*'],
+  message: 'The renderer reaches the desktop only through platform/ (docs/design.md, rule 2).',
+};
+/** Rule 3: a renderer folder may not import these sibling folders. */
+const rendererLayer = (folder, forbidden) => ({
+  group: forbidden.flatMap((name) => [`../${name}`, `../${name}/*`, `../../${name}/*`, `**/renderer/src/${name}/*`]),
+  message: `${folder}/ may not import ${forbidden.map((name) => `${name}/`).join(', ')} (docs/design.md, rule 3).`,
+});
+const react = {
+  group: ['react', 'react/*', 'react-dom', 'react-dom/*'],
+  message: 'call/ and layout/ never import React (docs/design.md, rule 3).',
+};
+const rendererPaths = [electron, ...noNode('The renderer imports no Node module (docs/design.md, rule 2).')];
+
+/** The renderer's blocks: every folder gets the renderer-wide bans plus its own (rule 3). */
+const rendererFolders = [
+  { folder: 'layout', forbidden: ['text', 'call', 'platform', 'hooks', 'components', 'app'], react: true },
+  { folder: 'text', forbidden: ['layout', 'call', 'platform', 'hooks', 'components', 'app'], react: true },
+  { folder: 'call', forbidden: ['platform', 'hooks', 'components', 'app'], react: true },
+  { folder: 'platform', forbidden: ['layout', 'hooks', 'components', 'app'] },
+  { folder: 'hooks', forbidden: ['components', 'app'] },
+  {
+    folder: 'components',
+    forbidden: ['app'],
+    extra: [
+      {
+        group: ['**/call/peer-link', '**/call/signaling-client'],
+        message: 'Components get call state through hooks/, never the connection itself (docs/design.md, rule 3).',
+      },
+    ],
+  },
+].map(({ folder, forbidden, react: noReact, extra }) => ({
+  files: [`src/renderer/src/${folder}/**`],
+  ignores: ['src/renderer/src/**/*.test.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: rendererPaths,
+        patterns: [serverInternals, desktopInternals, rendererLayer(folder, forbidden), ...(noReact ? [react] : []), ...(extra ?? [])],
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '.tmp/**', 'test-results/**', 'out/**', 'dist/**', 'signaling-server/dist/**', 'release/**', 'coverage/**'] },
@@ -23,7 +74,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       eqeqeq: ['error', 'always'],
-      'no-restricted-imports': ['error', { paths: [electronOnly], patterns: [serverInternals] }],
+      'no-restricted-imports': ['error', { paths: [electron], patterns: [serverInternals] }],
     },
   },
   // Rule 1: the thin Electron shell, the composition root and the preload may import electron.
@@ -31,57 +82,44 @@ export default tseslint.config(
     files: ['src/main/electron/**', 'src/main/index.ts', 'src/preload/**', 'tests/fakes/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [serverInternals] }] },
   },
-  // Rule 2: the renderer runs in plain Chromium: no Node, no electron.
+  // Rule 5: services are Electron-free.
+  {
+    files: ['src/main/services/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ ...electron, message: "services/ never import 'electron' (docs/design.md, rule 5)." }],
+          patterns: [
+            serverInternals,
+            { group: ['**/electron/*', '../electron', '../../electron/*'], message: 'services/ never import main/electron/ (docs/design.md, rule 5).' },
+          ],
+        },
+      ],
+    },
+  },
+  // Rule 2: the renderer runs in plain Chromium: no Node, no electron, no main or preload.
   {
     files: ['src/renderer/src/**'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronOnly, ...nodeModules.map((name) => ({ name, message: 'The renderer imports no Node module (DESIGN.md, rule 2).' }))],
-          patterns: [serverInternals, { group: ['**/main/**', '**/preload/**'], message: 'The renderer reaches the desktop only through platform/.' }],
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: rendererPaths, patterns: [serverInternals, desktopInternals] }],
     },
   },
-  // Rule 3: call/ and layout/ are framework-free.
-  {
-    files: ['src/renderer/src/call/**', 'src/renderer/src/layout/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronOnly, ...nodeModules.map((name) => ({ name, message: 'The renderer imports no Node module.' }))],
-          patterns: [
-            serverInternals,
-            {
-              group: ['react', 'react/*', 'react-dom', 'react-dom/*', '**/components/**', '**/hooks/**'],
-              message: 'call/ and layout/ never import React (DESIGN.md, rule 3).',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  // Rule 3: components are presentational; they never touch a peer connection.
+  // Rule 3: the renderer's layers.
+  ...rendererFolders,
   {
     files: ['src/renderer/src/components/**'],
     rules: {
-      'no-restricted-globals': ['error', { name: 'RTCPeerConnection', message: 'Components never touch an RTCPeerConnection (DESIGN.md, rule 3).' }],
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronOnly, ...nodeModules.map((name) => ({ name, message: 'The renderer imports no Node module.' }))],
-          patterns: [
-            serverInternals,
-            { group: ['**/call/peer-link', '**/call/signaling-client'], message: 'Components get call state through hooks/, never the connection itself.' },
-          ],
-        },
-      ],
+      'no-restricted-globals': ['error', { name: 'RTCPeerConnection', message: 'Components never touch an RTCPeerConnection (docs/design.md, rule 3).' }],
     },
+  },
+  // Unit tests of renderer code run in Node, beside a real server when they need one.
+  {
+    files: ['src/renderer/src/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electron], patterns: [serverInternals] }] },
   },
   // Rule 4: the server stands alone.
   {
@@ -90,34 +128,38 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [electronOnly],
+          paths: [electron],
           patterns: [
             {
               group: ['**/src/main/**', '**/src/renderer/**', '**/src/shared/**', '@shared/*', '../../src/**'],
-              message: 'signaling-server/ imports nothing from the app (DESIGN.md, rule 4).',
+              message: 'signaling-server/ imports nothing from the app (docs/design.md, rule 4).',
             },
           ],
         },
       ],
     },
   },
-  // The shared contracts cross processes: no Node, no DOM, no electron.
+  // Rule 6: the shared contracts cross processes: no Node, no DOM, no electron, nothing of one side.
   {
     files: ['src/shared/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electronOnly, ...nodeModules.map((name) => ({ name, message: 'src/shared/ is runtime-neutral.' }))] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electron, ...noNode('src/shared/ is runtime-neutral (docs/design.md, rule 6).')],
+          patterns: [
+            serverInternals,
+            { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'src/shared/ imports nothing from either side (docs/design.md, rule 6).' },
+          ],
+        },
+      ],
     },
-  },
-  // Unit tests of renderer code run in Node, beside a real server when they need one.
-  {
-    files: ['src/renderer/src/**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly], patterns: [serverInternals] }] },
   },
   {
     files: ['tests/**', 'scripts/bench/**'],
     ignores: ['tests/fakes/**'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     // Tests and benchmarks may reach into the server's source (e.g. to run it in a child process).
-    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [electron] }] },
   },
 );

@@ -13,6 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          globalSetup: ['tests/support/unit-setup.ts'],
           include: ['signaling-server/test/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['src/main/electron/**', 'src/preload/**', '**/node_modules/**'],
           testTimeout: 20_000,

@@ -1,6 +1,6 @@
 import type { Member } from './registry.js';
 import { toParticipant } from './registry.js';
-import type { SignalingIo } from './context.js';
+import type { SignalingIo } from './io.js';
 
 /** At most one `participant-updated` per person per this long; the last change always goes out. */
 export const STATE_BROADCAST_MS = 100;

@@ -1,5 +1,5 @@
-import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, IceServer, ServerToClientEvents } from '../protocol/index.js';
+import type { IceServer } from '../protocol/index.js';
+import type { SignalingIo, SignalingSocket } from './io.js';
 import type { Logger } from '../logger.js';
 import type { AddressBook } from '../limits/index.js';
 import type { ServerStore } from '../store/store.js';
@@ -9,10 +9,7 @@ import type { MeetingBook } from './meetings.js';
 import type { PasscodeGate } from './passcode.js';
 import type { RoomRegistry } from './registry.js';
 
-// Client events are dispatched by hand (validated first), so the server only types what it sends.
-export type SignalingIo = Server<Record<string, never>, ServerToClientEvents>;
-export type SignalingSocket = Socket<Record<string, never>, ServerToClientEvents>;
-export type { ClientToServerEvents };
+export type { SignalingIo, SignalingSocket } from './io.js';
 
 /** How much chat a participant may send, and a meeting may hold (defaults: protocol LIMITS). */
 export interface ChatLimits {

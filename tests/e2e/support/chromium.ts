@@ -11,7 +11,7 @@ export function chromiumBehind(prefix: string, file: string): string {
   return file;
 }
 
-/** Flags every test browser gets (DESIGN.md, "Testing without the Electron binary"). */
+/** Flags every test browser gets (docs/testing.md). */
 export const BASE_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',

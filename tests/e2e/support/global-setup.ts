@@ -1,7 +1,12 @@
 import { buildWebClient } from '../../../scripts/build/web-client';
+import { CHROMIUM, FFMPEG, IP, PACTL, PULSEAUDIO, requirePrerequisites, TURNSERVER } from '../../support/prerequisites';
 import { WEB_ROOT } from './paths';
 
-/** Builds the web client once for the whole run; every test serves it from the real server. */
+/**
+ * Checks that this machine has what the end-to-end tests use (and stops at once, in one line, if
+ * not), then builds the web client once for the whole run; every test serves it from the real server.
+ */
 export default async function setup(): Promise<void> {
+  requirePrerequisites([CHROMIUM, FFMPEG, PULSEAUDIO, PACTL, IP, TURNSERVER], { root: true });
   await buildWebClient(WEB_ROOT);
 }

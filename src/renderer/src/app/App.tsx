@@ -3,7 +3,7 @@ import { HomeScreen } from '../components/HomeScreen';
 import { PreJoin } from '../components/PreJoin';
 import { useStore } from '../hooks/useStore';
 import type { AppController } from './app-controller';
-import { getLobby } from './desktop-bridge';
+import { getLobby } from '../platform/lobby';
 import { MeetingScreen } from './MeetingScreen';
 
 export function App({ controller, canChooseServer }: { controller: AppController; canChooseServer: boolean }): ReactElement {

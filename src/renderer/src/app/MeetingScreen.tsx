@@ -28,7 +28,7 @@ import { getPlatform } from '../platform/platform';
 import { screenCapture } from '../platform/screen';
 import { failureText } from '../text/failures';
 import { MeetingInfo } from '../components/MeetingInfo';
-import { getLobby } from './desktop-bridge';
+import { getLobby } from '../platform/lobby';
 import { copyText, inviteLinkFor } from './invite-link';
 import { meetingTiles, screenTileId } from './meeting-tiles';
 import { meetingTitle } from './meeting-title';

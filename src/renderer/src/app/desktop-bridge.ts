@@ -1,73 +1,10 @@
 import type { DesktopApi } from '@shared/desktop-api';
-import { readUntrustedCertificate, type DiscoveredMeeting, type HostingStatus, type JoinTarget, type UntrustedCertificate } from '@shared/ipc/hosting';
+import { readUntrustedCertificate, type JoinTarget } from '@shared/ipc/hosting';
 import type { MeetingCommand, MeetingReport } from '@shared/ipc/meeting';
 import { Store } from '../call/store';
+import { idleLobby, noLobby, setLobby, type Lobby, type LobbyState } from '../platform/lobby';
 import type { Platform } from '../platform/platform';
-import type { AppController, MeetingChoice } from './app-controller';
-
-/** A server typed without a fingerprint presented a certificate nobody vouches for: the person compares its fingerprint. */
-export interface UntrustedServer extends UntrustedCertificate {
-  server: string;
-  room: string;
-  name: string;
-}
-
-/** What the home screen shows about the network: meetings found, and the one this app hosts. */
-export interface LobbyState {
-  /** False for a browser guest: no hosting, no discovery. */
-  available: boolean;
-  meetings: DiscoveredMeeting[];
-  hosting: HostingStatus;
-  busy: boolean;
-  error: string | null;
-  /** The fingerprint to compare before joining a server typed on the home screen, or null. */
-  untrusted: UntrustedServer | null;
-}
-
-export interface Lobby {
-  state: Store<LobbyState>;
-  /** Hosts a meeting on this network and joins it. */
-  host(name: string): Promise<void>;
-  stopHosting(): Promise<void>;
-  copyInvite(): Promise<string | null>;
-  /** Opens the pre-join screen of an invite link (its certificate pinned by the app). */
-  joinLink(link: string, name: string): Promise<void>;
-  joinDiscovered(meeting: DiscoveredMeeting, name: string): Promise<void>;
-  /**
-   * A code and server typed on the home screen: an https server is checked by the app first, and
-   * one with a self-signed certificate asks the person to compare its fingerprint (`untrusted`).
-   */
-  joinServer(choice: MeetingChoice): Promise<void>;
-  /** The person compared the fingerprint of `untrusted` with the one the host shows: join with it. */
-  trustAndJoin(): Promise<void>;
-  /** Not the same fingerprint, or not now. */
-  dismissUntrusted(): void;
-  /** Joins the meeting just left again; its certificate is checked again (leaving dropped its pin). */
-  rejoin(): Promise<void>;
-}
-
-const idle: LobbyState = { available: false, meetings: [], hosting: { state: 'idle', lastError: null }, busy: false, error: null, untrusted: null };
-
-/** The lobby of a browser guest: nothing to offer. */
-export const noLobby: Lobby = {
-  state: new Store(idle),
-  host: async () => undefined,
-  stopHosting: async () => undefined,
-  copyInvite: async () => null,
-  joinLink: async () => undefined,
-  joinDiscovered: async () => undefined,
-  joinServer: async () => undefined,
-  trustAndJoin: async () => undefined,
-  dismissUntrusted: () => undefined,
-  rejoin: async () => undefined,
-};
-
-let current: Lobby = noLobby;
-
-/** The lobby the home screen shows (the desktop one once the bridge is installed). */
-export function getLobby(): Lobby {
-  return current;
-}
+import type { AppController } from './app-controller';
 
 function message(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -102,7 +39,7 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
   // A shell (or a test's stand-in) without these sections offers no hosting: stay out of the way.
   if (!desktop?.hosting || !desktop.meeting) return () => undefined;
 
-  const state = new Store<LobbyState>({ ...idle, available: true });
+  const state = new Store<LobbyState>({ ...idleLobby, available: true });
   const patch = (change: Partial<LobbyState>): void => state.update((s) => ({ ...s, ...change }));
   const offs: Array<() => void> = [];
 
@@ -195,7 +132,7 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
     }
   };
 
-  current = {
+  const lobby: Lobby = {
     state,
     host: (name) =>
       task(async () => {
@@ -244,8 +181,9 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
       }),
   };
 
+  setLobby(lobby);
   return () => {
     for (const off of offs.splice(0)) off();
-    current = noLobby;
+    setLobby(noLobby);
   };
 }

@@ -1,4 +1,4 @@
-import { normalizeMeetingCode } from './meeting-code';
+import { normalizeMeetingCode } from '../platform/meeting-code';
 
 export interface LaunchParams {
   room: string | null;

@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { DiscoveredMeeting } from '@shared/ipc/hosting';
-import { getLobby, type LobbyState } from '../app/desktop-bridge';
+import { getLobby, type LobbyState } from '../platform/lobby';
 import { useStore } from '../hooks/useStore';
 import './DiscoveredMeetings.css';
 

@@ -1,8 +1,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
-import { newMeetingCode, normalizeMeetingCode } from '../app/meeting-code';
+import { newMeetingCode, normalizeMeetingCode } from '../platform/meeting-code';
 
-import type { MeetingChoice as HomeChoice } from '../app/app-controller';
-import { getLobby, type UntrustedServer } from '../app/desktop-bridge';
+import { getLobby, type LobbyChoice as HomeChoice, type UntrustedServer } from '../platform/lobby';
 import { useStore } from '../hooks/useStore';
 import { DiscoveredMeetings } from './DiscoveredMeetings';
 

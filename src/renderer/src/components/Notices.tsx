@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import type { Toast } from '../app/notice-feed';
+import type { Toast } from '../hooks/notice-feed';
 import './Notices.css';
 
 interface Props {

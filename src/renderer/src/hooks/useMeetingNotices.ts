@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import type { CallState } from '../call/call-session';
-import { NoticeFeed, type Toast } from '../app/notice-feed';
+import { NoticeFeed, type Toast } from './notice-feed';
 import { useStore } from './useStore';
 
 export interface MeetingNotices {
