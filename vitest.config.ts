@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: { alias: sourceAliases },
   test: {
     reporters: ['default'],
+    // Each run's temporary folders in one, removed at the end (tests/support/temp-dir-setup.ts).
+    globalSetup: ['tests/support/temp-dir-setup.ts'],
     projects: [
       {
         extends: true,
