@@ -1,6 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
+import { hostname } from 'node:os';
 import { Server } from 'socket.io';
+import { ServerMetrics } from './ops/metrics.js';
 import { LIMITS, type MeetingEnded } from './protocol/index.js';
 import { silentLogger, type Logger } from './logger.js';
 import {
@@ -34,6 +36,8 @@ import type { ServerStore } from './store/store.js';
 export interface SignalingDeps {
   now?: () => number;
   log?: Logger;
+  /** This server's name in metrics (several nodes behind one proxy); the host name by default. */
+  node?: string;
   /** Where chat and meeting records are kept; in memory when omitted. The server closes it on `close()`. */
   store?: ServerStore;
 }
@@ -79,6 +83,9 @@ export interface SignalingServer {
   meetings: MeetingBook;
   /** Resolves once the meetings a restart interrupted are back (joins wait for it anyway). */
   ready: Promise<void>;
+  /** Whether it can take meetings now: not stopping, meetings restored, the store answering (for /readyz). */
+  isReady(): Promise<boolean>;
+  metrics: ServerMetrics;
   /** Ends the meeting in `room` (every meeting when omitted) for everyone: they are told why and disconnected. */
   endMeeting(ended: MeetingEnded, room?: string): void;
   /**
@@ -98,7 +105,15 @@ export const DEFAULT_CHAT_RETENTION_MS = 30 * 24 * 60 * 60_000;
 export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps: SignalingDeps = {}, options: SignalingOptions = {}): SignalingServer {
   const log = deps.log ?? silentLogger;
   const now = deps.now ?? Date.now;
-  const store = deps.store ?? new MemoryStore();
+  const registry = new RoomRegistry();
+  const meetings = new MeetingBook();
+  let connections = 0;
+  const metrics = new ServerMetrics(deps.node ?? hostname(), () => ({
+    meetings: meetings.all().length,
+    participants: meetings.all().reduce((sum, meeting) => sum + registry.members(meeting.code).length, 0),
+    connections,
+  }));
+  const store = metrics.timed(deps.store ?? new MemoryStore());
   const allowed = options.allowedOrigins === '*' ? '*' : [DESKTOP_APP_ORIGIN, ...(options.allowedOrigins ?? [])];
   const ownNames = (): Set<string> => ownHostNames(options.extraHostNames);
   const trustProxy = options.trustProxy ?? false;
@@ -121,11 +136,10 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     },
   });
 
-  const registry = new RoomRegistry();
   const state: ServerState = {
     io,
     registry,
-    meetings: new MeetingBook(),
+    meetings,
     store,
     passcodes: new PasscodeGate(now, { ...DEFAULT_PASSCODE_LIMITS, ...options.passcodeLimits }),
     addresses,
@@ -141,12 +155,19 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     closing: false,
     iceServersFor: (id) => iceServersFor(ice, id, now()),
   };
-  state.ready = restoreMeetings(state).catch((error: unknown) => log.error('could not restore the meetings a restart interrupted', error));
+  let restored = false;
+  state.ready = restoreMeetings(state).then(
+    () => {
+      restored = true;
+    },
+    (error: unknown) => log.error('could not restore the meetings a restart interrupted', error),
+  );
   const stopPurging = purgeEveryHour(state);
 
   io.on('connection', (socket) => {
     const address = clientAddress(socket.request, trustProxy);
     addresses.connected(address);
+    connections += 1;
     const ctx: RoomContext = {
       ...state,
       socket,
@@ -167,9 +188,18 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
       if (packet.type === 'message') guard.frame(frameBytes(packet.data));
     });
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      void dispatch(routes, ctx, String(event), args, log, (name) => guard.admit(name));
+      void dispatch(
+        routes,
+        ctx,
+        String(event),
+        args,
+        log,
+        (name) => guard.admit(name),
+        (name, result) => metrics.answered(name, result),
+      );
     });
     socket.on('disconnect', (reason) => {
+      connections -= 1;
       addresses.disconnected(address);
       leaveRoom(ctx, reason === 'ping timeout' ? 'timed-out' : 'disconnected');
     });
@@ -181,6 +211,16 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     meetings: state.meetings,
     get ready() {
       return state.ready;
+    },
+    metrics,
+    async isReady() {
+      if (state.closing || !restored) return false;
+      const answered = store.chatUsage('readiness-probe').then(
+        () => true,
+        () => false,
+      );
+      const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1000).unref?.());
+      return Promise.race([answered, timeout]);
     },
     endMeeting(ended, room) {
       const ending = room === undefined ? state.meetings.all() : [state.meetings.get(room)].filter((m) => m !== undefined);

@@ -7,6 +7,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSignalingServer } from './app.js';
 import { SqliteStore } from './store/sqlite-store.js';
+import { PostgresStore } from './store/postgres-store.js';
+import type { ServerStore } from './store/store.js';
+import { createOpsHandler } from './ops/ops-handler.js';
 import { createWebClientHandler } from './http/web-client.js';
 import { consoleLogger } from './logger.js';
 import { DEFAULT_TURN_TTL_SECONDS, validateIceConfig, type IceConfig } from './ice/ice-servers.js';
@@ -41,6 +44,13 @@ const HELP = `roundtable-server: Roundtable's signaling server and web client
   --data-dir <folder>   where the server keeps its certificate, the meetings it runs (so a
                         restart resumes them) and their chat (chat.db) (env ROUNDTABLE_DATA_DIR;
                         default ~/.roundtable-server)
+  --database-url <url>  keep chat and meeting records in PostgreSQL (postgres://…) instead of
+                        the data folder's SQLite file; the schema is migrated at start (env
+                        ROUNDTABLE_DATABASE_URL, preferred: a flag shows in the process list)
+  --node-name <name>    this server's name in metrics and logs (env ROUNDTABLE_NODE_NAME;
+                        default the host name)
+  --metrics             serve Prometheus metrics at /metrics (counts only; keep it behind the
+                        proxy) (env ROUNDTABLE_METRICS=1); /healthz and /readyz always answer
   --chat-retention-days <n>  how long a meeting's chat stays after it ends when its host chose
                         to keep it; otherwise chat goes with the meeting (env
                         ROUNDTABLE_CHAT_RETENTION_DAYS; default 30)
@@ -87,6 +97,9 @@ interface Options {
   trustProxy: boolean;
   maxConnectionsPerAddress: number;
   chatRetentionDays: number;
+  databaseUrl: string | undefined;
+  nodeName: string | undefined;
+  metrics: boolean;
 }
 
 function fail(message: string, code = 2): never {
@@ -112,6 +125,9 @@ function readOptions(): Options | null {
         'trust-proxy': { type: 'boolean' },
         'max-connections-per-address': { type: 'string' },
         'chat-retention-days': { type: 'string' },
+        'database-url': { type: 'string' },
+        'node-name': { type: 'string' },
+        metrics: { type: 'boolean' },
         'max-room-size': { type: 'string' },
         'stun-urls': { type: 'string' },
         'turn-urls': { type: 'string' },
@@ -180,6 +196,10 @@ function readOptions(): Options | null {
   );
   const chatRetentionDays = count('chat-retention-days', values['chat-retention-days'] ?? env.ROUNDTABLE_CHAT_RETENTION_DAYS, 30);
   const trustProxy = values['trust-proxy'] === true || /^(1|true|yes)$/i.test(env.ROUNDTABLE_TRUST_PROXY ?? '');
+  const metrics = values.metrics === true || /^(1|true|yes)$/i.test(env.ROUNDTABLE_METRICS ?? '');
+  const databaseUrl = values['database-url'] ?? env.ROUNDTABLE_DATABASE_URL;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('--database-url must be a postgres:// URL');
+  const nodeName = values['node-name'] ?? env.ROUNDTABLE_NODE_NAME;
   let allowedOrigins: readonly string[] | '*';
   try {
     const listed = parseOriginList(values['allowed-origins'] ?? env.ROUNDTABLE_ALLOWED_ORIGINS ?? '');
@@ -222,6 +242,9 @@ function readOptions(): Options | null {
     trustProxy,
     maxConnectionsPerAddress,
     chatRetentionDays,
+    databaseUrl,
+    nodeName,
+    metrics,
   };
 }
 
@@ -264,17 +287,23 @@ async function main(): Promise<void> {
   }
 
   const handler = createWebClientHandler(options.webRoot);
-  const serve = (req: IncomingMessage, res: ServerResponse): void => void handler(req, res);
+  // The operator's endpoints come first once the signaling server exists (it is made on this server).
+  const first: { ops?: ReturnType<typeof createOpsHandler> } = {};
+  const serve = (req: IncomingMessage, res: ServerResponse): void =>
+    void (async () => {
+      if (first.ops && (await first.ops(req, res))) return;
+      await handler(req, res);
+    })();
   const server = tls ? createHttpsServer({ cert: tls.tls.cert, key: tls.tls.key }, serve) : createHttpServer(serve);
-  let store: SqliteStore;
+  let store: ServerStore;
   try {
-    store = await SqliteStore.open(join(options.dataDir, 'chat.db'));
+    store = options.databaseUrl ? await PostgresStore.open(options.databaseUrl) : await SqliteStore.open(join(options.dataDir, 'chat.db'));
   } catch (error) {
-    fail((error as Error).message, 1);
+    fail(`cannot open the ${options.databaseUrl ? 'database' : 'chat database'}: ${(error as Error).message}`, 1);
   }
   const signaling = createSignalingServer(
     server,
-    { log: consoleLogger, store },
+    { log: consoleLogger, store, ...(options.nodeName ? { node: options.nodeName } : {}) },
     {
       allowedOrigins: options.allowedOrigins,
       ...(options.publicUrl ? { extraHostNames: [new URL(options.publicUrl).hostname] } : {}),
@@ -286,6 +315,7 @@ async function main(): Promise<void> {
       limits: limitsFromRates(options.eventsPerSecond, options.bytesPerSecond),
     },
   );
+  first.ops = createOpsHandler(signaling, { metrics: options.metrics });
   server.on('error', (error) => fail(`cannot listen on ${options.host}:${options.port}: ${error.message}`, 1));
   server.listen(options.port, options.host, () => {
     const address = server.address();

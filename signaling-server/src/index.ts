@@ -2,6 +2,8 @@ export { createSignalingServer, DEFAULT_CHAT_RETENTION_MS, DEFAULT_PING_INTERVAL
 export type { SignalingDeps, SignalingOptions, SignalingServer } from './app.js';
 export type { IceConfig } from './ice/ice-servers.js';
 export { createWebClientHandler } from './http/web-client.js';
+export { createOpsHandler, type OpsOptions } from './ops/ops-handler.js';
+export { ServerMetrics } from './ops/metrics.js';
 export type { Logger } from './logger.js';
 export { MemoryStore } from './store/memory-store.js';
 export { SqliteStore } from './store/sqlite-store.js';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** A program the tests run, and the Debian package it comes in. */
@@ -15,6 +15,20 @@ export const PULSEAUDIO = { command: 'pulseaudio', pkg: 'pulseaudio', why: 'a pr
 export const PACTL = { command: 'pactl', pkg: 'pulseaudio-utils', why: 'the capture tests' };
 export const IP = { command: 'ip', pkg: 'iproute2', why: 'the network-fault tests (network namespaces)' };
 export const TURNSERVER = { command: 'turnserver', pkg: 'coturn', why: 'a call relayed through TURN' };
+export const REDIS = { command: 'redis-server', pkg: 'redis-server', why: 'the multi-node server tests' };
+export const POSTGRES = { command: postgresBin('initdb'), pkg: 'postgresql', why: 'chat in PostgreSQL' };
+
+/** Debian puts PostgreSQL's programs in /usr/lib/postgresql/<version>/bin, off the PATH. */
+function postgresBin(program: string): string {
+  const root = '/usr/lib/postgresql';
+  let versions: string[] = [];
+  try {
+    versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  } catch {
+    versions = [];
+  }
+  return versions[0] ? join(root, versions[0], 'bin', program) : `${root}/<version>/bin/${program}`;
+}
 
 function onPath(command: string): boolean {
   const candidates = command.includes('/') ? [command] : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, command));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +9,9 @@ import { join } from 'node:path';
  */
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'rt-run-'));
+  // Others may pass through (not list it): a server the tests start as another user (PostgreSQL,
+  // which refuses to run as root) keeps its folder in here.
+  chmodSync(dir, 0o711);
   const before = process.env.TMPDIR;
   process.env.TMPDIR = dir;
   return () => {

@@ -1,6 +1,6 @@
-import { FFMPEG, PACTL, PULSEAUDIO, requirePrerequisites } from './prerequisites';
+import { FFMPEG, PACTL, POSTGRES, PULSEAUDIO, REDIS, requirePrerequisites } from './prerequisites';
 
-/** The unit tests run the real FFmpeg and a private PulseAudio server. */
+/** The unit tests run the real FFmpeg, a private PulseAudio server, PostgreSQL and Redis. */
 export default function setup(): void {
-  requirePrerequisites([FFMPEG, PULSEAUDIO, PACTL]);
+  requirePrerequisites([FFMPEG, PULSEAUDIO, PACTL, POSTGRES, REDIS]);
 }

@@ -60,11 +60,14 @@ export async function dispatch<Ctx>(
   log: Logger,
   /** Asked first: a refusal (the connection is over its limits) is the reply, and nothing is handled. */
   admit?: (event: string) => ErrorBody | null,
+  /** Told every reply (for metrics). */
+  answered?: (event: string, result: Result<object>) => void,
 ): Promise<void> {
   const last = args.at(-1);
   const ack: Acknowledge | undefined = typeof last === 'function' ? (last as Acknowledge) : undefined;
   const payload = ack ? args.slice(0, -1) : args;
   const reply = (result: Result<object>): void => {
+    answered?.(Object.hasOwn(routes, event) ? event : 'unknown', result);
     if (ack) ack(result);
     else if (!result.ok) ctx.protocolError(event, result.error);
   };
