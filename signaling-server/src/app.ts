@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { hostname } from 'node:os';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { ServerMetrics } from './ops/metrics.js';
 import { LIMITS, type MeetingEnded } from './protocol/index.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -21,7 +21,9 @@ import {
 import { chatRoutes, DEFAULT_CHAT_LIMITS } from './rooms/chat-handlers.js';
 import type { ChatLimits, RoomContext, ServerState, SignalingIo } from './rooms/context.js';
 import { dispatch, type Route } from './rooms/dispatch.js';
-import { leaveRoom, roomRoutes } from './rooms/handlers.js';
+import { roomRoutes } from './rooms/handlers.js';
+import { SoloCluster, type Cluster } from './cluster/cluster.js';
+import { MeetingRouter } from './cluster/routing.js';
 import { hostRoutes } from './rooms/host-handlers.js';
 import { finishMeeting, HOST_GRACE_MS, purgeEveryHour, RESTART_GRACE_MS, restoreMeetings } from './rooms/lifecycle.js';
 import { MeetingBook } from './rooms/meetings.js';
@@ -40,6 +42,13 @@ export interface SignalingDeps {
   node?: string;
   /** Where chat and meeting records are kept; in memory when omitted. The server closes it on `close()`. */
   store?: ServerStore;
+  /**
+   * The nodes this server shares meetings with (RedisCluster, `--redis-url`); on its own by
+   * default. The server closes it on `close()`.
+   */
+  cluster?: Cluster;
+  /** Socket.IO's adapter for a cluster (the Redis streams adapter), so broadcasts reach every node. */
+  adapter?: ServerOptions['adapter'];
 }
 
 const routes: Readonly<Record<string, Route<RoomContext>>> = { ...roomRoutes, ...presenceRoutes, ...chatRoutes, ...hostRoutes };
@@ -114,14 +123,20 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     connections,
   }));
   const store = metrics.timed(deps.store ?? new MemoryStore());
+  const cluster = deps.cluster ?? new SoloCluster();
   const allowed = options.allowedOrigins === '*' ? '*' : [DESKTOP_APP_ORIGIN, ...(options.allowedOrigins ?? [])];
   const ownNames = (): Set<string> => ownHostNames(options.extraHostNames);
   const trustProxy = options.trustProxy ?? false;
   const ice = validateIceConfig(options.ice ?? {});
   const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
-  const addresses = new AddressBook({ ...DEFAULT_ADDRESS_LIMITS, ...options.addressLimits }, now);
+  const addresses = new AddressBook(
+    { ...DEFAULT_ADDRESS_LIMITS, ...options.addressLimits },
+    now,
+    cluster.clustered ? (key, perSecond, burst) => cluster.take(key, perSecond, burst) : undefined,
+  );
 
   const io: SignalingIo = new Server(httpServer, {
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
     serveClient: false,
     pingInterval: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
     pingTimeout: options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
@@ -154,9 +169,16 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     ready: Promise.resolve(),
     closing: false,
     iceServersFor: (id) => iceServersFor(ice, id, now()),
+    cluster,
+    socketById: (id) => io.sockets.sockets.get(id) ?? (cluster.clustered ? router.remote(id, 'unknown') : undefined),
+    nodeOf: (id) => (io.sockets.sockets.has(id) ? cluster.nodeId : (router.knownNode(id) ?? 'unknown')),
   };
+  const router = new MeetingRouter(state, cluster, routes, log);
+  const routedRoutes = router.routed();
   let restored = false;
-  state.ready = restoreMeetings(state).then(
+  // On its own, the server brings back what it ran before a restart; in a cluster, the meetings of a
+  // node that stopped are taken over one by one, by whichever node is asked for them first.
+  state.ready = (cluster.clustered ? Promise.resolve() : restoreMeetings(state)).then(
     () => {
       restored = true;
     },
@@ -189,7 +211,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     });
     socket.onAny((event: unknown, ...args: unknown[]) => {
       void dispatch(
-        routes,
+        routedRoutes,
         ctx,
         String(event),
         args,
@@ -201,7 +223,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     socket.on('disconnect', (reason) => {
       connections -= 1;
       addresses.disconnected(address);
-      leaveRoom(ctx, reason === 'ping timeout' ? 'timed-out' : 'disconnected');
+      void router.disconnected(ctx, reason === 'ping timeout' ? 'timed-out' : 'disconnected');
     });
   });
 
@@ -232,6 +254,8 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       for (const meeting of state.meetings.all()) clearTimeout(meeting.grace);
       await state.ready;
+      router.close();
+      await cluster.close();
       await store.close();
     },
   };

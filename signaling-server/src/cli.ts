@@ -10,6 +10,9 @@ import { SqliteStore } from './store/sqlite-store.js';
 import { PostgresStore } from './store/postgres-store.js';
 import type { ServerStore } from './store/store.js';
 import { createOpsHandler } from './ops/ops-handler.js';
+import { Redis } from 'ioredis';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { RedisCluster } from './cluster/redis-cluster.js';
 import { createWebClientHandler } from './http/web-client.js';
 import { consoleLogger } from './logger.js';
 import { DEFAULT_TURN_TTL_SECONDS, validateIceConfig, type IceConfig } from './ice/ice-servers.js';
@@ -47,6 +50,9 @@ const HELP = `roundtable-server: Roundtable's signaling server and web client
   --database-url <url>  keep chat and meeting records in PostgreSQL (postgres://…) instead of
                         the data folder's SQLite file; the schema is migrated at start (env
                         ROUNDTABLE_DATABASE_URL, preferred: a flag shows in the process list)
+  --redis-url <url>     run as one node of several (redis://…): meetings, who is in them and
+                        the limits are shared through Redis, broadcasts go through Socket.IO's
+                        Redis streams adapter; needs --database-url (env ROUNDTABLE_REDIS_URL)
   --node-name <name>    this server's name in metrics and logs (env ROUNDTABLE_NODE_NAME;
                         default the host name)
   --metrics             serve Prometheus metrics at /metrics (counts only; keep it behind the
@@ -98,6 +104,7 @@ interface Options {
   maxConnectionsPerAddress: number;
   chatRetentionDays: number;
   databaseUrl: string | undefined;
+  redisUrl: string | undefined;
   nodeName: string | undefined;
   metrics: boolean;
 }
@@ -126,6 +133,7 @@ function readOptions(): Options | null {
         'max-connections-per-address': { type: 'string' },
         'chat-retention-days': { type: 'string' },
         'database-url': { type: 'string' },
+        'redis-url': { type: 'string' },
         'node-name': { type: 'string' },
         metrics: { type: 'boolean' },
         'max-room-size': { type: 'string' },
@@ -200,6 +208,9 @@ function readOptions(): Options | null {
   const databaseUrl = values['database-url'] ?? env.ROUNDTABLE_DATABASE_URL;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('--database-url must be a postgres:// URL');
   const nodeName = values['node-name'] ?? env.ROUNDTABLE_NODE_NAME;
+  const redisUrl = values['redis-url'] ?? env.ROUNDTABLE_REDIS_URL;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) fail('--redis-url must be a redis:// (or rediss://) URL');
+  if (redisUrl !== undefined && databaseUrl === undefined) fail('--redis-url needs --database-url: the nodes must share one store for chat and meetings');
   let allowedOrigins: readonly string[] | '*';
   try {
     const listed = parseOriginList(values['allowed-origins'] ?? env.ROUNDTABLE_ALLOWED_ORIGINS ?? '');
@@ -243,6 +254,7 @@ function readOptions(): Options | null {
     maxConnectionsPerAddress,
     chatRetentionDays,
     databaseUrl,
+    redisUrl,
     nodeName,
     metrics,
   };
@@ -301,9 +313,25 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(`cannot open the ${options.databaseUrl ? 'database' : 'chat database'}: ${(error as Error).message}`, 1);
   }
+  let clustering: { cluster: RedisCluster; adapter: ReturnType<typeof createAdapter> } | undefined;
+  if (options.redisUrl) {
+    try {
+      const cluster = await RedisCluster.connect(options.redisUrl, consoleLogger, options.nodeName);
+      const adapterClient = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+      adapterClient.on('error', (error: Error) => consoleLogger.warn(`redis (adapter): ${error.message}`));
+      clustering = { cluster, adapter: createAdapter(adapterClient) };
+    } catch (error) {
+      fail(`cannot reach Redis: ${(error as Error).message}`, 1);
+    }
+  }
   const signaling = createSignalingServer(
     server,
-    { log: consoleLogger, store, ...(options.nodeName ? { node: options.nodeName } : {}) },
+    {
+      log: consoleLogger,
+      store,
+      ...(options.nodeName ? { node: options.nodeName } : {}),
+      ...(clustering ? { cluster: clustering.cluster, adapter: clustering.adapter } : {}),
+    },
     {
       allowedOrigins: options.allowedOrigins,
       ...(options.publicUrl ? { extraHostNames: [new URL(options.publicUrl).hostname] } : {}),

@@ -103,18 +103,18 @@ describe('the SQLite store', () => {
          void store.appendChat('instance-a', { id, text: 'x', from: { id: 'writer-0001', name: 'W' }, sentAt: Date.now() }).then(() => process.stdout.write(id + '\\n')); } }, 1);`,
     );
     const acknowledged: string[] = [];
+    // Killed mid-stream, once it has had many messages acknowledged (however slow the machine is).
     await new Promise<void>((resolve) => {
       writer.stdout!.on('data', (chunk: Buffer) => {
         const lines = chunk.toString().split('\n').filter(Boolean);
         acknowledged.push(...lines.filter((line) => line.startsWith('kill-')));
-        if (lines.includes('ready')) resolve();
+        if (acknowledged.length >= 200) resolve();
       });
     });
-    await new Promise((resolve) => setTimeout(resolve, 800));
     writer.kill('SIGKILL');
     await new Promise((resolve) => writer.once('exit', resolve));
     expect(existsSync(`${file}.owner`)).toBe(true);
-    expect(acknowledged.length).toBeGreaterThan(20);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(200);
 
     const reopened = await SqliteStore.open(file);
     const usage = await reopened.chatUsage('instance-a');

@@ -46,13 +46,20 @@ interface AddressState {
   probes: TokenBucket;
 }
 
-/** Counts per address: connections open, meetings started, codes tried. */
+/** Spends one token of a bucket shared by every node of a cluster (true when there was one). */
+export type SharedBucket = (key: string, perSecond: number, burst: number) => Promise<boolean>;
+
+/**
+ * Counts per address: connections open (on this node), meetings started and codes tried (across
+ * the cluster when `shared` is given, so walking codes through several nodes is no faster).
+ */
 export class AddressBook {
   private readonly addresses = new Map<string, AddressState>();
 
   constructor(
     private readonly limits: AddressLimits,
     private readonly now: () => number,
+    private readonly shared?: SharedBucket,
   ) {}
 
   private state(address: string): AddressState {
@@ -89,12 +96,14 @@ export class AddressBook {
   }
 
   /** Takes one meeting start from `address`'s budget; false when it has none left. */
-  create(address: string): boolean {
-    return this.state(address).creates.take();
+  async create(address: string): Promise<boolean> {
+    const { createBurst, createEveryMs } = this.limits;
+    return this.shared ? this.shared(`create:${address}`, 1000 / createEveryMs, createBurst) : this.state(address).creates.take();
   }
 
   /** Takes one try of a code from `address`'s budget; false when it has none left. */
-  probe(address: string): boolean {
-    return this.state(address).probes.take();
+  async probe(address: string): Promise<boolean> {
+    const { probeBurst, probeEveryMs } = this.limits;
+    return this.shared ? this.shared(`probe:${address}`, 1000 / probeEveryMs, probeBurst) : this.state(address).probes.take();
   }
 }

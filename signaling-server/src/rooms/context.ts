@@ -1,5 +1,7 @@
 import type { IceServer } from '../protocol/index.js';
-import type { SignalingIo, SignalingSocket } from './io.js';
+import type { SignalingIo } from './io.js';
+import type { MemberSocket } from './member-socket.js';
+import type { Cluster } from '../cluster/cluster.js';
 import type { Logger } from '../logger.js';
 import type { AddressBook } from '../limits/index.js';
 import type { ServerStore } from '../store/store.js';
@@ -45,11 +47,17 @@ export interface ServerState {
   closing: boolean;
   /** The STUN/TURN servers a participant gets (TURN credentials made for them). */
   iceServersFor(participantId: string): IceServer[];
+  /** A participant's connection by its id: on this node, or (in a cluster) a stand-in for one on another. */
+  socketById(socketId: string): MemberSocket | undefined;
+  /** The nodes this server shares meetings with (on its own: just itself). */
+  cluster: Cluster;
+  /** The node a connection is on. */
+  nodeOf(socketId: string): string;
 }
 
 /** One connection's view: the shared state, the socket, and where it comes from. */
 export interface RoomContext extends ServerState, DispatchTarget {
-  socket: SignalingSocket;
+  socket: MemberSocket;
   /** The client's network address (see limits/address.ts). */
   address: string;
 }

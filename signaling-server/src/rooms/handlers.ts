@@ -56,6 +56,8 @@ export function leaveRoom(ctx: RoomContext, reason: ParticipantLeft['reason']): 
   if (!member) return false;
   const { room } = member;
   ctx.broadcast.forget(room, member.id);
+  // A member replaced by the same person on a new connection left nothing behind.
+  if (!registry.member(room, member.id)) ctx.cluster.dropMember(room, member.id);
   void socket.leave(room);
   // The server is stopping (a restart, Ctrl-C): everyone's connection closes now, and nobody left.
   // Telling the others would remove them from each other's screens for the whole outage, which a

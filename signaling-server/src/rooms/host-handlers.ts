@@ -31,7 +31,7 @@ function notify(ctx: RoomContext, member: Member, notice: HostNotice): void {
 
 /** Sends someone out with a message, then closes their connection once it is on its way. */
 function sendAway(ctx: RoomContext, socketId: string, reason: 'denied' | 'removed', message: string): void {
-  const socket = ctx.io.sockets.sockets.get(socketId);
+  const socket = ctx.socketById(socketId);
   if (!socket) return;
   socket.emit('sent-away', { reason, message });
   setTimeout(() => socket.disconnect(true), 200).unref?.();
@@ -130,7 +130,7 @@ export const hostRoutes = defineRoutes<RoomContext>()({
     if (!isMember(target)) return target;
     const { meeting, host } = check;
     meeting.banned.set(target.id, { id: target.id, name: target.name, at: ctx.now() });
-    const socket = ctx.io.sockets.sockets.get(target.socketId);
+    const socket = ctx.socketById(target.socketId);
     if (socket) leaveRoom({ ...ctx, socket }, 'removed');
     else persist(ctx, meeting);
     sendAway(ctx, target.socketId, 'removed', `${host.name} removed you from the meeting.`);
@@ -168,7 +168,7 @@ export const hostRoutes = defineRoutes<RoomContext>()({
 function admit(ctx: RoomContext, meeting: Meeting, id: string): boolean {
   const waiter = ctx.meetings.removeWaiter(meeting, id);
   if (!waiter) return false;
-  const socket = ctx.io.sockets.sockets.get(waiter.socketId);
+  const socket = ctx.socketById(waiter.socketId);
   if (socket) {
     const reply = enterRoom(ctx, socket, meeting, { id: waiter.id, session: waiter.session, name: waiter.name, media: waiter.media });
     socket.emit('admitted', reply);

@@ -51,7 +51,10 @@ async function startOrWait(ctx: RoomContext, entrant: Entrant, request: Join): P
   const kept = meetings.keptUnder(code);
   // A kept meeting is its host's: only they start it again.
   if (!request.create || (kept && kept.hostId !== entrant.id)) {
-    if (!addresses.probe(address)) return TOO_MANY_TRIES;
+    if (!(await addresses.probe(address))) return TOO_MANY_TRIES;
+    // Started meanwhile (the probe is counted across the cluster, which takes a moment).
+    const started = meetings.get(code);
+    if (started) return admit(ctx, started, entrant, request, true);
     meetings.enterLobby(code, socket.id);
     return ok({ waiting: true as const });
   }
@@ -62,7 +65,9 @@ async function startOrWait(ctx: RoomContext, entrant: Entrant, request: Join): P
     if (started) return admit(ctx, started, entrant, request);
     meeting = meetings.restore(kept, usage);
   } else {
-    if (!addresses.create(address)) return TOO_MANY_MEETINGS;
+    if (!(await addresses.create(address))) return TOO_MANY_MEETINGS;
+    const started = meetings.get(code);
+    if (started) return admit(ctx, started, entrant, request);
     meeting = meetings.create(code, entrant.id, ctx.now(), request.create);
     if (request.create.passcode) {
       // The meeting holds the hash being made: a join arriving meanwhile waits for it.
@@ -88,13 +93,15 @@ async function startOrWait(ctx: RoomContext, entrant: Entrant, request: Join): P
 }
 
 /** A running meeting: its rules decide, in order: bans, people already let in, the lock, its size, the passcode, the waiting room. */
-async function admit(ctx: RoomContext, meeting: Meeting, entrant: Entrant, request: Pick<JoinRequest, 'passcode'>): Promise<Reply<'join'>> {
+async function admit(ctx: RoomContext, meeting: Meeting, entrant: Entrant, request: Pick<JoinRequest, 'passcode'>, probed = false): Promise<Reply<'join'>> {
   const { meetings, registry, addresses, address, socket } = ctx;
   const { id } = entrant;
   if (meeting.banned.has(id)) return fail('banned', 'the host removed you from this meeting');
   // Someone let in before (a reconnect, a reload, a restart of the server) comes back as they were.
   if (meeting.allowed.has(id)) return ok(enterRoom(ctx, socket, meeting, entrant));
-  if (!addresses.probe(address)) return TOO_MANY_TRIES;
+  if (!probed && !(await addresses.probe(address))) return TOO_MANY_TRIES;
+  if (meetings.get(meeting.code) !== meeting) return fail('not-found', 'the meeting ended');
+  if (meeting.banned.has(id)) return fail('banned', 'the host removed you from this meeting');
   if (meeting.locked) return fail('locked', 'the meeting is locked: the host is not letting anyone else in');
   const taken = registry.members(meeting.code).length + meeting.waiting.size + meeting.reserved;
   if (taken >= ctx.maxRoomSize) return fail('room-full', `the meeting is full: at most ${ctx.maxRoomSize} people can be in it`);

@@ -27,6 +27,7 @@ export function finishMeeting(state: ServerState, meeting: Meeting, ended?: Meet
   if (meetings.get(meeting.code) !== meeting) return;
   meetings.drop(meeting.code);
   state.passcodes.forget(meeting.instance);
+  void state.cluster.release(meeting.code).catch(() => undefined);
   if (ended) {
     io.in(meeting.code).emit('meeting-ended', ended);
     // Let the notice go out before the connections close.
@@ -34,7 +35,7 @@ export function finishMeeting(state: ServerState, meeting: Meeting, ended?: Meet
   }
   for (const waiter of meeting.waiting.values()) {
     io.to(waiter.socketId).emit('sent-away', { reason: 'denied', message: 'The meeting ended before the host let you in.' });
-    io.sockets.sockets.get(waiter.socketId)?.disconnect(true);
+    state.socketById(waiter.socketId)?.disconnect(true);
   }
   if (meeting.keepChat && meeting.hostId) {
     const hostId = meeting.hostId;

@@ -1,5 +1,6 @@
 import type { IceServer, JoinedReply, MediaState } from '../protocol/index.js';
-import type { ServerState, SignalingSocket } from './context.js';
+import type { ServerState } from './context.js';
+import type { MemberSocket } from './member-socket.js';
 import { fail } from './dispatch.js';
 import { persist } from './lifecycle.js';
 import type { Meeting } from './meetings.js';
@@ -19,8 +20,8 @@ export interface Entrant {
  * Puts a socket's participant into the meeting, tells the others, and returns what they need to
  * start: themselves, who is there, the room's rules.
  */
-export function enterRoom(state: ServerState, socket: SignalingSocket, meeting: Meeting, entrant: Entrant): JoinedReply {
-  const { io, registry, meetings, now } = state;
+export function enterRoom(state: ServerState, socket: MemberSocket, meeting: Meeting, entrant: Entrant): JoinedReply {
+  const { registry, meetings, now } = state;
   const room = meeting.code;
   const previous = registry.member(room, entrant.id);
   const member: Member = {
@@ -41,8 +42,9 @@ export function enterRoom(state: ServerState, socket: SignalingSocket, meeting: 
     meeting.grace = undefined;
   }
   const { replaced } = registry.join(member);
+  state.cluster.saveMember(room, { ...member, node: state.nodeOf(socket.id) });
   // The same person on a new connection: the old one is closed without telling the room they left.
-  if (replaced) io.sockets.sockets.get(replaced.socketId)?.disconnect(true);
+  if (replaced) state.socketById(replaced.socketId)?.disconnect(true);
   void socket.join(room);
   socket.to(room).emit('participant-joined', toParticipant(member));
   if (member.host) {

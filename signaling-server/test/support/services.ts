@@ -108,9 +108,9 @@ export async function startPostgres(): Promise<RunningService> {
 }
 
 /** A fresh Redis, nothing saved to disk. */
-export async function startRedis(): Promise<RunningService> {
+export async function startRedis(port?: number): Promise<RunningService> {
   const dir = mkdtempSync(join(tmpdir(), 'rt-redis-'));
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   await until(() => ping(port), 10_000, 'Redis');
   return { url: `redis://127.0.0.1:${port}`, port, process: child, stop: stopper(child, dir, 'SIGTERM') };

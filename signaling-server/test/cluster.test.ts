@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeClients, connectClient, joinRequest, nextEvent, record, request, settle, type Reply } from './harness.js';
+import { startNode, type ServerNode } from './support/nodes.js';
+import { startPostgres, startRedis, type RunningService } from './support/services.js';
+
+/**
+ * Three nodes sharing meetings through Redis and PostgreSQL: people connected to different nodes
+ * meet, and every rule of a private meeting holds across them.
+ */
+let redis: RunningService;
+let postgres: RunningService;
+let nodes: ServerNode[] = [];
+const env = (): Record<string, string> => ({ ROUNDTABLE_REDIS_URL: redis.url, ROUNDTABLE_DATABASE_URL: postgres.url });
+
+beforeAll(async () => {
+  [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  nodes = await Promise.all(['node-1', 'node-2', 'node-3'].map((name) => startNode(name, env())));
+}, 90_000);
+afterAll(async () => {
+  closeClients();
+  await Promise.all(nodes.map((node) => node.stop('SIGTERM')));
+  await Promise.all([redis?.stop(), postgres?.stop()]);
+});
+
+const url = (n: number): string => nodes[n]!.url;
+const idOf = (reply: Reply): string => (reply.self as { id: string }).id;
+
+describe('a meeting across three nodes', () => {
+  it('people on different nodes meet: join, signal, chat, media', async () => {
+    const ada = await connectClient(url(0));
+    const adaId = idOf(await request(ada, 'join', joinRequest({ room: 'spread', name: 'Ada' })));
+    const arrived = nextEvent<{ id: string; name: string }>(ada, 'participant-joined');
+    const bob = await connectClient(url(1));
+    const bobReply = await request(bob, 'join', joinRequest({ room: 'spread', name: 'Bob', create: undefined }));
+    expect(bobReply).toMatchObject({ ok: true, participants: [expect.objectContaining({ id: adaId, name: 'Ada', host: true })] });
+    expect(await arrived).toMatchObject({ name: 'Bob' });
+
+    const signal = nextEvent<{ from: string; kind: string }>(ada, 'signal');
+    expect(await request(bob, 'signal', { to: adaId, kind: 'candidate', candidate: null })).toEqual({ ok: true });
+    expect(await signal).toEqual({ from: idOf(bobReply), kind: 'candidate', candidate: null });
+
+    const message = nextEvent<{ text: string; seq: number }>(ada, 'chat-message');
+    expect(await request(bob, 'chat-send', { id: 'across-00001', text: 'from node 2' })).toMatchObject({ ok: true, message: { seq: 1 } });
+    expect(await message).toMatchObject({ text: 'from node 2', seq: 1 });
+
+    const cy = await connectClient(url(2));
+    await request(cy, 'join', joinRequest({ room: 'spread', name: 'Cy', create: undefined }));
+    expect((await request(cy, 'chat-history', { limit: 10 })).messages).toEqual([expect.objectContaining({ text: 'from node 2' })]);
+    const updated = nextEvent<{ id: string; media: { audio: boolean } }>(cy, 'participant-updated');
+    await request(bob, 'media', { audio: false, video: true });
+    expect(await updated).toMatchObject({ id: idOf(bobReply), media: { audio: false } });
+  });
+
+  it('the waiting room, the passcode and a ban hold with the host and the guest on different nodes', async () => {
+    const hostJoin = joinRequest({ room: 'guarded', name: 'Ada', create: { passcode: 'across-nodes', waitingRoom: true } });
+    const ada = await connectClient(url(0));
+    await request(ada, 'join', hostJoin);
+    const guestJoin = joinRequest({ room: 'guarded', name: 'Bob', create: undefined });
+    const bob = await connectClient(url(1));
+    expect(await request(bob, 'join', guestJoin)).toMatchObject({ ok: false, error: { code: 'passcode-required' } });
+    expect(await request(bob, 'join', { ...guestJoin, passcode: 'wrong-passcode' })).toMatchObject({ ok: false, error: { code: 'passcode-wrong' } });
+    // The per-address back-off holds on another node too.
+    const bob2 = await connectClient(url(2));
+    expect(await request(bob2, 'join', { ...guestJoin, passcode: 'across-nodes' })).toMatchObject({ ok: false, error: { code: 'rate-limited' } });
+    await settle(1100);
+    const waitingList = nextEvent<{ waiting: Array<{ id: string }> }>(ada, 'waiting-list');
+    expect(await request(bob2, 'join', { ...guestJoin, passcode: 'across-nodes' })).toEqual({ ok: true, waiting: true });
+    const [waiter] = (await waitingList).waiting;
+    const admitted = nextEvent<{ self: { id: string } }>(bob2, 'admitted');
+    expect(await request(ada, 'admit', { id: waiter!.id })).toEqual({ ok: true });
+    expect((await admitted).self.id).toBe(waiter!.id);
+
+    // Removed (a ban): stays out on every node.
+    const away = nextEvent(bob2, 'sent-away');
+    expect(await request(ada, 'remove', { id: waiter!.id })).toEqual({ ok: true });
+    await away;
+    for (const n of [0, 1, 2]) {
+      const again = await connectClient(url(n));
+      expect(await request(again, 'join', { ...guestJoin, passcode: 'across-nodes' }), `node ${n + 1}`).toMatchObject({ ok: false, error: { code: 'banned' } });
+    }
+  });
+
+  it("the host's grace holds across nodes: nobody takes the role or skips the passcode meanwhile", async () => {
+    const hostJoin = joinRequest({ room: 'graceful', name: 'Ada', create: { passcode: 'across-nodes' } });
+    const ada = await connectClient(url(0));
+    const adaId = idOf(await request(ada, 'join', hostJoin));
+    const bob = await connectClient(url(1));
+    await request(bob, 'join', joinRequest({ room: 'graceful', name: 'Bob', create: undefined, passcode: 'across-nodes' }));
+    ada.disconnect();
+    await request(bob, 'leave', {});
+    await settle(200);
+    const eve = await connectClient(url(2));
+    expect(await request(eve, 'join', joinRequest({ room: 'graceful', name: 'Eve' }))).toMatchObject({ ok: false, error: { code: 'passcode-required' } });
+    const back = await connectClient(url(2));
+    expect(await request(back, 'join', hostJoin)).toMatchObject({ ok: true, self: { id: adaId, host: true } });
+  });
+
+  it('a node killed mid-meeting: its people come back through another, nobody else sees them leave, chat arrives once', async () => {
+    const ada = await connectClient(url(0));
+    await request(ada, 'join', joinRequest({ room: 'survivor', name: 'Ada' }));
+    const bobJoin = joinRequest({ room: 'survivor', name: 'Bob', create: undefined });
+    const bob = await connectClient(url(1));
+    const bobId = idOf(await request(bob, 'join', bobJoin));
+    const departures = record(ada, 'participant-left');
+    const seen = record<{ id: string; seq: number }>(ada, 'chat-message');
+    const sent = async (socket: typeof ada, from: number, count: number): Promise<void> => {
+      for (let i = from; i < from + count; i += 1)
+        await request(socket, 'chat-send', { id: `survivor-${String(i).padStart(5, '0')}`, text: `m${i}` }).catch(() => undefined);
+    };
+    await sent(bob, 0, 25);
+    await nodes[1]!.stop('SIGKILL');
+    // Bob's app reconnects to another node and joins again as himself; his outbox goes again.
+    const started = Date.now();
+    const bobAgain = await connectClient(url(2));
+    expect(await request(bobAgain, 'join', bobJoin)).toMatchObject({ ok: true, self: { id: bobId } });
+    expect(Date.now() - started).toBeLessThan(2000);
+    await sent(bobAgain, 20, 30);
+    await settle(300);
+    expect(departures).toEqual([]);
+    const seqs = seen.map((m) => m.seq);
+    expect(new Set(seen.map((m) => m.id)).size).toBe(seen.length);
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    nodes[1] = await startNode('node-2', env());
+  });
+
+  it("the meeting's own node killed: another takes it over, with its host, rules and people", async () => {
+    const ada = await connectClient(url(0));
+    const hostJoin = joinRequest({ room: 'orphaned', name: 'Ada', create: { passcode: 'across-nodes' } });
+    const adaId = idOf(await request(ada, 'join', hostJoin));
+    const bob = await connectClient(url(2));
+    const bobId = idOf(await request(bob, 'join', joinRequest({ room: 'orphaned', name: 'Bob', create: undefined, passcode: 'across-nodes' })));
+    await request(bob, 'chat-send', { id: 'orphaned-0001', text: 'before the crash' });
+    // Ada's node runs the meeting (she started it there); it dies.
+    await nodes[0]!.stop('SIGKILL');
+    await settle(1800);
+    // Bob, on a node that lives, is still in it: his requests now go to whichever node took it over.
+    expect((await request(bob, 'chat-history', { limit: 10 })).messages).toEqual([expect.objectContaining({ text: 'before the crash' })]);
+    const adaBack = await connectClient(url(1));
+    expect(await request(adaBack, 'join', hostJoin)).toMatchObject({
+      ok: true,
+      self: { id: adaId, host: true },
+      participants: [expect.objectContaining({ id: bobId })],
+    });
+    const eve = await connectClient(url(1));
+    expect(await request(eve, 'join', joinRequest({ room: 'orphaned', name: 'Eve' }))).toMatchObject({ ok: false, error: { code: 'passcode-required' } });
+    nodes[0] = await startNode('node-1', env());
+  });
+
+  it('Redis restarted: the nodes reconnect and the meeting goes on', async () => {
+    const ada = await connectClient(url(0));
+    await request(ada, 'join', joinRequest({ room: 'steady', name: 'Ada' }));
+    const bob = await connectClient(url(1));
+    await request(bob, 'join', joinRequest({ room: 'steady', name: 'Bob', create: undefined }));
+    const port = redis.port;
+    await redis.stop();
+    redis = await startRedis(port);
+    await settle(1500);
+    const message = nextEvent<{ text: string }>(ada, 'chat-message', 10_000);
+    expect(await request(bob, 'chat-send', { id: 'steady-00001', text: 'after Redis came back' })).toMatchObject({ ok: true });
+    expect(await message).toMatchObject({ text: 'after Redis came back' });
+  });
+});
