@@ -73,7 +73,12 @@ const UNDONE: Array<[string, string, string | RegExp, string]> = [
   ['Validate the sender of all IPC messages', I, 'if (!isTrustedSender(event, devServerUrl))', 'if (false)'],
   ['Validate the sender of all IPC messages', I, 'frame.parent === null && ', ''],
   ['Validate the sender of all IPC messages', 'src/main/electron/capture-ipc.ts', 'if (!isTrustedSender(event, devServerUrl))', 'if (false)'],
-  ['Validate the sender of all IPC messages', SH, 'registerIpc(handlers, devServerUrl);', "registerIpc(handlers, devServerUrl); ipcMain.handle('x', () => 1);"],
+  [
+    'Validate the sender of all IPC messages',
+    SH,
+    'registerChannels(DESKTOP_CHANNELS, handlers, devServerUrl);',
+    "registerChannels(DESKTOP_CHANNELS, handlers, devServerUrl); ipcMain.handle('x', () => 1);",
+  ],
   [
     'Avoid usage of the file:// protocol and prefer usage of custom protocols',
     W,

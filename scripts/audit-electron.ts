@@ -368,12 +368,14 @@ const ipcSendersValidated: Check = (source) => {
           while (scope && !ts.isFunctionDeclaration(scope)) scope = scope.parent;
           return scope as ts.FunctionDeclaration | undefined;
         })();
-        // Request channels go through registerIpc; a channel of its own (a MessagePort hand-over)
+        // Request channels go through registerChannels; a channel of its own (a MessagePort hand-over)
         // must check its sender in the function that registers it.
-        if (path === ipcPath && fn?.name?.text === 'registerIpc') {
-          if (callsTo(call, 'isTrustedSender').length === 0) findings.push(`${path}: registerIpc's handler does not call isTrustedSender`);
+        if (path === ipcPath && fn?.name?.text === 'registerChannels') {
+          if (callsTo(call, 'isTrustedSender').length === 0) findings.push(`${path}: registerChannels' handler does not call isTrustedSender`);
         } else if (!fn || callsTo(fn, 'isTrustedSender').length === 0)
-          findings.push(`${path}: ipcMain.${method} outside registerIpc without an isTrustedSender check (every channel must go through the sender check)`);
+          findings.push(
+            `${path}: ipcMain.${method} outside registerChannels without an isTrustedSender check (every channel must go through the sender check)`,
+          );
       }
     }
   }

@@ -2,7 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CAPTURE_OPEN_CHANNEL, CAPTURE_PORT_MESSAGE } from '@shared/ipc/capture';
 import { ipcRenderer } from '../../tests/fakes/electron';
-import { captureApi } from './capture';
+import { openCapture } from './capture';
 
 const page = globalThis as unknown as { postMessage?: unknown; location?: unknown };
 afterEach(() => {
@@ -16,7 +16,9 @@ describe('the preload capture section', () => {
     page.postMessage = posted;
     page.location = { origin: 'app://roundtable' };
     const request = { source: { kind: 'test' as const, tone: 440 }, media: 'video' as const };
-    const id = await captureApi.open(request);
+    const opened = await openCapture(request);
+    if (!opened.ok) throw new Error('not opened');
+    const id = opened.value;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const [channel, message, transfer] = ipcRenderer.postMessage.mock.calls.at(-1)!;
     expect([channel, message]).toEqual([CAPTURE_OPEN_CHANNEL, { id, request }]);
@@ -31,12 +33,5 @@ describe('the preload capture section', () => {
     expect(await received).toEqual({ type: 'started', media: 'video' });
     mainEnd!.close();
     pageEnd!.close();
-  });
-
-  it('asks main for the added sources through the declared channels', async () => {
-    await captureApi.addSource({ input: 'rtsp://cam/live' });
-    expect(ipcRenderer.invoke).toHaveBeenCalledWith('capture:add-source', { input: 'rtsp://cam/live' });
-    await captureApi.removeSource('abc');
-    expect(ipcRenderer.invoke).toHaveBeenCalledWith('capture:remove-source', 'abc');
   });
 });

@@ -1,6 +1,6 @@
 import { ipcRenderer } from 'electron';
-import { CAPTURE_OPEN_CHANNEL, CAPTURE_PORT_MESSAGE, type CaptureApi } from '@shared/ipc/capture';
-import { invoke } from './bridge';
+import { CAPTURE_OPEN_CHANNEL, CAPTURE_PORT_MESSAGE, type CaptureRequest } from '@shared/ipc/capture';
+import { succeeded, type IpcResult } from '@shared/ipc/result';
 
 /** The preload runs in the page's window (typed for Node here: no DOM lib in this build). */
 interface PageWindow {
@@ -9,22 +9,17 @@ interface PageWindow {
 }
 
 /**
- * `window.desktop.capture`. A capture's frames travel on a MessagePort of their own: the preload
- * makes the channel, sends one end to main with the request, and hands the other to the page with
- * window.postMessage (the contextBridge cannot carry ports).
+ * `window.desktop.capture.open`. A capture's frames travel on a MessagePort of their own: the
+ * preload makes the channel, sends one end to main with the request, and hands the other to the
+ * page with window.postMessage (the contextBridge cannot carry ports). Main validates the request
+ * and answers a refusal on the port.
  */
-export const captureApi: CaptureApi = {
-  open: async (request) => {
-    const id = crypto.randomUUID();
-    const { port1, port2 } = new MessageChannel();
-    ipcRenderer.postMessage(CAPTURE_OPEN_CHANNEL, { id, request }, [port1]);
-    // To this very window (its own origin): the page's platform/ layer picks the port up by id.
-    const page = globalThis as unknown as PageWindow;
-    page.postMessage({ type: CAPTURE_PORT_MESSAGE, id }, page.location.origin === 'null' ? '*' : page.location.origin, [port2]);
-    return id;
-  },
-  sources: () => invoke('capture:sources'),
-  addSource: (request) => invoke('capture:add-source', request),
-  removeSource: (id) => invoke('capture:remove-source', id),
-  chooseFile: () => invoke('capture:choose-file'),
-};
+export async function openCapture(request: CaptureRequest): Promise<IpcResult<string>> {
+  const id = crypto.randomUUID();
+  const { port1, port2 } = new MessageChannel();
+  ipcRenderer.postMessage(CAPTURE_OPEN_CHANNEL, { id, request }, [port1]);
+  // To this very window (its own origin): the page's platform/ layer picks the port up by id.
+  const page = globalThis as unknown as PageWindow;
+  page.postMessage({ type: CAPTURE_PORT_MESSAGE, id }, page.location.origin === 'null' ? '*' : page.location.origin, [port2]);
+  return succeeded(id);
+}

@@ -1,24 +1,19 @@
 import { contextBridge } from 'electron';
-import type { DesktopApi } from '@shared/desktop-api';
-import { invoke, subscribe } from './bridge';
-import { captureApi } from './capture';
-import { recordingApi } from './recording';
-import { devicesApi } from './devices';
-import { hostingApi, meetingApi } from './hosting';
-import { screenApi } from './screen';
+import type { DesktopBridge } from '@shared/desktop-api';
+import { DESKTOP_CHANNELS } from '@shared/ipc';
+import { bridgeSections, subscribe } from './bridge';
+import { openCapture } from './capture';
 
-/** The typed API the renderer sees as `window.desktop`; never ipcRenderer itself. */
-export const desktopApi: DesktopApi = {
-  app: {
-    info: () => invoke('app:info'),
-    openExternal: (url) => invoke('app:open-external', url),
-  },
-  hosting: hostingApi,
-  meeting: meetingApi,
-  devices: devicesApi,
-  capture: captureApi,
-  recording: recordingApi,
-  screen: screenApi,
+const sections = bridgeSections(DESKTOP_CHANNELS);
+
+/**
+ * `window.desktop`: one method per channel, made from the channel definitions, each resolving with
+ * main's result envelope (the renderer's platform/ turns an error envelope into a DesktopError);
+ * never ipcRenderer itself.
+ */
+export const desktopApi: DesktopBridge = {
+  ...sections,
+  capture: { ...sections.capture, open: openCapture },
   on: subscribe,
 };
 

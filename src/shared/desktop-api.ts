@@ -1,39 +1,37 @@
-import type { IpcEventName, IpcEvents } from './ipc';
-import type { CaptureApi } from './ipc/capture';
-import type { DevicesApi } from './ipc/devices';
-import type { RecordingApi } from './ipc/recording';
-import type { HostingApi } from './ipc/hosting';
-import type { MeetingApi } from './ipc/meeting';
-import type { ScreenApi } from './ipc/screen';
+import type { DesktopChannels, IpcEventName, IpcEvents } from './ipc';
+import type { CaptureApi, CaptureBridge } from './ipc/capture';
+import type { SectionApi, SectionBridge } from './ipc/contract';
+
+export type { AppInfo } from './ipc/app';
+
+/** Subscribes to an event pushed by the main process; returns the unsubscribe function. */
+export type Subscribe = <E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void) => () => void;
+
+type Sections<Wrap extends 'api' | 'bridge'> = {
+  [S in keyof DesktopChannels]: Wrap extends 'api' ? SectionApi<DesktopChannels[S]> : SectionBridge<DesktopChannels[S]>;
+};
 
 /**
- * What the desktop shell offers the renderer, exposed by the preload as `window.desktop`.
+ * What the desktop shell offers the renderer, derived from the channel definitions (src/shared/ipc.ts):
+ * `window.desktop.hosting.start(options)` for the channel `HOSTING_CHANNELS.start`, and so on.
+ * Every method resolves with the result or rejects with a DesktopError (code, message, details).
  * The renderer reaches it only through `platform/`; a browser guest has none of it.
- * Each feature adds its own section (an interface in its own file, joined here).
  */
-export interface AppInfo {
-  name: string;
-  version: string;
-  platform: string;
-}
-
-export interface AppApi {
-  info(): Promise<AppInfo>;
-  /** Opens an http(s) link in the user's browser; anything else is refused. */
-  openExternal(url: string): Promise<void>;
-}
-
-export interface DesktopApi {
-  app: AppApi;
-  hosting: HostingApi;
-  meeting: MeetingApi;
-  devices: DevicesApi;
+export interface DesktopApi extends Omit<Sections<'api'>, 'capture' | 'recording'> {
   /** FFmpeg sources (optional: a shell or a test that offers none leaves it out). */
   capture?: CaptureApi;
   /** Recording meetings to the Videos folder (optional, like capture). */
-  recording?: RecordingApi;
-  /** Our own screen picker: what getDisplayMedia() shares. */
-  screen: ScreenApi;
-  /** Subscribes to an event pushed by the main process; returns the unsubscribe function. */
-  on<E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void;
+  recording?: Sections<'api'>['recording'];
+  on: Subscribe;
+}
+
+/**
+ * `window.desktop` as the preload exposes it: the same sections, but each method resolves with a
+ * result envelope and never rejects (the contextBridge would drop an error's code and details).
+ * The renderer's platform/ turns it into a DesktopApi with desktopClient().
+ */
+export interface DesktopBridge extends Omit<Sections<'bridge'>, 'capture' | 'recording'> {
+  capture?: CaptureBridge;
+  recording?: Sections<'bridge'>['recording'];
+  on: Subscribe;
 }

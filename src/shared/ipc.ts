@@ -1,27 +1,31 @@
-import { APP_CHANNELS, type AppChannels, type AppEvents } from './ipc/app';
-import { CAPTURE_CHANNELS, type CaptureChannels } from './ipc/capture';
-import { RECORDING_CHANNELS, type RecordingChannels, type RecordingEvents } from './ipc/recording';
-import { DEVICES_CHANNELS, type DevicesChannels, type DevicesEvents } from './ipc/devices';
-import { HOSTING_CHANNELS, type HostingChannels, type HostingEvents } from './ipc/hosting';
-import { MEETING_CHANNELS, type MeetingChannels, type MeetingEvents } from './ipc/meeting';
-import { SCREEN_CHANNELS, type ScreenChannels } from './ipc/screen';
+import { APP_CHANNELS, APP_EVENTS } from './ipc/app';
+import { CAPTURE_CHANNELS } from './ipc/capture';
+import { channelsOf, type EventPayloads } from './ipc/contract';
+import { DEVICES_CHANNELS, DEVICES_EVENTS } from './ipc/devices';
+import { HOSTING_CHANNELS, HOSTING_EVENTS } from './ipc/hosting';
+import { MEETING_CHANNELS, MEETING_EVENTS } from './ipc/meeting';
+import { RECORDING_CHANNELS, RECORDING_EVENTS } from './ipc/recording';
+import { SCREEN_CHANNELS } from './ipc/screen';
 
 /**
- * Every IPC channel (renderer -> main, request/response), with what goes in and what comes back.
- * Each feature declares its channels in `ipc/<feature>.ts`; this file only joins them.
+ * Every IPC channel, by section of `window.desktop`. Each feature declares its channels once, in
+ * `ipc/<feature>.ts` (name, direction, zod schemas); this file only joins them.
  */
-export type IpcContract = AppChannels & HostingChannels & MeetingChannels & DevicesChannels & ScreenChannels & CaptureChannels & RecordingChannels;
-export type IpcChannel = keyof IpcContract;
-export const IPC_CHANNELS = [
-  ...APP_CHANNELS,
-  ...HOSTING_CHANNELS,
-  ...MEETING_CHANNELS,
-  ...DEVICES_CHANNELS,
-  ...SCREEN_CHANNELS,
-  ...CAPTURE_CHANNELS,
-  ...RECORDING_CHANNELS,
-] as const satisfies readonly IpcChannel[];
+export const DESKTOP_CHANNELS = {
+  app: APP_CHANNELS,
+  hosting: HOSTING_CHANNELS,
+  meeting: MEETING_CHANNELS,
+  devices: DEVICES_CHANNELS,
+  screen: SCREEN_CHANNELS,
+  capture: CAPTURE_CHANNELS,
+  recording: RECORDING_CHANNELS,
+};
+export type DesktopChannels = typeof DESKTOP_CHANNELS;
+
+/** The names of every request channel (renderer -> main). */
+export const IPC_CHANNELS: readonly string[] = channelsOf(DESKTOP_CHANNELS).map((channel) => channel.name);
 
 /** Every event main pushes to the renderer (main -> renderer), joined the same way. */
-export type IpcEvents = AppEvents & HostingEvents & MeetingEvents & DevicesEvents & RecordingEvents;
+export const DESKTOP_EVENTS = [...APP_EVENTS, ...HOSTING_EVENTS, ...MEETING_EVENTS, ...DEVICES_EVENTS, ...RECORDING_EVENTS] as const;
+export type IpcEvents = EventPayloads<typeof DESKTOP_EVENTS>;
 export type IpcEventName = keyof IpcEvents;

@@ -85,14 +85,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   main = await startRecordingMain(dataDir, videos);
   // The page reaches the recording process through these (whichever process is current).
-  const forward =
-    (channel: string) =>
-    (...args: never[]) =>
-      (main.handlers[channel] as (...a: unknown[]) => unknown)(...args);
-  desktop = new CaptureDesktop(
-    { dataDir },
-    Object.fromEntries(['recording:start', 'recording:append', 'recording:stop', 'recording:reveal', 'recording:jobs'].map((c) => [c, forward(c)])),
-  );
+  desktop = new CaptureDesktop({ dataDir }, new Map([...main.runners.keys()].map((channel) => [channel, (args) => main.runners.get(channel)!(args)])));
   await desktop.start();
   // The desktop app's page (app://roundtable in the app) comes from this stand-in origin.
   server = await startMeetingServer({ allowedOrigins: [desktop.url] });

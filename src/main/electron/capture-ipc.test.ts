@@ -2,10 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CAPTURE_OPEN_CHANNEL } from '@shared/ipc/capture';
+import { CAPTURE_CHANNELS, CAPTURE_OPEN_CHANNEL } from '@shared/ipc/capture';
 import { dialog, FakeMessagePortMain, ipcMain } from '../../../tests/fakes/electron';
 import { createCapture } from '../services/capture';
 import { browserOnlyCatalogue } from '../services/devices';
+import { channelRunners } from '../ipc/dispatch';
 import { captureIpcHandlers, installCapturePorts } from './capture-ipc';
 
 const APP = 'app://roundtable/index.html';
@@ -50,7 +51,14 @@ describe('capture in the Electron shell', () => {
     dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/home/ada/clip.mp4'] });
     expect(await handlers['capture:choose-file']()).toBe('/home/ada/clip.mp4');
     expect(await handlers['capture:choose-file']()).toBeNull();
-    expect(() => handlers['capture:remove-source']('../../etc')).toThrow(/capture:remove-source/);
-    await expect(handlers['capture:add-source']({ input: 'ftp://example.org/x' } as never)).rejects.toThrow(/Only rtsp:\/\//);
+    const call = (channel: string, ...args: unknown[]) => channelRunners({ capture: CAPTURE_CHANNELS }, handlers).get(channel)!(args);
+    expect(await call('capture:remove-source', '../../etc')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-arguments', message: expect.stringMatching(/^capture:remove-source: /) },
+    });
+    expect(await call('capture:add-source', { input: 'ftp://example.org/x' })).toMatchObject({
+      ok: false,
+      error: { code: 'internal', message: expect.stringMatching(/Only rtsp:\/\//) },
+    });
   });
 });

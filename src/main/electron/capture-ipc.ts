@@ -1,9 +1,10 @@
 import { dialog, ipcMain, type IpcMainEvent, type MessagePortMain } from 'electron';
-import { CAPTURE_OPEN_CHANNEL, CaptureOpenSchema, type CaptureChannels } from '@shared/ipc/capture';
+import { CAPTURE_OPEN_CHANNEL, CaptureOpenSchema } from '@shared/ipc/capture';
 import type { CaptureServices } from '../services/capture';
-import { createCaptureHandlers } from '../services/capture/capture-handlers';
+import { createCaptureHandlers, type CaptureHandlers } from '../services/capture/capture-handlers';
 import type { CapturePort } from '../services/capture/service';
-import { isTrustedSender, type IpcHandlers } from './ipc';
+import { validate } from '../ipc/validate';
+import { isTrustedSender } from './ipc';
 
 /** An Electron MessagePortMain as a capture's channel: frames go out as Uint8Arrays (one copy, into the message). */
 export function portFromMessagePortMain(port: MessagePortMain): CapturePort {
@@ -48,20 +49,22 @@ export function installCapturePorts(capture: CaptureServices, devServerUrl?: str
       channel.close();
       return;
     }
-    const open = CaptureOpenSchema.safeParse(payload);
-    if (!open.success) {
+    let open;
+    try {
+      open = validate(CaptureOpenSchema, payload, CAPTURE_OPEN_CHANNEL);
+    } catch {
       channel.post({ type: 'ended', reason: 'Refused: not a capture request.', error: true });
       channel.close();
       return;
     }
-    void capture.service.open(open.data.id, open.data.request, channel);
+    void capture.service.open(open.id, open.request, channel);
   };
   ipcMain.on(CAPTURE_OPEN_CHANNEL, listener);
   return () => void ipcMain.removeListener(CAPTURE_OPEN_CHANNEL, listener);
 }
 
 /** The request/response channels of capture: added sources and the file picker. */
-export function captureIpcHandlers(capture: CaptureServices): Pick<IpcHandlers, keyof CaptureChannels> {
+export function captureIpcHandlers(capture: CaptureServices): CaptureHandlers {
   return createCaptureHandlers(capture.sources, async () => {
     const result = await dialog.showOpenDialog({
       title: 'Add a video or sound file as a source',

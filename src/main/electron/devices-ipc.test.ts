@@ -66,21 +66,25 @@ describe('devices in the Electron shell', () => {
     expect(choices.value?.microphone).toEqual({ key: 'microphone:monitor of rdp sink', label: 'Monitor of RDP Sink', browserId: 'b' });
 
     // Chosen in a picker (over IPC): the same.
-    const snapshot = (await fakeIpc.invokeAs(APP, 'devices:select', ['microphone', 'microphone:rdp source'])) as DeviceSnapshot;
+    const { value: snapshot } = (await fakeIpc.invokeAs(APP, 'devices:select', ['microphone', 'microphone:rdp source'])) as { value: DeviceSnapshot };
     expect(snapshot.selected.microphone).toBe('microphone:rdp source');
     expect(microphones().map((i) => i.checked)).toEqual([true, false]);
-    expect(await fakeIpc.invokeAs(APP, 'devices:snapshot', [])).toEqual(snapshot);
+    expect(await fakeIpc.invokeAs(APP, 'devices:snapshot', [])).toEqual({ ok: true, value: snapshot });
   });
 
   it('refuses malformed input with a clear error and changes nothing', async () => {
     const before = catalogue.snapshot();
-    await expect(fakeIpc.invokeAs(APP, 'devices:select', ['webcam', 'x'])).rejects.toThrow(/devices:select role/);
-    await expect(fakeIpc.invokeAs(APP, 'devices:select', ['camera', ''])).rejects.toThrow(/devices:select key/);
-    await expect(fakeIpc.invokeAs(APP, 'devices:report-browser', [[{ deviceId: 1, kind: 'videoinput', label: 'x', groupId: '' }]])).rejects.toThrow(
-      /devices:report-browser/,
+    const refused = (message: RegExp, path: Array<string | number>) => ({
+      ok: false,
+      error: { code: 'invalid-arguments', message: expect.stringMatching(message), details: { issues: [expect.objectContaining({ path })] } },
+    });
+    expect(await fakeIpc.invokeAs(APP, 'devices:select', ['webcam', 'x'])).toMatchObject(refused(/^devices:select: /, [0]));
+    expect(await fakeIpc.invokeAs(APP, 'devices:select', ['camera', ''])).toMatchObject(refused(/^devices:select: /, [1]));
+    expect(await fakeIpc.invokeAs(APP, 'devices:report-browser', [[{ deviceId: 1, kind: 'videoinput', label: 'x', groupId: '' }]])).toMatchObject(
+      refused(/^devices:report-browser: /, [0, 0, 'deviceId']),
     );
-    await expect(fakeIpc.invokeAs(APP, 'devices:report-browser', ['not a list'])).rejects.toThrow(/devices:report-browser/);
-    await expect(fakeIpc.invokeAs('https://evil.example/', 'devices:refresh', [])).rejects.toThrow(/untrusted frame/);
+    expect(await fakeIpc.invokeAs(APP, 'devices:report-browser', ['not a list'])).toMatchObject(refused(/^devices:report-browser: /, [0]));
+    expect(await fakeIpc.invokeAs('https://evil.example/', 'devices:refresh', [])).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
     expect(catalogue.snapshot()).toBe(before);
   });
 });

@@ -1,24 +1,16 @@
-import { z } from 'zod';
-import { BrowserDeviceListSchema, DeviceKeySchema, DeviceRoleSchema, type DevicesChannels } from '@shared/ipc/devices';
+import type { SectionHandlers } from '@shared/ipc/contract';
+import type { DEVICES_CHANNELS } from '@shared/ipc/devices';
 import type { DeviceCatalogue } from '../services/devices';
-// Types only: the handlers run without Electron too (the end-to-end tests call them directly).
-import type { IpcHandlers } from './ipc';
 
-/** IPC handlers of the device catalogue. Arguments come from a renderer and are checked here. */
-export function devicesIpcHandlers(catalogue: DeviceCatalogue): Pick<IpcHandlers, keyof DevicesChannels> {
+/**
+ * IPC handlers of the device catalogue (their arguments are validated before they run). No
+ * Electron here: the end-to-end tests' stand-in for the preload runs them too.
+ */
+export function devicesIpcHandlers(catalogue: DeviceCatalogue): SectionHandlers<typeof DEVICES_CHANNELS> {
   return {
     'devices:snapshot': () => catalogue.snapshot(),
-    'devices:report-browser': (devices: unknown) => {
-      catalogue.reportBrowserDevices(parse(BrowserDeviceListSchema, devices, 'devices:report-browser'));
-    },
-    'devices:select': (role: unknown, key: unknown) =>
-      catalogue.select(parse(DeviceRoleSchema, role, 'devices:select role'), parse(DeviceKeySchema, key, 'devices:select key')),
+    'devices:report-browser': (devices) => catalogue.reportBrowserDevices(devices),
+    'devices:select': (role, key) => catalogue.select(role, key),
     'devices:refresh': () => catalogue.refresh(),
   };
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new Error(`${what}: ${z.prettifyError(result.error)}`);
-  return result.data;
 }

@@ -11,11 +11,12 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { createPinnedAgent, createSelfSignedCertificate, formatFingerprint } from '@roundtable/signaling-server';
 import { PROTOCOL_VERSION } from '@roundtable/signaling-server/protocol';
 import type { DiscoveredMeeting } from '@shared/ipc/hosting';
-import type { MeetingReport } from '@shared/ipc/meeting';
+import { MEETING_CHANNELS, type MeetingReport } from '@shared/ipc/meeting';
 import { app, clipboard, session, Tray, type BrowserWindow } from '../../../tests/fakes/electron';
 import { CertificatePins } from '../services/hosting/certificate-pins';
 import { toDiscoveredMeeting, type Discovery } from '../services/hosting/discovery';
 import { HostingService } from '../services/hosting/hosting-service';
+import { channelRunners } from '../ipc/dispatch';
 import { installHosting, type InstalledHosting } from './hosting-ipc';
 import { trayImages } from './tray';
 import { createMainWindow } from './window';
@@ -99,9 +100,12 @@ afterAll(async () => {
 
 describe('hosting in the desktop shell', () => {
   it('takes meeting reports from the renderer only when they are well-formed', async () => {
-    const handle = installed.handlers['meeting:report'] as (r: unknown) => void;
-    expect(() => handle({ stage: 'meeting' })).toThrow(/^meeting:report: /);
-    handle(report());
+    const run = channelRunners({ meeting: MEETING_CHANNELS }, installed.handlers).get('meeting:report')!;
+    expect(await run([{ stage: 'meeting' }])).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-arguments', message: expect.stringMatching(/^meeting:report: /) },
+    });
+    expect(await run([report()])).toEqual({ ok: true, value: undefined });
     expect(Tray.all[0]!.tooltip).toBe('Roundtable — not in a meeting');
   });
 

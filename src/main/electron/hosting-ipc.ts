@@ -1,15 +1,16 @@
 import { app, clipboard, Notification, session } from 'electron';
-import type { DiscoveredMeeting, HostingChannels } from '@shared/ipc/hosting';
-import type { MeetingChannels } from '@shared/ipc/meeting';
+import type { SectionHandlers } from '@shared/ipc/contract';
+import type { DiscoveredMeeting, HOSTING_CHANNELS } from '@shared/ipc/hosting';
+import type { MEETING_CHANNELS } from '@shared/ipc/meeting';
 import { CertificatePins } from '../services/hosting/certificate-pins';
 import type { Discovery } from '../services/hosting/discovery';
-import { createHostingHandlers, MeetingReportSchema, validate } from '../services/hosting/hosting-handlers';
+import { createHostingHandlers } from '../services/hosting/hosting-handlers';
 import { HostingService } from '../services/hosting/hosting-service';
 import { inviteText } from '../services/hosting/invite';
 import { MeetingLink } from '../services/hosting/meeting-link';
 import { MeetingPins } from '../services/hosting/meeting-pins';
 import { installCertificatePinning } from './certificate-pinning';
-import { sendToRenderer, type IpcHandlers } from './ipc';
+import { sendToRenderer } from './ipc';
 import { AppTray, trayImages, type TrayActions, type TrayImages } from './tray';
 
 /** What the composition root hands in for hosting; tests get Electron-free defaults. */
@@ -31,7 +32,7 @@ export function defaultHostingServices(dataDir: string, webRoot: string): Hostin
 }
 
 export interface InstalledHosting {
-  handlers: Pick<IpcHandlers, keyof HostingChannels | keyof MeetingChannels>;
+  handlers: SectionHandlers<typeof HOSTING_CHANNELS> & SectionHandlers<typeof MEETING_CHANNELS>;
   /** True while closing the window should keep the app in the tray (a meeting, or hosting). */
   hideOnClose: () => boolean;
   /** The renderer went away (its window closed or crashed). */
@@ -148,10 +149,9 @@ export function installHosting(services: HostingShellServices, options: { devSer
   return {
     handlers: {
       ...handlers,
-      'meeting:report': (report: unknown) => {
-        const valid = validate(MeetingReportSchema, report, 'meeting:report');
-        meetingPins.report(valid);
-        link.receive(valid);
+      'meeting:report': (report) => {
+        meetingPins.report(report);
+        link.receive(report);
       },
     },
     hideOnClose: () => !quitting && (link.inMeeting || hosting.status().state === 'hosting'),

@@ -1,9 +1,8 @@
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import type { IpcChannel, IpcContract, IpcEventName, IpcEvents } from '@shared/ipc';
+import type { IpcEventName, IpcEvents } from '@shared/ipc';
+import type { Handlers, Sections } from '@shared/ipc/contract';
+import { channelRunners, forbiddenSender } from '../ipc/dispatch';
 import { isAppUrl } from './app-origin';
-
-/** One handler per channel; a feature provides a `Pick` of this for its own channels. */
-export type IpcHandlers = { [C in IpcChannel]: (...args: IpcContract[C]['args']) => Promise<IpcContract[C]['result']> | IpcContract[C]['result'] };
 
 /** Only our own renderer's main frame may call the main process. */
 export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>, devServerUrl?: string): boolean {
@@ -12,15 +11,18 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>, 
 }
 
 /**
- * Registers one handler per channel. Arguments are validated by each handler (they come from a
- * renderer); calls from any other frame or origin are refused before a handler runs.
+ * Registers every channel of `sections` with its handler (typed from the channel's definition).
+ * Each call: the sender is checked first (another frame or origin gets 'forbidden-sender' and
+ * nothing runs), then the arguments are validated against the channel's schema ('invalid-arguments',
+ * the handler not called), then the handler runs and its result is checked. The renderer always
+ * gets an envelope, `{ ok: true, value }` or `{ ok: false, error: { code, message, details? } }`:
+ * nothing is thrown across the bridge.
  */
-export function registerIpc(handlers: IpcHandlers, devServerUrl?: string): void {
-  for (const channel of Object.keys(handlers) as IpcChannel[]) {
-    ipcMain.handle(channel, async (event, ...args: unknown[]) => {
-      if (!isTrustedSender(event, devServerUrl)) throw new Error(`refused "${channel}" from an untrusted frame`);
-      const handler = handlers[channel] as (...a: unknown[]) => unknown;
-      return handler(...args);
+export function registerChannels<D extends Sections>(sections: D, handlers: NoInfer<Handlers<D>>, devServerUrl?: string): void {
+  for (const [channel, run] of channelRunners(sections, handlers)) {
+    ipcMain.handle(channel, (event, ...args: unknown[]) => {
+      if (!isTrustedSender(event, devServerUrl)) return forbiddenSender(channel);
+      return run(args);
     });
   }
 }

@@ -1,8 +1,8 @@
 import { BrowserWindow, Notification, shell } from 'electron';
-import type { RecordingChannels, RecordingJob } from '@shared/ipc/recording';
-import { createRecordingHandlers } from '../services/recording/recording-handlers';
+import type { RecordingJob } from '@shared/ipc/recording';
+import { createRecordingHandlers, type RecordingHandlers } from '../services/recording/recording-handlers';
 import type { RecordingService } from '../services/recording';
-import { sendToRenderer, type IpcHandlers } from './ipc';
+import { sendToRenderer } from './ipc';
 
 /** The task bar / dock shows how far a recording being finalized or recovered is. */
 export function showProgress(job: RecordingJob): void {
@@ -14,10 +14,7 @@ export function showProgress(job: RecordingJob): void {
  * Recording in the desktop app: the channels, progress pushed to the renderer and the task bar,
  * and, at start, recordings a crash left behind turned into files (the user is told where).
  */
-export function installRecording(
-  service: RecordingService,
-  devServerUrl?: string,
-): { handlers: Pick<IpcHandlers, keyof RecordingChannels>; recover: () => Promise<void> } {
+export function installRecording(service: RecordingService, devServerUrl?: string): { handlers: RecordingHandlers; recover: () => Promise<void> } {
   service.onJob((job) => {
     sendToRenderer('recording:job', job, devServerUrl);
     showProgress(job);

@@ -1,8 +1,8 @@
 import { desktopCapturer, type DesktopCapturerSource, type Session } from 'electron';
-import type { ScreenChannels } from '@shared/ipc/screen';
+import type { SectionHandlers } from '@shared/ipc/contract';
+import type { SCREEN_CHANNELS } from '@shared/ipc/screen';
 import { ScreenPicker } from '../services/screen/screen-picker';
 import { isAppUrl } from './app-origin';
-import type { IpcHandlers } from './ipc';
 
 const THUMBNAIL = { width: 320, height: 180 };
 
@@ -38,9 +38,9 @@ export function installDisplayMediaHandler(session: Session, picker: ScreenPicke
   );
 }
 
-export function screenIpcHandlers(picker: ScreenPicker<DesktopCapturerSource>): Pick<IpcHandlers, keyof ScreenChannels> {
+export function screenIpcHandlers(picker: ScreenPicker<DesktopCapturerSource>): SectionHandlers<typeof SCREEN_CHANNELS> {
   return {
     'screen:sources': () => picker.sources(),
-    'screen:choose': (choice: unknown) => picker.choose(choice),
+    'screen:choose': (choice) => picker.choose(choice),
   };
 }

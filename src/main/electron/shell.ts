@@ -11,7 +11,8 @@ import { devicesIpcHandlers } from './devices-ipc';
 import { browserOnlyCatalogue, type DeviceCatalogue } from '../services/devices';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { defaultHostingServices, installHosting, type HostingShellServices } from './hosting-ipc';
-import { registerIpc, type IpcHandlers } from './ipc';
+import { DESKTOP_CHANNELS } from '@shared/ipc';
+import { registerChannels } from './ipc';
 import { lockDownContents, lockDownSession } from './security';
 import { createScreenPicker, installDisplayMediaHandler, screenIpcHandlers } from './screen-share';
 import { createMainWindow } from './window';
@@ -62,8 +63,8 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
     const recording = installRecording(recordingService, devServerUrl);
     const hosting = installHosting(hostingServices, { ...(devServerUrl ? { devServerUrl } : {}), showWindow });
 
-    // Each feature contributes the handlers of its own channels.
-    const handlers: IpcHandlers = {
+    // Each feature contributes the handlers of its own channels; every channel must have one.
+    const handlers = {
       ...appIpcHandlers(),
       ...devicesIpcHandlers(devices),
       ...hosting.handlers,
@@ -71,7 +72,7 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
       ...captureIpcHandlers(capture),
       ...recording.handlers,
     };
-    registerIpc(handlers, devServerUrl);
+    registerChannels(DESKTOP_CHANNELS, handlers, devServerUrl);
     installCapturePorts(capture, devServerUrl);
     void capture.sources.load();
     // Recordings a crash or a kill left behind become files now (progress in the task bar).

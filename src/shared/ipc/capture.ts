@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { FFMPEG_BACKENDS } from './devices';
+import { invoke, type SectionApi, type SectionBridge } from './contract';
+import { FFMPEG_BACKENDS } from './ffmpeg';
+import type { IpcResult } from './result';
 
 /**
  * Capture through FFmpeg: any device FFmpeg lists, a stream (rtsp://, http(s)://), a file or a
@@ -83,13 +85,14 @@ export function sameSource(a: CaptureSource | undefined, b: CaptureSource | unde
 }
 
 /** A source the user added with "Add a source…", kept by the main process and listed with the devices. */
-export interface AddedSource {
-  id: string;
-  label: string;
-  source: CaptureSource;
+export const AddedSourceSchema = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  source: CaptureSourceSchema,
   /** What FFmpeg found in it when it was added. */
-  media: { video: boolean; audio: boolean };
-}
+  media: z.strictObject({ video: z.boolean(), audio: z.boolean() }),
+});
+export type AddedSource = z.infer<typeof AddedSourceSchema>;
 
 /** "Add a source…": a URL or a path as typed (or picked), or the built-in test pattern and tone. */
 export const AddSourceRequestSchema = z.union([
@@ -183,32 +186,24 @@ export function framePayloadBytes(header: Pick<FrameHeader, 'media' | 'width' | 
 
 /* ---- Request/response channels ---- */
 
-export interface CaptureChannels {
+/** `window.desktop.capture`, but for `open` (which travels with a MessagePort, see CAPTURE_OPEN_CHANNEL). */
+export const CAPTURE_CHANNELS = {
   /** The sources added with "Add a source…". */
-  'capture:sources': { args: []; result: AddedSource[] };
+  sources: invoke('capture:sources', { args: [], result: z.array(AddedSourceSchema) }),
   /** Checks the URL or path with FFmpeg (what it holds) and keeps it; it is then listed with the devices. */
-  'capture:add-source': { args: [request: AddSourceRequest]; result: AddedSource };
-  'capture:remove-source': { args: [id: string]; result: AddedSource[] };
+  addSource: invoke('capture:add-source', { args: [AddSourceRequestSchema], result: AddedSourceSchema }),
+  removeSource: invoke('capture:remove-source', { args: [SourceIdSchema], result: z.array(AddedSourceSchema) }),
   /** A file picker for "Add a source…"; null when cancelled. */
-  'capture:choose-file': { args: []; result: string | null };
-}
+  chooseFile: invoke('capture:choose-file', { args: [], result: z.string().nullable() }),
+};
 
-export const CAPTURE_CHANNELS = ['capture:sources', 'capture:add-source', 'capture:remove-source', 'capture:choose-file'] as const satisfies ReadonlyArray<
-  keyof CaptureChannels
->;
-
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- frames and ends travel on the capture's own port
-export interface CaptureEvents {}
-
-/** The `capture` section of the desktop API (`window.desktop.capture`). */
-export interface CaptureApi {
+/** The `capture` section of the desktop API (`window.desktop.capture`) as the renderer uses it. */
+export type CaptureApi = SectionApi<typeof CAPTURE_CHANNELS> & {
   /**
    * Starts capturing; resolves with the capture's id. The renderer's end of its MessagePort
    * arrives as a window message `{ type: CAPTURE_PORT_MESSAGE, id }` carrying the port.
    */
   open(request: CaptureRequest): Promise<string>;
-  sources(): Promise<AddedSource[]>;
-  addSource(request: AddSourceRequest): Promise<AddedSource>;
-  removeSource(id: string): Promise<AddedSource[]>;
-  chooseFile(): Promise<string | null>;
-}
+};
+/** The same as the preload exposes it (results in envelopes). */
+export type CaptureBridge = SectionBridge<typeof CAPTURE_CHANNELS> & { open(request: CaptureRequest): Promise<IpcResult<string>> };

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import type { CaptureSource } from './capture';
+import { CaptureSourceSchema } from './capture';
+import { event, events, invoke, type SectionApi } from './contract';
+import { FFMPEG_BACKENDS } from './ffmpeg';
 
 /**
  * Devices: what FFmpeg sees (main process) matched to what Chromium sees (renderer), the user's
  * choice of camera, microphone and speaker, and the channels that carry them.
  */
 
-/** FFmpeg's device backends: DirectShow, AVFoundation, Video4Linux2, PulseAudio, ALSA. */
-export const FFMPEG_BACKENDS = ['dshow', 'avfoundation', 'v4l2', 'pulse', 'alsa'] as const;
-export type FfmpegBackend = (typeof FFMPEG_BACKENDS)[number];
+export { FFMPEG_BACKENDS, type FfmpegBackend } from './ffmpeg';
 
 /** What the user picks in the menu and the pickers. */
 export const DEVICE_ROLES = ['camera', 'microphone', 'speaker'] as const;
@@ -28,68 +28,61 @@ export const DeviceRoleSchema = z.enum(DEVICE_ROLES);
 export const DeviceKeySchema = z.string().min(1).max(1024);
 
 /** One line of the Camera / Microphone / Speaker menus and pickers. */
-export interface DeviceEntry {
+export const DeviceEntrySchema = z.object({
   /** Stable across restarts and re-plugs: what a choice is remembered by. */
-  key: string;
-  role: DeviceRole;
-  label: string;
+  key: z.string(),
+  role: DeviceRoleSchema,
+  label: z.string(),
   /** Chromium's deviceId, to open it with getUserMedia / setSinkId; null when Chromium does not list it. */
-  browserId: string | null;
+  browserId: z.string().nullable(),
   /** How FFmpeg opens it; null when FFmpeg does not list it. */
-  ffmpeg: { backend: FfmpegBackend; id: string } | null;
+  ffmpeg: z.object({ backend: z.enum(FFMPEG_BACKENDS), id: z.string() }).nullable(),
   /** The OS (or Chromium) says this is the default device. */
-  isDefault: boolean;
+  isDefault: z.boolean(),
   /** False when the call cannot use it (Chromium does not see it); `note` says why. */
-  enabled: boolean;
+  enabled: z.boolean(),
   /** Why it is disabled, or what is odd about it; null when nothing is. */
-  note: string | null;
+  note: z.string().nullable(),
   /** Set when the call captures it through FFmpeg (a device only FFmpeg lists, or an added source); absent when Chromium opens it. */
-  capture?: CaptureSource;
-}
+  capture: CaptureSourceSchema.optional(),
+});
+export type DeviceEntry = z.infer<typeof DeviceEntrySchema>;
 
-export interface FfmpegStatus {
+export const FfmpegStatusSchema = z.object({
   /** 'ok' once a listing ran; 'unavailable' when FFmpeg is missing or failed. */
-  state: 'ok' | 'unavailable' | 'pending';
+  state: z.enum(['ok', 'unavailable', 'pending']),
   /** A sentence for the user when something is wrong, e.g. "FFmpeg was not found…". */
-  message: string | null;
+  message: z.string().nullable(),
   /** Where the FFmpeg devices shown come from: the cache of the last run, or a fresh listing. */
-  source: 'cache' | 'fresh' | 'none';
+  source: z.enum(['cache', 'fresh', 'none']),
   /** When that listing ran (ms since epoch). */
-  listedAt: number | null;
-}
+  listedAt: z.number().nullable(),
+});
+export type FfmpegStatus = z.infer<typeof FfmpegStatusSchema>;
 
 /** Everything the menu and the pickers show. */
-export interface DeviceSnapshot {
-  entries: Record<DeviceRole, DeviceEntry[]>;
+export const DeviceSnapshotSchema = z.object({
+  entries: z.record(DeviceRoleSchema, z.array(DeviceEntrySchema)),
   /** The key in use for each role: the user's choice, or the default when that device is gone. */
-  selected: Record<DeviceRole, string | null>;
-  ffmpeg: FfmpegStatus;
-}
+  selected: z.record(DeviceRoleSchema, z.string().nullable()),
+  ffmpeg: FfmpegStatusSchema,
+});
+export type DeviceSnapshot = z.infer<typeof DeviceSnapshotSchema>;
 
-/** Channels of the device catalogue. */
-export interface DevicesChannels {
-  'devices:snapshot': { args: []; result: DeviceSnapshot };
+/** `window.desktop.devices`: the device catalogue of the main process. */
+export const DEVICES_CHANNELS = {
+  snapshot: invoke('devices:snapshot', { args: [], result: DeviceSnapshotSchema }),
   /** The renderer's `enumerateDevices()`, sent at start, on `devicechange` and once permissions are granted. */
-  'devices:report-browser': { args: [devices: BrowserDevice[]]; result: void };
-  'devices:select': { args: [role: DeviceRole, key: string]; result: DeviceSnapshot };
+  reportBrowserDevices: invoke('devices:report-browser', { args: [BrowserDeviceListSchema], result: z.void() }),
+  select: invoke('devices:select', { args: [DeviceRoleSchema, DeviceKeySchema], result: DeviceSnapshotSchema }),
   /** Lists FFmpeg's devices again now ("Refresh devices"). */
-  'devices:refresh': { args: []; result: DeviceSnapshot };
-}
-
-export const DEVICES_CHANNELS = ['devices:snapshot', 'devices:report-browser', 'devices:select', 'devices:refresh'] as const satisfies ReadonlyArray<
-  keyof DevicesChannels
->;
+  refresh: invoke('devices:refresh', { args: [], result: DeviceSnapshotSchema }),
+};
 
 /** Events main pushes about devices. */
-export interface DevicesEvents {
+export const DEVICES_EVENTS = events(
   /** The list or the choice changed (hot-plug, the app menu, a picker in another window). */
-  'devices:changed': DeviceSnapshot;
-}
+  event('devices:changed', DeviceSnapshotSchema),
+);
 
-/** The `devices` section of the desktop API (`window.desktop.devices`). */
-export interface DevicesApi {
-  snapshot(): Promise<DeviceSnapshot>;
-  reportBrowserDevices(devices: BrowserDevice[]): Promise<void>;
-  select(role: DeviceRole, key: string): Promise<DeviceSnapshot>;
-  refresh(): Promise<DeviceSnapshot>;
-}
+export type DevicesApi = SectionApi<typeof DEVICES_CHANNELS>;

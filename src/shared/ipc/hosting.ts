@@ -1,92 +1,103 @@
+import { z } from 'zod';
+import { event, events, invoke, type SectionApi } from './contract';
+import { isDesktopError } from './result';
+
 /**
  * Hosting a meeting on the LAN from the desktop app, finding meetings on the network, and joining
  * one by invite link (whose certificate fingerprint the app pins once the server presented it).
  */
 
 /** Where to connect and which meeting to join; `fingerprint` pins the server's certificate. */
-export interface JoinTarget {
+export const JoinTargetSchema = z.object({
   /** Origin of the meeting server, e.g. https://192.168.1.20:8443 */
-  server: string;
-  room: string;
+  server: z.string(),
+  room: z.string(),
   /** SHA-256 of the server's certificate (base64url), or null when it is not pinned. */
-  fingerprint: string | null;
-}
+  fingerprint: z.string().nullable(),
+});
+export type JoinTarget = z.infer<typeof JoinTargetSchema>;
 
-export interface InviteLink {
-  address: string;
-  url: string;
-}
+export const InviteLinkSchema = z.object({ address: z.string(), url: z.string() });
+export type InviteLink = z.infer<typeof InviteLinkSchema>;
 
 /** What a host shares: a short code people can read aloud, and a link for each LAN address. */
-export interface Invite {
-  code: string;
-  meetingName: string;
-  fingerprint: string;
+export const InviteSchema = z.object({
+  code: z.string(),
+  meetingName: z.string(),
+  fingerprint: z.string(),
   /** The fingerprint as people compare it: "AB:CD:…". */
-  fingerprintText: string;
-  links: InviteLink[];
-}
+  fingerprintText: z.string(),
+  links: z.array(InviteLinkSchema),
+});
+export type Invite = z.infer<typeof InviteSchema>;
 
-export type HostingStatus =
-  | { state: 'idle'; lastError: string | null }
-  | {
-      state: 'hosting';
-      port: number;
-      invite: Invite;
-      /** How the host's own app joins: over loopback, pinned to its own certificate. */
-      self: JoinTarget;
-      /** People in the hosted meeting right now. */
-      participants: number;
-      /** Whether the meeting is announced on the network (DNS-SD). */
-      announced: boolean;
-    };
+export const HostingStatusSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('idle'), lastError: z.string().nullable() }),
+  z.object({
+    state: z.literal('hosting'),
+    port: z.number().int(),
+    invite: InviteSchema,
+    /** How the host's own app joins: over loopback, pinned to its own certificate. */
+    self: JoinTargetSchema,
+    /** People in the hosted meeting right now. */
+    participants: z.number().int(),
+    /** Whether the meeting is announced on the network (DNS-SD). */
+    announced: z.boolean(),
+  }),
+]);
+export type HostingStatus = z.infer<typeof HostingStatusSchema>;
 
-export interface HostOptions {
-  meetingName?: string;
+export const HostOptionsSchema = z.strictObject({
+  meetingName: z.string().trim().max(64).optional(),
   /** The port to try first; the next free one is used when it is taken. */
-  port?: number;
-}
+  port: z.number().int().min(1).max(65535).optional(),
+});
+export type HostOptions = z.infer<typeof HostOptionsSchema>;
 
 /**
  * A meeting announced on the network (DNS-SD `_roundtable._tcp`). Anyone on the LAN can announce
  * anything: its fingerprint is a hint, checked against the server only when the person joins it.
  */
-export interface DiscoveredMeeting {
-  id: string;
-  meetingName: string;
-  code: string;
-  fingerprint: string | null;
-  protocol: number;
+export const DiscoveredMeetingSchema = z.object({
+  id: z.string(),
+  meetingName: z.string(),
+  code: z.string(),
+  fingerprint: z.string().nullable(),
+  protocol: z.number(),
   /** False when it speaks another protocol version than this app. */
-  compatible: boolean;
-  port: number;
-  addresses: string[];
+  compatible: z.boolean(),
+  port: z.number().int(),
+  addresses: z.array(z.string()),
   /** The invite link for the best address. */
-  url: string;
-}
+  url: z.string(),
+});
+export type DiscoveredMeeting = z.infer<typeof DiscoveredMeetingSchema>;
 
 /** Join by invite link, or by meeting code and server address. */
-export type InviteRequest = { link: string } | { server: string; room: string };
+export const InviteRequestSchema = z.union([
+  z.strictObject({ link: z.string().min(1).max(2048) }),
+  z.strictObject({ server: z.string().min(1).max(512), room: z.string().min(1).max(64) }),
+]);
+export type InviteRequest = z.infer<typeof InviteRequestSchema>;
 
 /**
  * A server address typed without a fingerprint whose certificate the usual checks do not accept
- * (a meeting hosted on a LAN has a self-signed one): resolve-invite fails with this, and the person
- * compares the fingerprint with the one the host shows before joining with it.
+ * (a meeting hosted on a LAN has a self-signed one): resolve-invite fails with the error code
+ * 'untrusted-certificate' and this as its details, and the person compares the fingerprint with the
+ * one the host shows before joining with it.
  */
-export interface UntrustedCertificate {
+export const UntrustedCertificateSchema = z.object({
   /** `host:port` of the server. */
-  host: string;
-  /** The presented certificate's SHA-256 fingerprint as people compare it: "AB:CD:…". */
-  fingerprintText: string;
-}
+  host: z.string(),
+  /** The presented certificate's SHA-256 fingerprint (base64url). */
+  fingerprint: z.string(),
+  /** The same as people compare it: "AB:CD:…". */
+  fingerprintText: z.string(),
+});
+export type UntrustedCertificate = z.infer<typeof UntrustedCertificateSchema>;
 
-const UNTRUSTED = /The server at (\S+) presented a certificate this computer cannot check\b.*?Its fingerprint is ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})\./s;
-
-/**
- * The message of resolve-invite's untrusted-certificate error. IPC carries only an error's message,
- * so this is its wire form too: readUntrustedCertificate() reads it back on the other side.
- */
-export function untrustedCertificateMessage({ host, fingerprintText }: UntrustedCertificate): string {
+/** The words of resolve-invite's untrusted-certificate error (its details carry the same as data). */
+export function untrustedCertificateMessage({ host, fingerprintText }: Pick<UntrustedCertificate, 'host' | 'fingerprintText'>): string {
   return (
     `The server at ${host} presented a certificate this computer cannot check (no authority it trusts vouches for it; ` +
     `a meeting hosted on a local network never has one). Its fingerprint is ${fingerprintText}. ` +
@@ -94,56 +105,40 @@ export function untrustedCertificateMessage({ host, fingerprintText }: Untrusted
   );
 }
 
-/** The untrusted certificate an error message (maybe with Electron's "Error invoking remote method…" prefix) is about, or null. */
-export function readUntrustedCertificate(message: string): UntrustedCertificate | null {
-  const match = UNTRUSTED.exec(message);
-  return match ? { host: match[1]!, fingerprintText: match[2]! } : null;
+/** The untrusted certificate a failed resolveInvite is about (its error's code and details), or null for any other error. */
+export function readUntrustedCertificate(error: unknown): UntrustedCertificate | null {
+  if (!isDesktopError(error, 'untrusted-certificate')) return null;
+  const details = UntrustedCertificateSchema.safeParse(error.details);
+  return details.success ? details.data : null;
 }
 
-export interface CertificateRefused {
-  host: string;
-  message: string;
-}
+export const CertificateRefusedSchema = z.object({ host: z.string(), message: z.string() });
+export type CertificateRefused = z.infer<typeof CertificateRefusedSchema>;
 
-export interface HostingChannels {
-  'hosting:status': { args: []; result: HostingStatus };
-  'hosting:start': { args: [options?: HostOptions]; result: HostingStatus };
-  'hosting:stop': { args: []; result: HostingStatus };
-  'hosting:copy-invite': { args: []; result: string | null };
-  'hosting:discovered': { args: []; result: DiscoveredMeeting[] };
-  'hosting:resolve-invite': { args: [request: InviteRequest]; result: JoinTarget };
-}
-
-export const HOSTING_CHANNELS = [
-  'hosting:status',
-  'hosting:start',
-  'hosting:stop',
-  'hosting:copy-invite',
-  'hosting:discovered',
-  'hosting:resolve-invite',
-] as const satisfies ReadonlyArray<keyof HostingChannels>;
-
-export interface HostingEvents {
-  'hosting:status': HostingStatus;
-  'hosting:discovered': DiscoveredMeeting[];
-  /** The app refused a server's certificate because it is not the pinned one. */
-  'hosting:certificate-refused': CertificateRefused;
-}
-
-export interface HostingApi {
-  status(): Promise<HostingStatus>;
+/** `window.desktop.hosting`. */
+export const HOSTING_CHANNELS = {
+  status: invoke('hosting:status', { args: [], result: HostingStatusSchema }),
   /** Starts the meeting server on the LAN (or returns the running one). The caller then joins `self`. */
-  start(options?: HostOptions): Promise<HostingStatus>;
+  start: invoke('hosting:start', { args: [HostOptionsSchema.optional()], result: HostingStatusSchema }),
   /** Ends the meeting for everyone and stops announcing it. */
-  stop(): Promise<HostingStatus>;
+  stop: invoke('hosting:stop', { args: [], result: HostingStatusSchema }),
   /** Copies the invite (code and links) to the clipboard; returns what was copied. */
-  copyInvite(): Promise<string | null>;
-  discovered(): Promise<DiscoveredMeeting[]>;
+  copyInvite: invoke('hosting:copy-invite', { args: [], result: z.string().nullable() }),
+  discovered: invoke('hosting:discovered', { args: [], result: z.array(DiscoveredMeetingSchema) }),
   /**
    * Checks an invite link (or code + server address) and says where to connect. With a fingerprint
    * (the link's `fp`), the server must present exactly that certificate, which is then pinned for
-   * its host:port; without one, its certificate must pass the usual checks, or this fails with the
-   * untrusted-certificate error (see readUntrustedCertificate).
+   * its host:port; without one, its certificate must pass the usual checks, or this fails with an
+   * 'untrusted-certificate' error (see readUntrustedCertificate).
    */
-  resolveInvite(request: InviteRequest): Promise<JoinTarget>;
-}
+  resolveInvite: invoke('hosting:resolve-invite', { args: [InviteRequestSchema], result: JoinTargetSchema }),
+};
+
+export const HOSTING_EVENTS = events(
+  event('hosting:status', HostingStatusSchema),
+  event('hosting:discovered', z.array(DiscoveredMeetingSchema)),
+  /** The app refused a server's certificate because it is not the pinned one. */
+  event('hosting:certificate-refused', CertificateRefusedSchema),
+);
+
+export type HostingApi = SectionApi<typeof HOSTING_CHANNELS>;

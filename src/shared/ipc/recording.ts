@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { event, events, invoke, type SectionApi } from './contract';
 
 /**
  * Recording a meeting: the renderer records the meeting as seen (tiles composed on a canvas,
@@ -29,53 +30,42 @@ export const ElapsedSchema = z
   .min(0)
   .max(7 * 24 * 3600 * 1000);
 
-export type RecordingPhase = 'recording' | 'finalizing' | 'recovering' | 'saved' | 'failed';
+export const RECORDING_PHASES = ['recording', 'finalizing', 'recovering', 'saved', 'failed'] as const;
+export type RecordingPhase = (typeof RECORDING_PHASES)[number];
 
 /** A recording as the main process knows it: being recorded, being turned into a file, or done. */
-export interface RecordingJob {
-  id: string;
-  title: string;
-  phase: RecordingPhase;
+export const RecordingJobSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  phase: z.enum(RECORDING_PHASES),
   /** How far FFmpeg is in making the file (0–100) while finalizing or recovering; null otherwise. */
-  percent: number | null;
+  percent: z.number().nullable(),
   /** The finished file. */
-  path: string | null;
-  format: 'mp4' | 'webm' | null;
-  error: string | null;
+  path: z.string().nullable(),
+  format: z.enum(['mp4', 'webm']).nullable(),
+  error: z.string().nullable(),
   /** When recording started (ms since the epoch). */
-  startedAt: number;
-}
+  startedAt: z.number(),
+});
+export type RecordingJob = z.infer<typeof RecordingJobSchema>;
 
-export interface RecordingChannels {
-  'recording:start': { args: [options: RecordingStart]; result: { id: string } };
+/** `window.desktop.recording`: chunks of a recording go to the main process, which makes the file. */
+export const RECORDING_CHANNELS = {
+  start: invoke('recording:start', { args: [RecordingStartSchema], result: z.object({ id: z.string() }) }),
   /** The next chunk, in order; resolves once it is on disk. */
-  'recording:append': { args: [id: string, chunk: Uint8Array, elapsedMs: number]; result: void };
+  append: invoke('recording:append', { args: [RecordingIdSchema, RecordingChunkSchema, ElapsedSchema], result: z.void() }),
   /** No more chunks: the file is made; resolves with the saved (or failed) job. Progress comes as 'recording:job' events. */
-  'recording:stop': { args: [id: string, elapsedMs: number]; result: RecordingJob };
+  stop: invoke('recording:stop', { args: [RecordingIdSchema, ElapsedSchema], result: RecordingJobSchema }),
   /** Shows a saved recording in the file manager. */
-  'recording:reveal': { args: [id: string]; result: void };
+  reveal: invoke('recording:reveal', { args: [RecordingIdSchema], result: z.void() }),
   /** Recordings being finalized or recovered, and the ones finished since the app started. */
-  'recording:jobs': { args: []; result: RecordingJob[] };
-}
+  jobs: invoke('recording:jobs', { args: [], result: z.array(RecordingJobSchema) }),
+};
 
-export const RECORDING_CHANNELS = [
-  'recording:start',
-  'recording:append',
-  'recording:stop',
-  'recording:reveal',
-  'recording:jobs',
-] as const satisfies ReadonlyArray<keyof RecordingChannels>;
-
-export interface RecordingEvents {
+export const RECORDING_EVENTS = events(
   /** A recording's phase or progress changed (finalizing after Stop, recovering after a crash). */
-  'recording:job': RecordingJob;
-}
+  event('recording:job', RecordingJobSchema),
+);
 
 /** The `recording` section of the desktop API (`window.desktop.recording`). */
-export interface RecordingApi {
-  start(options: RecordingStart): Promise<{ id: string }>;
-  append(id: string, chunk: Uint8Array, elapsedMs: number): Promise<void>;
-  stop(id: string, elapsedMs: number): Promise<RecordingJob>;
-  reveal(id: string): Promise<void>;
-  jobs(): Promise<RecordingJob[]>;
-}
+export type RecordingApi = SectionApi<typeof RECORDING_CHANNELS>;

@@ -1,35 +1,34 @@
+import { z } from 'zod';
+import { invoke, type SectionApi } from './contract';
+
 /** A screen or window the user can share, as our own picker shows it. */
-export interface CaptureSource {
-  id: string;
-  name: string;
-  kind: 'screen' | 'window';
+export const ScreenSourceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['screen', 'window']),
   /** A PNG data URL of what it shows now. */
-  thumbnail: string;
+  thumbnail: z.string(),
   /** The window's application icon, when there is one (PNG data URL). */
-  appIcon: string | null;
-}
+  appIcon: z.string().nullable(),
+});
+export type CaptureSource = z.infer<typeof ScreenSourceSchema>;
 
-export interface CaptureSources {
-  sources: CaptureSource[];
+export const CaptureSourcesSchema = z.object({
+  sources: z.array(ScreenSourceSchema),
   /** Whether the computer's sound can be shared with a screen on this OS. */
-  audioAvailable: boolean;
-}
+  audioAvailable: z.boolean(),
+});
+export type CaptureSources = z.infer<typeof CaptureSourcesSchema>;
 
-export interface CaptureChoice {
-  id: string;
-  audio: boolean;
-}
+export const CaptureChoiceSchema = z.strictObject({ id: z.string().min(1).max(256), audio: z.boolean() });
+export type CaptureChoice = z.infer<typeof CaptureChoiceSchema>;
 
-export interface ScreenChannels {
+/** `window.desktop.screen`: our own screen picker, which decides what getDisplayMedia() shares. */
+export const SCREEN_CHANNELS = {
   /** The screens and windows there are now, with live thumbnails. */
-  'screen:sources': { args: []; result: CaptureSources };
+  sources: invoke('screen:sources', { args: [], result: CaptureSourcesSchema }),
   /** What the next getDisplayMedia() call gets (within a few seconds). */
-  'screen:choose': { args: [choice: CaptureChoice]; result: void };
-}
+  choose: invoke('screen:choose', { args: [CaptureChoiceSchema], result: z.void() }),
+};
 
-export const SCREEN_CHANNELS = ['screen:sources', 'screen:choose'] as const satisfies ReadonlyArray<keyof ScreenChannels>;
-
-export interface ScreenApi {
-  sources(): Promise<CaptureSources>;
-  choose(choice: CaptureChoice): Promise<void>;
-}
+export type ScreenApi = SectionApi<typeof SCREEN_CHANNELS>;

@@ -2,17 +2,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { CaptureControl } from '../../../src/shared/ipc/capture';
+import { DESKTOP_CHANNELS, type IpcEventName, type IpcEvents } from '../../../src/shared/ipc';
+import { APP_CHANNELS } from '../../../src/shared/ipc/app';
+import { CAPTURE_CHANNELS, type CaptureControl } from '../../../src/shared/ipc/capture';
+import { DEVICES_CHANNELS } from '../../../src/shared/ipc/devices';
+import { HOSTING_CHANNELS } from '../../../src/shared/ipc/hosting';
+import { MEETING_CHANNELS } from '../../../src/shared/ipc/meeting';
 import { devicesIpcHandlers } from '../../../src/main/electron/devices-ipc';
+import { channelRunners } from '../../../src/main/ipc/dispatch';
 import { createCapture, type CaptureServices } from '../../../src/main/services/capture';
 import { createCaptureHandlers } from '../../../src/main/services/capture/capture-handlers';
 import type { CapturePort } from '../../../src/main/services/capture/service';
 import { createDeviceCatalogue, type DeviceCatalogue } from '../../../src/main/services/devices';
 import { serveRenderer } from './desktop-platform';
 import { WEB_ROOT } from './paths';
-
-/** Handlers of IPC channels, by channel name, as the test desktop's page reaches them. */
-export type TestHandlers = Record<string, (...args: never[]) => unknown>;
+import { emitToPage, exposeDesktop, idleHostingHandlers, testAppHandlers, type Runners } from './test-desktop';
 
 export interface CaptureDesktopOptions {
   /** Where the app keeps its data (device cache and choices, added sources). */
@@ -25,7 +29,9 @@ export interface CaptureDesktopOptions {
  * The desktop app's main process for capture, for a page in plain Chromium (no Electron here):
  * the REAL device catalogue, capture service and added sources run in the test's Node process;
  * the page is the real web client served the way the app serves it (its CSP), with a
- * `window.desktop` whose calls reach those services through Playwright's exposeBinding.
+ * `window.desktop` whose calls reach those services through Playwright's exposeBinding and the
+ * shell's generic channel path. Every section of the app is there; the channels of `screen`, and of
+ * `recording` unless other runners answer them, are unavailable.
  *
  * A capture's frames cannot cross from this process to the page as Electron's MessagePort does,
  * so they travel on a WebSocket to the page, which puts them on a MessageChannel and posts its
@@ -35,7 +41,7 @@ export interface CaptureDesktopOptions {
 export class CaptureDesktop {
   readonly catalogue: DeviceCatalogue;
   readonly capture: CaptureServices;
-  readonly handlers: TestHandlers;
+  readonly runners: Runners;
   private readonly pages = new Set<Page>();
   private readonly sockets = new Set<WebSocket>();
   private offCatalogue: () => void = () => undefined;
@@ -43,17 +49,19 @@ export class CaptureDesktop {
   private wss: WebSocketServer | null = null;
   url = '';
 
-  constructor(options: CaptureDesktopOptions, extraHandlers: TestHandlers = {}) {
+  constructor(options: CaptureDesktopOptions, extraRunners: Runners = new Map()) {
     this.catalogue = createDeviceCatalogue({ dataDir: options.dataDir, platform: 'linux', ...(options.env ? { env: options.env } : {}) });
     this.capture = createCapture({ dataDir: options.dataDir, catalogue: this.catalogue, platform: 'linux', ...(options.env ? { env: options.env } : {}) });
-    this.handlers = {
-      ...devicesIpcHandlers(this.catalogue),
-      ...createCaptureHandlers(this.capture.sources, async () => null),
-      'hosting:status': () => ({ state: 'idle', lastError: null }),
-      'hosting:discovered': () => [],
-      'meeting:report': () => undefined,
-      ...extraHandlers,
-    };
+    const local = { app: APP_CHANNELS, hosting: HOSTING_CHANNELS, meeting: MEETING_CHANNELS, devices: DEVICES_CHANNELS, capture: CAPTURE_CHANNELS };
+    this.runners = new Map([
+      ...channelRunners(local, {
+        ...testAppHandlers('0.0.0-e2e'),
+        ...idleHostingHandlers(),
+        ...devicesIpcHandlers(this.catalogue),
+        ...createCaptureHandlers(this.capture.sources, async () => null),
+      }),
+      ...extraRunners,
+    ]);
   }
 
   /** Starts the services and the page server (web client + the capture WebSocket on the same origin). */
@@ -76,12 +84,7 @@ export class CaptureDesktop {
   async attach(page: Page, server: string): Promise<void> {
     this.pages.add(page);
     page.once('close', () => this.pages.delete(page));
-    await page.exposeBinding('__rtDesktopInvoke', async (_source, channel: string, args: unknown[]) => {
-      const handler = this.handlers[channel] as ((...a: unknown[]) => unknown) | undefined;
-      if (!handler) throw new Error(`${channel} is not available in this test`);
-      return handler(...args);
-    });
-    await page.addInitScript(`(${INIT})(${JSON.stringify(server)})`);
+    await exposeDesktop(page, DESKTOP_CHANNELS, this.runners, { script: INIT, arg: server });
   }
 
   /** The page URL of a meeting in the desktop app. */
@@ -90,11 +93,8 @@ export class CaptureDesktop {
   }
 
   /** Pushes a main -> renderer event to every attached page. */
-  emit(event: string, payload: unknown): void {
-    for (const page of this.pages)
-      void page
-        .evaluate(([e, p]) => (window as unknown as { __rtDesktopEmit(e: string, p: unknown): void }).__rtDesktopEmit(e, p), [event, payload] as const)
-        .catch(() => undefined);
+  emit<E extends IpcEventName>(event: E, payload: IpcEvents[E]): void {
+    for (const page of this.pages) void emitToPage(page, event, payload).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -148,14 +148,13 @@ export class CaptureDesktop {
 }
 
 /**
- * Runs in the page before the app: a `window.desktop` whose calls go to the test's handlers, and
- * `capture.open` as the app's preload does it (a MessagePort posted to the window), its frames
- * arriving from the test on a WebSocket. A string, because tsx rewrites functions it compiles.
+ * Runs in the page once its `window.desktop` is made (see exposeDesktop): `capture.open` as the
+ * app's preload does it (a MessagePort posted to the window), its frames arriving from the test on
+ * a WebSocket; `recording.append` with the chunk in base64 (Electron's IPC carries bytes as they
+ * are, Playwright's binding does not: the process that answers decodes it); and the meeting server
+ * the app remembers. A string, because tsx rewrites functions it compiles.
  */
 const INIT = `(server) => {
-  const listeners = new Map();
-  const invoke = (channel, ...args) => window.__rtDesktopInvoke(channel, args);
-  window.__rtDesktopEmit = (event, payload) => { for (const listener of listeners.get(event) ?? []) listener(payload); };
   const openCapture = (request) => {
     const id = crypto.randomUUID();
     const channel = new MessageChannel();
@@ -184,30 +183,14 @@ const INIT = `(server) => {
       else if (ws.readyState === 0) pending.push(text);
     };
     window.postMessage({ type: 'roundtable:capture-port', id }, location.origin, [channel.port2]);
-    return Promise.resolve(id);
+    return Promise.resolve({ ok: true, value: id });
   };
-  const section = (name, methods) => Object.fromEntries(Object.entries(methods).map(([method, channel]) => [method, (...args) => invoke(channel, ...args)]));
-  window.desktop = {
-    app: { info: async () => ({ name: 'Roundtable', version: '0.0.0-e2e', platform: 'linux' }), openExternal: async () => undefined },
-    hosting: section('hosting', { status: 'hosting:status', discovered: 'hosting:discovered', start: 'hosting:start', stop: 'hosting:stop', copyInvite: 'hosting:copy-invite', resolveInvite: 'hosting:resolve-invite' }),
-    meeting: { report: (report) => invoke('meeting:report', report) },
-    devices: section('devices', { snapshot: 'devices:snapshot', reportBrowserDevices: 'devices:report-browser', select: 'devices:select', refresh: 'devices:refresh' }),
-    capture: { open: openCapture, ...section('capture', { sources: 'capture:sources', addSource: 'capture:add-source', removeSource: 'capture:remove-source', chooseFile: 'capture:choose-file' }) },
-    recording: {
-      ...section('recording', { start: 'recording:start', stop: 'recording:stop', reveal: 'recording:reveal', jobs: 'recording:jobs' }),
-      // Bytes cross Playwright's binding as base64 (Electron's IPC carries them as they are).
-      append: (id, chunk, elapsedMs) => {
-        let text = '';
-        for (let i = 0; i < chunk.length; i += 0x8000) text += String.fromCharCode(...chunk.subarray(i, i + 0x8000));
-        return invoke('recording:append', id, btoa(text), elapsedMs);
-      },
-    },
-    screen: section('screen', { sources: 'screen:sources', choose: 'screen:choose' }),
-    on: (event, listener) => {
-      if (!listeners.has(event)) listeners.set(event, new Set());
-      listeners.get(event).add(listener);
-      return () => listeners.get(event).delete(listener);
-    },
+  window.desktop.capture.open = openCapture;
+  const append = window.desktop.recording.append;
+  window.desktop.recording.append = (id, chunk, elapsedMs) => {
+    let text = '';
+    for (let i = 0; i < chunk.length; i += 0x8000) text += String.fromCharCode(...chunk.subarray(i, i + 0x8000));
+    return append(id, btoa(text), elapsedMs);
   };
   localStorage.setItem('roundtable.lastServer', server);
 }`;

@@ -1,9 +1,14 @@
 import type { Page } from 'playwright-core';
-import type { DeviceRole, DeviceSnapshot } from '../../../src/shared/ipc/devices';
+import { APP_CHANNELS } from '../../../src/shared/ipc/app';
+import { DEVICES_CHANNELS, type DeviceRole, type DeviceSnapshot } from '../../../src/shared/ipc/devices';
+import { HOSTING_CHANNELS } from '../../../src/shared/ipc/hosting';
+import { MEETING_CHANNELS } from '../../../src/shared/ipc/meeting';
 import { deviceMenuActions, deviceMenuTemplate } from '../../../src/main/electron/device-menu';
 import { devicesIpcHandlers } from '../../../src/main/electron/devices-ipc';
+import { channelRunners } from '../../../src/main/ipc/dispatch';
 import type { DeviceCatalogue } from '../../../src/main/services/devices';
 import { videoRgb } from './meeting-page';
+import { emitToPage, exposeDesktop, idleHostingHandlers, testAppHandlers, type Runners } from './test-desktop';
 
 /** A menu item as the template describes it (what Electron would show). */
 export interface MenuItem {
@@ -18,24 +23,27 @@ export interface MenuItem {
 
 const ROLE_MENU: Record<DeviceRole, string> = { camera: 'Camera', microphone: 'Microphone', speaker: 'Speaker' };
 
+const SECTIONS = { app: APP_CHANNELS, hosting: HOSTING_CHANNELS, meeting: MEETING_CHANNELS, devices: DEVICES_CHANNELS };
+
+/** Runs in the page after its `window.desktop` is made: the meeting server the app remembers. A string, because tsx rewrites functions it compiles. */
+const REMEMBER_SERVER = `(server) => localStorage.setItem('roundtable.lastServer', server)`;
+
 /**
  * The desktop app's main process, as far as devices go, for a page in plain Chromium: the page
- * gets a `window.desktop` whose device calls go (through Playwright's exposeBinding) to the REAL
- * catalogue running in the test, with its real FFmpeg; the catalogue's changes are pushed back as
- * `devices:changed` events, and the app menu is the real template built from the same catalogue.
+ * gets a `window.desktop` whose device calls go (through Playwright's exposeBinding and the shell's
+ * generic channel path) to the REAL catalogue running in the test, with its real FFmpeg; the
+ * catalogue's changes are pushed back as `devices:changed` events, and the app menu is the real
+ * template built from the same catalogue. Hosting is idle.
  */
 export class DesktopDevices {
   private readonly pages = new Set<Page>();
-  private readonly handlers;
+  private readonly runners: Runners;
   private readonly off: () => void;
 
   constructor(readonly catalogue: DeviceCatalogue) {
-    this.handlers = devicesIpcHandlers(catalogue);
+    this.runners = channelRunners(SECTIONS, { ...testAppHandlers('0.0.0-e2e'), ...idleHostingHandlers(), ...devicesIpcHandlers(catalogue) });
     this.off = catalogue.onChange((snapshot) => {
-      for (const page of this.pages)
-        void page
-          .evaluate((s) => (window as unknown as { __rtDesktopEmit(e: string, p: unknown): void }).__rtDesktopEmit('devices:changed', s), snapshot)
-          .catch(() => undefined);
+      for (const page of this.pages) void emitToPage(page, 'devices:changed', snapshot).catch(() => undefined);
     });
   }
 
@@ -43,8 +51,7 @@ export class DesktopDevices {
   async attach(page: Page, server: string): Promise<void> {
     this.pages.add(page);
     page.once('close', () => this.pages.delete(page));
-    await page.exposeBinding('__rtDesktopCall', async (_source, section: string, method: string, args: unknown[]) => this.call(section, method, args));
-    await page.addInitScript(DESKTOP_INIT, server);
+    await exposeDesktop(page, SECTIONS, this.runners, { script: REMEMBER_SERVER, arg: server });
   }
 
   /** The Devices menu the app would show now. */
@@ -80,48 +87,7 @@ export class DesktopDevices {
     this.off();
     this.pages.clear();
   }
-
-  private async call(section: string, method: string, args: unknown[]): Promise<unknown> {
-    const h = this.handlers;
-    if (section === 'devices') {
-      if (method === 'snapshot') return h['devices:snapshot']();
-      if (method === 'reportBrowserDevices') return h['devices:report-browser'](...(args as [never]));
-      if (method === 'select') return h['devices:select'](...(args as [never, never]));
-      if (method === 'refresh') return h['devices:refresh']();
-    }
-    if (section === 'app' && method === 'info') return { name: 'Roundtable', version: '0.0.0-e2e', platform: process.platform };
-    // Other features of the desktop app are idle in these tests.
-    if (section === 'hosting' && method === 'status') return { state: 'idle', lastError: null };
-    if (section === 'hosting' && method === 'discovered') return [];
-    if (section === 'meeting' && method === 'report') return undefined;
-    throw new Error(`${section}.${method} is not available in this test`);
-  }
 }
-
-/** Runs in the page before the app: a `window.desktop` that forwards to the test, and the remembered server. */
-const DESKTOP_INIT = (server: string): void => {
-  type Call = (section: string, method: string, args: unknown[]) => Promise<unknown>;
-  const call = (window as unknown as { __rtDesktopCall: Call }).__rtDesktopCall;
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const section = (name: string) =>
-    new Proxy({}, { get: (_target, method) => (typeof method === 'string' ? (...args: unknown[]) => call(name, method, args) : undefined) });
-  Object.defineProperty(window, '__rtDesktopEmit', {
-    value: (event: string, payload: unknown) => listeners.get(event)?.forEach((listener) => listener(payload)),
-  });
-  (window as unknown as { desktop: unknown }).desktop = {
-    app: section('app'),
-    hosting: section('hosting'),
-    meeting: section('meeting'),
-    devices: section('devices'),
-    on: (event: string, listener: (payload: unknown) => void) => {
-      const set = listeners.get(event) ?? new Set();
-      set.add(listener);
-      listeners.set(event, set);
-      return () => set.delete(listener);
-    },
-  };
-  localStorage.setItem('roundtable.lastServer', server);
-};
 
 /**
  * Which of Chromium's fake cameras a video shows (with `device-count=3`), from the average colour

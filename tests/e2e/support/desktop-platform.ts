@@ -4,14 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { IpcEventName, IpcEvents } from '@shared/ipc';
-import type { MeetingReport } from '@shared/ipc/meeting';
+import { APP_CHANNELS } from '@shared/ipc/app';
+import { HOSTING_CHANNELS } from '@shared/ipc/hosting';
+import { MEETING_CHANNELS, type MeetingReport } from '@shared/ipc/meeting';
 import { APP_CONTENT_TYPES, APP_CSP } from '../../../src/main/electron/app-origin';
-import { createHostingHandlers, MeetingReportSchema, validate, type HostingHandlerDeps } from '../../../src/main/services/hosting/hosting-handlers';
+import { channelRunners } from '../../../src/main/ipc/dispatch';
+import { createHostingHandlers, type HostingHandlerDeps } from '../../../src/main/services/hosting/hosting-handlers';
+import { emitToPage, exposeDesktop, testAppHandlers } from './test-desktop';
 
 /**
  * A test `window.desktop` for a page: each call goes through Playwright's exposeBinding to the
  * REAL main-process services running in the test's Node process (the same handlers the Electron
- * shell registers), and the test can push main -> renderer events.
+ * shell registers, through the same generic path), and the test can push main -> renderer events.
  */
 export interface TestDesktop {
   /** What the renderer reported about its meeting (what the tray would show), latest last. */
@@ -19,52 +23,16 @@ export interface TestDesktop {
   emit<E extends IpcEventName>(event: E, payload: IpcEvents[E]): Promise<void>;
 }
 
-// Runs in the page before its scripts. A string, because tsx rewrites functions it compiles.
-const INIT_SCRIPT = `(() => {
-  const listeners = new Map();
-  const invoke = (channel, ...args) => window.__rtDesktopInvoke(channel, args);
-  window.__rtDesktopEmit = (event, payload) => { for (const listener of listeners.get(event) ?? []) listener(payload); };
-  window.desktop = {
-    app: {
-      info: async () => ({ name: 'Roundtable', version: '0.0.0-test', platform: 'linux' }),
-      openExternal: async () => undefined,
-    },
-    hosting: {
-      status: () => invoke('hosting:status'),
-      start: (options) => invoke('hosting:start', options),
-      stop: () => invoke('hosting:stop'),
-      copyInvite: () => invoke('hosting:copy-invite'),
-      discovered: () => invoke('hosting:discovered'),
-      resolveInvite: (request) => invoke('hosting:resolve-invite', request),
-    },
-    meeting: { report: (report) => invoke('meeting:report', report) },
-    on: (event, listener) => {
-      if (!listeners.has(event)) listeners.set(event, new Set());
-      listeners.get(event).add(listener);
-      return () => listeners.get(event).delete(listener);
-    },
-  };
-})();`;
-
 export async function installTestDesktop(page: Page, deps: HostingHandlerDeps): Promise<TestDesktop> {
-  const hosting = createHostingHandlers(deps);
   const reports: MeetingReport[] = [];
-  const handlers: Record<string, (...args: unknown[]) => Promise<unknown>> = {
-    ...hosting,
-    'meeting:report': async (report: unknown) => void reports.push(validate(MeetingReportSchema, report, 'meeting:report')),
-  };
-  await page.exposeBinding('__rtDesktopInvoke', async (_source, channel: string, args: unknown[]) => {
-    const handler = handlers[channel];
-    if (!handler) throw new Error(`no handler for "${channel}" in the test desktop`);
-    return handler(...args);
+  const sections = { app: APP_CHANNELS, hosting: HOSTING_CHANNELS, meeting: MEETING_CHANNELS };
+  const runners = channelRunners(sections, {
+    ...testAppHandlers('0.0.0-test'),
+    ...createHostingHandlers(deps),
+    'meeting:report': (report) => void reports.push(report),
   });
-  await page.addInitScript(INIT_SCRIPT);
-  const desktop: TestDesktop = {
-    reports,
-    emit: async (event, payload) => {
-      await page.evaluate(([e, p]) => (window as unknown as { __rtDesktopEmit(e: string, p: unknown): void }).__rtDesktopEmit(e, p), [event, payload] as const);
-    },
-  };
+  await exposeDesktop(page, sections, runners);
+  const desktop: TestDesktop = { reports, emit: (event, payload) => emitToPage(page, event, payload) };
   // Main pushes hosting status changes, as the shell does.
   deps.hosting.events.on('status', (status) => void desktop.emit('hosting:status', status).catch(() => undefined));
   return desktop;

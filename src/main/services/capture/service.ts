@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { z } from 'zod';
 import { CaptureReplySchema, CaptureRequestSchema, type CaptureControl, type CaptureRequest } from '@shared/ipc/capture';
 import type { DeviceSnapshot } from '@shared/ipc/devices';
 import type { FfmpegLocation } from '../ffmpeg/locate';
+import { validate } from '../../ipc/validate';
 import { captureArgs } from './args';
 import { CapturePipeline, type PipelineStats } from './pipeline';
 
@@ -51,7 +51,7 @@ export class CaptureService {
     let request: CaptureRequest;
     let location: FfmpegLocation;
     try {
-      request = await this.validate(raw);
+      request = await this.check(raw);
       if (this.running.size >= (this.deps.maxCaptures ?? 4)) throw new Error(`At most ${this.deps.maxCaptures ?? 4} FFmpeg sources can run at once.`);
       location = this.deps.locate();
     } catch (error) {
@@ -99,10 +99,8 @@ export class CaptureService {
     for (const { pipeline } of this.running.values()) pipeline.stop();
   }
 
-  private async validate(raw: unknown): Promise<CaptureRequest> {
-    const parsed = CaptureRequestSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`This source cannot be opened: ${z.prettifyError(parsed.error)}`);
-    const request = parsed.data;
+  private async check(raw: unknown): Promise<CaptureRequest> {
+    const request = validate(CaptureRequestSchema, raw, 'This source cannot be opened');
     const { source } = request;
     if (source.kind === 'device') {
       const role = request.media === 'video' ? 'camera' : 'microphone';

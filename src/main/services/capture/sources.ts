@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AddSourceRequestSchema, CaptureSourceSchema, sameSource, type AddedSource, type AddSourceRequest, type CaptureSource } from '@shared/ipc/capture';
+import { AddedSourceSchema, sameSource, type AddedSource, type AddSourceRequest, type CaptureSource } from '@shared/ipc/capture';
 import { JsonFile, type ValueStore } from '../settings/json-file';
 import { parseSourceInput, sourceLabel, type ProbeResult } from './probe';
 
-const AddedSourceSchema = z.strictObject({
-  id: z.string(),
-  label: z.string(),
-  source: CaptureSourceSchema,
-  media: z.strictObject({ video: z.boolean(), audio: z.boolean() }),
-});
 export const AddedSourcesFileSchema = z.strictObject({ version: z.literal(1), sources: z.array(AddedSourceSchema).max(100) });
 export type AddedSourcesFile = z.infer<typeof AddedSourcesFileSchema>;
 
@@ -46,11 +40,8 @@ export class AddedSources {
     return () => void this.listeners.delete(listener);
   }
 
-  /** Checks the request, asks FFmpeg what the source holds and keeps it (adding the same source again updates it). */
-  async add(raw: unknown): Promise<AddedSource> {
-    const parsed = AddSourceRequestSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`Not a source: ${z.prettifyError(parsed.error)}`);
-    const request: AddSourceRequest = parsed.data;
+  /** Asks FFmpeg what the source holds and keeps it (adding the same source again updates it). The request is well-formed (the channel validated it). */
+  async add(request: AddSourceRequest): Promise<AddedSource> {
     const source: CaptureSource = 'test' in request ? { kind: 'test', tone: request.tone ?? 440 } : parseSourceInput(request.input);
     const media = await this.deps.probe(source);
     const existing = this.sources.find((s) => sameSource(s.source, source));

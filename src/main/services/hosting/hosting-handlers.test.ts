@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedCertificate, formatFingerprint, type TlsCredentials } from '@roundtable/signaling-server';
-import { readUntrustedCertificate, type DiscoveredMeeting, type HostingStatus } from '@shared/ipc/hosting';
+import { HOSTING_CHANNELS, readUntrustedCertificate, type DiscoveredMeeting, type HostingStatus } from '@shared/ipc/hosting';
+import { unwrap } from '@shared/ipc/result';
+import { channelRunners } from '../../ipc/dispatch';
 import { CertificatePins } from './certificate-pins';
 import { toDiscoveredMeeting } from './discovery';
 import { createHostingHandlers, type HostingHandlers } from './hosting-handlers';
@@ -20,6 +22,8 @@ let pins: CertificatePins;
 let copied: string[];
 let discovered: DiscoveredMeeting[];
 let handlers: HostingHandlers;
+/** A call as the renderer makes it: through the generic channel path (validation, handler, envelope). */
+const call = (channel: string, ...args: unknown[]) => channelRunners({ hosting: HOSTING_CHANNELS }, handlers).get(channel)!(args);
 
 /** Another meeting server on this machine (a LAN host, seen over loopback), with its own self-signed certificate. */
 const lanCertificate = createSelfSignedCertificate({ commonName: 'a LAN meeting', ipAddresses: ['127.0.0.1'] });
@@ -63,9 +67,10 @@ const port = (url: string): number => Number(new URL(url).port);
 
 describe('the hosting channels', () => {
   it('refuse malformed requests with a clear error, and do nothing', async () => {
-    await expect(handlers['hosting:start']({ port: 'eighty' })).rejects.toThrow(/^hosting:start: .*port/s);
-    await expect(handlers['hosting:start']({ port: 80, extra: true })).rejects.toThrow(/hosting:start/);
-    await expect(handlers['hosting:resolve-invite']('https://x/?room=y')).rejects.toThrow(/^hosting:resolve-invite: /);
+    const invalid = (message: RegExp) => ({ ok: false, error: { code: 'invalid-arguments', message: expect.stringMatching(message) } });
+    expect(await call('hosting:start', { port: 'eighty' })).toMatchObject(invalid(/^hosting:start: .*port/s));
+    expect(await call('hosting:start', { port: 80, extra: true })).toMatchObject(invalid(/^hosting:start: /));
+    expect(await call('hosting:resolve-invite', 'https://x/?room=y')).toMatchObject(invalid(/^hosting:resolve-invite: /));
     expect(hosting.status().state).toBe('idle');
     expect(await handlers['hosting:copy-invite']()).toBeNull();
     expect(pins.list()).toEqual([]);
@@ -90,16 +95,22 @@ describe('the hosting channels', () => {
   it('refuse an invite whose certificate is not the one the server presents, and leave the pins exactly as they were', async () => {
     const before = pins.list();
     const status = hosted(hosting.status());
-    await expect(handlers['hosting:resolve-invite']({ link: `${lanUrl}/?room=calm-otter-42&fp=${forged.fingerprint}` })).rejects.toThrow(
-      /presented a different certificate than the invite expects .*Someone may be intercepting the connection/,
-    );
+    expect(await call('hosting:resolve-invite', { link: `${lanUrl}/?room=calm-otter-42&fp=${forged.fingerprint}` })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'certificate-refused',
+        message: expect.stringMatching(/presented a different certificate than the invite expects .*Someone may be intercepting the connection/),
+        details: { host: new URL(lanUrl).host },
+      },
+    });
     await expect(handlers['hosting:resolve-invite']({ link: `${status.self.server}/?room=${status.invite.code}&fp=${forged.fingerprint}` })).rejects.toThrow(
       /presented a different certificate/,
     );
     // Nothing answers here: not reachable, nothing pinned either.
-    await expect(handlers['hosting:resolve-invite']({ link: `https://127.0.0.1:9/?room=x&fp=${forged.fingerprint}` })).rejects.toThrow(
-      /^Cannot reach the meeting server at 127\.0\.0\.1:9/,
-    );
+    expect(await call('hosting:resolve-invite', { link: `https://127.0.0.1:9/?room=x&fp=${forged.fingerprint}` })).toMatchObject({
+      ok: false,
+      error: { code: 'unreachable', message: expect.stringMatching(/^Cannot reach the meeting server at 127\.0\.0\.1:9/) },
+    });
     expect(pins.list()).toEqual(before);
   });
 
@@ -115,7 +126,10 @@ describe('the hosting channels', () => {
     ];
     pins.unpin(lanUrl);
     const before = pins.list();
-    const error = await handlers['hosting:resolve-invite']({ server: `127.0.0.1:${port(lanUrl)}`, room: 'calm-otter-42' }).catch((e: unknown) => e);
+    const request = { server: `127.0.0.1:${port(lanUrl)}`, room: 'calm-otter-42' };
+    const error = await Promise.resolve()
+      .then(() => handlers['hosting:resolve-invite'](request))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UntrustedCertificateError);
     const untrusted = error as UntrustedCertificateError;
     expect(untrusted).toMatchObject({
@@ -125,11 +139,20 @@ describe('the hosting channels', () => {
       fingerprintText: formatFingerprint(lanCertificate.fingerprint),
     });
     expect(untrusted.fingerprintText).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-    // IPC carries only the message: the renderer reads the same fingerprint back from it.
-    expect(readUntrustedCertificate(`Error invoking remote method 'hosting:resolve-invite': UntrustedCertificateError: ${untrusted.message}`)).toEqual({
+    // The renderer gets it as an error envelope with the fingerprint as data (no message to parse)…
+    const expected = {
       host: `127.0.0.1:${port(lanUrl)}`,
+      fingerprint: lanCertificate.fingerprint,
       fingerprintText: formatFingerprint(lanCertificate.fingerprint),
-    });
+    };
+    const envelope = await call('hosting:resolve-invite', request);
+    expect(envelope).toEqual({ ok: false, error: { code: 'untrusted-certificate', message: untrusted.message, details: expected } });
+    // …which the renderer's client throws as a DesktopError, read back with its code and details.
+    const thrown = await Promise.resolve()
+      .then(() => unwrap(envelope))
+      .catch((e: unknown) => e);
+    expect(readUntrustedCertificate(thrown)).toEqual(expected);
+    expect(readUntrustedCertificate(new Error(untrusted.message))).toBeNull();
     expect(pins.list()).toEqual(before);
     discovered = [];
   });

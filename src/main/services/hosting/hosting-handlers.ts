@@ -1,40 +1,11 @@
-import { z } from 'zod';
 import { verifyPinnedServer } from '@roundtable/signaling-server';
-import type { DiscoveredMeeting, HostingChannels } from '@shared/ipc/hosting';
-import type { MeetingReport } from '@shared/ipc/meeting';
+import type { SectionHandlers } from '@shared/ipc/contract';
+import type { DiscoveredMeeting, HOSTING_CHANNELS } from '@shared/ipc/hosting';
+import { DesktopError } from '@shared/ipc/result';
 import { endpointLabel, endpointOf, type CertificatePins } from './certificate-pins';
 import type { HostingService } from './hosting-service';
 import { InviteError, inviteText, parseInviteLink, parseServerAndCode, UntrustedCertificateError } from './invite';
 import { probeTrust, type PresentedCertificate } from './trust-probe';
-
-const HostOptionsSchema = z
-  .strictObject({
-    meetingName: z.string().trim().max(64).optional(),
-    port: z.number().int().min(1).max(65535).optional(),
-  })
-  .optional();
-
-const InviteRequestSchema = z.union([
-  z.strictObject({ link: z.string().min(1).max(2048) }),
-  z.strictObject({ server: z.string().min(1).max(512), room: z.string().min(1).max(64) }),
-]);
-
-export const MeetingReportSchema = z.strictObject({
-  stage: z.enum(['home', 'prejoin', 'meeting', 'left']),
-  name: z.string().max(64),
-  room: z.string().max(64).nullable(),
-  server: z.string().max(512).nullable(),
-  participants: z.number().int().min(0).max(10_000),
-  micEnabled: z.boolean(),
-  cameraEnabled: z.boolean(),
-}) satisfies z.ZodType<MeetingReport>;
-
-/** Validates what a renderer sent; a clear error and nothing done when it does not fit. */
-export function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new Error(`${what}: ${z.prettifyError(result.error)}`);
-  return result.data;
-}
 
 export interface HostingHandlerDeps {
   hosting: HostingService;
@@ -50,24 +21,24 @@ export interface HostingHandlerDeps {
   defaultMeetingName?: () => string | undefined;
 }
 
-export type HostingHandlers = { [C in keyof HostingChannels]: (...args: unknown[]) => Promise<HostingChannels[C]['result']> };
+export type HostingHandlers = SectionHandlers<typeof HOSTING_CHANNELS>;
 
 /**
- * The hosting channels, Electron-free: the shell registers them as IPC handlers, and the end-to-end
- * tests call them from a page through Playwright, so both run the same checks.
+ * The hosting channels, Electron-free: the shell registers them (registerChannels validates their
+ * arguments first), and the end-to-end tests call them from a page through Playwright by the same
+ * path (runChannel), so both run the same checks.
  */
 export function createHostingHandlers(deps: HostingHandlerDeps): HostingHandlers {
   const verify = deps.verify ?? ((server: string, fingerprint: string) => verifyPinnedServer(server, fingerprint));
   const probe = deps.probe ?? ((server: string) => probeTrust(server));
   const unreachable = (server: string, error: unknown): InviteError =>
-    new InviteError(`Cannot reach the meeting server at ${new URL(server).host}: ${(error as Error).message}`);
+    new InviteError(`Cannot reach the meeting server at ${new URL(server).host}: ${(error as Error).message}`, 'unreachable');
 
   return {
     'hosting:status': async () => deps.hosting.status(),
-    'hosting:start': async (options?: unknown) => {
-      const valid = validate(HostOptionsSchema, options, 'hosting:start');
-      const meetingName = valid?.meetingName || deps.defaultMeetingName?.();
-      return deps.hosting.start({ ...valid, ...(meetingName ? { meetingName } : {}) });
+    'hosting:start': async (options) => {
+      const meetingName = options?.meetingName || deps.defaultMeetingName?.();
+      return deps.hosting.start({ ...options, ...(meetingName ? { meetingName } : {}) });
     },
     'hosting:stop': async () => deps.hosting.stop(),
     'hosting:copy-invite': async () => {
@@ -80,14 +51,14 @@ export function createHostingHandlers(deps: HostingHandlerDeps): HostingHandlers
     'hosting:discovered': async () => deps.discovered(),
     // The one place a meeting's pin is set: the person chose this meeting (a link, a meeting in the
     // list, a fingerprint they compared), and its server presented exactly that certificate.
-    'hosting:resolve-invite': async (request: unknown) => {
-      const valid = validate(InviteRequestSchema, request, 'hosting:resolve-invite');
-      const target = 'link' in valid ? parseInviteLink(valid.link) : parseServerAndCode(valid.server, valid.room);
+    'hosting:resolve-invite': async (request) => {
+      const target = 'link' in request ? parseInviteLink(request.link) : parseServerAndCode(request.server, request.room);
       if (target.fingerprint) {
         try {
           await verify(target.server, target.fingerprint);
         } catch (error) {
-          if (error instanceof Error && error.name === 'CertificatePinError') throw error;
+          if (error instanceof Error && error.name === 'CertificatePinError')
+            throw new DesktopError('certificate-refused', error.message, { host: new URL(target.server).host });
           throw unreachable(target.server, error);
         }
         // Replaces whatever this host:port had; a failed check above changed nothing.

@@ -1,11 +1,12 @@
 import { formatFingerprint, parseFingerprint } from '@roundtable/signaling-server';
 import { untrustedCertificateMessage, type Invite, type JoinTarget } from '@shared/ipc/hosting';
+import { DesktopError } from '@shared/ipc/result';
 import { normalizeCode } from './meeting-code';
 
-/** An invite link or server address that cannot be used; the message says why, for people. */
-export class InviteError extends Error {
-  constructor(message: string) {
-    super(message);
+/** An invite link or server address that cannot be used (or its server reached); the message says why, for people. */
+export class InviteError extends DesktopError {
+  constructor(message: string, code: 'invalid-invite' | 'unreachable' | 'untrusted-certificate' = 'invalid-invite', details?: Record<string, string>) {
+    super(code, message, details);
     this.name = 'InviteError';
   }
 }
@@ -16,7 +17,6 @@ export class InviteError extends Error {
  * the fingerprint with the one the host shows and join with it.
  */
 export class UntrustedCertificateError extends InviteError {
-  readonly code = 'untrusted-certificate';
   /** "AB:CD:…" */
   readonly fingerprintText: string;
   constructor(
@@ -28,7 +28,8 @@ export class UntrustedCertificateError extends InviteError {
     readonly reason: string,
   ) {
     const fingerprintText = formatFingerprint(fingerprint);
-    super(untrustedCertificateMessage({ host, fingerprintText }));
+    // The details are what the renderer reads (readUntrustedCertificate): the words are for people.
+    super(untrustedCertificateMessage({ host, fingerprintText }), 'untrusted-certificate', { host, fingerprint, fingerprintText });
     this.name = 'UntrustedCertificateError';
     this.fingerprintText = fingerprintText;
   }

@@ -1,35 +1,23 @@
-import { z } from 'zod';
-import { ElapsedSchema, RecordingChunkSchema, RecordingIdSchema, RecordingStartSchema, type RecordingChannels, type RecordingJob } from '@shared/ipc/recording';
+import type { SectionHandlers } from '@shared/ipc/contract';
+import type { RECORDING_CHANNELS } from '@shared/ipc/recording';
+import { DesktopError } from '@shared/ipc/result';
 import type { RecordingService } from './recording-service';
 
-type Handlers = {
-  [C in keyof RecordingChannels]: (...args: RecordingChannels[C]['args']) => Promise<RecordingChannels[C]['result']> | RecordingChannels[C]['result'];
-};
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new Error(`${what}: ${z.prettifyError(result.error)}`);
-  return result.data;
-}
+export type RecordingHandlers = SectionHandlers<typeof RECORDING_CHANNELS>;
 
 /**
- * The recording channels as the shell registers them (and the end-to-end tests call them): every
- * argument from a renderer is checked here. `reveal` shows only a file this service saved.
+ * The recording channels as the shell registers them (and the end-to-end tests call them through
+ * the same path): their arguments are validated before these run. `reveal` shows only a file this
+ * service saved.
  */
-export function createRecordingHandlers(service: RecordingService, reveal: (path: string) => void): Handlers {
+export function createRecordingHandlers(service: RecordingService, reveal: (path: string) => void): RecordingHandlers {
   return {
-    'recording:start': (options: unknown) => service.start(parse(RecordingStartSchema, options, 'recording:start')),
-    'recording:append': (id: unknown, chunk: unknown, elapsedMs: unknown) =>
-      service.append(
-        parse(RecordingIdSchema, id, 'recording:append id'),
-        parse(RecordingChunkSchema, chunk, 'recording:append chunk'),
-        parse(ElapsedSchema, elapsedMs, 'recording:append elapsedMs'),
-      ),
-    'recording:stop': (id: unknown, elapsedMs: unknown) =>
-      service.stop(parse(RecordingIdSchema, id, 'recording:stop id'), parse(ElapsedSchema, elapsedMs, 'recording:stop elapsedMs')),
-    'recording:reveal': (id: unknown) => {
-      const job: RecordingJob | undefined = service.job(parse(RecordingIdSchema, id, 'recording:reveal id'));
-      if (!job?.path) throw new Error('that recording has no saved file');
+    'recording:start': (options) => service.start(options),
+    'recording:append': (id, chunk, elapsedMs) => service.append(id, chunk, elapsedMs),
+    'recording:stop': (id, elapsedMs) => service.stop(id, elapsedMs),
+    'recording:reveal': (id) => {
+      const job = service.job(id);
+      if (!job?.path) throw new DesktopError('not-found', 'that recording has no saved file');
       reveal(job.path);
     },
     'recording:jobs': () => service.jobs(),

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordingJob } from '@shared/ipc/recording';
+import { RECORDING_CHANNELS, type RecordingJob } from '@shared/ipc/recording';
+import { unwrap } from '@shared/ipc/result';
+import { channelRunners } from '../../ipc/dispatch';
 import { locateFfmpeg } from '../ffmpeg/locate';
 import { createRecordingHandlers } from './recording-handlers';
 import { RecordingService } from './recording-service';
@@ -114,17 +116,28 @@ describe('recording to a file (real FFmpeg)', () => {
   it('checks every argument that comes from a renderer, and reveals only files it saved', async () => {
     const { service: s } = service('handlers');
     const revealed: string[] = [];
-    const handlers = createRecordingHandlers(s, (path) => revealed.push(path));
-    expect(() => handlers['recording:start']({ title: 'x', mimeType: 'video/webm; codecs=vp8,opus -f lavfi' } as never)).toThrow(/recording:start/);
-    expect(() => handlers['recording:start']({ title: 'x', mimeType: 'video/webm', outputDir: '/etc' } as never)).toThrow(/recording:start/);
-    const { id } = await handlers['recording:start']({ title: 'x', mimeType: 'video/webm;codecs=vp8,opus' });
-    expect(() => handlers['recording:append'](id, 'not bytes' as never, 1)).toThrow(/recording:append chunk/);
-    expect(() => handlers['recording:append']('../../etc', new Uint8Array(1), 1)).toThrow(/recording:append id/);
-    await expect(handlers['recording:append']('zzzzzzzz-0000', new Uint8Array(1), 1)).rejects.toThrow(/no recording/);
-    expect(() => handlers['recording:reveal'](id)).toThrow('that recording has no saved file');
-    await handlers['recording:append'](id, webm, 4000);
-    await handlers['recording:stop'](id, 4000);
-    handlers['recording:reveal'](id);
+    const runners = channelRunners(
+      { recording: RECORDING_CHANNELS },
+      createRecordingHandlers(s, (path) => revealed.push(path)),
+    );
+    const call = (channel: string, ...args: unknown[]) => runners.get(channel)!(args);
+    const refused = (code: string, message: RegExp | string) => ({ ok: false, error: { code, message: expect.stringMatching(message) } });
+    expect(await call('recording:start', { title: 'x', mimeType: 'video/webm; codecs=vp8,opus -f lavfi' })).toMatchObject(
+      refused('invalid-arguments', /recording:start/),
+    );
+    expect(await call('recording:start', { title: 'x', mimeType: 'video/webm', outputDir: '/etc' })).toMatchObject(
+      refused('invalid-arguments', /recording:start/),
+    );
+    const started = await call('recording:start', { title: 'x', mimeType: 'video/webm;codecs=vp8,opus' });
+    const { id } = unwrap(started) as { id: string };
+    expect(await call('recording:append', id, 'not bytes', 1)).toMatchObject(refused('invalid-arguments', /recording:append: .*binary data/s));
+    expect(await call('recording:append', '../../etc', new Uint8Array(1), 1)).toMatchObject(refused('invalid-arguments', /recording:append/));
+    expect(await call('recording:append', id, new Uint8Array(1))).toMatchObject(refused('invalid-arguments', /recording:append/));
+    expect(await call('recording:append', 'zzzzzzzz-0000', new Uint8Array(1), 1)).toMatchObject(refused('not-found', /no recording/));
+    expect(await call('recording:reveal', id)).toEqual({ ok: false, error: { code: 'not-found', message: 'that recording has no saved file' } });
+    expect(await call('recording:append', id, webm, 4000)).toEqual({ ok: true, value: undefined });
+    expect(await call('recording:stop', id, 4000)).toMatchObject({ ok: true, value: { phase: 'saved' } });
+    expect(await call('recording:reveal', id)).toEqual({ ok: true, value: undefined });
     expect(revealed).toHaveLength(1);
   });
 });

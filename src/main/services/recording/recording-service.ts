@@ -4,6 +4,7 @@ import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promise
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { RecordingJob, RecordingStart } from '@shared/ipc/recording';
+import { DesktopError } from '@shared/ipc/result';
 import type { FfmpegLocation } from '../ffmpeg/locate';
 import { JsonFile } from '../settings/json-file';
 import { finalizeRecording } from './finalize';
@@ -97,7 +98,7 @@ export class RecordingService {
   /** Appends the next chunk and syncs it to disk; resolves when it is there. */
   append(id: string, chunk: Uint8Array, elapsedMs: number): Promise<void> {
     const active = this.active.get(id);
-    if (!active) return Promise.reject(new Error(`there is no recording ${id} in progress`));
+    if (!active) return Promise.reject(new DesktopError('not-found', `there is no recording ${id} in progress`));
     const next = active.writing.then(async () => {
       // Once written, a killed app cannot lose it (the OS has it); a sync every few seconds covers a power cut.
       await active.handle.write(chunk);
@@ -119,7 +120,7 @@ export class RecordingService {
   /** The last chunk is in: makes the file. Resolves with the job once it is saved or has failed. */
   async stop(id: string, elapsedMs: number): Promise<RecordingJob> {
     const active = this.active.get(id);
-    if (!active) throw new Error(`there is no recording ${id} in progress`);
+    if (!active) throw new DesktopError('not-found', `there is no recording ${id} in progress`);
     this.active.delete(id);
     await active.writing;
     await active.handle.close();

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SCREEN_CHANNELS } from '@shared/ipc/screen';
+import { channelRunners } from '../../ipc/dispatch';
 import { ScreenPicker, type NativeSource } from './screen-picker';
 
 const source = (id: string, name: string): NativeSource<{ native: string }> => ({
@@ -47,9 +49,14 @@ describe('the screen picker service', () => {
     const { p } = picker();
     expect(() => p.choose({ id: 'screen:0:0', audio: false })).toThrow(/not one of those offered/);
     await p.sources();
+    // Malformed choices are refused by the channel (its schema), before the picker sees them.
+    const choose = channelRunners({ screen: SCREEN_CHANNELS }, { 'screen:sources': () => p.sources(), 'screen:choose': (c) => p.choose(c) }).get(
+      'screen:choose',
+    )!;
     for (const bad of [null, 'screen:0:0', { id: '', audio: false }, { id: 'screen:0:0' }, { id: 'screen:0:0', audio: false, extra: 1 }]) {
-      expect(() => p.choose(bad)).toThrow(/not a screen choice/);
+      expect(await choose([bad])).toMatchObject({ ok: false, error: { code: 'invalid-arguments' } });
     }
+    expect(await choose([{ id: 'window:9:0', audio: false }])).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(p.take()).toBeNull();
   });
 

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { CaptureChoice, CaptureSource, CaptureSources } from '@shared/ipc/screen';
+import { DesktopError } from '@shared/ipc/result';
 
 /** What the OS gives us for one capturable surface (Electron's DesktopCapturerSource, adapted). */
 export interface NativeSource<Handle> {
@@ -16,8 +16,6 @@ export interface ScreenPickerDeps<Handle> {
   platform: NodeJS.Platform;
   now: () => number;
 }
-
-const ChoiceSchema = z.strictObject({ id: z.string().min(1).max(256), audio: z.boolean() });
 
 /** A choice is for the getDisplayMedia() call that follows it, not for one a minute later. */
 const CHOICE_TTL_MS = 10_000;
@@ -52,13 +50,10 @@ export class ScreenPicker<Handle> {
     };
   }
 
-  /** Records the user's choice; refuses anything that is not one of the sources just listed. */
-  choose(input: unknown): void {
-    const parsed = ChoiceSchema.safeParse(input);
-    if (!parsed.success) throw new Error(`not a screen choice: ${parsed.error.issues[0]?.message ?? 'malformed'}`);
-    const choice: CaptureChoice = parsed.data;
+  /** Records the user's choice (a well-formed one: the channel validated it); refuses anything that is not one of the sources just listed. */
+  choose(choice: CaptureChoice): void {
     const source = this.listed.get(choice.id);
-    if (!source) throw new Error('that screen or window is not one of those offered; list them again');
+    if (!source) throw new DesktopError('not-found', 'that screen or window is not one of those offered; list them again');
     this.pending = { source, audio: choice.audio && this.audioAvailable, at: this.deps.now() };
   }
 

@@ -156,7 +156,7 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
         try {
           await open(await desktop.hosting.resolveInvite({ server: choice.server, room: choice.room }), choice.name, false, choice.start ?? false);
         } catch (error) {
-          const untrusted = readUntrustedCertificate(message(error));
+          const untrusted = readUntrustedCertificate(error);
           if (!untrusted) throw error;
           patch({ untrusted: { ...untrusted, server: choice.server, room: choice.room, name: choice.name } });
         }

@@ -1,5 +1,6 @@
 import { captureStats, desktopCapture } from './capture-desktop';
 import type { DesktopCapture } from './capture-model';
+import { getDesktop } from './platform';
 
 export * from './capture-model';
 
@@ -8,7 +9,7 @@ let current: DesktopCapture | null | undefined;
 /** FFmpeg capture when the desktop shell offers it (`window.desktop.capture`), else null (browser guests). */
 export function getCapture(): DesktopCapture | null {
   if (current !== undefined) return current;
-  const api = window.desktop?.capture;
+  const api = getDesktop()?.capture;
   current = api ? desktopCapture(api) : null;
   if (current) {
     // A read-only view of the capture tracks' counters, like `window.roundtable`, for debugging and the benchmark.

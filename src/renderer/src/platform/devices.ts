@@ -1,6 +1,7 @@
 import { browserDeviceChoices } from './devices-browser';
 import { desktopDeviceChoices } from './devices-desktop';
 import type { DeviceChoices } from './devices-model';
+import { getDesktop } from './platform';
 
 export * from './devices-model';
 
@@ -8,6 +9,8 @@ let current: DeviceChoices | undefined;
 
 /** One for the page: the desktop catalogue when the preload put `window.desktop` there, else the browser's own. */
 export function getDeviceChoices(): DeviceChoices {
-  current ??= window.desktop?.devices ? desktopDeviceChoices(window.desktop) : browserDeviceChoices(localStorage);
+  if (current) return current;
+  const desktop = getDesktop();
+  current = desktop?.devices ? desktopDeviceChoices(desktop) : browserDeviceChoices(localStorage);
   return current;
 }

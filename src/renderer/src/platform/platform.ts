@@ -1,4 +1,7 @@
-import type { DesktopApi } from '@shared/desktop-api';
+import type { DesktopApi, DesktopBridge } from '@shared/desktop-api';
+import { desktopClient } from '@shared/ipc/client';
+
+export { DesktopError, isDesktopError, type DesktopErrorCode } from '@shared/ipc/result';
 
 export interface Platform {
   kind: 'desktop' | 'browser';
@@ -14,8 +17,21 @@ const LAST_SERVER = 'roundtable.lastServer';
 
 declare global {
   interface Window {
-    desktop?: DesktopApi;
+    /** What the preload exposes: every call resolves with a result envelope (see desktopClient). */
+    desktop?: DesktopBridge;
   }
+}
+
+let desktop: DesktopApi | null | undefined;
+
+/**
+ * The desktop shell's API when the preload put `window.desktop` there, else null (a browser guest).
+ * Each call resolves with its value or rejects with a DesktopError (code, message, details) made
+ * from main's error envelope.
+ */
+export function getDesktop(): DesktopApi | null {
+  if (desktop === undefined) desktop = window.desktop ? desktopClient(window.desktop) : null;
+  return desktop;
 }
 
 function desktopPlatform(api: DesktopApi): Platform {
@@ -42,6 +58,8 @@ let current: Platform | undefined;
 
 /** The desktop shell when the preload put its API on `window`, else a browser guest. */
 export function getPlatform(): Platform {
-  current ??= window.desktop ? desktopPlatform(window.desktop) : browserPlatform();
+  if (current) return current;
+  const api = getDesktop();
+  current = api ? desktopPlatform(api) : browserPlatform();
   return current;
 }
