@@ -19,6 +19,8 @@ export default defineConfig({
           include: ['signaling-server/test/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['src/main/electron/**', 'src/preload/**', '**/node_modules/**'],
           testTimeout: 20_000,
+          // Hooks start real servers and make test media with FFmpeg: a loaded machine takes a while.
+          hookTimeout: 60_000,
         },
       },
       {
