@@ -14,6 +14,20 @@ function budgetOf(ctx: RoomContext): TokenBucket {
   return budget;
 }
 
+/** Each meeting's appends, one after another: messages are numbered (and posted) in the order they arrived. */
+const appending = new Map<string, Promise<unknown>>();
+
+function inOrder<T>(instance: string, work: () => Promise<T>): Promise<T> {
+  const previous = appending.get(instance) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  const settled = next.catch(() => undefined);
+  appending.set(instance, settled);
+  void settled.then(() => {
+    if (appending.get(instance) === settled) appending.delete(instance);
+  });
+  return next;
+}
+
 export const DEFAULT_CHAT_LIMITS: ChatLimits = {
   perSecond: LIMITS.chatPerSecond,
   burst: LIMITS.chatBurst,
@@ -45,7 +59,9 @@ export const chatRoutes = defineRoutes<RoomContext>()({
     meeting.chat.bytes += bytes;
     let result;
     try {
-      result = await store.appendChat(meeting.instance, { id, text, from: { id: sender.id, name: sender.name }, sentAt: now() });
+      result = await inOrder(meeting.instance, () =>
+        store.appendChat(meeting.instance, { id, text, from: { id: sender.id, name: sender.name }, sentAt: now() }),
+      );
     } finally {
       if (!result || 'conflict' in result || result.duplicate) {
         meeting.chat.messages -= 1;
