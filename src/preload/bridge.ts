@@ -2,6 +2,7 @@ import { ipcRenderer, type IpcRendererEvent } from 'electron';
 import { DESKTOP_EVENTS, type IpcEventName, type IpcEvents } from '@shared/ipc';
 import type { EventChannel, Section, SectionBridge, Sections } from '@shared/ipc/contract';
 import { DesktopError, failed, type IpcResult } from '@shared/ipc/result';
+import { errorMessage } from '@shared/errors';
 
 /**
  * Calls a request channel; resolves with main's envelope. What Electron itself throws (no handler,
@@ -12,7 +13,7 @@ export async function invokeChannel(channel: string, args: readonly unknown[]): 
     return (await ipcRenderer.invoke(channel, ...args)) as IpcResult<unknown>;
   } catch (error) {
     // Electron words these "Error invoking remote method '<channel>': Error: …"; keep only the reason.
-    const reason = (error instanceof Error ? error.message : String(error)).replace(/^Error invoking remote method '[^']*': (\w*Error: )?/, '');
+    const reason = errorMessage(error).replace(/^Error invoking remote method '[^']*': (\w*Error: )?/, '');
     return failed(new DesktopError('internal', `"${channel}" could not be called: ${reason}`, { channel }));
   }
 }

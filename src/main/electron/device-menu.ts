@@ -1,6 +1,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { DEVICE_ROLES, type DeviceEntry, type DeviceRole, type DeviceSnapshot } from '@shared/ipc/devices';
 import type { DeviceCatalogue } from '../services/devices';
+import { errorMessage } from '@shared/errors';
 
 export interface DeviceMenuActions {
   select(role: DeviceRole, key: string): void;
@@ -52,8 +53,7 @@ function shorten(text: string, max: number): string {
 /** Menu clicks go to the catalogue; a refused choice (the device just went away) only logs. */
 export function deviceMenuActions(catalogue: Pick<DeviceCatalogue, 'select' | 'refresh'>): DeviceMenuActions {
   return {
-    select: (role, key) =>
-      void catalogue.select(role, key).catch((error: unknown) => console.warn(`device menu: ${error instanceof Error ? error.message : String(error)}`)),
+    select: (role, key) => void catalogue.select(role, key).catch((error: unknown) => console.warn(`device menu: ${errorMessage(error)}`)),
     refresh: () => void catalogue.refresh(),
   };
 }

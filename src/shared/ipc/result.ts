@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorMessage } from '../errors';
 
 /**
  * What every request channel answers: `{ ok: true, value }`, or an error envelope
@@ -66,7 +67,7 @@ export function succeeded<T>(value: T): IpcResult<T> {
 /** The envelope of a thrown error: a DesktopError keeps its code and details, anything else is 'internal'. */
 export function failed(error: unknown): IpcFailure {
   if (error instanceof DesktopError) return { ok: false, error: error.info };
-  return { ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } };
+  return { ok: false, error: { code: 'internal', message: errorMessage(error) } };
 }
 
 /** The value of a result envelope; throws the DesktopError it carries (or one saying the answer was malformed). */

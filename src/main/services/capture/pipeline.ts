@@ -10,6 +10,7 @@ import {
   type VideoFormat,
 } from '@shared/ipc/capture';
 import { outputLines, withoutLogPrefix } from '../ffmpeg/device';
+import { errorMessage } from '@shared/errors';
 
 export interface PipelineOptions {
   ffmpegPath: string;
@@ -114,7 +115,7 @@ export class CapturePipeline {
         env: this.options.env ?? process.env,
       });
     } catch (error) {
-      this.finish(`FFmpeg could not be started: ${error instanceof Error ? error.message : String(error)}`, true);
+      this.finish(`FFmpeg could not be started: ${errorMessage(error)}`, true);
       return;
     }
     this.child = child;
@@ -213,7 +214,7 @@ export class CapturePipeline {
     try {
       this.options.send(frame);
     } catch (error) {
-      this.fail(`The frame channel failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.fail(`The frame channel failed: ${errorMessage(error)}`);
     }
   }
 

@@ -5,6 +5,7 @@ import type { FfmpegLocation } from '../ffmpeg/locate';
 import { validate } from '../../ipc/validate';
 import { captureArgs } from './args';
 import { CapturePipeline, type PipelineStats } from './pipeline';
+import { errorMessage } from '@shared/errors';
 
 /**
  * The main process's end of one capture's channel: an Electron MessagePortMain in the app, a
@@ -55,7 +56,7 @@ export class CaptureService {
       if (this.running.size >= (this.deps.maxCaptures ?? 4)) throw new Error(`At most ${this.deps.maxCaptures ?? 4} FFmpeg sources can run at once.`);
       location = this.deps.locate();
     } catch (error) {
-      port.post({ type: 'ended', reason: error instanceof Error ? error.message : String(error), error: true });
+      port.post({ type: 'ended', reason: errorMessage(error), error: true });
       port.close();
       return;
     }

@@ -6,6 +6,7 @@ import type { ValueStore } from '../settings/json-file';
 import type { DeviceCache } from './cache';
 import { matchDevices, resolveSelection } from './match';
 import { visibleDevices } from './visible';
+import { errorMessage } from '@shared/errors';
 
 /** What one FFmpeg listing found. */
 export interface FfmpegListing {
@@ -172,7 +173,7 @@ export class DeviceCatalogue {
       };
     } catch (error) {
       this.ffmpegDevices = [];
-      this.status = { state: 'unavailable', message: error instanceof Error ? error.message : String(error), source: 'none', listedAt: null };
+      this.status = { state: 'unavailable', message: errorMessage(error), source: 'none', listedAt: null };
     }
     this.update();
     await this.saveCache();

@@ -1,6 +1,7 @@
 import { BACKENDS } from './backends';
 import type { FfmpegBackend, FfmpegDevice, FfmpegDeviceKind } from './device';
 import { runFfmpeg, type RunOptions } from './run';
+import { errorMessage } from '@shared/errors';
 
 export interface BackendResult {
   backend: FfmpegBackend;
@@ -29,6 +30,6 @@ export async function listBackend(ffmpegPath: string, backend: FfmpegBackend, op
     const error = parsed.error ?? (parsed.devices.length === 0 && unsupported ? `this FFmpeg was built without ${backend} support` : null);
     return { backend, devices: parsed.devices, error };
   } catch (error) {
-    return { backend, devices: [], error: error instanceof Error ? error.message : String(error) };
+    return { backend, devices: [], error: errorMessage(error) };
   }
 }

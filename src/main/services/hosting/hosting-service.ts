@@ -19,6 +19,7 @@ import { buildInvite } from './invite';
 import { lanAddresses } from './lan-addresses';
 import { listenWithFallback } from './listen';
 import { hostedMeetingCode, normalizeCode } from './meeting-code';
+import { SerialQueue } from '@shared/serial';
 
 export const DEFAULT_HOSTING_PORT = 8443;
 
@@ -64,7 +65,8 @@ export class HostingService {
   private running: Running | null = null;
   private lastError: string | null = null;
   /** start() and stop() run one after the other, never interleaved. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Start and stop run one at a time. */
+  private readonly queue = new SerialQueue();
 
   constructor(private readonly options: HostingServiceOptions) {}
 
@@ -88,7 +90,7 @@ export class HostingService {
 
   /** Starts hosting, or returns what is already being hosted. */
   start(options: StartOptions = {}): Promise<HostingStatus> {
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       if (this.running) return this.status();
       try {
         this.running = await this.launch(options);
@@ -105,7 +107,7 @@ export class HostingService {
 
   /** Ends the meeting for everyone (they are told why), stops announcing it and closes the server. */
   stop(message?: string): Promise<HostingStatus> {
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       const running = this.running;
       if (!running) return this.status();
       this.running = null;
@@ -176,12 +178,6 @@ export class HostingService {
 
   private emit(): void {
     this.events.emit('status', this.status());
-  }
-
-  private serial<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(task, task);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 }
 

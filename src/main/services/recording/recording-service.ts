@@ -9,6 +9,7 @@ import type { FfmpegLocation } from '../ffmpeg/locate';
 import { JsonFile } from '../settings/json-file';
 import { finalizeRecording } from './finalize';
 import { chooseOutput, listEncoders } from './output';
+import { errorMessage } from '@shared/errors';
 
 /** What is kept next to a recording's chunks, so that a crash leaves enough to finish it on the next start. */
 const MetaSchema = z.strictObject({
@@ -187,7 +188,7 @@ export class RecordingService {
       await rm(dir, { recursive: true, force: true });
       return this.publish({ ...base, phase: 'saved', percent: 100, path: output, format: format.format });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       // The chunks stay: nothing is lost, and the next start does not try again and again.
       await new JsonFile(join(dir, META), MetaSchema).write({ ...meta, state: 'failed', error: message }).catch(() => undefined);
       return this.publish({ ...base, phase: 'failed', percent: null, error: message });

@@ -32,6 +32,7 @@ import { getLobby } from '../platform/lobby';
 import { copyText, inviteLinkFor } from './invite-link';
 import { meetingTiles, screenTileId } from './meeting-tiles';
 import { meetingTitle } from './meeting-title';
+import { errorMessage } from '@shared/errors';
 
 interface Props {
   session: CallSession;
@@ -131,7 +132,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
       session.startScreenShare(await capture.capture(choice));
     } catch (error) {
       // Cancelling the browser's own picker is not a problem worth showing.
-      if (!(error instanceof DOMException && error.name === 'NotAllowedError')) setProblem(error instanceof Error ? error.message : String(error));
+      if (!(error instanceof DOMException && error.name === 'NotAllowedError')) setProblem(errorMessage(error));
     }
   };
   const toggleScreen = (): void => {

@@ -7,6 +7,8 @@ import { getCapture } from '../platform/capture';
 import { browserIdFor, captureFor, getDeviceChoices, type DeviceChoices, type DeviceRole } from '../platform/devices';
 import type { Platform } from '../platform/platform';
 import type { LaunchParams } from './url-params';
+import { errorMessage } from '@shared/errors';
+import { SerialQueue } from '@shared/serial';
 
 export type Stage = 'home' | 'prejoin' | 'meeting' | 'left';
 
@@ -74,7 +76,8 @@ export class AppController {
   readonly devices: DeviceChoices;
   /** Whether the devices are open (pre-join and meeting): device choices then switch them. */
   private mediaOpen = false;
-  private applying: Promise<void> = Promise.resolve();
+  /** Device changes, one at a time, each against the latest choices. */
+  private readonly applying = new SerialQueue();
 
   constructor(private readonly deps: AppControllerDeps) {
     const { launch, preferences, platform } = deps;
@@ -215,7 +218,7 @@ export class AppController {
 
   private async chooseDevice(role: DeviceRole, key: string): Promise<void> {
     await this.devices.select(role, key);
-    await this.applying;
+    await this.applying.idle();
   }
 
   /**
@@ -224,7 +227,7 @@ export class AppController {
    * Runs one at a time, always against the latest choices.
    */
   private applyDevices(): void {
-    this.applying = this.applying.then(() => this.applyNow()).catch((error: unknown) => console.warn(`device switch: ${String(error)}`));
+    this.applying.run(() => this.applyNow()).catch((error: unknown) => console.warn(`device switch: ${errorMessage(error)}`));
   }
 
   private async applyNow(): Promise<void> {

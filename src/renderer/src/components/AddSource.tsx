@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import type { AddSourceRequest } from '@shared/ipc/capture';
 import { usePopover } from '../hooks/usePopover';
 import './AddSource.css';
+import { errorMessage } from '@shared/errors';
 
 export interface SourceUse {
   camera: boolean;
@@ -40,7 +41,7 @@ export function AddSource({ onAdd, onBrowse }: Props): ReactElement {
       },
       (error: unknown) => {
         setBusy(false);
-        setProblem(error instanceof Error ? error.message : String(error));
+        setProblem(errorMessage(error));
       },
     );
   };

@@ -5,6 +5,7 @@ import { usePopover } from '../hooks/usePopover';
 import type { DeviceChoices } from '../platform/devices';
 import { DevicePickers } from './DevicePickers';
 import './DeviceSettings.css';
+import { errorMessage } from '@shared/errors';
 
 const GEAR =
   'M19.14 12.94a7.1 7.1 0 0 0 0-1.88l2.03-1.58a.5.5 0 0 0 .12-.64l-1.92-3.32a.5.5 0 0 0-.6-.22l-2.39.96a7 7 0 0 0-1.63-.94l-.36-2.54A.5.5 0 0 0 13.9 2.4h-3.84a.5.5 0 0 0-.49.42l-.36 2.54c-.59.24-1.13.56-1.63.94l-2.39-.96a.5.5 0 0 0-.6.22L2.67 8.88a.5.5 0 0 0 .12.64l2.03 1.58a7.1 7.1 0 0 0 0 1.88l-2.03 1.58a.5.5 0 0 0-.12.64l1.92 3.32c.13.22.39.3.6.22l2.39-.96c.5.38 1.04.7 1.63.94l.36 2.54c.05.24.25.42.49.42h3.84c.24 0 .45-.18.49-.42l.36-2.54c.59-.24 1.13-.56 1.63-.94l2.39.96c.22.08.47 0 .6-.22l1.92-3.32a.5.5 0 0 0-.12-.64l-2.03-1.58ZM12 15.6a3.6 3.6 0 1 1 0-7.2 3.6 3.6 0 0 1 0 7.2Z';
@@ -32,7 +33,7 @@ export function DeviceSettings({ placement = 'above', choices }: Props): ReactEl
 
   const act = (work: () => Promise<void>): void => {
     setProblem(null);
-    void work().catch((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+    void work().catch((error: unknown) => setProblem(errorMessage(error)));
   };
 
   return (

@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import type { CaptureChoice, CaptureSource, CaptureSources } from '@shared/ipc/screen';
+import { errorMessage } from '@shared/errors';
 
 interface Props {
   load: () => Promise<CaptureSources>;
@@ -19,7 +20,7 @@ export function ScreenPicker({ load, onShare, onCancel }: Props): ReactElement {
     const refresh = (): void =>
       void load().then(
         (next) => live && setListing(next),
-        (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => live && setError(errorMessage(e)),
       );
     refresh();
     // Thumbnails stay live while the picker is open.

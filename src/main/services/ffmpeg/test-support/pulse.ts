@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { errorMessage } from '@shared/errors';
 
 const run = promisify(execFile);
 
@@ -71,7 +72,7 @@ export async function startPulseServer(firstSink = 'rt_null'): Promise<PulseServ
     } catch (error) {
       if (child.exitCode !== null || Date.now() > deadline) {
         await server.stop();
-        throw new Error(`PulseAudio did not start: ${error instanceof Error ? error.message : String(error)}\n${log}`);
+        throw new Error(`PulseAudio did not start: ${errorMessage(error)}\n${log}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
