@@ -1,7 +1,7 @@
 import { createSpeakerTracker, type SpeakerTracker } from '../layout/active-speaker';
-import type { PeerLink } from './peer-link';
 import { levelBetween, receivedAudioEnergy, receivedAudioPackets, type AudioEnergy } from './stats';
 import { Store } from './store';
+import type { RemotePeer } from './transport';
 
 /**
  * How often the levels are read. Each reading is the average over the whole interval, so a longer
@@ -20,7 +20,7 @@ const SMOOTHING_MS = 350;
  * into WebRTC's worker thread, and a busy machine held the page up to 140 ms on it, every few
  * samples, right while a newcomer's connection was being set up. Links that are not connected yet
  * are not asked at all. The same readings serve as each connection's heartbeat: how many audio
- * packets arrived (PeerLink.noteAudioPackets).
+ * packets arrived (RemotePeer.noteAudioPackets).
  */
 export class ActiveSpeakerWatch {
   readonly speaker = new Store<string | null>(null);
@@ -30,7 +30,7 @@ export class ActiveSpeakerWatch {
   /** Each receiver's previous reading, to take the next one's difference from. */
   private readonly readings = new WeakMap<RTCRtpReceiver, AudioEnergy>();
 
-  constructor(private readonly links: () => Iterable<PeerLink>) {}
+  constructor(private readonly peers: () => Iterable<RemotePeer>) {}
 
   start(): void {
     this.stop();
@@ -47,7 +47,7 @@ export class ActiveSpeakerWatch {
     if (this.sampling) return;
     this.sampling = true;
     try {
-      const levels = await Promise.all([...this.links()].map(async (link) => [link.remoteId, await this.level(link)] as const));
+      const levels = await Promise.all([...this.peers()].map(async (peer) => [peer.remoteId, await this.level(peer)] as const));
       this.speaker.set(this.tracker.update(new Map(levels), now));
     } finally {
       this.sampling = false;
@@ -55,14 +55,14 @@ export class ActiveSpeakerWatch {
   }
 
   /** 0 while not connected or when unknown. */
-  private async level(link: PeerLink): Promise<number> {
-    const receiver = link.receiver('audio');
-    if (!receiver || link.pc.connectionState !== 'connected') return 0;
+  private async level(peer: RemotePeer): Promise<number> {
+    const receiver = peer.receiver('audio');
+    if (!receiver || peer.connectionState !== 'connected') return 0;
     const report = await receiver.getStats().catch(() => null); // null: closed meanwhile
     if (!report) return 0;
     // The same reading tells the link whether their audio still arrives (see noteAudioPackets).
     const packets = receivedAudioPackets(report);
-    if (packets !== null) link.noteAudioPackets(packets);
+    if (packets !== null) peer.noteAudioPackets(packets);
     const reading = receivedAudioEnergy(report);
     if (!reading) return 0;
     const level = levelBetween(this.readings.get(receiver), reading);

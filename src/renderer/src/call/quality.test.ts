@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { PeerLink } from './peer-link';
 import { QualityMonitor, qualityBetween, qualityLevel } from './quality';
 import type { LinkStats } from './stats';
+import type { RemotePeer } from './transport';
 
 const stats = (t: number, packets: number, lost: number, bytes: number, rttMs: number | null): LinkStats => ({
   rttMs,
@@ -32,35 +32,44 @@ describe('connection quality', () => {
 });
 
 describe('the quality monitor', () => {
-  /** One link whose getStats gives `packets` received and `lost` lost on the microphone stream. */
-  const fakeLink = (state: RTCPeerConnectionState) => {
-    const link = { remoteId: 'bob', pc: { connectionState: state, getStats: vi.fn() }, packets: 0, lost: 0 };
-    link.pc.getStats.mockImplementation(
+  /** One peer whose getStats gives `packets` received and `lost` lost on the microphone stream. */
+  const fakePeer = (state: RTCPeerConnectionState) => {
+    const peer = {
+      remoteId: 'bob',
+      connectionState: state,
+      getStats: vi.fn(),
+      receiver: () => undefined,
+      silentForMs: async () => 0,
+      noteAudioPackets: () => undefined,
+      packets: 0,
+      lost: 0,
+    };
+    peer.getStats.mockImplementation(
       async () =>
         new Map<string, object>([
-          ['in', { type: 'inbound-rtp', kind: 'audio', mid: '0', packetsReceived: link.packets, packetsLost: link.lost, bytesReceived: 0 }],
+          ['in', { type: 'inbound-rtp', kind: 'audio', mid: '0', packetsReceived: peer.packets, packetsLost: peer.lost, bytesReceived: 0 }],
           ['pair', { type: 'candidate-pair', state: 'succeeded', nominated: true, currentRoundTripTime: 0.02 }],
         ]),
     );
-    return link;
+    return peer;
   };
 
   it('leaves a connection alone while it is being set up, and keeps rating it through an outage', async () => {
-    const link = fakeLink('connecting');
-    const monitor = new QualityMonitor(() => [link as unknown as PeerLink]);
+    const peer = fakePeer('connecting');
+    const monitor = new QualityMonitor((): RemotePeer[] => [peer]);
     await monitor.sample();
-    expect(link.pc.getStats).not.toHaveBeenCalled();
+    expect(peer.getStats).not.toHaveBeenCalled();
     expect(monitor.quality.get()).toEqual({});
 
-    link.pc.connectionState = 'connected';
-    link.packets = 100;
+    peer.connectionState = 'connected';
+    peer.packets = 100;
     await monitor.sample();
     expect(monitor.quality.get()['bob']?.level).toBe('good');
 
     // The network drops: few packets arrive, many are lost. The bars say so rather than vanish.
-    link.pc.connectionState = 'disconnected';
-    link.packets = 110;
-    link.lost = 40;
+    peer.connectionState = 'disconnected';
+    peer.packets = 110;
+    peer.lost = 40;
     await monitor.sample();
     expect(monitor.quality.get()['bob']?.level).toBe('poor');
   });

@@ -1,6 +1,6 @@
-import type { PeerLink } from './peer-link';
 import { summarizeStats, type LinkStats } from './stats';
 import { Store } from './store';
+import type { RemotePeer } from './transport';
 
 export type QualityLevel = 'good' | 'fair' | 'poor' | 'unknown';
 
@@ -47,13 +47,13 @@ export function qualityBetween(previous: LinkStats | undefined, current: LinkSta
   };
 }
 
-/** Samples getStats on every link every couple of seconds. */
+/** Samples the statistics of every remote peer every couple of seconds. */
 export class QualityMonitor {
   readonly quality = new Store<Readonly<Record<string, LinkQuality>>>({});
   private readonly last = new Map<string, LinkStats>();
   private timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly links: () => Iterable<PeerLink>) {}
+  constructor(private readonly peers: () => Iterable<RemotePeer>) {}
 
   start(intervalMs = 2000): void {
     this.stop();
@@ -68,15 +68,15 @@ export class QualityMonitor {
   async sample(): Promise<void> {
     const next: Record<string, LinkQuality> = {};
     const seen = new Set<string>();
-    for (const link of [...this.links()]) {
-      seen.add(link.remoteId);
+    for (const peer of [...this.peers()]) {
+      seen.add(peer.remoteId);
       // A connection still being set up has nothing to say yet, and getStats would compete with it.
       // Once it has been up, it is sampled whatever its state: an outage is when the bars matter.
-      if (!this.last.has(link.remoteId) && link.pc.connectionState !== 'connected') continue;
+      if (!this.last.has(peer.remoteId) && peer.connectionState !== 'connected') continue;
       try {
-        const stats = summarizeStats(await link.pc.getStats());
-        next[link.remoteId] = qualityBetween(this.last.get(link.remoteId), stats);
-        this.last.set(link.remoteId, stats);
+        const stats = summarizeStats(await peer.getStats());
+        next[peer.remoteId] = qualityBetween(this.last.get(peer.remoteId), stats);
+        this.last.set(peer.remoteId, stats);
       } catch {
         // closed meanwhile
       }

@@ -1,5 +1,4 @@
 import { Emitter } from './emitter';
-import type { PeerLink } from './peer-link';
 import { Store } from './store';
 
 export interface ScreenShareState {
@@ -8,12 +7,10 @@ export interface ScreenShareState {
   withAudio: boolean;
 }
 
-/** Screen content is text and detail: keep its resolution, spend on sharpness, not motion. */
-const SCREEN_ENCODING = { maxFramerate: 15, maxBitrate: 2_500_000, scaleResolutionDownBy: 1 } as const;
-
 /**
  * This participant's screen share: its own video (and optional audio) track on the connections'
- * screen slots, next to the camera and microphone, which it never touches.
+ * screen slots, next to the camera and microphone, which it never touches (the transport tunes
+ * its encoding for detail).
  */
 export class ScreenShare {
   readonly state = new Store<ScreenShareState>({ active: false, withAudio: false });
@@ -51,21 +48,5 @@ export class ScreenShare {
     this.audio = null;
     this.state.set({ active: false, withAudio: false });
     if (announce && was) this.events.emit('tracks');
-  }
-
-  /** Sharpness over smoothness on the screen sender (setParameters: no renegotiation). */
-  async tune(link: PeerLink): Promise<void> {
-    const sender = link.sender('screen');
-    if (!sender || !this.video) return;
-    const parameters = sender.getParameters();
-    const encoding = parameters.encodings?.[0];
-    if (!encoding) return;
-    Object.assign(encoding, SCREEN_ENCODING);
-    (parameters as RTCRtpSendParameters & { degradationPreference?: string }).degradationPreference = 'maintain-resolution';
-    try {
-      await sender.setParameters(parameters);
-    } catch (error) {
-      console.warn(`could not tune the screen share for ${link.remoteId}`, error);
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { encodingFor, type ViewSize } from './budget';
+import { encodingFor, type ViewSize } from '../budget';
 import type { PeerLink } from './peer-link';
 
 /** How soon a budget the sender refused is tried again. */
