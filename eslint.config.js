@@ -44,7 +44,7 @@ const rendererFolders = [
     forbidden: ['app'],
     extra: [
       {
-        group: ['**/call/peer-link', '**/call/signaling-client'],
+        group: ['**/call/mesh/*', '**/call/signaling-client'],
         message: 'Components get call state through hooks/, never the connection itself (docs/design.md, rule 3).',
       },
     ],
