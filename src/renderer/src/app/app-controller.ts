@@ -2,7 +2,7 @@ import { sameSource } from '@shared/ipc/capture';
 import { CallSession } from '../call/call-session';
 import { failureText } from '../text/failures';
 import { LocalMedia } from '../call/local-media';
-import { Store } from '../call/store';
+import { Store, type ReadonlyStore } from '../call/store';
 import { getCapture } from '../platform/capture';
 import { browserIdFor, captureFor, getDeviceChoices, type DeviceChoices, type DeviceRole } from '../platform/devices';
 import type { Platform } from '../platform/platform';
@@ -72,7 +72,9 @@ export interface AppControllerDeps {
 export class AppController {
   /** Camera and microphone: Chromium's devices, or FFmpeg sources in the desktop app. */
   readonly media = new LocalMedia({ capture: getCapture() });
-  readonly state: Store<AppState>;
+  /** Read-only for the UI: the controller's methods change it. */
+  readonly state: ReadonlyStore<AppState>;
+  private readonly writable: Store<AppState>;
   readonly devices: DeviceChoices;
   /** Whether the devices are open (pre-join and meeting): device choices then switch them. */
   private mediaOpen = false;
@@ -82,7 +84,7 @@ export class AppController {
   constructor(private readonly deps: AppControllerDeps) {
     const { launch, preferences, platform } = deps;
     this.devices = deps.devices ?? getDeviceChoices();
-    this.state = new Store<AppState>({
+    this.state = this.writable = new Store<AppState>({
       stage: 'home',
       choice: {
         name: launch.name ?? preferences.get('name') ?? '',
@@ -262,7 +264,7 @@ export class AppController {
   }
 
   private patch(change: Partial<AppState>): void {
-    this.state.update((s) => ({ ...s, ...change }));
+    this.writable.update((s) => ({ ...s, ...change }));
   }
 }
 

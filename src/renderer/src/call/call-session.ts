@@ -24,7 +24,7 @@ import { QualityMonitor } from './quality';
 import { loadSecret, secretKey } from './secret';
 import { SignalingClient, SignalingError } from './signaling-client';
 import type { SlotTracks } from './slots';
-import { Store } from './store';
+import { Store, type ReadonlyStore } from './store';
 import type { CallTransport, TransportContext } from './transport';
 
 export type { ConnectionStatus } from './transport';
@@ -115,7 +115,9 @@ const ICE_REFRESH_MS = 4 * 60_000;
  * (a CallTransport: the mesh). Framework-free; React watches `state`.
  */
 export class CallSession {
-  readonly state: Store<CallState>;
+  /** Read-only for everyone else (React, the tests); the session and its participant list change it. */
+  readonly state: ReadonlyStore<CallState>;
+  private readonly writable: Store<CallState>;
   readonly signaling: SignalingClient;
   readonly chat: ChatController;
   /** Who is talking now (remote participants only). */
@@ -151,7 +153,7 @@ export class CallSession {
       });
     this.speaker = new ActiveSpeakerWatch(() => this.transport.peers());
     this.quality = new QualityMonitor(() => this.transport.peers());
-    this.state = new Store<CallState>({
+    this.state = this.writable = new Store<CallState>({
       phase: 'idle',
       error: null,
       self: null,
@@ -170,7 +172,7 @@ export class CallSession {
     this.participants = new ParticipantList({
       get: () => this.state.get().participants,
       set: (participants) => {
-        this.state.update((s) => ({ ...s, participants }));
+        this.writable.update((s) => ({ ...s, participants }));
         this.transport.setRoomSize(participants.length + 1);
       },
     });
@@ -527,7 +529,7 @@ export class CallSession {
   }
 
   private patch(change: Partial<CallState>): void {
-    this.state.update((s) => ({ ...s, ...change }));
+    this.writable.update((s) => ({ ...s, ...change }));
   }
 }
 

@@ -2,7 +2,7 @@ import { LIMITS, type ChatMessage } from '@roundtable/signaling-server/protocol'
 import { failureText } from '../text/failures';
 import { randomToken } from './ids';
 import { SignalingError, type SignalingClient } from './signaling-client';
-import { Store } from './store';
+import { Store, type ReadonlyStore } from './store';
 
 export interface ChatEntry {
   id: string;
@@ -43,7 +43,9 @@ const IN_FLIGHT = 16;
  * id once, so nothing is lost and nothing shows twice.
  */
 export class ChatController {
-  readonly state = new Store<ChatState>({ messages: [], hasOlder: false, loadingOlder: false, unread: 0 });
+  private readonly writable = new Store<ChatState>({ messages: [], hasOlder: false, loadingOlder: false, unread: 0 });
+  /** Read-only for everyone else: only this class changes it. */
+  readonly state: ReadonlyStore<ChatState> = this.writable;
   private readonly byId = new Map<string, ChatEntry>();
   private readonly outbox: string[] = [];
   private readonly inFlight = new Set<string>();
@@ -242,6 +244,6 @@ export class ChatController {
   private patch(change: Partial<ChatState>): void {
     const current = this.state.get();
     if ((Object.keys(change) as Array<keyof ChatState>).every((key) => Object.is(change[key], current[key]))) return;
-    this.state.update((s) => ({ ...s, ...change }));
+    this.writable.update((s) => ({ ...s, ...change }));
   }
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_VIDEO_FORMAT, sameSource, type CaptureRequest, type CaptureSource } from '@shared/ipc/capture';
 import { Emitter } from './emitter';
 import type { CapturedTrack } from './ffmpeg-track';
-import { Store } from './store';
+import { Store, type ReadonlyStore } from './store';
 
 export interface DeviceChoice {
   /** Chromium's deviceId of the microphone and the camera. */
@@ -65,7 +65,9 @@ export class LocalMedia {
   /** Counts device switches per kind, so that only the latest one lands. */
   private readonly turns = { audio: 0, video: 0 };
   /** A snapshot of everything above, for the UI. */
-  readonly state = new Store<LocalMediaState>(this.snapshot());
+  private readonly writable = new Store<LocalMediaState>(this.snapshot());
+  /** Read-only for everyone else: only this class changes it. */
+  readonly state: ReadonlyStore<LocalMediaState> = this.writable;
 
   constructor(private readonly options: LocalMediaOptions = {}) {}
 
@@ -210,7 +212,7 @@ export class LocalMedia {
   }
 
   private changed(): void {
-    this.state.set(this.snapshot());
+    this.writable.set(this.snapshot());
     this.events.emit('tracks');
   }
 

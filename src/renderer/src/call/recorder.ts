@@ -1,7 +1,7 @@
 import type { CallSession } from './call-session';
 import type { LocalMedia } from './local-media';
 import { MeetingCompositor, type RecordedTile } from './recorder-compositor';
-import { Store } from './store';
+import { Store, type ReadonlyStore } from './store';
 
 /** Where a recording's chunks go: the desktop's main process (a file made by FFmpeg), or a download. */
 export interface RecordingSink {
@@ -63,7 +63,9 @@ export function recordingMimeType(): string {
  * as they come. While it runs, everyone is told (the meeting shows "Recording").
  */
 export class MeetingRecording {
-  readonly state = new Store<RecorderState>(IDLE);
+  private readonly writable = new Store<RecorderState>(IDLE);
+  /** Read-only for everyone else: only this class changes it. */
+  readonly state: ReadonlyStore<RecorderState> = this.writable;
   private compositor: MeetingCompositor | null = null;
   private recorder: MediaRecorder | null = null;
   private target: RecordingTarget | null = null;
@@ -125,6 +127,12 @@ export class MeetingRecording {
   }
 
   /** Stops recording (everyone sees it stop) and makes the file. */
+  /** The person read what happened to the last recording (saved, or why it failed): back to idle. */
+  dismiss(): void {
+    const { phase } = this.writable.get();
+    if (phase === 'saved' || phase === 'failed' || phase === 'idle') this.patch({ phase: 'idle', savedAs: null, error: null });
+  }
+
   async stop(): Promise<void> {
     const recorder = this.recorder;
     if (!recorder || this.state.get().phase !== 'recording') return;
@@ -186,6 +194,6 @@ export class MeetingRecording {
   }
 
   private patch(change: Partial<RecorderState>): void {
-    this.state.update((s) => ({ ...s, ...change }));
+    this.writable.update((s) => ({ ...s, ...change }));
   }
 }

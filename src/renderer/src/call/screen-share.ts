@@ -1,5 +1,5 @@
 import { Emitter } from './emitter';
-import { Store } from './store';
+import { Store, type ReadonlyStore } from './store';
 
 export interface ScreenShareState {
   active: boolean;
@@ -13,7 +13,9 @@ export interface ScreenShareState {
  * its encoding for detail).
  */
 export class ScreenShare {
-  readonly state = new Store<ScreenShareState>({ active: false, withAudio: false });
+  private readonly writable = new Store<ScreenShareState>({ active: false, withAudio: false });
+  /** Read-only for everyone else: only this class changes it. */
+  readonly state: ReadonlyStore<ScreenShareState> = this.writable;
   readonly events = new Emitter<{ tracks: [] }>();
   private video: MediaStreamTrack | null = null;
   private audio: MediaStreamTrack | null = null;
@@ -36,7 +38,7 @@ export class ScreenShare {
     });
     this.video = video;
     this.audio = stream.getAudioTracks()[0] ?? null;
-    this.state.set({ active: true, withAudio: this.audio !== null });
+    this.writable.set({ active: true, withAudio: this.audio !== null });
     this.events.emit('tracks');
   }
 
@@ -46,7 +48,7 @@ export class ScreenShare {
     const was = this.video !== null;
     this.video = null;
     this.audio = null;
-    this.state.set({ active: false, withAudio: false });
+    this.writable.set({ active: false, withAudio: false });
     if (announce && was) this.events.emit('tracks');
   }
 }

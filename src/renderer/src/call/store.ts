@@ -1,8 +1,14 @@
+/** What others see of a Store: they read it and follow it; only its owner changes it. */
+export interface ReadonlyStore<T> {
+  readonly get: () => T;
+  readonly subscribe: (subscriber: () => void) => () => void;
+}
+
 /**
  * An observable value with immutable snapshots: the shape React's useSyncExternalStore wants,
  * usable without React.
  */
-export class Store<T> {
+export class Store<T> implements ReadonlyStore<T> {
   private readonly subscribers = new Set<() => void>();
 
   constructor(private value: T) {}

@@ -59,7 +59,7 @@ export function MeetingTools({ session, media, capture = getCapture(), devices =
         onStart={() => void recording.start()}
         onStop={() => void recording.stop()}
         onReveal={() => recording.reveal()}
-        onDismiss={() => recording.state.set({ ...recorder, phase: 'idle', savedAs: null, error: null })}
+        onDismiss={() => recording.dismiss()}
       />
       {capture && <AddSource onAdd={addSource} onBrowse={() => capture.chooseFile()} />}
       {stoppedKind && (

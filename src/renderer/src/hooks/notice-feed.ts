@@ -1,6 +1,6 @@
 import type { HostNotice } from '@roundtable/signaling-server/protocol';
 import type { CallPhase } from '../call/call-session';
-import { Store } from '../call/store';
+import { Store, type ReadonlyStore } from '../call/store';
 
 /**
  * The short notices of a meeting (toasts): what the host asked of us or did to us, who hosts now,
@@ -81,7 +81,9 @@ const browserClock: Clock = {
 };
 
 export class NoticeFeed {
-  readonly state = new Store<readonly Toast[]>([]);
+  private readonly writable = new Store<readonly Toast[]>([]);
+  /** Read-only for everyone else: only this class changes it. */
+  readonly state: ReadonlyStore<readonly Toast[]> = this.writable;
   private readonly timers = new Map<string, Timer>();
   private readonly seenHostNotices = new Set<string>();
   private last: MeetingSnapshot | null = null;
@@ -198,7 +200,7 @@ export class NoticeFeed {
     const key = `notice-${this.counter}`;
     const list = [...this.state.get(), { ...toast, key }];
     const pushedOut = list.slice(0, Math.max(0, list.length - MAX_TOASTS));
-    this.state.set(list.slice(-MAX_TOASTS));
+    this.writable.set(list.slice(-MAX_TOASTS));
     for (const old of pushedOut) this.forget(old);
     this.start(key, ms);
   }
@@ -212,7 +214,7 @@ export class NoticeFeed {
   private remove(key: string, tellSession: boolean): void {
     const toast = this.state.get().find((t) => t.key === key);
     if (!toast) return;
-    this.state.set(this.state.get().filter((t) => t.key !== key));
+    this.writable.set(this.state.get().filter((t) => t.key !== key));
     if (tellSession) this.forget(toast);
     else this.stopTimer(key);
   }

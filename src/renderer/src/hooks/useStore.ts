@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
-import type { Store } from '../call/store';
+import type { ReadonlyStore } from '../call/store';
 
-export function useStore<T>(store: Store<T>): T {
+export function useStore<T>(store: ReadonlyStore<T>): T {
   return useSyncExternalStore(store.subscribe, store.get);
 }

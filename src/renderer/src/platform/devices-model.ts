@@ -1,6 +1,6 @@
 import type { CaptureSource } from '@shared/ipc/capture';
 import type { BrowserDevice, DeviceRole, DeviceSnapshot } from '@shared/ipc/devices';
-import type { Store } from '../call/store';
+import type { ReadonlyStore } from '../call/store';
 
 export type { DeviceEntry, DeviceRole, DeviceSnapshot } from '@shared/ipc/devices';
 
@@ -12,7 +12,7 @@ export type { DeviceEntry, DeviceRole, DeviceSnapshot } from '@shared/ipc/device
  */
 export interface DeviceChoices {
   readonly kind: 'desktop' | 'browser';
-  readonly state: Store<DeviceSnapshot>;
+  readonly state: ReadonlyStore<DeviceSnapshot>;
   /** Settles once the first list (cached or fresh) is known. */
   ready(): Promise<void>;
   select(role: DeviceRole, key: string): Promise<void>;

@@ -1,5 +1,5 @@
 import type { DiscoveredMeeting, HostingStatus, UntrustedCertificate } from '@shared/ipc/hosting';
-import { Store } from '../call/store';
+import { Store, type ReadonlyStore } from '../call/store';
 
 /**
  * The desktop app's lobby: meetings found on the network, hosting, and joining a server that
@@ -36,7 +36,7 @@ export interface LobbyState {
 }
 
 export interface Lobby {
-  state: Store<LobbyState>;
+  state: ReadonlyStore<LobbyState>;
   /** Hosts a meeting on this network and joins it. */
   host(name: string): Promise<void>;
   stopHosting(): Promise<void>;
