@@ -220,10 +220,19 @@ describe('in the meeting', () => {
       const seen: Array<{ text: string; afterMs: number }> = [];
       const appeared = new Map<string, number>();
       Object.defineProperty(window, 'visibleStatuses', { value: seen });
-      const look = () => {
+      // A tile's first second counts from its insertion into the page (a MutationObserver sees
+      // it at once; a frame may come long after it on a loaded machine).
+      const noteTiles = () => {
         for (const tile of document.querySelectorAll('[data-testid="tile"]')) {
           const id = tile.getAttribute('data-participant-id') ?? '';
           if (!appeared.has(id)) appeared.set(id, performance.now());
+        }
+      };
+      new MutationObserver(noteTiles).observe(document, { childList: true, subtree: true });
+      const look = () => {
+        noteTiles();
+        for (const tile of document.querySelectorAll('[data-testid="tile"]')) {
+          const id = tile.getAttribute('data-participant-id') ?? '';
           const status = tile.querySelector('.tile-status');
           if (status && getComputedStyle(status).visibility === 'visible') {
             seen.push({ text: status.textContent ?? '', afterMs: performance.now() - appeared.get(id)! });
