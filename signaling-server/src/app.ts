@@ -25,6 +25,7 @@ import { roomRoutes } from './rooms/handlers.js';
 import { SoloCluster, type Cluster } from './cluster/cluster.js';
 import { MeetingRouter } from './cluster/routing.js';
 import { hostRoutes } from './rooms/host-handlers.js';
+import { relaySfuOffers, sfuRoutes, type SfuGateway } from './rooms/media-route.js';
 import { finishMeeting, HOST_GRACE_MS, purgeEveryHour, RESTART_GRACE_MS, restoreMeetings } from './rooms/lifecycle.js';
 import { MeetingBook } from './rooms/meetings.js';
 import { DEFAULT_PASSCODE_LIMITS, PasscodeGate, type PasscodeLimits } from './rooms/passcode.js';
@@ -49,9 +50,11 @@ export interface SignalingDeps {
   cluster?: Cluster;
   /** Socket.IO's adapter for a cluster (the Redis streams adapter), so broadcasts reach every node. */
   adapter?: ServerOptions['adapter'];
+  /** The selective forwarding unit (its own process, sfu/) that meetings move to from `sfuFrom` people. */
+  sfu?: SfuGateway;
 }
 
-const routes: Readonly<Record<string, Route<RoomContext>>> = { ...roomRoutes, ...presenceRoutes, ...chatRoutes, ...hostRoutes };
+const routes: Readonly<Record<string, Route<RoomContext>>> = { ...roomRoutes, ...presenceRoutes, ...chatRoutes, ...hostRoutes, ...sfuRoutes };
 
 export interface SignalingOptions {
   /** How often the server pings each client, and how long it waits for the pong: together they
@@ -84,7 +87,15 @@ export interface SignalingOptions {
   restartGraceMs?: number;
   /** STUN/TURN servers to hand out at join (across the internet); none by default (a LAN needs none). */
   ice?: IceConfig;
+  /**
+   * The meeting size at which its media moves to the SFU (`deps.sfu`): default 5; 0 = from the
+   * start; null = never. Without an SFU (or in a cluster) every meeting stays a mesh.
+   */
+  sfuFrom?: number | null;
 }
+
+/** Meetings of this size move to the SFU unless the server says otherwise. */
+export const DEFAULT_SFU_FROM = 5;
 
 export interface SignalingServer {
   io: SignalingIo;
@@ -172,7 +183,11 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     cluster,
     socketById: (id) => io.sockets.sockets.get(id) ?? (cluster.clustered ? router.remote(id, 'unknown') : undefined),
     nodeOf: (id) => (io.sockets.sockets.has(id) ? cluster.nodeId : (router.knownNode(id) ?? 'unknown')),
+    // One SFU per process: a meeting spread over several nodes stays a mesh (docs/operations.md).
+    sfu: cluster.clustered ? null : (deps.sfu ?? null),
+    sfuFrom: options.sfuFrom === undefined ? DEFAULT_SFU_FROM : options.sfuFrom,
   };
+  if (state.sfu) relaySfuOffers(state, state.sfu);
   const router = new MeetingRouter(state, cluster, routes, log);
   const routedRoutes = router.routed();
   let restored = false;

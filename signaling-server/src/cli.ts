@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createSignalingServer } from './app.js';
+import { createSignalingServer, DEFAULT_SFU_FROM } from './app.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { PostgresStore } from './store/postgres-store.js';
 import type { ServerStore } from './store/store.js';
@@ -83,6 +83,11 @@ const HELP = `roundtable-server: Roundtable's signaling server and web client
                         flag that would show in the process list); each participant gets
                         credentials of their own
   --turn-ttl <seconds>  how long those credentials last (default ${DEFAULT_TURN_TTL_SECONDS})
+  --sfu-from <n|off>    a meeting's media moves from the mesh to the SFU (a process of its own) when
+                        it has this many people; 0 = from the start, off = never (env
+                        ROUNDTABLE_SFU_FROM; default ${DEFAULT_SFU_FROM}). Through the SFU, media is
+                        decrypted on this machine. One node only: with --redis-url meetings stay a mesh
+  --sfu-ports <a-b>     UDP ports the SFU's connections use (env ROUNDTABLE_SFU_PORTS; default any)
   --help                show this
 `;
 
@@ -107,6 +112,9 @@ interface Options {
   redisUrl: string | undefined;
   nodeName: string | undefined;
   metrics: boolean;
+  /** null: never (no SFU process at all). */
+  sfuFrom: number | null;
+  sfuPorts: { begin: number; end: number };
 }
 
 function fail(message: string, code = 2): never {
@@ -136,6 +144,8 @@ function readOptions(): Options | null {
         'redis-url': { type: 'string' },
         'node-name': { type: 'string' },
         metrics: { type: 'boolean' },
+        'sfu-from': { type: 'string' },
+        'sfu-ports': { type: 'string' },
         'max-room-size': { type: 'string' },
         'stun-urls': { type: 'string' },
         'turn-urls': { type: 'string' },
@@ -238,7 +248,16 @@ function readOptions(): Options | null {
   } catch (error) {
     fail(`TURN/STUN: ${(error as Error).message}`);
   }
+  const sfuFromText = values['sfu-from'] ?? process.env.ROUNDTABLE_SFU_FROM ?? String(DEFAULT_SFU_FROM);
+  if (sfuFromText !== 'off' && !/^\d+$/.test(sfuFromText)) fail(`--sfu-from must be a whole number or "off", got "${sfuFromText}"`);
+  const sfuFrom = sfuFromText === 'off' || redisUrl !== undefined ? null : Number(sfuFromText);
+  const portsText = values['sfu-ports'] ?? process.env.ROUNDTABLE_SFU_PORTS ?? '0-0';
+  const ports = /^(\d+)-(\d+)$/.exec(portsText);
+  const sfuPorts = ports ? { begin: Number(ports[1]), end: Number(ports[2]) } : null;
+  if (!sfuPorts || sfuPorts.begin > sfuPorts.end || sfuPorts.end > 65535) fail(`--sfu-ports must be two port numbers like 40000-40100, got "${portsText}"`);
   return {
+    sfuFrom,
+    sfuPorts,
     host,
     port,
     webRoot,

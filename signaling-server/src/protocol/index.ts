@@ -8,5 +8,6 @@ export * from './passcode.js';
 export * from './server-events.js';
 export * from './replies.js';
 export * from './requests.js';
+export * from './sfu.js';
 export type * from './events.js';
 export { CLIENT_EVENTS, HOST_EVENTS } from './events.js';

@@ -4,6 +4,7 @@ import { ChatHistoryRequestSchema, ChatHistorySchema, ChatMessageSchema, ChatSen
 import { HandRequestSchema, ReactionRequestSchema, RecordingRequestSchema } from './presence.js';
 import { EmptyRequestSchema, IceServerSchema, JoinRequestSchema, MediaStateSchema, SignalRequestSchema } from './schemas.js';
 import { JoinedReplySchema } from './replies.js';
+import { SfuAnswerSchema, SfuPublishReplySchema, SfuPublishSchema, SfuSubscribeSchema, SfuViewSchema } from './sfu.js';
 
 /** The body of a plain acknowledgement: `{ ok: true }` and nothing else. */
 const Done = z.strictObject({});
@@ -43,6 +44,11 @@ export const REQUESTS = {
   remove: { request: TargetRequestSchema, reply: Done },
   'make-host': { request: TargetRequestSchema, reply: Done },
   'end-meeting': { request: EmptyRequestSchema, reply: Done },
+  // The SFU (only in a meeting on the `sfu` route; see sfu.ts).
+  'sfu-publish': { request: SfuPublishSchema, reply: SfuPublishReplySchema },
+  'sfu-subscribe': { request: SfuSubscribeSchema, reply: Done },
+  'sfu-answer': { request: SfuAnswerSchema, reply: Done },
+  'sfu-view': { request: SfuViewSchema, reply: Done },
   /** Lets someone the host removed come back (through the meeting's usual rules). */
   unban: { request: TargetRequestSchema, reply: Done },
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;

@@ -10,6 +10,7 @@ import type { DispatchTarget } from './dispatch.js';
 import type { MeetingBook } from './meetings.js';
 import type { PasscodeGate } from './passcode.js';
 import type { RoomRegistry } from './registry.js';
+import type { SfuGateway } from './sfu-gateway.js';
 
 export type { SignalingIo, SignalingSocket } from './io.js';
 
@@ -53,6 +54,10 @@ export interface ServerState {
   cluster: Cluster;
   /** The node a connection is on. */
   nodeOf(socketId: string): string;
+  /** The selective forwarding unit big meetings move to (null: none, every meeting is a mesh). */
+  sfu: SfuGateway | null;
+  /** The meeting size at which its media moves to the SFU (null: never). */
+  sfuFrom: number | null;
 }
 
 /** One connection's view: the shared state, the socket, and where it comes from. */

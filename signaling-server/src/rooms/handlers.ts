@@ -4,6 +4,7 @@ import { defineRoutes, fail, ok } from './dispatch.js';
 import { join } from './join.js';
 import { endIfEmpty, finishMeeting, handHostTo, persist, startGrace } from './lifecycle.js';
 import { NOT_IN_ROOM, notifyHostOfWaiting } from './membership.js';
+import { mediaChanged, memberGone } from './media-route.js';
 
 export type { RoomContext, SignalingIo, SignalingSocket } from './context.js';
 
@@ -24,10 +25,11 @@ export const roomRoutes = defineRoutes<RoomContext>()({
     return ok();
   },
 
-  media: (media, { socket, registry, broadcast }) => {
-    const member = registry.setMedia(socket.id, media);
+  media: (media, ctx) => {
+    const member = ctx.registry.setMedia(ctx.socket.id, media);
     if (!member) return NOT_IN_ROOM;
-    broadcast.changed(member);
+    ctx.broadcast.changed(member);
+    mediaChanged(ctx, member);
     return ok();
   },
 
@@ -67,6 +69,7 @@ export function leaveRoom(ctx: RoomContext, reason: ParticipantLeft['reason']): 
   const meeting = meetings.get(room);
   if (!meeting) return true;
   const deliberate = reason === 'left' || reason === 'removed';
+  memberGone(ctx, meeting, member.id, deliberate);
   if (deliberate && meeting.allowed.delete(member.id)) persist(ctx, meeting);
   if (member.id !== meeting.hostId) {
     endIfEmpty(ctx, meeting);

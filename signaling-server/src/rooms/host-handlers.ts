@@ -1,5 +1,6 @@
 import { type HostNotice } from '../protocol/index.js';
 import type { RoomContext } from './context.js';
+import { mediaChanged } from './media-route.js';
 import { defineRoutes, fail, ok, type Refusal, type Reply } from './dispatch.js';
 import { leaveRoom } from './handlers.js';
 import { finishMeeting, handHostTo, persist } from './lifecycle.js';
@@ -107,6 +108,7 @@ export const hostRoutes = defineRoutes<RoomContext>()({
     if (!isMember(target)) return target;
     target.media = { ...target.media, audio: false };
     ctx.broadcast.changed(target);
+    mediaChanged(ctx, target);
     notify(ctx, target, { kind: 'muted', by: check.host.name });
     return ok();
   },

@@ -2,6 +2,7 @@ import type { MeetingEnded } from '../protocol/index.js';
 import type { ServerState } from './context.js';
 import { toRecord, type Meeting } from './meetings.js';
 import { toParticipant } from './registry.js';
+import { meetingGone, restoredRoute } from './media-route.js';
 
 /** How long a host who lost their connection keeps the role (and the meeting its rules, even empty). */
 export const HOST_GRACE_MS = 30_000;
@@ -26,6 +27,7 @@ export function finishMeeting(state: ServerState, meeting: Meeting, ended?: Meet
   const { io, meetings, store, now } = state;
   if (meetings.get(meeting.code) !== meeting) return;
   meetings.drop(meeting.code);
+  meetingGone(state, meeting);
   state.passcodes.forget(meeting.instance);
   void state.cluster.release(meeting.code).catch(() => undefined);
   if (ended) {
@@ -110,6 +112,7 @@ export async function restoreMeetings(state: ServerState): Promise<void> {
       continue;
     }
     const meeting = state.meetings.restore(record, await state.store.chatUsage(record.instance));
+    restoredRoute(state, meeting);
     startGrace(state, meeting, state.restartGraceMs);
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MediaState, RoomSettings, WaitingPerson } from '../protocol/index.js';
+import type { MediaRoute, MediaState, RoomSettings, WaitingPerson } from '../protocol/index.js';
 import type { Ban, ChatUsage, MeetingRecord } from '../store/store.js';
 import type { PasscodeHash } from './passcode.js';
 
@@ -39,6 +39,8 @@ export interface Meeting {
   /** Seats held for joins still being checked (a passcode being verified), counted against the room size. */
   reserved: number;
   chat: ChatUsage;
+  /** How its media travels: a mesh at first, through the SFU from the server's `sfuFrom` size on (rooms/media-route.ts). */
+  route: MediaRoute;
   /** While set, the meeting goes on with nobody in it: its host (or, after a restart, its people) may be back. */
   grace?: ReturnType<typeof setTimeout>;
 }
@@ -59,6 +61,12 @@ export class MeetingBook {
 
   get(code: string): Meeting | undefined {
     return this.live.get(code);
+  }
+
+  /** The live meeting instance `instance`, if it still runs. */
+  byInstance(instance: string): Meeting | undefined {
+    for (const meeting of this.live.values()) if (meeting.instance === instance) return meeting;
+    return undefined;
   }
 
   all(): Meeting[] {
@@ -98,6 +106,7 @@ export class MeetingBook {
       waiting: new Map(),
       reserved: 0,
       chat: { messages: 0, bytes: 0 },
+      route: 'mesh',
     };
     this.live.set(code, meeting);
     return meeting;
@@ -120,6 +129,7 @@ export class MeetingBook {
       waiting: new Map(),
       reserved: 0,
       chat,
+      route: 'mesh',
     };
     this.live.set(record.code, meeting);
     return meeting;

@@ -5,6 +5,7 @@ import { fail } from './dispatch.js';
 import { persist } from './lifecycle.js';
 import type { Meeting } from './meetings.js';
 import { toParticipant, type Member } from './registry.js';
+import { updateRoute } from './media-route.js';
 
 export const NOT_IN_ROOM = fail('not-in-room', 'join a meeting first');
 
@@ -47,6 +48,7 @@ export function enterRoom(state: ServerState, socket: MemberSocket, meeting: Mee
   if (replaced) state.socketById(replaced.socketId)?.disconnect(true);
   void socket.join(room);
   socket.to(room).emit('participant-joined', toParticipant(member));
+  updateRoute(state, meeting, socket.id);
   if (member.host) {
     socket.emit('waiting-list', { waiting: meetings.waitingList(meeting) });
     socket.emit('ban-list', { banned: [...meeting.banned.values()] });
@@ -59,6 +61,7 @@ export function enterRoom(state: ServerState, socket: MemberSocket, meeting: Mee
       .map(toParticipant),
     room: meetings.settings(meeting),
     ...iceServersOf(state, entrant.id),
+    route: meeting.route,
   };
 }
 

@@ -196,6 +196,15 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
             <span className="recording-dot" aria-hidden="true" /> Recording
           </span>
         )}
+        {call.route === 'sfu' && (
+          <span
+            className="route-indicator"
+            data-testid="route-indicator"
+            title="In a meeting this size, everyone's audio and video go through the meeting server (the host's computer), which decrypts them to forward them"
+          >
+            Media passes through the host
+          </span>
+        )}
         {pushToTalk && (
           <span className="ptt" data-testid="push-to-talk">
             Talking while muted (Space)

@@ -8,6 +8,7 @@ import {
   type RoomSettings,
   type WaitingPerson,
   type BanList,
+  type MediaRoute,
 } from '@roundtable/signaling-server/protocol';
 import { ActiveSpeakerWatch } from './audio-levels';
 import type { ViewSize } from './budget';
@@ -17,6 +18,9 @@ import { randomToken } from './ids';
 import type { LocalMedia } from './local-media';
 import { HostControls } from './host-controls';
 import { MeshTransport } from './mesh/mesh-transport';
+import { RoutedTransport } from './routed-transport';
+import type { SfuSignaling } from './sfu/sfu-signaling';
+import { SfuTransport } from './sfu/sfu-transport';
 import type { ConnectionFactory } from './mesh/slot-transceivers';
 import { ParticipantList, type RemoteParticipant } from './participants';
 import { ScreenShare } from './screen-share';
@@ -60,6 +64,8 @@ export interface CallState {
   errorCode: string | null;
   /** Reactions of the last few seconds, for the bursts on tiles. */
   reactions: readonly (Reaction & { key: string })[];
+  /** How the meeting's media travels: peer to peer, or through the meeting server's SFU (decrypted there). */
+  route: MediaRoute;
 }
 
 /** What the call uses of this participant's camera and microphone (LocalMedia). */
@@ -143,14 +149,18 @@ export class CallSession {
     this.host = new HostControls(this.signaling);
     this.passcode = options.passcode;
     const context = this.transportContext();
+    const createConnection = options.createConnection ? { createConnection: options.createConnection } : {};
     this.transport =
       options.transport?.(context) ??
-      new MeshTransport(context, {
-        iceServers: options.iceServers ?? [],
-        relayOnly: options.relayOnly ?? false,
-        budget: options.budget ?? true,
-        ...(options.createConnection ? { createConnection: options.createConnection } : {}),
-      });
+      new RoutedTransport(
+        new MeshTransport(context, {
+          iceServers: options.iceServers ?? [],
+          relayOnly: options.relayOnly ?? false,
+          budget: options.budget ?? true,
+          ...createConnection,
+        }),
+        () => new SfuTransport(context, this.sfuSignaling(), { iceServers: options.iceServers ?? [], ...createConnection }),
+      );
     this.speaker = new ActiveSpeakerWatch(() => this.transport.peers());
     this.quality = new QualityMonitor(() => this.transport.peers());
     this.state = this.writable = new Store<CallState>({
@@ -168,6 +178,7 @@ export class CallSession {
       notices: [],
       errorCode: null,
       reactions: [],
+      route: 'mesh',
     });
     this.participants = new ParticipantList({
       get: () => this.state.get().participants,
@@ -187,6 +198,7 @@ export class CallSession {
       s.on('participant-updated', (p) => this.onUpdated(p)),
       s.on('reaction', (reaction) => this.onReaction(reaction)),
       s.on('signal', (message) => this.transport.receiveSignal(message)),
+      s.on('media-route', ({ route }) => this.useRoute(route)),
       s.on('connected', (again) => {
         if (again && this.phase === 'reconnecting') void this.rejoin();
       }),
@@ -286,6 +298,7 @@ export class CallSession {
     this.keepSecretWhileKept(reply.room);
     this.announceMedia();
     const present = reply.participants.map((participant) => ({ id: participant.id, restarted: this.addParticipant(participant) }));
+    this.useRoute(reply.route ?? 'mesh');
     // Resolves once the offers are out, so whatever the caller renders next does not hold them up.
     await this.transport.start(reply.self.id, present);
     this.speaker.start();
@@ -375,6 +388,26 @@ export class CallSession {
     };
   }
 
+  /** The server says how the meeting's media travels (it only ever moves to the SFU). */
+  private useRoute(route: MediaRoute): void {
+    this.transport.setRoute?.(route);
+    if (route === 'sfu' && this.state.get().route !== 'sfu') this.patch({ route });
+  }
+
+  /** How the SFU transport reaches the SFU: through the meeting server. */
+  private sfuSignaling(): SfuSignaling {
+    const signaling = this.signaling;
+    return {
+      publish: async (offer) => (await signaling.request('sfu-publish', offer)).sdp,
+      subscribe: async () => {
+        await signaling.request('sfu-subscribe', {});
+      },
+      answer: (sdp, revision) => signaling.send('sfu-answer', { sdp, revision }),
+      view: (views) => signaling.send('sfu-view', { views }, () => undefined),
+      onOffer: (listener) => signaling.events.on('sfu-offer', listener),
+    };
+  }
+
   /** The join request to send now. What it says of our media is what the server will know (`announced`). */
   private joinRequest() {
     this.announced = this.localMediaState();
@@ -411,6 +444,7 @@ export class CallSession {
       // Fresh TURN credentials for the connections made from now on.
       this.useIceServers(reply.iceServers);
       const present = reply.participants.map((participant) => ({ id: participant.id, restarted: this.addParticipant(participant) }));
+      this.useRoute(reply.route ?? 'mesh');
       this.transport.signalingRestored(present);
       // The server may have restarted and forgotten: fetch the chat we missed.
       void this.chat.synchronize(reply.self);

@@ -1,4 +1,4 @@
-import type { SignalBody, SignalMessage } from '@roundtable/signaling-server/protocol';
+import type { MediaRoute, SignalBody, SignalMessage } from '@roundtable/signaling-server/protocol';
 import type { ViewSize } from './budget';
 import type { Emitter } from './emitter';
 import type { Slot, SlotTracks } from './slots';
@@ -96,6 +96,8 @@ export interface CallTransport {
   setRoomSize(count: number): void;
   /** The STUN/TURN servers for every connection from now on (TURN credentials expire). */
   setIceServers(servers: RTCIceServer[]): void;
+  /** How the meeting's media travels now, as the server says (a transport that has one route ignores it). */
+  setRoute?(route: MediaRoute): void;
   /** Everyone whose media it carries. */
   peers(): Iterable<RemotePeer>;
   peer(id: string): RemotePeer | undefined;

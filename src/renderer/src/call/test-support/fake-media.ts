@@ -5,7 +5,7 @@
  */
 let tracks = 0;
 
-export class FakeTrack {
+export class FakeTrack extends EventTarget {
   readonly id = `track-${++tracks}`;
   enabled = true;
   muted = false;
@@ -15,7 +15,15 @@ export class FakeTrack {
     readonly kind: 'audio' | 'video',
     /** Who made it, for a test's messages ("alice's camera"). */
     readonly label = '',
-  ) {}
+  ) {
+    super();
+  }
+
+  /** Media starts arriving on a received track. */
+  unmute(): void {
+    this.muted = false;
+    this.dispatchEvent(new Event('unmute'));
+  }
 
   getSettings(): MediaTrackSettings {
     return this.kind === 'video' ? { width: 1280, height: 720 } : {};

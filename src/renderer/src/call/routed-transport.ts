@@ -1,0 +1,217 @@
+import type { MediaRoute, SignalMessage } from '@roundtable/signaling-server/protocol';
+import type { ViewSize } from './budget';
+import { Emitter } from './emitter';
+import type { SlotTracks } from './slots';
+import type { CallTransport, PresentPeer, RemotePeer, TransportEvents } from './transport';
+
+/** Once the meeting moved to the SFU, the mesh is closed after everyone's media arrives through it, or after this long. */
+export const MESH_CLOSE_AFTER_MS = 8000;
+
+/**
+ * The meeting's media route, and the move from one to the other: a meeting starts as a mesh and
+ * moves to the SFU when the server says so (`media-route`, or the join reply). During the move
+ * both run: each participant's tiles keep the mesh's tracks until their media arrives through the
+ * SFU (a frame, or a sound), then take the SFU's, so no tile goes blank and no sound stops; once
+ * everyone has moved (or after MESH_CLOSE_AFTER_MS) the mesh closes.
+ */
+export class RoutedTransport implements CallTransport {
+  readonly events = new Emitter<TransportEvents>();
+  private route: MediaRoute = 'mesh';
+  private sfu: CallTransport | null = null;
+  private meshOpen = true;
+  private started: { selfId: string; present: readonly PresentPeer[] } | null = null;
+  /** Participants whose media now comes through the SFU. */
+  private readonly moved = new Set<string>();
+  /** SFU tracks waiting for their first media before they replace the mesh's. */
+  private readonly waiting = new Map<string, Partial<SlotTracks>>();
+  private closeTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastTracks: SlotTracks | null = null;
+  private iceServers: RTCIceServer[] | null = null;
+  private readonly views = new Map<string, ViewSize>();
+  private roomSize = 1;
+
+  constructor(
+    private readonly mesh: CallTransport,
+    private readonly makeSfu: () => CallTransport,
+  ) {
+    mesh.events.on('tracks', (id, tracks) => {
+      if (this.meshOpen && !this.moved.has(id)) this.events.emit('tracks', id, tracks);
+    });
+    mesh.events.on('connection', (id, status) => {
+      if (this.meshOpen && !this.moved.has(id)) this.events.emit('connection', id, status);
+    });
+    mesh.events.on('restarted', (id) => {
+      if (this.meshOpen && !this.moved.has(id)) this.events.emit('restarted', id);
+    });
+  }
+
+  get currentRoute(): MediaRoute {
+    return this.route;
+  }
+
+  /** The server says how the meeting's media travels now (it only ever moves to the SFU). */
+  setRoute(route: MediaRoute): void {
+    if (route === this.route || route === 'mesh') return;
+    this.route = 'sfu';
+    const sfu = this.makeSfu();
+    this.sfu = sfu;
+    if (this.iceServers) sfu.setIceServers(this.iceServers);
+    sfu.setRoomSize(this.roomSize);
+    for (const [id, size] of this.views) sfu.setViewSize(id, size);
+    sfu.events.on('tracks', (id, tracks) => this.fromSfu(id, tracks));
+    sfu.events.on('connection', (id, status) => {
+      if (this.moved.has(id) || !this.meshOpen) this.events.emit('connection', id, status);
+    });
+    sfu.events.on('restarted', (id) => {
+      if (this.moved.has(id)) this.events.emit('restarted', id);
+    });
+    if (this.started) {
+      // In the meeting already: the move starts now, the mesh carrying everything meanwhile.
+      void sfu.start(this.started.selfId, this.started.present).catch((error: unknown) => console.warn('could not reach the SFU', error));
+      this.closeTimer = setTimeout(() => this.closeMesh(), MESH_CLOSE_AFTER_MS);
+    } else {
+      // Joining a meeting that is on the SFU already: no mesh at all.
+      this.closeMesh();
+    }
+  }
+
+  prepare(): void {
+    this.mesh.prepare();
+  }
+
+  async start(selfId: string, present: readonly PresentPeer[]): Promise<void> {
+    this.started = { selfId, present };
+    if (this.sfu) await this.sfu.start(selfId, present);
+    else await this.mesh.start(selfId, present);
+  }
+
+  participantJoined(id: string, restarted: boolean): void {
+    if (this.started) this.started = { ...this.started, present: [...this.started.present.filter((p) => p.id !== id), { id, restarted }] };
+    // A newcomer to a meeting on the SFU publishes there only.
+    if (this.meshOpen && !this.sfu) this.mesh.participantJoined(id, restarted);
+    this.sfu?.participantJoined(id, restarted);
+  }
+
+  participantLeft(id: string): void {
+    if (this.started) this.started = { ...this.started, present: this.started.present.filter((p) => p.id !== id) };
+    this.moved.delete(id);
+    this.waiting.delete(id);
+    this.views.delete(id);
+    if (this.meshOpen) this.mesh.participantLeft(id);
+    this.sfu?.participantLeft(id);
+  }
+
+  signalingLost(): void {
+    if (this.meshOpen) this.mesh.signalingLost();
+    this.sfu?.signalingLost();
+  }
+
+  signalingRestored(present: readonly PresentPeer[]): void {
+    if (this.started) this.started = { ...this.started, present };
+    if (this.meshOpen) this.mesh.signalingRestored(present);
+    this.sfu?.signalingRestored(present);
+  }
+
+  receiveSignal(message: SignalMessage): void {
+    if (this.meshOpen) this.mesh.receiveSignal(message);
+  }
+
+  setLocalTracks(tracks: SlotTracks): void {
+    this.lastTracks = tracks;
+    if (this.meshOpen) this.mesh.setLocalTracks(tracks);
+    this.sfu?.setLocalTracks(tracks);
+  }
+
+  setViewSize(id: string, size: ViewSize): void {
+    this.views.set(id, size);
+    if (this.meshOpen) this.mesh.setViewSize(id, size);
+    this.sfu?.setViewSize(id, size);
+  }
+
+  setRoomSize(count: number): void {
+    this.roomSize = count;
+    if (this.meshOpen) this.mesh.setRoomSize(count);
+    this.sfu?.setRoomSize(count);
+  }
+
+  setIceServers(servers: RTCIceServer[]): void {
+    this.iceServers = servers;
+    this.mesh.setIceServers(servers);
+    this.sfu?.setIceServers(servers);
+  }
+
+  *peers(): Iterable<RemotePeer> {
+    const seen = new Set<string>();
+    if (this.sfu) {
+      for (const peer of this.sfu.peers()) {
+        if (this.moved.has(peer.remoteId) || !this.meshOpen) {
+          seen.add(peer.remoteId);
+          yield peer;
+        }
+      }
+    }
+    if (this.meshOpen) for (const peer of this.mesh.peers()) if (!seen.has(peer.remoteId)) yield peer;
+  }
+
+  peer(id: string): RemotePeer | undefined {
+    return this.carrier(id)?.peer(id);
+  }
+
+  connectionTo(id: string): RTCPeerConnection | undefined {
+    return this.carrier(id)?.connectionTo(id);
+  }
+
+  close(): void {
+    clearTimeout(this.closeTimer);
+    this.mesh.close();
+    this.sfu?.close();
+  }
+
+  private carrier(id: string): CallTransport | null {
+    if (this.sfu && (this.moved.has(id) || !this.meshOpen)) return this.sfu;
+    return this.meshOpen ? this.mesh : null;
+  }
+
+  /** Tracks from the SFU: they take over from the mesh's once something plays on them. */
+  private fromSfu(id: string, tracks: Partial<SlotTracks>): void {
+    if (this.moved.has(id) || !this.meshOpen) {
+      this.events.emit('tracks', id, tracks);
+      return;
+    }
+    const pending = { ...this.waiting.get(id), ...tracks };
+    this.waiting.set(id, pending);
+    const live = Object.values(pending).filter((track): track is MediaStreamTrack => track !== null && track !== undefined);
+    const takeOver = (): void => {
+      const latest = this.waiting.get(id);
+      if (!latest || this.moved.has(id)) return;
+      this.waiting.delete(id);
+      this.moved.add(id);
+      this.events.emit('tracks', id, latest);
+      const peer = this.sfu?.peer(id);
+      if (peer) this.events.emit('connection', id, peer.connectionState === 'connected' ? 'connected' : 'connecting');
+      if (this.everyoneMoved()) this.closeMesh();
+    };
+    for (const track of live) {
+      if (!track.muted) return takeOver();
+      track.addEventListener('unmute', takeOver, { once: true });
+    }
+  }
+
+  private everyoneMoved(): boolean {
+    return (this.started?.present ?? []).every((p) => this.moved.has(p.id));
+  }
+
+  private closeMesh(): void {
+    if (!this.meshOpen) return;
+    clearTimeout(this.closeTimer);
+    this.meshOpen = false;
+    this.mesh.close();
+    // Whoever had not moved yet takes whatever the SFU has for them.
+    for (const [id, tracks] of this.waiting) {
+      this.moved.add(id);
+      this.events.emit('tracks', id, tracks);
+    }
+    this.waiting.clear();
+    if (this.lastTracks) this.sfu?.setLocalTracks(this.lastTracks);
+  }
+}

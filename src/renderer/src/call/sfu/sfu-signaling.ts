@@ -1,0 +1,58 @@
+import type { SfuOffer } from '@roundtable/signaling-server/protocol';
+import type { Slot } from '../slots';
+
+/** A camera or screen as the subscriber shows it, for the SFU's choice of layer. */
+export interface SfuView {
+  from: string;
+  slot: 'video' | 'screen';
+  width: number;
+  height: number;
+}
+
+/** What the SFU transport asks of the meeting server (CallSession makes it from its signaling client). */
+export interface SfuSignaling {
+  /** Sends the publishing connection's offer; resolves with the SFU's answer. */
+  publish(offer: { sdp: string; fresh: boolean; slots: Array<{ mid: string; slot: Slot }> }): Promise<string>;
+  /** Asks for a new receiving connection: a fresh offer follows. */
+  subscribe(): Promise<void>;
+  answer(sdp: string, revision: number): void;
+  view(views: SfuView[]): void;
+  /** The SFU's offers for the receiving connection; returns the unsubscribe. */
+  onOffer(listener: (offer: SfuOffer) => void): () => void;
+}
+
+/**
+ * The layers the camera and the screen are sent in (rids q, h, f: a quarter, half and full size),
+ * each with its bitrate ceiling. The SFU forwards one of them to each subscriber.
+ */
+export const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+export const SCREEN_LAYERS: RTCRtpEncodingParameters[] = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 200_000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 800_000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 2_500_000 },
+];
+
+/** Resolves with the local description once every candidate is in it (the SFU takes no trickled ones), or after `ms`. */
+export async function gatheredDescription(pc: RTCPeerConnection, ms = 3000): Promise<string> {
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        pc.removeEventListener('icegatheringstatechange', check);
+        resolve();
+      }
+      function check(): void {
+        if (pc.iceGatheringState === 'complete') done();
+      }
+      pc.addEventListener('icegatheringstatechange', check);
+    });
+  }
+  const sdp = pc.localDescription?.sdp;
+  if (!sdp) throw new Error('the connection has no local description');
+  return sdp;
+}
