@@ -288,6 +288,41 @@ export class FakeMessagePortMain extends FakeEmitter {
   }
 }
 
+/** Electron's UtilityProcess: what was posted to it; a test makes it answer or exit. */
+export class FakeUtilityProcess extends FakeEmitter {
+  readonly posted: unknown[] = [];
+  killed = false;
+  pid: number | undefined = 4242;
+  constructor(
+    readonly modulePath: string,
+    readonly options: Electron.ForkOptions,
+  ) {
+    super();
+  }
+  postMessage(message: unknown): void {
+    this.posted.push(message);
+  }
+  kill(): boolean {
+    if (this.killed) return false;
+    this.killed = true;
+    setImmediate(() => this.emit('exit', 0));
+    return true;
+  }
+  /** Test helper: the process sent `message` to the main process. */
+  send(message: unknown): void {
+    this.emit('message', message);
+  }
+}
+
+export const utilityProcess = {
+  forked: [] as FakeUtilityProcess[],
+  fork: vi.fn((modulePath: string, _args?: string[], options: Electron.ForkOptions = {}) => {
+    const child = new FakeUtilityProcess(modulePath, options);
+    utilityProcess.forked.push(child);
+    return child as unknown as Electron.UtilityProcess;
+  }),
+};
+
 export const ipcMain = {
   listeners: new Map<string, Set<MessageListener>>(),
   on(channel: string, listener: MessageListener): void {
@@ -408,6 +443,7 @@ export function resetFakeElectron(): void {
   contextBridge.exposed.clear();
   Menu.current = null;
   Notification.shown = [];
+  utilityProcess.forked.length = 0;
   app.isPackaged = false;
   session.defaultSession = new FakeSession();
   vi.clearAllMocks();
@@ -431,4 +467,5 @@ export default {
   clipboard,
   Notification,
   desktopCapturer,
+  utilityProcess,
 };

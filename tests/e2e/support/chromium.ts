@@ -45,6 +45,8 @@ export interface LaunchOptions {
   color?: PatternColor | null;
   /** Frames per second of that camera (30 unless said). */
   cameraFps?: number;
+  /** Its size, e.g. '1280x720' (640x360 unless said). */
+  cameraSize?: string;
   extraFlags?: string[];
   viewport?: { width: number; height: number };
   /** Another Chromium to run, e.g. a wrapper that starts it inside a network namespace (netns.ts). */
@@ -58,7 +60,7 @@ export async function launchParticipant(options: LaunchOptions = {}): Promise<Pa
   const color = options.color === undefined ? null : options.color;
   // Playwright gives every launch a fresh, temporary --user-data-dir of its own.
   const flags = [...BASE_FLAGS, ...(options.extraFlags ?? [])];
-  if (color) flags.push(`--use-file-for-fake-video-capture=${fakeCameraFile(color, undefined, options.cameraFps)}`);
+  if (color) flags.push(`--use-file-for-fake-video-capture=${fakeCameraFile(color, options.cameraSize, options.cameraFps)}`);
   const server = await chromium.launchServer({ executablePath: options.executablePath ?? CHROMIUM, headless: true, args: flags });
   const browser = await chromium.connect(server.wsEndpoint());
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 720 } });

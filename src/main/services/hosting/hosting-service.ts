@@ -8,7 +8,10 @@ import {
   loadOrCreateCertificate,
   SqliteStore,
   silentLogger,
+  startSfu,
   type Logger,
+  type RunningSfu,
+  type SfuLauncher,
   type SignalingOptions,
   type SignalingServer,
   type StoredCertificate,
@@ -38,6 +41,11 @@ export interface HostingServiceOptions {
   hostName?: string;
   log?: Logger;
   signaling?: SignalingOptions;
+  /**
+   * Starts the SFU process big meetings move to (Electron's utilityProcess in the app, a child
+   * process in tests), with the meeting and stopped with it; without it every meeting is a mesh.
+   */
+  sfu?: SfuLauncher;
 }
 
 export interface StartOptions extends HostOptions {
@@ -48,6 +56,7 @@ export interface StartOptions extends HostOptions {
 interface Running {
   https: Server;
   signaling: SignalingServer;
+  sfu: RunningSfu | null;
   certificate: StoredCertificate;
   port: number;
   invite: Invite;
@@ -114,6 +123,7 @@ export class HostingService {
       running.signaling.endMeeting({ reason: 'host-stopped', message: message ?? `The host stopped hosting "${running.invite.meetingName}".` });
       await Promise.all([running.unannounce?.().catch((error: Error) => this.log.warn(`could not withdraw the announcement: ${error.message}`)), delay(250)]);
       await running.signaling.close();
+      await running.sfu?.stop();
       this.emit();
       return this.status();
     });
@@ -140,16 +150,19 @@ export class HostingService {
     const https = createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => void handler(req, res));
     // Meetings and their chat survive the app's restarts, in the data folder next to the certificate.
     const store = await SqliteStore.open(join(this.options.dataDir, 'chat.db'));
-    const signaling = createSignalingServer(https, { log: this.log, store }, this.options.signaling);
+    const listenHost = this.options.listenHost ?? '0.0.0.0';
+    const sfu = await this.startSfu(listenHost);
+    const signaling = createSignalingServer(https, { log: this.log, store, ...(sfu ? { sfu } : {}) }, this.options.signaling);
     let port: number;
     try {
-      port = await listenWithFallback(https, this.options.listenHost ?? '0.0.0.0', options.port ?? this.options.preferredPort ?? DEFAULT_HOSTING_PORT);
+      port = await listenWithFallback(https, listenHost, options.port ?? this.options.preferredPort ?? DEFAULT_HOSTING_PORT);
     } catch (error) {
       await signaling.close();
+      await sfu?.stop();
       throw error;
     }
     const invite = buildInvite({ code, meetingName, port, addresses: addresses.length > 0 ? addresses : ['127.0.0.1'], fingerprint: certificate.fingerprint });
-    const running: Running = { https, signaling, certificate, port, invite, participants: 0, unannounce: null };
+    const running: Running = { https, signaling, sfu, certificate, port, invite, participants: 0, unannounce: null };
 
     // Keep the participant count current for the tray: recount whenever someone enters or leaves.
     const recount = (room: string): void => {
@@ -174,6 +187,17 @@ export class HostingService {
     }
     this.log.info(`hosting "${meetingName}" (${code}) on port ${port}`);
     return running;
+  }
+
+  /** The SFU process, bound where the meeting listens; a meeting hosted without one stays a mesh. */
+  private async startSfu(bindAddress: string): Promise<RunningSfu | null> {
+    if (!this.options.sfu) return null;
+    try {
+      return await startSfu(this.options.sfu, { bindAddress }, this.log);
+    } catch (error) {
+      this.log.warn(`hosting without the SFU (meetings stay peer to peer): ${(error as Error).message}`);
+      return null;
+    }
   }
 
   private emit(): void {

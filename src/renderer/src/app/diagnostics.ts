@@ -12,6 +12,8 @@ export interface Diagnostics {
   hostId(): string | null;
   participants(): Array<{ id: string; name: string; connection: RTCPeerConnectionState }>;
   stats(participantId: string): Promise<LinkStats | null>;
+  /** How the meeting's media travels (null: not in a meeting). */
+  route(): 'mesh' | 'sfu' | null;
   /** The state of the connection to one participant, for working out why a tile shows no video. */
   link(participantId: string): Promise<LinkDescription | null>;
 }
@@ -40,9 +42,10 @@ export function installDiagnostics(controller: AppController): void {
       return call?.state.get().participants.map(({ id, name }) => ({ id, name, connection: call.connectionTo(id)?.connectionState ?? 'new' })) ?? [];
     },
     stats: async (id) => {
-      const pc = session()?.connectionTo(id);
-      return pc ? summarizeStats(await pc.getStats()) : null;
+      const report = await session()?.statsOf(id);
+      return report ? summarizeStats(report) : null;
     },
+    route: () => session()?.state.get().route ?? null,
     link: async (id) => {
       const pc = session()?.connectionTo(id);
       if (!pc) return null;

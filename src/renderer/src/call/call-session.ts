@@ -366,6 +366,11 @@ export class CallSession {
     return this.transport.connectionTo(id);
   }
 
+  /** What flows from one participant (their microphone and camera, however the media travels). */
+  async statsOf(id: string): Promise<RTCStatsReport | null> {
+    return (await this.transport.peer(id)?.getStats()) ?? null;
+  }
+
   /** What the transport needs of the call. */
   private transportContext(): TransportContext {
     return {
