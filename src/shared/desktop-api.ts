@@ -17,11 +17,13 @@ type Sections<Wrap extends 'api' | 'bridge'> = {
  * Every method resolves with the result or rejects with a DesktopError (code, message, details).
  * The renderer reaches it only through `platform/`; a browser guest has none of it.
  */
-export interface DesktopApi extends Omit<Sections<'api'>, 'capture' | 'recording'> {
+export interface DesktopApi extends Omit<Sections<'api'>, 'capture' | 'recording' | 'settings'> {
   /** FFmpeg sources (optional: a shell or a test that offers none leaves it out). */
   capture?: CaptureApi;
   /** Recording meetings to the Videos folder (optional, like capture). */
   recording?: Sections<'api'>['recording'];
+  /** Choices main keeps and uses itself (the language); optional, like capture. */
+  settings?: Sections<'api'>['settings'];
   on: Subscribe;
 }
 
@@ -30,8 +32,9 @@ export interface DesktopApi extends Omit<Sections<'api'>, 'capture' | 'recording
  * result envelope and never rejects (the contextBridge would drop an error's code and details).
  * The renderer's platform/ turns it into a DesktopApi with desktopClient().
  */
-export interface DesktopBridge extends Omit<Sections<'bridge'>, 'capture' | 'recording'> {
+export interface DesktopBridge extends Omit<Sections<'bridge'>, 'capture' | 'recording' | 'settings'> {
   capture?: CaptureBridge;
   recording?: Sections<'bridge'>['recording'];
+  settings?: Sections<'bridge'>['settings'];
   on: Subscribe;
 }

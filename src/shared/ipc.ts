@@ -6,6 +6,7 @@ import { HOSTING_CHANNELS, HOSTING_EVENTS } from './ipc/hosting';
 import { MEETING_CHANNELS, MEETING_EVENTS } from './ipc/meeting';
 import { RECORDING_CHANNELS, RECORDING_EVENTS } from './ipc/recording';
 import { SCREEN_CHANNELS } from './ipc/screen';
+import { SETTINGS_CHANNELS, SETTINGS_EVENTS } from './ipc/settings';
 
 /**
  * Every IPC channel, by section of `window.desktop`. Each feature declares its channels once, in
@@ -19,6 +20,7 @@ export const DESKTOP_CHANNELS = {
   screen: SCREEN_CHANNELS,
   capture: CAPTURE_CHANNELS,
   recording: RECORDING_CHANNELS,
+  settings: SETTINGS_CHANNELS,
 };
 export type DesktopChannels = typeof DESKTOP_CHANNELS;
 
@@ -26,6 +28,6 @@ export type DesktopChannels = typeof DESKTOP_CHANNELS;
 export const IPC_CHANNELS: readonly string[] = channelsOf(DESKTOP_CHANNELS).map((channel) => channel.name);
 
 /** Every event main pushes to the renderer (main -> renderer), joined the same way. */
-export const DESKTOP_EVENTS = [...APP_EVENTS, ...HOSTING_EVENTS, ...MEETING_EVENTS, ...DEVICES_EVENTS, ...RECORDING_EVENTS] as const;
+export const DESKTOP_EVENTS = [...APP_EVENTS, ...HOSTING_EVENTS, ...MEETING_EVENTS, ...DEVICES_EVENTS, ...RECORDING_EVENTS, ...SETTINGS_EVENTS] as const;
 export type IpcEvents = EventPayloads<typeof DESKTOP_EVENTS>;
 export type IpcEventName = keyof IpcEvents;

@@ -108,6 +108,8 @@ class FakeApp extends FakeEmitter {
   exit = vi.fn((_code?: number) => undefined);
   getName = (): string => 'Roundtable';
   getVersion = (): string => '0.0.0-test';
+  getLocale = vi.fn((): string => 'en-US');
+  getPreferredSystemLanguages = vi.fn((): string[] => ['en-US']);
   getPath = vi.fn((name: string) => `/tmp/roundtable-test/${name}`);
   requestSingleInstanceLock = vi.fn(() => true);
   whenReady(): Promise<void> {

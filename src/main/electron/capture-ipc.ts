@@ -5,6 +5,7 @@ import { createCaptureHandlers, type CaptureHandlers } from '../services/capture
 import type { CapturePort } from '../services/capture/service';
 import { validate } from '../ipc/validate';
 import { isTrustedSender } from './ipc';
+import { englishText, type Translate } from '../text/desktop-text';
 
 /** An Electron MessagePortMain as a capture's channel: frames go out as Uint8Arrays (one copy, into the message). */
 export function portFromMessagePortMain(port: MessagePortMain): CapturePort {
@@ -64,14 +65,15 @@ export function installCapturePorts(capture: CaptureServices, devServerUrl?: str
 }
 
 /** The request/response channels of capture: added sources and the file picker. */
-export function captureIpcHandlers(capture: CaptureServices): CaptureHandlers {
+export function captureIpcHandlers(capture: CaptureServices, text: () => Translate = () => englishText): CaptureHandlers {
   return createCaptureHandlers(capture.sources, async () => {
+    const t = text();
     const result = await dialog.showOpenDialog({
-      title: 'Add a video or sound file as a source',
+      title: t('dialogs.addSourceTitle'),
       properties: ['openFile'],
       filters: [
-        { name: 'Video and sound', extensions: ['mp4', 'mkv', 'webm', 'mov', 'avi', 'ts', 'm4v', 'mp3', 'wav', 'ogg', 'flac', 'm4a', 'opus'] },
-        { name: 'All files', extensions: ['*'] },
+        { name: t('dialogs.videoAndSound'), extensions: ['mp4', 'mkv', 'webm', 'mov', 'avi', 'ts', 'm4v', 'mp3', 'wav', 'ogg', 'flac', 'm4a', 'opus'] },
+        { name: t('dialogs.allFiles'), extensions: ['*'] },
       ],
     });
     return result.canceled ? null : (result.filePaths[0] ?? null);

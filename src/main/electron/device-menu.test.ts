@@ -83,7 +83,7 @@ describe('the Devices menu', () => {
   it('is placed between View and Window in the application menu', () => {
     const menu = deviceMenuTemplate(windowsSnapshot(), { select: vi.fn(), refresh: vi.fn() });
     const template = appMenuTemplate('linux', { quit: vi.fn(), showAbout: vi.fn() }, [menu]);
-    expect(template.map((m) => m.label ?? m.role)).toEqual(['File', 'editMenu', 'View', 'Devices', 'windowMenu', 'help']);
+    expect(template.map((m) => m.label ?? m.role)).toEqual(['File', 'Edit', 'View', 'Devices', 'Window', 'Help']);
   });
 
   it('a refused choice (the device just went away) does not throw out of the click', async () => {

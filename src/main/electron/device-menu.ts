@@ -2,37 +2,38 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { DEVICE_ROLES, type DeviceEntry, type DeviceRole, type DeviceSnapshot } from '@shared/ipc/devices';
 import type { DeviceCatalogue } from '../services/devices';
 import { errorMessage } from '@shared/errors';
+import { englishText, type DesktopKey, type Translate } from '../text/desktop-text';
 
 export interface DeviceMenuActions {
   select(role: DeviceRole, key: string): void;
   refresh(): void;
 }
 
-const TITLES: Record<DeviceRole, string> = { camera: 'Camera', microphone: 'Microphone', speaker: 'Speaker' };
-const NONE: Record<DeviceRole, string> = { camera: 'No camera found', microphone: 'No microphone found', speaker: 'No speaker found' };
+const TITLES: Record<DeviceRole, DesktopKey> = { camera: 'devices.camera', microphone: 'devices.microphone', speaker: 'devices.speaker' };
+const NONE: Record<DeviceRole, DesktopKey> = { camera: 'devices.noCamera', microphone: 'devices.noMicrophone', speaker: 'devices.noSpeaker' };
 
 /**
  * The "Devices" menu as data: Camera ▸, Microphone ▸ and Speaker ▸ as radio items with the device
  * in use checked, devices calls cannot use greyed out with the reason, and "Refresh devices".
  */
-export function deviceMenuTemplate(snapshot: DeviceSnapshot, actions: DeviceMenuActions): MenuItemConstructorOptions {
+export function deviceMenuTemplate(snapshot: DeviceSnapshot, actions: DeviceMenuActions, t: Translate = englishText): MenuItemConstructorOptions {
   const submenu: MenuItemConstructorOptions[] = DEVICE_ROLES.map((role) => ({
     id: `devices-${role}`,
-    label: TITLES[role],
-    submenu: roleItems(role, snapshot, actions),
+    label: t(TITLES[role]),
+    submenu: roleItems(role, snapshot, actions, t),
   }));
-  submenu.push({ type: 'separator' }, { id: 'devices-refresh', label: 'Refresh devices', click: () => actions.refresh() });
+  submenu.push({ type: 'separator' }, { id: 'devices-refresh', label: t('devices.refresh'), click: () => actions.refresh() });
   if (snapshot.ffmpeg.message) submenu.push({ id: 'devices-ffmpeg-status', label: shorten(snapshot.ffmpeg.message, 120), enabled: false });
-  return { id: 'devices', label: 'Devices', submenu };
+  return { id: 'devices', label: t('devices.menu'), submenu };
 }
 
-function roleItems(role: DeviceRole, snapshot: DeviceSnapshot, actions: DeviceMenuActions): MenuItemConstructorOptions[] {
+function roleItems(role: DeviceRole, snapshot: DeviceSnapshot, actions: DeviceMenuActions, t: Translate): MenuItemConstructorOptions[] {
   const entries = snapshot.entries[role];
-  if (entries.length === 0) return [{ id: `devices-${role}-none`, label: NONE[role], enabled: false }];
+  if (entries.length === 0) return [{ id: `devices-${role}-none`, label: t(NONE[role]), enabled: false }];
   return entries.map((entry) => ({
     id: `device:${entry.key}`,
     type: 'radio',
-    label: itemLabel(entry),
+    label: itemLabel(entry, t),
     checked: snapshot.selected[role] === entry.key,
     enabled: entry.enabled,
     ...(entry.enabled && entry.note ? { sublabel: entry.note, toolTip: entry.note } : {}),
@@ -41,8 +42,8 @@ function roleItems(role: DeviceRole, snapshot: DeviceSnapshot, actions: DeviceMe
 }
 
 /** Menus show no tooltips on Windows and Linux, so a disabled device carries its reason in its label. */
-export function itemLabel(entry: DeviceEntry): string {
-  const label = entry.isDefault ? `${entry.label} (default)` : entry.label;
+export function itemLabel(entry: DeviceEntry, t: Translate = englishText): string {
+  const label = entry.isDefault ? t('devices.isDefault', { label: entry.label }) : entry.label;
   return !entry.enabled && entry.note ? `${label} — ${entry.note}` : label;
 }
 

@@ -12,6 +12,7 @@ import { MeetingPins } from '../services/hosting/meeting-pins';
 import { installCertificatePinning } from './certificate-pinning';
 import { sendToRenderer } from './ipc';
 import { AppTray, trayImages, type TrayActions, type TrayImages } from './tray';
+import { englishText, type Translate } from '../text/desktop-text';
 
 /** What the composition root hands in for hosting; tests get Electron-free defaults. */
 export interface HostingShellServices {
@@ -48,16 +49,20 @@ function notify(title: string, body: string): void {
  * Hosting in the desktop app: IPC handlers, the tray, certificate pinning, meetings found on the
  * network, and a clean end (everyone told) when the app quits.
  */
-export function installHosting(services: HostingShellServices, options: { devServerUrl?: string; showWindow: () => void }): InstalledHosting {
+export function installHosting(
+  services: HostingShellServices,
+  options: { devServerUrl?: string; showWindow: () => void; text?: () => Translate },
+): InstalledHosting {
   const { hosting, pins, discovery } = services;
   const { devServerUrl, showWindow } = options;
+  const text = options.text ?? (() => englishText);
   const link = new MeetingLink((command) => sendToRenderer('meeting:command', command, devServerUrl));
   let discovered: DiscoveredMeeting[] = [];
   let quitting = false;
 
   installCertificatePinning(app, session.defaultSession, pins, (refusal) => {
     sendToRenderer('hosting:certificate-refused', { host: refusal.host, message: refusal.message }, devServerUrl);
-    notify('Connection refused', refusal.message);
+    notify(text()('notices.connectionRefused'), refusal.message);
   });
   // Pins are set by resolve-invite when the person chooses a meeting; these drop them again.
   const meetingPins = new MeetingPins(pins, hosting);
@@ -72,7 +77,7 @@ export function installHosting(services: HostingShellServices, options: { devSer
 
   const defaultMeetingName = (): string | undefined => {
     const name = link.report?.name.trim();
-    return name ? `${name}'s meeting` : undefined;
+    return name ? text()('notices.meetingName', { name }) : undefined;
   };
 
   const hostAndJoin = async (): Promise<void> => {
@@ -82,7 +87,7 @@ export function installHosting(services: HostingShellServices, options: { devSer
       showWindow();
       link.command({ kind: 'join', target: status.self, autojoin: true, start: true });
     } catch (error) {
-      notify('Could not host the meeting', (error as Error).message);
+      notify(text()('notices.couldNotHost'), (error as Error).message);
     }
   };
 
@@ -114,7 +119,7 @@ export function installHosting(services: HostingShellServices, options: { devSer
       app.quit();
     },
   };
-  const tray = new AppTray(services.trayImages, actions, { hosting: hosting.status(), meeting: null });
+  const tray = new AppTray(services.trayImages, actions, { hosting: hosting.status(), meeting: null }, text);
 
   hosting.events.on('status', (status) => {
     sendToRenderer('hosting:status', status, devServerUrl);
@@ -130,7 +135,7 @@ export function installHosting(services: HostingShellServices, options: { devSer
     event.preventDefault();
     shutDown = true;
     void hosting
-      .stop('The host quit Roundtable.')
+      .stop(text()('notices.hostQuit'))
       .then(() => discovery?.close())
       .catch(() => undefined)
       .finally(() => {

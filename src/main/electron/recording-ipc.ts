@@ -3,6 +3,7 @@ import type { RecordingJob } from '@shared/ipc/recording';
 import { createRecordingHandlers, type RecordingHandlers } from '../services/recording/recording-handlers';
 import type { RecordingService } from '../services/recording';
 import { sendToRenderer } from './ipc';
+import { englishText, type Translate } from '../text/desktop-text';
 
 /** The task bar / dock shows how far a recording being finalized or recovered is. */
 export function showProgress(job: RecordingJob): void {
@@ -14,7 +15,11 @@ export function showProgress(job: RecordingJob): void {
  * Recording in the desktop app: the channels, progress pushed to the renderer and the task bar,
  * and, at start, recordings a crash left behind turned into files (the user is told where).
  */
-export function installRecording(service: RecordingService, devServerUrl?: string): { handlers: RecordingHandlers; recover: () => Promise<void> } {
+export function installRecording(
+  service: RecordingService,
+  devServerUrl?: string,
+  text: () => Translate = () => englishText,
+): { handlers: RecordingHandlers; recover: () => Promise<void> } {
   service.onJob((job) => {
     sendToRenderer('recording:job', job, devServerUrl);
     showProgress(job);
@@ -24,8 +29,9 @@ export function installRecording(service: RecordingService, devServerUrl?: strin
     recover: async () => {
       for (const job of await service.recover()) {
         if (!Notification.isSupported()) continue;
-        const body = job.phase === 'saved' ? `Saved to ${job.path}` : `It could not be finished: ${job.error}. Its recorded parts are kept.`;
-        new Notification({ title: 'A recording interrupted by a crash was recovered', body }).show();
+        const t = text();
+        const body = job.phase === 'saved' ? t('notices.recoveredSaved', { path: job.path ?? '' }) : t('notices.recoveredFailed', { error: job.error ?? '' });
+        new Notification({ title: t('notices.recoveredTitle'), body }).show();
       }
     },
   };

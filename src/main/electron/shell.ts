@@ -12,11 +12,19 @@ import { browserOnlyCatalogue, type DeviceCatalogue } from '../services/devices'
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { defaultHostingServices, installHosting, type HostingShellServices } from './hosting-ipc';
 import { DESKTOP_CHANNELS } from '@shared/ipc';
-import { registerChannels } from './ipc';
+import { registerChannels, sendToRenderer } from './ipc';
 import { lockDownContents, lockDownSession } from './security';
 import { createScreenPicker, installDisplayMediaHandler, screenIpcHandlers } from './screen-share';
 import { createMainWindow } from './window';
 import { rendererDevServerUrl } from './dev-server';
+import { languageFile, LanguageSettings } from '../services/settings/language';
+import { desktopText } from '../text/desktop-text';
+import { settingsIpcHandlers } from './settings-ipc';
+
+/** The system's languages, most preferred first: the OS's list, then Chromium's locale. */
+function systemLanguages(): string[] {
+  return [...app.getPreferredSystemLanguages(), app.getLocale()].filter(Boolean);
+}
 
 /** The services the composition root hands in (each has an Electron-free default for tests). */
 export interface ShellServices {
@@ -24,6 +32,7 @@ export interface ShellServices {
   capture?: CaptureServices;
   recording?: RecordingService;
   hosting?: HostingShellServices;
+  language?: LanguageSettings;
 }
 
 export interface ShellPaths {
@@ -45,6 +54,9 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
   const capture = services.capture ?? createCapture({ dataDir: app.getPath('userData'), catalogue: devices });
   const recordingService = services.recording ?? createRecording({ dataDir: app.getPath('userData'), videosDir: () => app.getPath('videos') });
   const hostingServices = services.hosting ?? defaultHostingServices(app.getPath('userData'), paths.renderer);
+  // Menus, tray, notifications and dialogs speak the chosen language, or the system's.
+  const language = services.language ?? new LanguageSettings(languageFile(app.getPath('userData')), systemLanguages);
+  const text = () => desktopText(language.language);
 
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, devServerUrl));
 
@@ -60,8 +72,8 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
       window.show();
       window.focus();
     };
-    const recording = installRecording(recordingService, devServerUrl);
-    const hosting = installHosting(hostingServices, { ...(devServerUrl ? { devServerUrl } : {}), showWindow });
+    const recording = installRecording(recordingService, devServerUrl, text);
+    const hosting = installHosting(hostingServices, { ...(devServerUrl ? { devServerUrl } : {}), showWindow, text });
 
     // Each feature contributes the handlers of its own channels; every channel must have one.
     const handlers = {
@@ -69,8 +81,9 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
       ...devicesIpcHandlers(devices),
       ...hosting.handlers,
       ...screenIpcHandlers(screenPicker),
-      ...captureIpcHandlers(capture),
+      ...captureIpcHandlers(capture, text),
       ...recording.handlers,
+      ...settingsIpcHandlers(language),
     };
     registerChannels(DESKTOP_CHANNELS, handlers, devServerUrl);
     installCapturePorts(capture, devServerUrl);
@@ -78,21 +91,31 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
     // Recordings a crash or a kill left behind become files now (progress in the task bar).
     void recording.recover();
 
-    const buildMenu = (): void =>
+    const buildMenu = (): void => {
+      const t = text();
       Menu.setApplicationMenu(
         Menu.buildFromTemplate(
           appMenuTemplate(
             process.platform,
             {
               quit: () => app.quit(),
-              showAbout: () => void dialog.showMessageBox({ message: `Roundtable ${app.getVersion()}`, detail: 'Meet on your own network.' }),
+              showAbout: () => void dialog.showMessageBox({ message: `Roundtable ${app.getVersion()}`, detail: text()('menu.aboutDetail') }),
             },
-            [deviceMenuTemplate(devices.snapshot(), deviceMenuActions(devices))],
+            [deviceMenuTemplate(devices.snapshot(), deviceMenuActions(devices), t)],
+            t,
           ),
         ),
       );
+    };
     buildMenu();
     followDeviceChanges(devices, buildMenu, devServerUrl);
+    // A new language (chosen in a window, or the kept choice read at start) redraws what main shows, and every window follows.
+    language.onChange((state) => {
+      buildMenu();
+      hosting.tray.update({});
+      sendToRenderer('settings:language-changed', state, devServerUrl);
+    });
+    void language.load();
     void devices.start();
 
     const open = (): BrowserWindow => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostingStatus } from '@shared/ipc/hosting';
 import type { MeetingReport } from '@shared/ipc/meeting';
+import { desktopText } from '../text/desktop-text';
 import { trayModel, type TrayModel } from './tray-model';
 
 const idle: HostingStatus = { state: 'idle', lastError: null };
@@ -100,5 +101,20 @@ describe('the tray menu', () => {
     expect(model.tooltip).toBe('Roundtable — in meeting calm-otter-42 · 3 people · muted · camera off');
     const commands = model.items.flatMap((item) => (item.type === 'command' ? [item.id] : []));
     expect(commands).toEqual(['show', 'unmute', 'camera-on', 'leave', 'quit']);
+  });
+
+  it('speaks Russian, with the plural each number takes', () => {
+    const ru = desktopText('ru');
+    const count = (n: number): string | undefined => {
+      const item = trayModel({ hosting: idle, meeting: meeting({ participants: n }) }, ru).items.find((i) => i.type === 'info' && i.id === 'participants');
+      return item && item.type !== 'separator' ? item.label : undefined;
+    };
+    expect([1, 2, 5, 21].map(count)).toEqual(['На встрече 1 участник', 'На встрече 2 участника', 'На встрече 5 участников', 'На встрече 21 участник']);
+    const idleMenu = trayModel({ hosting: idle, meeting: null }, ru);
+    expect(labels(idleMenu)).toEqual(['Провести встречу', 'Присоединиться…', 'Показать окно', '—', 'Закрыть Roundtable']);
+    expect(idleMenu.tooltip).toBe('Roundtable — вы не на встрече');
+    expect(trayModel({ hosting: idle, meeting: meeting({ micEnabled: false }) }, ru).tooltip).toBe(
+      'Roundtable — на встрече calm-otter-42 · 3 участника · микрофон выключен',
+    );
   });
 });

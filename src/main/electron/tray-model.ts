@@ -1,5 +1,6 @@
 import type { HostingStatus } from '@shared/ipc/hosting';
 import type { MeetingReport } from '@shared/ipc/meeting';
+import { englishText, type Translate } from '../text/desktop-text';
 
 /**
  * The tray menu as data: state in, items out. No Electron here, so every state is unit-tested;
@@ -23,55 +24,53 @@ export interface TrayModel {
   items: TrayItem[];
 }
 
-export function people(n: number): string {
-  return n === 1 ? '1 person' : `${n} people`;
-}
-
 const command = (id: TrayCommand, label: string): TrayItem => ({ type: 'command', id, label });
 const separator: TrayItem = { type: 'separator' };
 
-export function trayModel({ hosting, meeting }: TrayState): TrayModel {
+/** The tray in the app's language (`t`; English unless said). */
+export function trayModel({ hosting, meeting }: TrayState, t: Translate = englishText): TrayModel {
   const inMeeting = meeting?.stage === 'meeting';
   const isHosting = hosting.state === 'hosting';
   const items: TrayItem[] = [];
   const status: string[] = [];
 
   if (isHosting) {
-    items.push({ type: 'info', id: 'hosting', label: `Hosting “${hosting.invite.meetingName}” · ${hosting.invite.code}` });
-    status.push(`hosting “${hosting.invite.meetingName}” (${hosting.invite.code})`);
+    const values = { meeting: hosting.invite.meetingName, code: hosting.invite.code };
+    items.push({ type: 'info', id: 'hosting', label: t('tray.hosting', values) });
+    status.push(t('tray.hostingStatus', values));
   }
   if (inMeeting && !(isHosting && meeting.room === hosting.invite.code)) {
-    items.push({ type: 'info', id: 'meeting', label: `In meeting ${meeting.room ?? ''}`.trim() });
-    status.push(`in meeting ${meeting.room ?? ''}`.trim());
+    items.push({ type: 'info', id: 'meeting', label: t('tray.inMeeting', { room: meeting.room ?? '' }).trim() });
+    status.push(t('tray.inMeetingStatus', { room: meeting.room ?? '' }).trim());
   }
   if (isHosting || inMeeting) {
     const count = inMeeting ? meeting.participants : isHosting ? hosting.participants : 0;
-    const label = count === 0 ? 'Nobody has joined yet' : `${people(count)} in the meeting`;
+    const label = count === 0 ? t('tray.nobodyYet') : t('tray.inTheMeeting', { count });
     items.push({ type: 'info', id: 'participants', label });
-    status.push(count === 0 ? 'nobody has joined yet' : people(count));
+    status.push(count === 0 ? t('tray.nobodyYetStatus') : t('tray.people', { count }));
   }
   if (inMeeting) {
-    if (!meeting.micEnabled) status.push('muted');
-    if (!meeting.cameraEnabled) status.push('camera off');
+    if (!meeting.micEnabled) status.push(t('tray.muted'));
+    if (!meeting.cameraEnabled) status.push(t('tray.cameraOff'));
   }
   if (items.length > 0) items.push(separator);
 
-  if (!isHosting && !inMeeting) items.push(command('host', 'Host a meeting'), command('join', 'Join…'));
-  if (isHosting) items.push(command('copy-invite', 'Copy invite link'));
-  if (isHosting && !inMeeting) items.push(command('rejoin', 'Join the meeting'));
-  items.push(command('show', 'Show window'));
+  if (!isHosting && !inMeeting) items.push(command('host', t('tray.host')), command('join', t('tray.join')));
+  if (isHosting) items.push(command('copy-invite', t('tray.copyInvite')));
+  if (isHosting && !inMeeting) items.push(command('rejoin', t('tray.rejoin')));
+  items.push(command('show', t('tray.show')));
 
   if (inMeeting) {
     items.push(
       separator,
-      meeting.micEnabled ? command('mute', 'Mute') : command('unmute', 'Unmute'),
-      meeting.cameraEnabled ? command('camera-off', 'Turn camera off') : command('camera-on', 'Turn camera on'),
-      command('leave', 'Leave meeting'),
+      meeting.micEnabled ? command('mute', t('tray.mute')) : command('unmute', t('tray.unmute')),
+      meeting.cameraEnabled ? command('camera-off', t('tray.turnCameraOff')) : command('camera-on', t('tray.turnCameraOn')),
+      command('leave', t('tray.leave')),
     );
   }
-  if (isHosting) items.push(separator, command('stop-hosting', 'Stop hosting'));
-  items.push(separator, command('quit', 'Quit Roundtable'));
+  if (isHosting) items.push(separator, command('stop-hosting', t('tray.stopHosting')));
+  items.push(separator, command('quit', t('tray.quit')));
 
-  const tooltip = status.length === 0 ? 'Roundtable — not in a meeting' : `Roundtable — ${status.join(' · ')}`;
+  const tooltip = status.length === 0 ? t('tray.tooltipIdle') : t('tray.tooltip', { status: status.join(' · ') });
   return { tooltip, icon: isHosting || inMeeting ? 'active' : 'idle', items };
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Menu, nativeImage, nativeTheme, Tray, type MenuItemConstructorOptions } from 'electron';
+import { englishText, type Translate } from '../text/desktop-text';
 import { trayModel, type TrayCommand, type TrayModel, type TrayState } from './tray-model';
 
 /** Tray glyphs: `light` is drawn for light menu bars (a dark glyph), `dark` for dark ones. */
@@ -40,9 +41,11 @@ export class AppTray {
     private readonly images: TrayImages,
     private readonly actions: TrayActions,
     initial: TrayState,
+    /** The app's words now (they follow the language setting: call `update({})` after a change). */
+    private readonly text: () => Translate = () => englishText,
   ) {
     this.state = initial;
-    this.tray = new Tray(this.image(trayModel(initial)));
+    this.tray = new Tray(this.image(trayModel(initial, this.text())));
     nativeTheme.on('updated', this.onTheme);
     this.render();
   }
@@ -63,7 +66,7 @@ export class AppTray {
   }
 
   private render(): void {
-    const model = trayModel(this.state);
+    const model = trayModel(this.state, this.text());
     this.tray.setImage(this.image(model));
     this.tray.setToolTip(model.tooltip);
     this.tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(model, this.actions)));
