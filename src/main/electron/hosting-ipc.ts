@@ -135,7 +135,7 @@ export function installHosting(
     event.preventDefault();
     shutDown = true;
     void hosting
-      .stop(text()('notices.hostQuit'))
+      .stop(englishText('notices.hostQuit')) // the server's own words (English): each guest's app words the reason itself
       .then(() => discovery?.close())
       .catch(() => undefined)
       .finally(() => {

@@ -1,10 +1,12 @@
 import type { ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { HomeScreen } from '../components/HomeScreen';
 import { PreJoin } from '../components/PreJoin';
 import { useStore } from '../hooks/useStore';
 import type { AppController } from './app-controller';
 import { getLobby } from '../platform/lobby';
 import { MeetingScreen } from './MeetingScreen';
+import { endedText } from '../text/ended';
 
 export function App({ controller, canChooseServer }: { controller: AppController; canChooseServer: boolean }): ReactElement {
   const app = useStore(controller.state);
@@ -12,6 +14,7 @@ export function App({ controller, canChooseServer }: { controller: AppController
   // The desktop app checks a server's certificate before connecting (and pins it); a browser guest cannot.
   const lobby = getLobby();
   const desktop = useStore(lobby.state);
+  const { t } = useTranslation();
 
   switch (app.stage) {
     case 'home':
@@ -57,9 +60,9 @@ export function App({ controller, canChooseServer }: { controller: AppController
       return (
         <main className="home">
           <section className="card home-card" data-testid="left-screen">
-            <h1>{app.endedReason ? 'You are no longer in the meeting' : 'You left the meeting'}</h1>
+            <h1>{app.ended ? t('left.sentAway') : t('left.left')}</h1>
             <p className="muted" data-testid="ended-reason">
-              {app.endedReason ?? app.choice.room}
+              {(app.ended && endedText(app.ended)) ?? app.choice.room}
             </p>
             {desktop.error && (
               <p className="form-error" role="alert" data-testid="rejoin-error">
@@ -68,7 +71,7 @@ export function App({ controller, canChooseServer }: { controller: AppController
             )}
             <div className="row end">
               <button type="button" className="secondary" onClick={() => controller.goHome()}>
-                Home
+                {t('left.home')}
               </button>
               <button
                 type="button"
@@ -77,7 +80,7 @@ export function App({ controller, canChooseServer }: { controller: AppController
                 disabled={desktop.busy}
                 onClick={() => void (desktop.available ? lobby.rejoin() : controller.rejoin())}
               >
-                Rejoin
+                {t('left.rejoin')}
               </button>
             </div>
           </section>

@@ -1,4 +1,5 @@
 import { useCallback, useMemo, useRef, useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CaptureChoice } from '@shared/ipc/screen';
 import type { CallSession } from '../call/call-session';
 import type { LocalMedia } from '../call/local-media';
@@ -47,6 +48,8 @@ interface Props {
 type Panel = 'chat' | 'people' | null;
 
 export function MeetingScreen(props: Props): ReactElement {
+  // The title follows the language too.
+  useTranslation();
   const call = useStore(props.session.state);
   const sharing = useStore(props.session.screen.state);
   useDocumentTitle(meetingTitle({ room: call.room, recording: call.recording || call.participants.some((p) => p.recording), sharing: sharing.active }));
@@ -73,8 +76,10 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
   const talkingWhileMuted = useRef(false);
   const [pushToTalk, setPushToTalk] = useState(false);
   const capture = useMemo(() => screenCapture(getPlatform()), []);
+  const { t } = useTranslation();
 
   const selfId = call.self?.id ?? 'self';
+  const everyone = call.participants.length + (call.self ? 1 : 0);
   const isHost = call.settings.hostId !== null && call.settings.hostId === call.self?.id;
   const audioFirst = call.participants.length + 1 > audioFirstAbove;
   const shareIds = call.participants.filter((p) => p.media.screen && p.tracks.screen).map((p) => screenTileId(p.id));
@@ -86,8 +91,20 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
 
   const togglePin = useCallback((id: string) => setPinned((current) => (current === id ? null : id)), []);
   const tiles = useMemo(
-    () => meetingTiles({ call, local, selfId, activeSpeaker, pinned: pinnedPresent, audioFirst, focus, quality, onTogglePin: togglePin }),
-    [call, local, selfId, activeSpeaker, pinnedPresent, audioFirst, focus, quality, togglePin],
+    () =>
+      meetingTiles({
+        call,
+        local,
+        selfId,
+        activeSpeaker,
+        pinned: pinnedPresent,
+        audioFirst,
+        focus,
+        quality,
+        onTogglePin: togglePin,
+        screenName: (name) => t('meeting.screenOf', { name }),
+      }),
+    [call, local, selfId, activeSpeaker, pinnedPresent, audioFirst, focus, quality, togglePin, t],
   );
 
   // Tell every sender how big we show their camera, so they spend no more than that on us.
@@ -187,41 +204,37 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
       <header className="meeting-header">
         <MeetingInvite room={call.room} server={session.signaling.url} />
         {call.settings.locked && (
-          <span className="lock-indicator" data-testid="locked-indicator" title="The host locked the meeting: nobody new can join">
-            Locked
+          <span className="lock-indicator" data-testid="locked-indicator" title={t('meeting.lockedTitle')}>
+            {t('meeting.locked')}
           </span>
         )}
         {(call.recording || call.participants.some((p) => p.recording)) && (
-          <span className="recording-indicator" data-testid="recording-indicator" title="This meeting is being recorded">
-            <span className="recording-dot" aria-hidden="true" /> Recording
+          <span className="recording-indicator" data-testid="recording-indicator" title={t('meeting.recordingTitle')}>
+            <span className="recording-dot" aria-hidden="true" /> {t('meeting.recording')}
           </span>
         )}
         {call.route === 'sfu' && (
-          <span
-            className="route-indicator"
-            data-testid="route-indicator"
-            title="In a meeting this size, everyone's audio and video go through the meeting server (the host's computer), which decrypts them to forward them"
-          >
-            Media passes through the host
+          <span className="route-indicator" data-testid="route-indicator" title={t('meeting.routeTitle')}>
+            {t('meeting.route')}
           </span>
         )}
         {pushToTalk && (
           <span className="ptt" data-testid="push-to-talk">
-            Talking while muted (Space)
+            {t('meeting.pushToTalk')}
           </span>
         )}
-        <span className="participant-count" title="People in this meeting">
+        <span className="participant-count" data-testid="participant-count-label" title={t('meeting.participants', { count: everyone })}>
           <Icon name="people" size={16} />
-          <span data-testid="participant-count">{call.participants.length + (call.self ? 1 : 0)}</span>
+          <span data-testid="participant-count">{everyone}</span>
         </span>
         {/* Last, at the right end: badges that come and go (Locked, Recording) never move it. */}
         <DeviceSettings placement="below" />
       </header>
-      {call.phase === 'joining' && <div className="banner">Joining…</div>}
-      {call.phase === 'reconnecting' && <div className="banner warn">Connection to the meeting server lost. Reconnecting…</div>}
+      {call.phase === 'joining' && <div className="banner">{t('meeting.joining')}</div>}
+      {call.phase === 'reconnecting' && <div className="banner warn">{t('meeting.reconnecting')}</div>}
       {call.phase === 'failed' && (
         <div className="banner error" role="alert">
-          Could not join: {call.error}
+          {t('meeting.couldNotJoin', { error: call.error ?? '' })}
         </div>
       )}
       {problem && (

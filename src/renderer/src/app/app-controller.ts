@@ -1,6 +1,7 @@
 import { sameSource } from '@shared/ipc/capture';
 import { CallSession } from '../call/call-session';
 import { failureText } from '../text/failures';
+import type { EndedReason } from '../text/ended';
 import { LocalMedia } from '../call/local-media';
 import { Store, type ReadonlyStore } from '../call/store';
 import { getCapture } from '../platform/capture';
@@ -34,8 +35,8 @@ export interface AppState {
   audioFirstAbove: number;
   /** The layout a meeting opens in. */
   initialLayout: 'grid' | 'speaker';
-  /** Why the last meeting ended when it was not our own choice (shown on the "left" screen). */
-  endedReason: string | null;
+  /** Why the last meeting ended when it was not our own choice (worded on the "left" screen, in the language of the moment). */
+  ended: EndedReason | null;
   /** The meeting asked for a passcode (none given, or a wrong one): the pre-join screen asks for it. */
   needsPasscode: boolean;
 }
@@ -96,7 +97,7 @@ export class AppController {
       joining: false,
       joinError: null,
       speaker: browserIdFor(this.devices.state.get(), 'speaker'),
-      endedReason: null,
+      ended: null,
       needsPasscode: false,
       audioFirstAbove: launch.audioFirstAbove,
       initialLayout: launch.layout,
@@ -135,6 +136,7 @@ export class AppController {
       ...(choice.start ? { create: {} } : {}),
     });
     this.patch({ stage: 'prejoin', choice, session, joinError: null });
+    this.followEndReason(session);
     this.deps.addressBar?.show(choice.room);
     await this.devices.ready();
     const snapshot = this.devices.state.get();
@@ -160,8 +162,22 @@ export class AppController {
       off();
       this.deps.secretStore.removeItem(joinedKey(this.state.get().choice));
       this.closeMedia();
-      if (this.state.get().session === session) this.patch({ stage: 'left', session: null, endedReason: error });
+      if (this.state.get().session === session) this.patch({ stage: 'left', session: null, ended: this.endReason ?? { reason: null, message: error } });
     });
+  }
+
+  /** The server's reason for ending the meeting for us (a code, worded by text/ended.ts), whichever hears of it first. */
+  private endReason: EndedReason | null = null;
+  private followEndReason(session: CallSession): void {
+    this.endReason = null;
+    const heard = (ended: EndedReason): void => {
+      if (this.state.get().session !== session && this.state.get().stage !== 'left') return;
+      this.endReason = ended;
+      if (this.state.get().stage === 'left' && this.state.get().ended) this.patch({ ended });
+    };
+    const events = session.signaling.events;
+    events.on('meeting-ended', ({ reason, message }) => heard({ reason, message }));
+    events.on('sent-away', ({ reason, message }) => heard({ reason, message }));
   }
 
   /** Joins (or enters the waiting room); `passcode` when the person typed one on the pre-join screen. */
@@ -175,7 +191,7 @@ export class AppController {
       // A reload of the page now comes back into the meeting.
       this.deps.secretStore.setItem(joinedKey(this.state.get().choice), '1');
       this.watchForEnd(session);
-      this.patch({ stage: 'meeting', joining: false, endedReason: null });
+      this.patch({ stage: 'meeting', joining: false, ended: null });
     } catch (error) {
       const code = session.state.get().errorCode;
       this.patch({

@@ -5,6 +5,7 @@ import { Store } from '../call/store';
 import { idleLobby, noLobby, setLobby, type Lobby, type LobbyState } from '../platform/lobby';
 import type { Platform } from '../platform/platform';
 import type { AppController } from './app-controller';
+import { t } from '../text/i18n';
 
 function message(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -136,7 +137,7 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
     state,
     host: (name) =>
       task(async () => {
-        const hosting = await desktop.hosting.start(name.trim() ? { meetingName: `${name.trim()}'s meeting` } : {});
+        const hosting = await desktop.hosting.start(name.trim() ? { meetingName: t('lobby.meetingName', { name: name.trim() }) } : {});
         patch({ hosting });
         if (hosting.state === 'hosting') await open(hosting.self, name, true, true);
       }),

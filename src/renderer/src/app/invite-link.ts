@@ -1,4 +1,5 @@
 import type { HostingStatus } from '@shared/ipc/hosting';
+import { t } from '../text/i18n';
 
 /**
  * The link to a meeting as the address bar and invites carry it: the meeting's code, never its
@@ -37,5 +38,5 @@ export async function copyText(text: string): Promise<void> {
   field.select();
   const done = document.execCommand('copy');
   field.remove();
-  if (!done) throw new Error('the clipboard is not available');
+  if (!done) throw new Error(t('failures.clipboard'));
 }

@@ -17,13 +17,26 @@ export interface TileInputs {
   focus: string | null;
   quality: Readonly<Record<string, LinkQuality>>;
   onTogglePin: (id: string) => void;
+  /** What a shared screen's tile is called ("Bob's screen", in the current language). */
+  screenName?: (name: string) => string;
 }
 
 /**
  * Every tile of the meeting, in the order the layout places them: screen shares first (the
  * layout gives them the big spot), then yourself, then everyone by joining.
  */
-export function meetingTiles({ call, local, selfId, activeSpeaker, pinned, audioFirst, focus, quality, onTogglePin }: TileInputs): TileModel[] {
+export function meetingTiles({
+  call,
+  local,
+  selfId,
+  activeSpeaker,
+  pinned,
+  audioFirst,
+  focus,
+  quality,
+  onTogglePin,
+  screenName = (name) => `${name}'s screen`,
+}: TileInputs): TileModel[] {
   const raised = [...call.participants.map((p) => ({ id: p.id, hand: p.hand })), { id: selfId, hand: call.hand }]
     .filter((p) => p.hand !== null)
     .sort((a, b) => a.hand! - b.hand!);
@@ -35,7 +48,7 @@ export function meetingTiles({ call, local, selfId, activeSpeaker, pinned, audio
     .filter((p) => p.media.screen && p.tracks.screen)
     .map<TileModel>((p) => ({
       participantId: screenTileId(p.id),
-      name: `${p.name}'s screen`,
+      name: screenName(p.name),
       isLocal: false,
       kind: 'screen',
       videoTrack: p.tracks.screen,

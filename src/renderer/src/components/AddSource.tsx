@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AddSourceRequest } from '@shared/ipc/capture';
 import { usePopover } from '../hooks/usePopover';
 import './AddSource.css';
@@ -29,6 +30,7 @@ export function AddSource({ onAdd, onBrowse }: Props): ReactElement {
   const [use, setUse] = useState<SourceUse>({ camera: true, microphone: false });
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const { t } = useTranslation();
 
   const add = (request: AddSourceRequest): void => {
     setBusy(true);
@@ -58,7 +60,7 @@ export function AddSource({ onAdd, onBrowse }: Props): ReactElement {
         data-testid="add-source-button"
         aria-expanded={open}
         aria-haspopup="dialog"
-        title="Add a source… (IP camera, stream, file, test pattern)"
+        title={t('addSource.button')}
         onClick={() => setOpen(!open)}
       >
         <svg width={22} height={22} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -66,15 +68,15 @@ export function AddSource({ onAdd, onBrowse }: Props): ReactElement {
         </svg>
       </button>
       {open && (
-        <form className="add-source-panel" role="dialog" aria-label="Add a source" data-testid="add-source" onSubmit={submit}>
-          <h2>Add a source</h2>
-          <p className="muted">An IP camera or a stream (rtsp://, http://, https://), or the full path of a video or sound file.</p>
+        <form className="add-source-panel" role="dialog" aria-label={t('addSource.title')} data-testid="add-source" onSubmit={submit}>
+          <h2>{t('addSource.title')}</h2>
+          <p className="muted">{t('addSource.detail')}</p>
           <div className="add-source-row">
             <input
               data-testid="source-input"
               value={input}
-              placeholder="rtsp://192.168.1.64/stream1  or  /home/me/clip.mp4"
-              aria-label="Address or file"
+              placeholder={t('addSource.placeholder')}
+              aria-label={t('addSource.input')}
               autoFocus
               spellCheck={false}
               onChange={(e) => setInput(e.target.value)}
@@ -91,14 +93,15 @@ export function AddSource({ onAdd, onBrowse }: Props): ReactElement {
                   )
                 }
               >
-                Browse…
+                {t('addSource.browse')}
               </button>
             )}
           </div>
           <fieldset className="add-source-use">
-            <legend>Use it as</legend>
+            <legend>{t('addSource.useAs')}</legend>
             <label>
-              <input type="checkbox" data-testid="use-as-camera" checked={use.camera} onChange={(e) => setUse({ ...use, camera: e.target.checked })} /> camera
+              <input type="checkbox" data-testid="use-as-camera" checked={use.camera} onChange={(e) => setUse({ ...use, camera: e.target.checked })} />{' '}
+              {t('addSource.camera')}
             </label>
             <label>
               <input
@@ -107,7 +110,7 @@ export function AddSource({ onAdd, onBrowse }: Props): ReactElement {
                 checked={use.microphone}
                 onChange={(e) => setUse({ ...use, microphone: e.target.checked })}
               />{' '}
-              microphone
+              {t('addSource.microphone')}
             </label>
           </fieldset>
           {problem && (
@@ -117,10 +120,10 @@ export function AddSource({ onAdd, onBrowse }: Props): ReactElement {
           )}
           <div className="add-source-actions">
             <button type="button" className="secondary" data-testid="add-test-source" disabled={busy} onClick={() => add({ test: true })}>
-              Test pattern
+              {t('addSource.testPattern')}
             </button>
             <button type="submit" className="primary" data-testid="add-source-submit" disabled={busy || !input.trim()}>
-              {busy ? 'Checking…' : 'Add'}
+              {busy ? t('addSource.checking') : t('addSource.add')}
             </button>
           </div>
         </form>
@@ -131,13 +134,12 @@ export function AddSource({ onAdd, onBrowse }: Props): ReactElement {
 
 /** An FFmpeg source stopped by itself (unplugged, stream over): why, and a way to start it again. */
 export function SourceStoppedNotice(props: { device: 'camera' | 'microphone'; reason: string; onRestart: () => void; restarting: boolean }): ReactElement {
+  const { t } = useTranslation();
   return (
     <div className="source-stopped" role="alert" data-testid="source-stopped" data-device={props.device}>
-      <span>
-        The {props.device} source stopped: {props.reason}
-      </span>
+      <span>{t(props.device === 'camera' ? 'addSource.cameraStopped' : 'addSource.microphoneStopped', { reason: props.reason })}</span>
       <button type="button" className="secondary" data-testid="restart-source" disabled={props.restarting} onClick={props.onRestart}>
-        {props.restarting ? 'Restarting…' : 'Restart'}
+        {props.restarting ? t('addSource.restarting') : t('addSource.restart')}
       </button>
     </div>
   );

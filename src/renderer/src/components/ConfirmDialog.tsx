@@ -1,4 +1,5 @@
 import { useId, useRef, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Dialog } from './Dialog';
 
 interface Props {
@@ -15,6 +16,7 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCance
   const cancel = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   const messageId = useId();
+  const { t } = useTranslation();
   return (
     <Dialog
       role="alertdialog"
@@ -29,7 +31,7 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCance
       <p id={messageId}>{message}</p>
       <div className="row end">
         <button ref={cancel} type="button" className="secondary" data-testid="cancel-button" onClick={onCancel}>
-          Cancel
+          {t('confirm.cancel')}
         </button>
         <button type="button" className="destructive" data-testid="confirm-button" onClick={onConfirm}>
           {confirmLabel}

@@ -1,4 +1,5 @@
 import { useState, type ReactElement, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { REACTIONS, type Reaction } from '@roundtable/signaling-server/protocol';
 import type { LayoutMode } from '../layout/arrange';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -37,8 +38,9 @@ export function ControlBar(props: Props): ReactElement {
   const reactions = useMenu();
   const leave = useMenu();
   const [ending, setEnding] = useState(false);
+  const { t } = useTranslation();
   return (
-    <nav className="control-bar" aria-label="Meeting controls">
+    <nav className="control-bar" aria-label={t('controls.bar')}>
       <div className="control-group">
         <MediaToggles micOn={props.micOn} cameraOn={props.cameraOn} onToggleMic={props.onToggleMic} onToggleCamera={props.onToggleCamera} />
         <button
@@ -46,7 +48,7 @@ export function ControlBar(props: Props): ReactElement {
           className={props.sharing ? 'round active' : 'round'}
           data-testid="screen-toggle"
           aria-pressed={props.sharing}
-          title={props.sharing ? 'Stop sharing your screen' : 'Share your screen'}
+          title={props.sharing ? t('controls.stopSharing') : t('controls.shareScreen')}
           onClick={props.onToggleScreen}
         >
           <Icon name="screen" />
@@ -59,23 +61,23 @@ export function ControlBar(props: Props): ReactElement {
           className={props.handRaised ? 'round active' : 'round'}
           data-testid="hand-toggle"
           aria-pressed={props.handRaised}
-          title={props.handRaised ? 'Lower your hand (H)' : 'Raise your hand (H)'}
+          title={props.handRaised ? t('controls.lowerHand') : t('controls.raiseHand')}
           onClick={props.onToggleHand}
         >
           <Icon name="hand" />
         </button>
         <div className="popover-anchor">
-          <button type="button" className="round" data-testid="reaction-button" title="React" {...reactions.button}>
+          <button type="button" className="round" data-testid="reaction-button" title={t('controls.react')} {...reactions.button}>
             <Icon name="smile" />
           </button>
-          <Menu menu={reactions} className="popover reactions" orientation="horizontal" label="Reactions">
+          <Menu menu={reactions} className="popover reactions" orientation="horizontal" label={t('controls.reactions')}>
             {REACTIONS.map((emoji) => (
               <MenuItem
                 key={emoji}
                 menu={reactions}
                 className="emoji"
                 testId="reaction-choice"
-                label={`React with ${emoji}`}
+                label={t('controls.reactWith', { emoji })}
                 onSelect={() => props.onReact(emoji)}
               >
                 {emoji}
@@ -88,7 +90,7 @@ export function ControlBar(props: Props): ReactElement {
           className="round"
           data-testid="layout-toggle"
           data-layout={props.layout}
-          title={props.layout === 'grid' ? 'Speaker view (L)' : 'Grid view (L)'}
+          title={props.layout === 'grid' ? t('controls.speakerView') : t('controls.gridView')}
           onClick={props.onToggleLayout}
         >
           <Icon name={props.layout === 'grid' ? 'speaker' : 'grid'} />
@@ -100,7 +102,7 @@ export function ControlBar(props: Props): ReactElement {
           className={props.chatOpen ? 'round active' : 'round'}
           data-testid="chat-toggle"
           aria-pressed={props.chatOpen}
-          title="Chat (C)"
+          title={t('controls.chat')}
           onClick={props.onToggleChat}
         >
           <Icon name="chat" />
@@ -115,17 +117,17 @@ export function ControlBar(props: Props): ReactElement {
           className={props.peopleOpen ? 'round active' : 'round'}
           data-testid="people-toggle"
           aria-pressed={props.peopleOpen}
-          title="People"
+          title={t('controls.people')}
           onClick={props.onTogglePeople}
         >
           <Icon name="people" />
           {props.waiting > 0 && (
-            <span className="badge" data-testid="waiting-badge" title={`${props.waiting} waiting to be let in`}>
+            <span className="badge" data-testid="waiting-badge" title={t('controls.waiting', { count: props.waiting })}>
               {props.waiting}
             </span>
           )}
         </button>
-        <button type="button" className="round" data-testid="help-button" title="Keyboard shortcuts (?)" onClick={props.onHelp}>
+        <button type="button" className="round" data-testid="help-button" title={t('controls.shortcuts')} onClick={props.onHelp}>
           <Icon name="help" />
         </button>
         <div className="popover-anchor">
@@ -133,27 +135,27 @@ export function ControlBar(props: Props): ReactElement {
             type="button"
             className="round danger wide"
             data-testid="leave-button"
-            title="Leave the meeting"
+            title={t('controls.leaveTitle')}
             {...(props.isHost ? leave.button : { onClick: props.onLeave })}
           >
             <Icon name="leave" />
-            <span>Leave</span>
+            <span>{t('controls.leave')}</span>
           </button>
           {props.isHost && (
             <Menu menu={leave} className="menu up">
               <MenuItem menu={leave} testId="leave-only" onSelect={props.onLeave}>
-                Leave (someone else hosts)
+                {t('controls.leaveOnly')}
               </MenuItem>
               <MenuItem menu={leave} className="menu-item danger" testId="end-for-all" onSelect={() => setEnding(true)}>
-                End the meeting for everyone
+                {t('controls.endForAll')}
               </MenuItem>
             </Menu>
           )}
           {ending && (
             <ConfirmDialog
-              title="End the meeting for everyone?"
-              message="Everyone in the meeting, you included, will be taken out of it."
-              confirmLabel="End for everyone"
+              title={t('controls.endTitle')}
+              message={t('controls.endMessage')}
+              confirmLabel={t('controls.endConfirm')}
               onConfirm={() => {
                 setEnding(false);
                 props.onEndForAll();

@@ -1,15 +1,17 @@
 import type { ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DeviceEntry, DeviceRole, DeviceSnapshot } from '../platform/devices';
+import type { TextKey } from '../text/i18n';
 
 interface Props {
   snapshot: DeviceSnapshot;
   onSelect: (role: DeviceRole, key: string) => void;
 }
 
-const PICKERS: Array<{ role: DeviceRole; label: string; testId: string; none: string }> = [
-  { role: 'camera', label: 'Camera', testId: 'camera-select', none: 'No camera found' },
-  { role: 'microphone', label: 'Microphone', testId: 'microphone-select', none: 'No microphone found' },
-  { role: 'speaker', label: 'Speaker', testId: 'speaker-select', none: 'No speaker found' },
+const PICKERS: Array<{ role: DeviceRole; label: TextKey; testId: string; none: TextKey }> = [
+  { role: 'camera', label: 'devices.camera', testId: 'camera-select', none: 'devices.noCamera' },
+  { role: 'microphone', label: 'devices.microphone', testId: 'microphone-select', none: 'devices.noMicrophone' },
+  { role: 'speaker', label: 'devices.speaker', testId: 'speaker-select', none: 'devices.noSpeaker' },
 ];
 
 /**
@@ -17,12 +19,15 @@ const PICKERS: Array<{ role: DeviceRole; label: string; testId: string; none: st
  * calls cannot use are shown, greyed out, with the reason.
  */
 export function DevicePickers({ snapshot, onSelect }: Props): ReactElement {
+  const { t } = useTranslation();
   return (
     <div className="pickers">
       {PICKERS.map((picker) => (
         <Picker
           key={picker.role}
           {...picker}
+          label={t(picker.label)}
+          none={t(picker.none)}
           entries={snapshot.entries[picker.role]}
           value={snapshot.selected[picker.role]}
           onChange={(key) => onSelect(picker.role, key)}
@@ -47,14 +52,15 @@ function Picker(props: {
 }): ReactElement {
   const { entries } = props;
   const usable = entries.some((e) => e.enabled);
+  const { t } = useTranslation();
   return (
     <label className="field picker">
       <span>{props.label}</span>
       <select data-testid={props.testId} value={props.value ?? ''} onChange={(e) => props.onChange(e.target.value)} disabled={!usable}>
-        {(!usable || props.value === null) && <option value="">{usable ? 'Choose…' : props.none}</option>}
+        {(!usable || props.value === null) && <option value="">{usable ? t('devices.choose') : props.none}</option>}
         {entries.map((entry) => (
           <option key={entry.key} value={entry.key} disabled={!entry.enabled} title={entry.note ?? undefined} data-enabled={entry.enabled}>
-            {optionLabel(entry)}
+            {optionLabel(entry, (label) => t('devices.isDefault', { label }))}
           </option>
         ))}
       </select>
@@ -63,7 +69,7 @@ function Picker(props: {
 }
 
 /** What the app menu shows too: "(default)", and the reason a device cannot be used. */
-export function optionLabel(entry: DeviceEntry): string {
-  const label = entry.isDefault ? `${entry.label} (default)` : entry.label;
+export function optionLabel(entry: DeviceEntry, asDefault: (label: string) => string = (label) => `${label} (default)`): string {
+  const label = entry.isDefault ? asDefault(entry.label) : entry.label;
   return !entry.enabled && entry.note ? `${label} — ${entry.note}` : label;
 }

@@ -1,9 +1,11 @@
 import { useRef, useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useAnchoredPanel } from '../hooks/useAnchoredPanel';
 import { useDeviceChoices } from '../hooks/useDeviceChoices';
 import { usePopover } from '../hooks/usePopover';
 import type { DeviceChoices } from '../platform/devices';
 import { DevicePickers } from './DevicePickers';
+import { LanguagePicker } from './LanguagePicker';
 import './DeviceSettings.css';
 import { errorMessage } from '@shared/errors';
 
@@ -30,6 +32,7 @@ export function DeviceSettings({ placement = 'above', choices }: Props): ReactEl
   const placed = useAnchoredPanel(open, button, panel, { placement });
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const { t } = useTranslation();
 
   const act = (work: () => Promise<void>): void => {
     setProblem(null);
@@ -45,7 +48,8 @@ export function DeviceSettings({ placement = 'above', choices }: Props): ReactEl
         data-testid="device-settings-button"
         aria-expanded={open}
         aria-haspopup="dialog"
-        title="Camera, microphone and speaker"
+        title={t('settings.button')}
+        aria-label={t('settings.button')}
         onClick={() => setOpen(!open)}
       >
         <svg width={20} height={20} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -58,11 +62,11 @@ export function DeviceSettings({ placement = 'above', choices }: Props): ReactEl
           className={`device-settings-panel ${placed.sheet ? 'sheet' : placement}`}
           style={placed.style}
           role="dialog"
-          aria-label="Devices"
+          aria-label={t('settings.panel')}
           data-testid="device-settings"
         >
           <header>
-            <h2>Devices</h2>
+            <h2>{t('settings.devices')}</h2>
             <button
               type="button"
               className="secondary small"
@@ -75,10 +79,10 @@ export function DeviceSettings({ placement = 'above', choices }: Props): ReactEl
                 })
               }
             >
-              {busy ? 'Refreshing…' : 'Refresh devices'}
+              {busy ? t('settings.refreshing') : t('settings.refresh')}
             </button>
             {placed.sheet && (
-              <button type="button" className="icon-button" data-testid="device-settings-close" aria-label="Close" onClick={() => setOpen(false)}>
+              <button type="button" className="icon-button" data-testid="device-settings-close" aria-label={t('settings.close')} onClick={() => setOpen(false)}>
                 ×
               </button>
             )}
@@ -89,6 +93,7 @@ export function DeviceSettings({ placement = 'above', choices }: Props): ReactEl
               {problem}
             </p>
           )}
+          <LanguagePicker />
         </div>
       )}
     </div>

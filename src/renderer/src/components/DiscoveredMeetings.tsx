@@ -1,7 +1,9 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DiscoveredMeeting } from '@shared/ipc/hosting';
 import { getLobby, type LobbyState } from '../platform/lobby';
 import { useStore } from '../hooks/useStore';
+import { Rich } from './Rich';
 import './DiscoveredMeetings.css';
 
 interface ViewProps {
@@ -23,20 +25,24 @@ export function DiscoveredMeetingsView({ lobby, onHost, onStopHosting, onCopyInv
     if (link.trim()) onJoinLink(link.trim());
   };
   const own = hosting.state === 'hosting' ? hosting.invite.code : null;
+  const { t } = useTranslation();
 
   return (
-    <section className="card lobby" data-testid="discovered-meetings" aria-label="Meetings on this network">
+    <section className="card lobby" data-testid="discovered-meetings" aria-label={t('lobby.region')}>
       {hosting.state === 'hosting' ? (
         <div className="lobby-hosting" data-testid="hosting-panel">
           <div>
-            <div className="lobby-label">You are hosting</div>
+            <div className="lobby-label">{t('lobby.youAreHosting')}</div>
             <div className="lobby-title">{hosting.invite.meetingName}</div>
             <div className="muted">
-              Code <strong data-testid="hosting-code">{hosting.invite.code}</strong> ·{' '}
-              {hosting.participants === 1 ? '1 person' : `${hosting.participants} people`}
+              <Rich
+                k="lobby.code"
+                values={{ code: hosting.invite.code, count: hosting.participants }}
+                tags={{ strong: (chunks) => <strong data-testid="hosting-code">{chunks}</strong> }}
+              />
             </div>
             <div className="muted lobby-fingerprint">
-              Certificate fingerprint <code data-testid="hosting-fingerprint">{hosting.invite.fingerprintText}</code>
+              {t('lobby.fingerprint')} <code data-testid="hosting-fingerprint">{hosting.invite.fingerprintText}</code>
             </div>
             <ul className="lobby-links">
               {hosting.invite.links.map((l) => (
@@ -48,28 +54,28 @@ export function DiscoveredMeetingsView({ lobby, onHost, onStopHosting, onCopyInv
           </div>
           <div className="row">
             <button type="button" className="secondary" data-testid="copy-invite" onClick={onCopyInvite}>
-              {copied ? 'Copied' : 'Copy invite'}
+              {copied ? t('lobby.copied') : t('lobby.copyInvite')}
             </button>
             <button type="button" className="secondary danger" data-testid="stop-hosting" onClick={onStopHosting} disabled={busy}>
-              Stop hosting
+              {t('lobby.stopHosting')}
             </button>
           </div>
         </div>
       ) : (
         <div className="lobby-host">
           <div>
-            <div className="lobby-title">Host a meeting here</div>
-            <div className="muted">Everyone on this network can join. No account, no internet.</div>
+            <div className="lobby-title">{t('lobby.hostHere')}</div>
+            <div className="muted">{t('lobby.hostHereDetail')}</div>
           </div>
           <button type="button" className="primary" data-testid="host-meeting" onClick={onHost} disabled={busy}>
-            Host a meeting
+            {t('lobby.host')}
           </button>
         </div>
       )}
 
-      <h2 className="lobby-heading">Meetings on this network</h2>
+      <h2 className="lobby-heading">{t('lobby.heading')}</h2>
       {meetings.length === 0 ? (
-        <p className="muted lobby-empty">None found yet. Meetings hosted with Roundtable on this network appear here.</p>
+        <p className="muted lobby-empty">{t('lobby.none')}</p>
       ) : (
         <ul className="lobby-list">
           {meetings.map((m) => (
@@ -78,12 +84,12 @@ export function DiscoveredMeetingsView({ lobby, onHost, onStopHosting, onCopyInv
                 <div className="lobby-title">{m.meetingName}</div>
                 <div className="muted">
                   {m.code} · {m.addresses[0]}:{m.port}
-                  {m.code === own ? ' · yours' : ''}
-                  {!m.compatible ? ' · needs another version of Roundtable' : ''}
+                  {m.code === own ? ` · ${t('lobby.yours')}` : ''}
+                  {!m.compatible ? ` · ${t('lobby.otherVersion')}` : ''}
                 </div>
               </div>
               <button type="button" className="secondary" onClick={() => onJoin(m)} disabled={busy || !m.compatible}>
-                Join
+                {t('lobby.join')}
               </button>
             </li>
           ))}
@@ -91,9 +97,15 @@ export function DiscoveredMeetingsView({ lobby, onHost, onStopHosting, onCopyInv
       )}
 
       <form className="lobby-invite" onSubmit={submit}>
-        <input data-testid="invite-input" value={link} onChange={(e) => setLink(e.target.value)} placeholder="Paste an invite link" aria-label="Invite link" />
+        <input
+          data-testid="invite-input"
+          value={link}
+          onChange={(e) => setLink(e.target.value)}
+          placeholder={t('lobby.pasteInvite')}
+          aria-label={t('lobby.inviteLink')}
+        />
         <button type="submit" className="secondary" data-testid="invite-join" disabled={busy || !link.trim()}>
-          Join
+          {t('lobby.join')}
         </button>
       </form>
       {(error ?? (hosting.state === 'idle' ? hosting.lastError : null)) && (

@@ -1,41 +1,45 @@
 import { useId, useRef, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Dialog } from './Dialog';
+import type { TextKey } from '../text/i18n';
 
-export const SHORTCUTS: ReadonlyArray<[keys: string, action: string]> = [
-  ['M', 'Mute or unmute your microphone'],
-  ['V', 'Turn your camera on or off'],
-  ['Hold Space', 'Talk while muted (when no button or field has focus)'],
-  ['H', 'Raise or lower your hand'],
-  ['C', 'Open or close the chat'],
-  ['L', 'Switch between grid and speaker view'],
-  ['?', 'Show these shortcuts'],
-  ['Esc', 'Close panels and this help'],
+/** Each shortcut: its keys (a message when they are words, like "Hold Space") and what it does. */
+export const SHORTCUTS: ReadonlyArray<{ keys: string | { text: TextKey }; action: TextKey }> = [
+  { keys: 'M', action: 'help.mic' },
+  { keys: 'V', action: 'help.camera' },
+  { keys: { text: 'help.holdSpace' }, action: 'help.pushToTalk' },
+  { keys: 'H', action: 'help.hand' },
+  { keys: 'C', action: 'help.chat' },
+  { keys: 'L', action: 'help.layout' },
+  { keys: '?', action: 'help.help' },
+  { keys: 'Esc', action: 'help.escape' },
 ];
 
 /** The keyboard shortcuts, in a modal dialog: it takes focus, keeps it, and gives it back when closed. */
 export function HelpOverlay({ onClose }: { onClose: () => void }): ReactElement {
   const titleId = useId();
   const done = useRef<HTMLButtonElement>(null);
+  const { t } = useTranslation();
   return (
     <Dialog labelledBy={titleId} className="card help-card" testId="help-overlay" initialFocus={done} onClose={onClose}>
       <header className="dialog-header">
-        <h2 id={titleId}>Keyboard shortcuts</h2>
-        <button type="button" className="icon-button" aria-label="Close" title="Close (Esc)" onClick={onClose}>
+        <h2 id={titleId}>{t('help.title')}</h2>
+        <button type="button" className="icon-button" aria-label={t('help.close')} title={t('help.closeTitle')} onClick={onClose}>
           ×
         </button>
       </header>
       <dl className="shortcuts">
-        {SHORTCUTS.map(([keys, action]) => (
-          <div key={keys}>
+        {SHORTCUTS.map(({ keys, action }) => (
+          <div key={action}>
             <dt>
-              <kbd>{keys}</kbd>
+              <kbd>{typeof keys === 'string' ? keys : t(keys.text)}</kbd>
             </dt>
-            <dd>{action}</dd>
+            <dd>{t(action)}</dd>
           </div>
         ))}
       </dl>
       <button ref={done} type="button" className="primary" data-testid="help-close" onClick={onClose}>
-        Got it
+        {t('help.done')}
       </button>
     </Dialog>
   );

@@ -1,9 +1,13 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { newMeetingCode, normalizeMeetingCode } from '../platform/meeting-code';
 
 import { getLobby, type LobbyChoice as HomeChoice, type UntrustedServer } from '../platform/lobby';
 import { useStore } from '../hooks/useStore';
+import type { TextKey } from '../text/i18n';
 import { DiscoveredMeetings } from './DiscoveredMeetings';
+import { LanguagePicker } from './LanguagePicker';
+import { Rich } from './Rich';
 
 interface Props {
   initial: HomeChoice;
@@ -20,22 +24,22 @@ interface TrustProps {
 
 /** A server typed without a fingerprint has a self-signed certificate: compare it with the host's before joining. */
 export function TrustPrompt({ untrusted, busy, onTrust, onCancel }: TrustProps): ReactElement {
+  const { t } = useTranslation();
   return (
     <div className="trust-prompt" role="alertdialog" aria-labelledby="trust-title" data-testid="trust-prompt">
       <p id="trust-title">
-        Nobody vouches for the certificate of <strong>{untrusted.host}</strong> (a meeting hosted on a local network has its own). Compare its fingerprint with
-        the one the host shows:
+        <Rich k="trust.question" values={{ host: untrusted.host }} tags={{ strong: (chunks) => <strong>{chunks}</strong> }} />
       </p>
       <code className="trust-fingerprint" data-testid="trust-fingerprint">
         {untrusted.fingerprintText}
       </code>
-      <p className="muted">Join only if every pair matches: if they differ, someone on the network may be listening in.</p>
+      <p className="muted">{t('trust.warning')}</p>
       <div className="row end">
         <button type="button" className="secondary" data-testid="trust-cancel" onClick={onCancel}>
-          Cancel
+          {t('trust.cancel')}
         </button>
         <button type="button" className="primary" data-testid="trust-and-join" onClick={onTrust} disabled={busy}>
-          Trust and join
+          {t('trust.trustAndJoin')}
         </button>
       </div>
     </div>
@@ -50,13 +54,14 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
   /** The code came from New meeting (and was not edited since): joining starts the meeting. */
   const [starting, setStarting] = useState(initial.start ?? false);
   const [server, setServer] = useState(initial.server);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<TextKey | null>(null);
+  const { t } = useTranslation();
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
     const code = normalizeMeetingCode(room);
-    if (!name.trim()) return setError('Enter your name so others know who you are.');
-    if (!code) return setError('A meeting code uses Latin letters (a–z), digits and dashes, like ocean-ladder-fancy.');
+    if (!name.trim()) return setError('home.needName');
+    if (!code) return setError('home.badCode');
     let url = server.trim();
     if (canChooseServer) {
       // Hosted and `npm run host` servers speak HTTPS; type http:// for a plain one.
@@ -64,7 +69,7 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
       try {
         url = new URL(url).origin;
       } catch {
-        return setError('Enter the meeting server as host:port or a link, like 192.168.1.20:8443.');
+        return setError('home.badServer');
       }
     }
     setError(null);
@@ -74,22 +79,22 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
   return (
     <main className="home">
       <form className="card home-card" onSubmit={submit}>
-        <h1 className="brand">Roundtable</h1>
-        <p className="tagline">Meet on your own network. No account, no cloud.</p>
+        <h1 className="brand">{t('app.name')}</h1>
+        <p className="tagline">{t('app.tagline')}</p>
         <label className="field">
-          <span>Your name</span>
+          <span>{t('home.yourName')}</span>
           <input
             data-testid="name-input"
             value={name}
             onChange={(e) => setName(e.target.value)}
             maxLength={64}
             autoComplete="name"
-            placeholder="Ada Lovelace"
+            placeholder={t('home.namePlaceholder')}
             autoFocus={!initial.name}
           />
         </label>
         <label className="field">
-          <span>Meeting code</span>
+          <span>{t('home.meetingCode')}</span>
           <div className="row">
             <input
               data-testid="room-input"
@@ -99,7 +104,7 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
                 setStarting(false);
               }}
               maxLength={64}
-              placeholder="ocean-ladder-fancy-drip-carbon-tower"
+              placeholder={t('home.codePlaceholder')}
               autoFocus={Boolean(initial.name)}
             />
             <button
@@ -111,25 +116,26 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
                 setStarting(true);
               }}
             >
-              New meeting
+              {t('home.newMeeting')}
             </button>
           </div>
         </label>
         {canChooseServer && (
           <label className="field">
-            <span>Meeting server</span>
+            <span>{t('home.server')}</span>
             <input data-testid="server-input" value={server} onChange={(e) => setServer(e.target.value)} placeholder="192.168.1.20:8443" />
           </label>
         )}
         {error && (
           <p className="form-error" role="alert">
-            {error}
+            {t(error)}
           </p>
         )}
         {untrusted && <TrustPrompt untrusted={untrusted} busy={busy} onTrust={() => void lobby.trustAndJoin()} onCancel={() => lobby.dismissUntrusted()} />}
         <button type="submit" className="primary" data-testid="continue-button">
-          Continue
+          {t('home.continue')}
         </button>
+        <LanguagePicker compact />
       </form>
       <DiscoveredMeetings name={name} />
     </main>

@@ -1,4 +1,5 @@
 import { useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Menu, MenuItem, useMenu } from './Menu';
 
@@ -14,6 +15,7 @@ export interface HostActions {
 export function HostMenu({ name, audioOn, videoOn, actions }: { name: string; audioOn: boolean; videoOn: boolean; actions: HostActions }): ReactElement {
   const menu = useMenu({ floating: true });
   const [confirmingRemove, setConfirmingRemove] = useState(false);
+  const { t } = useTranslation();
   const item = (label: string, testId: string, action: () => void, danger = false): ReactElement => (
     <MenuItem menu={menu} className={danger ? 'menu-item danger' : 'menu-item'} testId={testId} onSelect={action}>
       {label}
@@ -25,23 +27,23 @@ export function HostMenu({ name, audioOn, videoOn, actions }: { name: string; au
         type="button"
         className="icon-button"
         data-testid="host-actions"
-        title={`Host controls for ${name}`}
-        aria-label={`Host controls for ${name}`}
+        title={t('hostMenu.button', { name })}
+        aria-label={t('hostMenu.button', { name })}
         {...menu.button}
       >
         ⋯
       </button>
       <Menu menu={menu} className="menu">
-        {audioOn ? item('Mute', 'host-mute', actions.mute) : item('Ask to unmute', 'host-ask-unmute', actions.askToUnmute)}
-        {videoOn && item('Stop video', 'host-stop-video', actions.stopVideo)}
-        {item('Make host', 'host-make-host', actions.makeHost)}
-        {item(`Remove ${name}`, 'host-remove', () => setConfirmingRemove(true), true)}
+        {audioOn ? item(t('hostMenu.mute'), 'host-mute', actions.mute) : item(t('hostMenu.askToUnmute'), 'host-ask-unmute', actions.askToUnmute)}
+        {videoOn && item(t('hostMenu.stopVideo'), 'host-stop-video', actions.stopVideo)}
+        {item(t('hostMenu.makeHost'), 'host-make-host', actions.makeHost)}
+        {item(t('hostMenu.remove', { name }), 'host-remove', () => setConfirmingRemove(true), true)}
       </Menu>
       {confirmingRemove && (
         <ConfirmDialog
-          title={`Remove ${name}?`}
-          message={`${name} will be taken out of the meeting and cannot come back unless you let them back in.`}
-          confirmLabel={`Remove ${name}`}
+          title={t('hostMenu.removeTitle', { name })}
+          message={t('hostMenu.removeMessage', { name })}
+          confirmLabel={t('hostMenu.remove', { name })}
           onConfirm={() => {
             setConfirmingRemove(false);
             actions.remove();

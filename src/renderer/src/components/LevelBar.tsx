@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useAudioLevel } from '../hooks/useAudioLevel';
 
 /** The bar is drawn in this many segments; the level is read in as many steps, no finer. */
@@ -11,13 +12,14 @@ export function MicLevel({ track }: { track: MediaStreamTrack | null }): ReactEl
 
 export function LevelBar({ level }: { level: number }): ReactElement {
   const lit = Math.round(level * SEGMENTS);
+  const { t } = useTranslation();
   return (
     <div
       className="level-bar"
       data-testid="mic-level"
       data-level={level.toFixed(2)}
       role="meter"
-      aria-label="Microphone level"
+      aria-label={t('devices.micLevel')}
       aria-valuemin={0}
       aria-valuemax={1}
       aria-valuenow={level}

@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Icon } from './Icons';
 
 /** The microphone and camera switches, the same on the pre-join screen and in the meeting. */
@@ -13,6 +14,7 @@ export function MediaToggles({
   onToggleMic: () => void;
   onToggleCamera: () => void;
 }): ReactElement {
+  const { t } = useTranslation();
   return (
     <>
       <button
@@ -20,7 +22,7 @@ export function MediaToggles({
         className={micOn ? 'round' : 'round off'}
         data-testid="mic-toggle"
         aria-pressed={!micOn}
-        title={micOn ? 'Mute (M)' : 'Unmute (M)'}
+        title={micOn ? t('controls.mute') : t('controls.unmute')}
         onClick={onToggleMic}
       >
         <Icon name={micOn ? 'mic' : 'micOff'} />
@@ -30,7 +32,7 @@ export function MediaToggles({
         className={cameraOn ? 'round' : 'round off'}
         data-testid="camera-toggle"
         aria-pressed={!cameraOn}
-        title={cameraOn ? 'Turn camera off (V)' : 'Turn camera on (V)'}
+        title={cameraOn ? t('controls.cameraOff') : t('controls.cameraOn')}
         onClick={onToggleCamera}
       >
         <Icon name={cameraOn ? 'camera' : 'cameraOff'} />

@@ -1,4 +1,5 @@
 import { useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { usePopover } from '../hooks/usePopover';
 import './MeetingInfo.css';
 
@@ -14,6 +15,7 @@ interface Props {
 export function MeetingInfo({ room, link, onCopy }: Props): ReactElement {
   const { open, setOpen, root } = usePopover<HTMLDivElement>();
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const { t } = useTranslation();
   const copy = (): void => {
     onCopy().then(
       () => setCopied('yes'),
@@ -28,7 +30,7 @@ export function MeetingInfo({ room, link, onCopy }: Props): ReactElement {
         data-testid="meeting-info-button"
         aria-haspopup="dialog"
         aria-expanded={open}
-        title="Meeting details and invite link"
+        title={t('info.button')}
         onClick={() => {
           setCopied(null);
           setOpen(!open);
@@ -37,26 +39,26 @@ export function MeetingInfo({ room, link, onCopy }: Props): ReactElement {
         {room}
       </button>
       {open && (
-        <div className="meeting-info-panel" role="dialog" aria-label="Invite people" data-testid="meeting-info">
-          <p className="muted">Meeting code</p>
+        <div className="meeting-info-panel" role="dialog" aria-label={t('info.panel')} data-testid="meeting-info">
+          <p className="muted">{t('info.code')}</p>
           <p className="meeting-info-code">{room}</p>
           <label className="field">
-            <span>Invite link</span>
+            <span>{t('info.link')}</span>
             <input data-testid="invite-link" readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
           </label>
           <div className="row end">
             {copied === 'yes' && (
               <span className="muted" role="status">
-                Copied
+                {t('info.copied')}
               </span>
             )}
             {copied === 'failed' && (
               <span className="muted" role="status">
-                Select the link and copy it
+                {t('info.copyFailed')}
               </span>
             )}
             <button type="button" className="primary small" data-testid="copy-invite" onClick={copy}>
-              Copy invite link
+              {t('info.copy')}
             </button>
           </div>
         </div>

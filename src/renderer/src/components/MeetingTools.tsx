@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AddSourceRequest } from '@shared/ipc/capture';
 import type { CallSession } from '../call/call-session';
 import type { LocalMedia } from '../call/local-media';
@@ -32,6 +33,7 @@ export function MeetingTools({ session, media, capture = getCapture(), devices =
   useEffect(() => () => recording.dispose(), [recording]);
   const recorder = useStore(recording.state);
   const [restarting, setRestarting] = useState(false);
+  const { t } = useTranslation();
   const stoppedKind = local.stopped.video !== null ? 'video' : local.stopped.audio !== null ? 'audio' : null;
 
   const addSource = async (request: AddSourceRequest, use: SourceUse): Promise<void> => {
@@ -41,7 +43,7 @@ export function MeetingTools({ session, media, capture = getCapture(), devices =
     if (use.camera && added.media.video) await devices.select('camera', `camera:source:${added.id}`);
     if (use.microphone && added.media.audio) await devices.select('microphone', `microphone:source:${added.id}`);
     if ((use.camera && !added.media.video) || (use.microphone && !added.media.audio)) {
-      throw new Error(`Added, but it has no ${added.media.video ? 'sound' : 'picture'}.`);
+      throw new Error(added.media.video ? t('addSource.noSound') : t('addSource.noPicture'));
     }
   };
 

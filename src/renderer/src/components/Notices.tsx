@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Toast } from '../hooks/notice-feed';
 import './Notices.css';
 
@@ -17,6 +18,7 @@ const HOST_NOTICE_KINDS = new Set<Toast['kind']>(['ask-unmute', 'muted', 'video-
  * unmute is a request we can accept), who hosts now, who came and went.
  */
 export function Notices({ toasts, onUnmute, onDismiss, onHold }: Props): ReactElement {
+  const { t } = useTranslation();
   return (
     <div className="toasts" aria-live="polite">
       {toasts.map((toast) => (
@@ -44,10 +46,17 @@ export function Notices({ toasts, onUnmute, onDismiss, onHold }: Props): ReactEl
                 onDismiss(toast.key);
               }}
             >
-              Unmute
+              {t('notices.unmute')}
             </button>
           )}
-          <button type="button" className="icon-button" data-testid="notice-dismiss" aria-label="Dismiss" title="Dismiss" onClick={() => onDismiss(toast.key)}>
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="notice-dismiss"
+            aria-label={t('notices.dismiss')}
+            title={t('notices.dismiss')}
+            onClick={() => onDismiss(toast.key)}
+          >
             ×
           </button>
         </div>

@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { BanList, HostSettings, RoomSettings, WaitingPerson } from '@roundtable/signaling-server/protocol';
 import { Avatar } from './Avatar';
 import { HostMenu } from './HostMenu';
@@ -44,23 +45,24 @@ interface Props {
 export function ParticipantsPanel({ people, isHost, settings, waiting, banned, host, onClose }: Props): ReactElement {
   const raised = people.filter((p) => p.hand !== null).sort((a, b) => a.hand! - b.hand!);
   const others = people.filter((p) => p.hand === null);
+  const { t } = useTranslation();
   const row = (p: ParticipantRow, order?: number): ReactElement => (
     <li key={p.id} className="person" data-testid="participant-row" data-participant-id={p.id}>
       <Avatar name={p.name} seed={p.id} />
       <span className="person-name">
         {p.name}
-        {p.isLocal && <span className="muted"> (you)</span>}
-        {p.host && <span className="host-badge">Host</span>}
+        {p.isLocal && <span className="muted">{t('people.you')}</span>}
+        {p.host && <span className="host-badge">{t('people.host')}</span>}
       </span>
       {order !== undefined && (
-        <span className="person-hand" data-testid="hand-order" title="Raised a hand">
+        <span className="person-hand" data-testid="hand-order" title={t('people.handRaised')}>
           ✋ {order}
         </span>
       )}
-      <span className={p.audioOn ? 'person-state' : 'person-state off'} title={p.audioOn ? 'Microphone on' : 'Muted'}>
+      <span className={p.audioOn ? 'person-state' : 'person-state off'} title={p.audioOn ? t('people.micOn') : t('people.muted')}>
         <Icon name={p.audioOn ? 'mic' : 'micOff'} size={16} />
       </span>
-      <span className={p.videoOn ? 'person-state' : 'person-state off'} title={p.videoOn ? 'Camera on' : 'Camera off'}>
+      <span className={p.videoOn ? 'person-state' : 'person-state off'} title={p.videoOn ? t('people.cameraOn') : t('people.cameraOff')}>
         <Icon name={p.videoOn ? 'camera' : 'cameraOff'} size={16} />
       </span>
       {isHost && !p.isLocal && (
@@ -80,10 +82,10 @@ export function ParticipantsPanel({ people, isHost, settings, waiting, banned, h
     </li>
   );
   return (
-    <aside className="side-panel" aria-label="Participants" data-testid="participants-panel">
+    <aside className="side-panel" aria-label={t('people.panel')} data-testid="participants-panel">
       <header>
-        <h2>People ({people.length})</h2>
-        <button type="button" className="icon-button" onClick={onClose} title="Close">
+        <h2>{t('people.heading', { count: people.length })}</h2>
+        <button type="button" className="icon-button" onClick={onClose} title={t('people.close')} aria-label={t('people.close')}>
           ×
         </button>
       </header>
@@ -93,15 +95,18 @@ export function ParticipantsPanel({ people, isHost, settings, waiting, banned, h
         {others.map((p) => row(p))}
       </ol>
       {isHost && banned.length > 0 && (
-        <section className="banned-list" data-testid="banned-list" aria-label="Removed from the meeting">
-          <h3>Removed ({banned.length})</h3>
+        <section className="banned-list" data-testid="banned-list" aria-label={t('people.removedRegion')}>
+          <h3>{t('people.removedHeading', { count: banned.length })}</h3>
           <ul>
             {banned.map((person) => (
               <li key={person.id} className="person" data-testid="banned-row" data-participant-id={person.id}>
                 <Avatar name={person.name} seed={person.id} />
-                <span className="person-name">{person.name}</span>
+                <span className="person-name">
+                  {person.name}
+                  <span className="muted person-note">{t('people.removedAt', { at: new Date(person.at) })}</span>
+                </span>
                 <button type="button" className="secondary small" data-testid="unban-button" onClick={() => host.unban(person.id)}>
-                  Let back in
+                  {t('people.letBack')}
                 </button>
               </li>
             ))}

@@ -1,4 +1,5 @@
 import { useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { LocalMediaState } from '../call/local-media';
 import { useDeviceChoices } from '../hooks/useDeviceChoices';
 import { Avatar } from './Avatar';
@@ -7,6 +8,8 @@ import { Icon } from './Icons';
 import { MicLevel } from './LevelBar';
 import { MediaToggles } from './MediaToggles';
 import { VideoView } from './VideoView';
+import { LanguagePicker } from './LanguagePicker';
+import { Rich } from './Rich';
 
 interface Props {
   name: string;
@@ -31,6 +34,7 @@ export function PreJoin(props: Props): ReactElement {
   const { media } = props;
   // The same lists and choices as the app menu.
   const { snapshot: devices } = useDeviceChoices();
+  const { t } = useTranslation();
   return (
     <main className="prejoin">
       <section className="card prejoin-card">
@@ -47,9 +51,13 @@ export function PreJoin(props: Props): ReactElement {
         </div>
         <div className="prejoin-side">
           <header>
-            <h1>Ready to join?</h1>
+            <h1>{t('prejoin.ready')}</h1>
             <p className="muted">
-              Meeting <strong data-testid="meeting-code">{props.room}</strong> as <strong>{props.name}</strong>
+              <Rich
+                k="prejoin.meetingAs"
+                values={{ room: props.room, name: props.name }}
+                tags={{ room: (chunks) => <strong data-testid="meeting-code">{chunks}</strong>, strong: (chunks) => <strong>{chunks}</strong> }}
+              />
             </p>
           </header>
           <div className="meter-row">
@@ -60,6 +68,7 @@ export function PreJoin(props: Props): ReactElement {
             snapshot={devices}
             onSelect={(role, key) => (role === 'camera' ? props.onCamera : role === 'microphone' ? props.onMicrophone : props.onSpeaker)(key)}
           />
+          <LanguagePicker />
           {(media.error || props.error) && (
             <p className="form-error" role="alert">
               {props.error ?? media.error}
@@ -67,7 +76,7 @@ export function PreJoin(props: Props): ReactElement {
           )}
           {props.needsPasscode && (
             <label className="field">
-              <span>Meeting passcode</span>
+              <span>{t('prejoin.passcode')}</span>
               <input
                 data-testid="passcode-input"
                 type="password"
@@ -83,7 +92,7 @@ export function PreJoin(props: Props): ReactElement {
           )}
           <div className="row end">
             <button type="button" className="secondary" onClick={props.onBack}>
-              Back
+              {t('prejoin.back')}
             </button>
             <button
               type="button"
@@ -92,7 +101,7 @@ export function PreJoin(props: Props): ReactElement {
               disabled={props.joining}
               onClick={() => props.onJoin(props.needsPasscode ? passcode : undefined)}
             >
-              {props.joining ? 'Joining…' : 'Join now'}
+              {props.joining ? t('prejoin.joining') : t('prejoin.join')}
             </button>
           </div>
         </div>

@@ -1,16 +1,20 @@
 import { useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { LinkQuality } from '../call/quality';
+import { formatNumber, t } from '../text/i18n';
 
-const LABEL = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection', unknown: 'Connecting' } as const;
+const LABEL = { good: 'quality.good', fair: 'quality.fair', poor: 'quality.poor', unknown: 'quality.unknown' } as const;
 
 function kbps(bits: number): string {
-  return bits >= 1_000_000 ? `${(bits / 1_000_000).toFixed(1)} Mbit/s` : `${Math.round(bits / 1000)} kbit/s`;
+  return bits >= 1_000_000 ? t('quality.mbps', { value: formatNumber(bits / 1_000_000, 1) }) : t('quality.kbps', { value: formatNumber(bits / 1000) });
 }
 
 /** Signal bars from RTT and loss; details (RTT, loss, bitrates, resolution) on click. */
 export function QualityIndicator({ quality }: { quality: LinkQuality }): ReactElement {
   const [open, setOpen] = useState(false);
   const bars = { good: 3, fair: 2, poor: 1, unknown: 0 }[quality.level];
+  // Re-renders in a new language.
+  useTranslation();
   return (
     <div className="quality">
       <button
@@ -18,7 +22,7 @@ export function QualityIndicator({ quality }: { quality: LinkQuality }): ReactEl
         className={`tile-button quality-${quality.level}`}
         data-testid="quality-indicator"
         data-level={quality.level}
-        title={LABEL[quality.level]}
+        title={t(LABEL[quality.level])}
         onClick={() => setOpen(!open)}
       >
         <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
@@ -29,16 +33,20 @@ export function QualityIndicator({ quality }: { quality: LinkQuality }): ReactEl
       </button>
       {open && (
         <dl className="quality-details" data-testid="quality-details">
-          <dt>Round trip</dt>
-          <dd>{quality.rttMs === null ? '—' : `${Math.round(quality.rttMs)} ms`}</dd>
-          <dt>Packet loss</dt>
-          <dd>{(quality.loss * 100).toFixed(1)} %</dd>
-          <dt>Receiving</dt>
+          <dt>{t('quality.roundTrip')}</dt>
+          <dd>{quality.rttMs === null ? '—' : t('quality.ms', { ms: formatNumber(quality.rttMs) })}</dd>
+          <dt>{t('quality.loss')}</dt>
+          <dd>{t('quality.percent', { value: formatNumber(quality.loss * 100, 1) })}</dd>
+          <dt>{t('quality.receiving')}</dt>
           <dd>{kbps(quality.bitrateIn)}</dd>
-          <dt>Sending</dt>
+          <dt>{t('quality.sending')}</dt>
           <dd>{kbps(quality.bitrateOut)}</dd>
-          <dt>Video</dt>
-          <dd>{quality.resolution.height ? `${quality.resolution.width}×${quality.resolution.height} @ ${Math.round(quality.framesPerSecond)} fps` : '—'}</dd>
+          <dt>{t('quality.video')}</dt>
+          <dd>
+            {quality.resolution.height
+              ? t('quality.resolution', { width: quality.resolution.width, height: quality.resolution.height, fps: Math.round(quality.framesPerSecond) })
+              : '—'}
+          </dd>
         </dl>
       )}
     </div>

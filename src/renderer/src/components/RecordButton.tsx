@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { RecorderState } from '../call/recorder';
 import './RecordButton.css';
 
@@ -31,13 +32,10 @@ export function RecordButton({ state, destination, onStart, onStop, onReveal, on
     return () => clearInterval(timer);
   }, [state.phase]);
 
+  const { t } = useTranslation();
   const recording = state.phase === 'recording';
   const busy = state.phase === 'starting' || state.phase === 'saving';
-  const title = recording
-    ? 'Stop recording'
-    : destination === 'desktop'
-      ? 'Start recording the meeting (saved to your Videos folder)'
-      : 'Start recording the meeting (downloaded when you stop)';
+  const title = recording ? t('record.stop') : destination === 'desktop' ? t('record.startDesktop') : t('record.startDownload');
 
   return (
     <div className="record">
@@ -56,24 +54,24 @@ export function RecordButton({ state, destination, onStart, onStop, onReveal, on
         {recording ? (
           <span data-testid="record-elapsed">{clock(now - (state.startedAt ?? now))}</span>
         ) : (
-          <span className="record-label">{state.phase === 'starting' ? 'Starting…' : 'Record'}</span>
+          <span className="record-label">{state.phase === 'starting' ? t('record.starting') : t('record.record')}</span>
         )}
       </button>
       {state.phase === 'saving' && (
         <div className="record-status" role="status" data-testid="recording-progress" data-percent={state.percent ?? 0}>
-          Saving the recording… {state.percent ?? 0}%
+          {t('record.saving', { percent: state.percent ?? 0 })}
           <progress max={100} value={state.percent ?? 0} />
         </div>
       )}
       {state.phase === 'saved' && (
         <div className="record-status" role="status" data-testid="recording-saved" data-saved-as={state.savedAs ?? ''}>
-          <span>Recording saved: {state.savedAs}</span>
+          <span>{t('record.saved', { file: state.savedAs ?? '' })}</span>
           {state.canReveal && (
             <button type="button" className="secondary small" onClick={onReveal}>
-              Show in folder
+              {t('record.showInFolder')}
             </button>
           )}
-          <button type="button" className="secondary small" aria-label="Close" onClick={onDismiss}>
+          <button type="button" className="secondary small" aria-label={t('record.close')} onClick={onDismiss}>
             ✕
           </button>
         </div>
@@ -81,7 +79,7 @@ export function RecordButton({ state, destination, onStart, onStop, onReveal, on
       {state.phase === 'failed' && (
         <div className="record-status error" role="alert" data-testid="recording-error">
           <span>{state.error}</span>
-          <button type="button" className="secondary small" aria-label="Close" onClick={onDismiss}>
+          <button type="button" className="secondary small" aria-label={t('record.close')} onClick={onDismiss}>
             ✕
           </button>
         </div>

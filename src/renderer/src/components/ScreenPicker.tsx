@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CaptureChoice, CaptureSource, CaptureSources } from '@shared/ipc/screen';
 import { errorMessage } from '@shared/errors';
 
@@ -14,6 +15,7 @@ export function ScreenPicker({ load, onShare, onCancel }: Props): ReactElement {
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [audio, setAudio] = useState(false);
+  const { t } = useTranslation();
 
   useEffect(() => {
     let live = true;
@@ -59,26 +61,26 @@ export function ScreenPicker({ load, onShare, onCancel }: Props): ReactElement {
     );
 
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Share your screen" data-testid="screen-picker">
+    <div className="overlay" role="dialog" aria-modal="true" aria-label={t('screen.title')} data-testid="screen-picker">
       <div className="card picker-card">
-        <h2>Share your screen</h2>
+        <h2>{t('screen.title')}</h2>
         {error && (
           <p className="form-error" role="alert">
             {error}
           </p>
         )}
-        {!listing && !error && <p className="muted">Looking for screens and windows…</p>}
-        {renderGroup('Screens', group('screen'))}
-        {renderGroup('Windows', group('window'))}
+        {!listing && !error && <p className="muted">{t('screen.looking')}</p>}
+        {renderGroup(t('screen.screens'), group('screen'))}
+        {renderGroup(t('screen.windows'), group('window'))}
         <div className="row end">
           {listing?.audioAvailable && (
             <label className="switch grow">
               <input type="checkbox" checked={audio} onChange={(e) => setAudio(e.target.checked)} />
-              <span>Share sound</span>
+              <span>{t('screen.shareSound')}</span>
             </label>
           )}
           <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
+            {t('screen.cancel')}
           </button>
           <button
             type="button"
@@ -87,7 +89,7 @@ export function ScreenPicker({ load, onShare, onCancel }: Props): ReactElement {
             disabled={!selected}
             onClick={() => selected && onShare({ id: selected, audio })}
           >
-            Share
+            {t('screen.share')}
           </button>
         </div>
       </div>

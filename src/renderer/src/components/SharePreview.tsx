@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { VideoView } from './VideoView';
 import './SharePreview.css';
 
@@ -7,12 +8,13 @@ import './SharePreview.css';
  * also carries the Stop button, instead of the sharing bar (which would cover the header there).
  */
 export function SharePreview({ track, onStop }: { track: MediaStreamTrack | null; onStop: () => void }): ReactElement {
+  const { t } = useTranslation();
   return (
-    <figure className="share-preview" data-testid="share-preview" aria-label="Your shared screen">
+    <figure className="share-preview" data-testid="share-preview" aria-label={t('screen.preview')}>
       <VideoView track={track} />
-      <figcaption>Your screen</figcaption>
+      <figcaption>{t('screen.yourScreen')}</figcaption>
       <button type="button" className="round danger wide small share-preview-stop" data-testid="preview-stop-sharing" onClick={onStop}>
-        Stop sharing
+        {t('screen.stopSharing')}
       </button>
     </figure>
   );

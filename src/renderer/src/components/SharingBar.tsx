@@ -1,13 +1,15 @@
 import type { ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** Shown to the person sharing their screen, with the way out. */
 export function SharingBar({ withAudio, onStop }: { withAudio: boolean; onStop: () => void }): ReactElement {
+  const { t } = useTranslation();
   return (
     <div className="sharing-bar" data-testid="sharing-bar" role="status">
       <span className="recording-dot" aria-hidden="true" />
-      <span>You are sharing your screen{withAudio ? ' and its sound' : ''}</span>
+      <span>{withAudio ? t('screen.sharingWithSound') : t('screen.sharing')}</span>
       <button type="button" className="round danger wide small" data-testid="stop-sharing" onClick={onStop}>
-        Stop
+        {t('screen.stop')}
       </button>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useElementSize } from '../hooks/useElementSize';
 import { arrangeTiles, type Arrangement, type LayoutMode } from '../layout/arrange';
 import { Tile, type TileProps } from './Tile';
@@ -20,6 +21,7 @@ interface Props {
 export function Stage({ tiles, mode, focus, onArranged }: Props): ReactElement {
   const stage = useRef<HTMLDivElement>(null);
   const { width, height } = useElementSize(stage);
+  const { t } = useTranslation();
   const ids = useMemo(() => tiles.map((t) => t.participantId), [tiles]);
   const arrangement = useMemo(() => arrangeTiles({ mode, ids, focus, width, height }), [mode, ids, focus, width, height]);
 
@@ -42,7 +44,7 @@ export function Stage({ tiles, mode, focus, onArranged }: Props): ReactElement {
       data-layout={mode}
       data-testid="stage"
       role="region"
-      aria-label="Meeting stage"
+      aria-label={t('meeting.stage')}
       tabIndex={-1}
       data-shortcut-surface="true"
     >

@@ -1,4 +1,5 @@
 import { useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ConnectionStatus } from '../call/call-session';
 import type { LinkQuality } from '../call/quality';
 import { Avatar } from './Avatar';
@@ -51,8 +52,9 @@ export function Tile(props: TileProps): ReactElement {
     pinned,
   } = props;
   const [showing, setShowing] = useState(false);
+  const { t } = useTranslation();
   const showVideo = videoOn && videoAllowed && videoTrack !== null;
-  const label = isLocal ? `${name} (you)` : name;
+  const label = isLocal ? t('tile.you', { name }) : name;
   const small = props.width < 260;
   return (
     <div
@@ -75,11 +77,11 @@ export function Tile(props: TileProps): ReactElement {
       {!(showVideo && showing) && (
         <div className="placeholder">
           <Avatar name={name} seed={participantId} />
-          {videoOn && !videoAllowed && <span className="audio-only">Audio only</span>}
+          {videoOn && !videoAllowed && <span className="audio-only">{t('tile.audioOnly')}</span>}
         </div>
       )}
       {hand ? (
-        <div className="hand-badge" data-testid="hand-badge" title={`${name} raised a hand`}>
+        <div className="hand-badge" data-testid="hand-badge" title={t('tile.handRaised', { name })}>
           ✋{handOrder ? <span>{handOrder}</span> : null}
         </div>
       ) : null}
@@ -90,7 +92,7 @@ export function Tile(props: TileProps): ReactElement {
             type="button"
             className={`tile-button${pinned ? ' on' : ''}`}
             data-testid="pin-button"
-            title={pinned ? `Unpin ${name}` : `Pin ${name}`}
+            title={pinned ? t('tile.unpin', { name }) : t('tile.pin', { name })}
             onClick={props.onTogglePin}
           >
             <Icon name="pin" size={16} />
@@ -99,24 +101,24 @@ export function Tile(props: TileProps): ReactElement {
       </div>
       <div className="tile-label">
         {!audioOn && (
-          <span className="muted-icon" data-testid="muted-icon" title={`${name} is muted`}>
+          <span className="muted-icon" data-testid="muted-icon" title={t('tile.muted', { name })}>
             <Icon name="micOff" size={small ? 16 : 18} />
           </span>
         )}
         <span className="tile-name">{label}</span>
         {props.host && (
-          <span className="host-badge" data-testid="host-badge" title={`${name} hosts this meeting`}>
-            Host
+          <span className="host-badge" data-testid="host-badge" title={t('tile.hosts', { name })}>
+            {t('tile.host')}
           </span>
         )}
       </div>
       {props.away ? (
-        <div className="tile-status">Reconnecting to the meeting…</div>
+        <div className="tile-status">{t('tile.away')}</div>
       ) : connection === 'connecting' ? (
         // Shown only if connecting takes a while (styles.css): a join connects in a fraction of a second.
-        <div className="tile-status slow">Connecting…</div>
+        <div className="tile-status slow">{t('tile.connecting')}</div>
       ) : (
-        connection === 'lost' && <div className="tile-status">Connection lost, retrying…</div>
+        connection === 'lost' && <div className="tile-status">{t('tile.lost')}</div>
       )}
       {props.reactions && props.reactions.length > 0 && (
         <div className="reaction-burst" data-testid="reaction-burst" aria-live="polite">

@@ -1,4 +1,6 @@
 import type { ReactElement } from 'react';
+import { Rich } from './Rich';
+import { useTranslation } from 'react-i18next';
 
 interface Props {
   room: string;
@@ -12,26 +14,32 @@ interface Props {
  * not started yet (so trying codes tells a stranger nothing), and so does this screen.
  */
 export function WaitingScreen({ room, onLeave, onStart }: Props): ReactElement {
+  const { t } = useTranslation();
   return (
     <main className="home">
       <section className="card home-card waiting-card" data-testid="waiting-screen" aria-live="polite">
         <div className="spinner" aria-hidden="true" />
-        <h1>Waiting for the host</h1>
+        <h1>{t('waitingScreen.title')}</h1>
         <p className="muted">
-          You are waiting to join <strong>{room}</strong>. You will be in as soon as the host lets you in, or starts the meeting.
+          <Rich k="waitingScreen.detail" values={{ room }} tags={{ strong: (chunks) => <strong>{chunks}</strong> }} />
         </p>
         {onStart && (
           <p className="muted">
-            Is this your meeting? If it has not started,{' '}
-            <button type="button" className="link-button" data-testid="start-meeting" onClick={onStart}>
-              start it now
-            </button>
-            .
+            <Rich
+              k="waitingScreen.yours"
+              tags={{
+                start: (chunks) => (
+                  <button type="button" className="link-button" data-testid="start-meeting" onClick={onStart}>
+                    {chunks}
+                  </button>
+                ),
+              }}
+            />
           </p>
         )}
         <div className="row end">
           <button type="button" className="secondary" data-testid="leave-button" onClick={onLeave}>
-            Leave
+            {t('waitingScreen.leave')}
           </button>
         </div>
       </section>

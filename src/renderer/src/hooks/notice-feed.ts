@@ -1,6 +1,7 @@
 import type { HostNotice } from '@roundtable/signaling-server/protocol';
 import type { CallPhase } from '../call/call-session';
 import { Store, type ReadonlyStore } from '../call/store';
+import { t } from '../text/i18n';
 
 /**
  * The short notices of a meeting (toasts): what the host asked of us or did to us, who hosts now,
@@ -49,21 +50,25 @@ export const SETTLE_MS = 1000;
 export const RESUME_MIN_MS = 2000;
 
 const HOST_TEXT: Record<HostNotice['kind'], (by: string) => string> = {
-  'ask-unmute': (by) => `${by} asks you to unmute.`,
-  muted: (by) => `${by} muted you.`,
-  'video-stopped': (by) => `${by} turned your camera off.`,
+  'ask-unmute': (by) => t('notices.askUnmute', { by }),
+  muted: (by) => t('notices.muted', { by }),
+  'video-stopped': (by) => t('notices.videoStopped', { by }),
 };
 
-/** "Bob", "Bob and Cy", "Bob, Cy and Dee", "Bob, Cy and 3 others". */
+/** "Bob", "Bob and Cy", "Bob, Cy and Dee", "Bob, Cy and 3 others" (in the current language). */
 export function nameList(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  if (names.length <= 3) return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-  return `${names[0]}, ${names[1]} and ${names.length - 2} others`;
+  const [first = '', second = '', third = ''] = names;
+  if (names.length <= 1) return first;
+  if (names.length === 2) return t('notices.two', { first, second });
+  if (names.length === 3) return t('notices.three', { first, second, third });
+  return t('notices.more', { first, second, count: names.length - 2 });
 }
 
 /** The text of one gathered notice of arrivals and departures, or null when nothing is left to say. */
 export function presenceText(joined: readonly string[], left: readonly string[]): string | null {
-  const parts = [joined.length ? `${nameList(joined)} joined` : '', left.length ? `${nameList(left)} left` : ''].filter(Boolean);
+  const parts = [joined.length ? t('notices.joined', { names: nameList(joined) }) : '', left.length ? t('notices.left', { names: nameList(left) }) : ''].filter(
+    Boolean,
+  );
   return parts.length ? parts.join(' · ') : null;
 }
 
@@ -133,8 +138,8 @@ export class NoticeFeed {
     if (now < this.settleUntil) return;
     if (next.hostId !== null && next.hostId !== previous.hostId) {
       const name = next.people.find((p) => p.id === next.hostId)?.name;
-      if (next.hostId === next.selfId) this.add({ kind: 'host-change', text: 'You are now the host' }, NOTICE_MS);
-      else if (name) this.add({ kind: 'host-change', text: `${name} is now the host` }, NOTICE_MS);
+      if (next.hostId === next.selfId) this.add({ kind: 'host-change', text: t('notices.youHost') }, NOTICE_MS);
+      else if (name) this.add({ kind: 'host-change', text: t('notices.newHost', { name }) }, NOTICE_MS);
     }
     const before = new Map(previous.people.map((p) => [p.id, p.name]));
     const after = new Map(next.people.map((p) => [p.id, p.name]));

@@ -1,6 +1,7 @@
 import { CAPTURE_PORT_MESSAGE, type CaptureApi, type CaptureRequest } from '@shared/ipc/capture';
 import { canGenerateTracks, FfmpegTrack, openFfmpegTracks, type CapturedTrack, type CaptureTrackStats } from '../call/ffmpeg-track';
 import type { DesktopCapture } from './capture-model';
+import { t } from '../text/i18n';
 
 /** How long a source may take to show its first frame (opening a network stream is slow). */
 const FIRST_FRAME_MS = 25_000;
@@ -35,12 +36,12 @@ export function desktopCapture(api: CaptureApi, target: Window = window): Deskto
 
   return {
     open: async (request: CaptureRequest): Promise<CapturedTrack> => {
-      if (!canGenerateTracks()) throw new Error('This version of the app cannot use FFmpeg sources.');
+      if (!canGenerateTracks()) throw new Error(t('addSource.notInThisVersion'));
       const id = await api.open(request);
       const track = new FfmpegTrack(await portFor(id), request.media);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`Nothing came from the source within ${FIRST_FRAME_MS / 1000} s.`)), FIRST_FRAME_MS);
+        timer = setTimeout(() => reject(new Error(t('addSource.nothingCame', { seconds: FIRST_FRAME_MS / 1000 }))), FIRST_FRAME_MS);
       });
       try {
         await Promise.race([track.ready, timeout]);

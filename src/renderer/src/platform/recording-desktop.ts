@@ -1,6 +1,7 @@
 import type { DesktopApi } from '@shared/desktop-api';
 import type { RecordingApi } from '@shared/ipc/recording';
 import type { RecordingSink, RecordingTarget } from '../call/recorder';
+import { t } from '../text/i18n';
 
 /**
  * The desktop app records to the Videos folder: each chunk goes to the main process, which keeps
@@ -19,7 +20,7 @@ export function desktopRecordingSink(api: RecordingApi, on: DesktopApi['on']): R
           });
           try {
             const job = await api.stop(id, elapsedMs);
-            if (job.phase !== 'saved' || !job.path) throw new Error(job.error ?? 'The recording could not be saved.');
+            if (job.phase !== 'saved' || !job.path) throw new Error(job.error ?? t('record.notSaved'));
             return { savedAs: job.path };
           } finally {
             off();

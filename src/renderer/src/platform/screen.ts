@@ -1,5 +1,6 @@
 import type { CaptureChoice, CaptureSources } from '@shared/ipc/screen';
 import type { Platform } from './platform';
+import { t } from '../text/i18n';
 
 /** Screen content: sharper and calmer than a camera (text must stay readable). */
 const DISPLAY_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 1920 }, height: { ideal: 1080 }, frameRate: { ideal: 15, max: 30 } };
@@ -16,7 +17,7 @@ export function screenCapture(platform: Platform): ScreenCapture {
     return {
       picker: { sources: () => desktop.sources() },
       capture: async (choice) => {
-        if (!choice) throw new Error('choose a screen or window first');
+        if (!choice) throw new Error(t('screen.chooseFirst'));
         await desktop.choose(choice);
         return navigator.mediaDevices.getDisplayMedia({ video: DISPLAY_CONSTRAINTS, audio: choice.audio });
       },
