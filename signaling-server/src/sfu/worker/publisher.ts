@@ -1,0 +1,216 @@
+import { PeerConnection, type RtcConfig, type Track } from 'node-datachannel';
+import { type MediaSlot } from '../../protocol/sfu.js';
+import { gathered, randomSsrc, sendOn } from './connection.js';
+import { layerOfRid } from './layers.js';
+import { BitrateEstimate, ReceiveStats } from './receive-stats.js';
+import { nack, parseRtcp, pli, receiverReport, remb, type ReportBlock } from './rtcp.js';
+import { type RtpView, isRtcp, parseRtp, readAudioLoudness, readTextExtension } from './rtp.js';
+import { type PublishOffer, publishAnswer } from './sdp.js';
+import { type Counters, type Source } from './sources.js';
+
+/** Receiver reports and the bitrate the publisher may use, this often. */
+const REPORT_MS = 1000;
+/** A gap is asked for (NACK) after this long, in case the packet only came out of order. */
+const NACK_DELAY_MS = 5;
+const NACK_RETRY_MS = 40;
+
+/** What a publisher's connection needs of its meeting. */
+export interface PublisherHost {
+  readonly counters: Counters;
+  /** The meeting's source for one of this member's slots. */
+  source(slot: MediaSlot): Source | undefined;
+  /** Whether this member's audio of `slot` is forwarded now (not muted, among the loudest). */
+  audible(slot: MediaSlot): boolean;
+  /** The microphone's level (0 silence – 127 loudest). */
+  hear(loudness: number, now: number): void;
+  /** The connection failed or closed on its own. */
+  lost(): void;
+}
+
+interface Stream {
+  slot: MediaSlot;
+  video: boolean;
+  layer: number;
+  payloadType: number;
+  stats: ReceiveStats;
+}
+
+/**
+ * A member's publishing connection: it answers their offers (the first and renegotiations),
+ * receives every packet on the one track libdatachannel is shown (see sdp.ts), tells the streams
+ * apart (announced SSRCs, the mid and rid header extensions) and hands them to the meeting's
+ * sources. It sends the publisher receiver reports, REMB, NACKs for gaps and key frame requests.
+ */
+export class Publisher {
+  private readonly pc: PeerConnection;
+  private track: Track | null = null;
+  private offer: PublishOffer | null = null;
+  private slots = new Map<string, MediaSlot>();
+  private readonly streams = new Map<number, Stream>();
+  private readonly ssrc = randomSsrc();
+  private readonly estimate = new BitrateEstimate();
+  private readonly reportTimer: NodeJS.Timeout;
+  private nackTimer: NodeJS.Timeout | null = null;
+  private lastReportAt = performance.now();
+  private lastVideoBytes = 0;
+  private version = 0;
+  private closed = false;
+
+  constructor(
+    name: string,
+    config: RtcConfig,
+    private readonly host: PublisherHost,
+  ) {
+    this.pc = new PeerConnection(name, config);
+    this.pc.onTrack((track) => {
+      if (this.closed) return;
+      this.track = track;
+      track.onMessage((message) => {
+        if (this.closed) return;
+        if (isRtcp(message)) this.onRtcp(message);
+        else this.onRtp(message);
+      });
+    });
+    this.pc.onStateChange((state) => {
+      if (!this.closed && (state === 'failed' || state === 'closed')) this.host.lost();
+    });
+    this.reportTimer = setInterval(() => this.report(), REPORT_MS);
+  }
+
+  /** The ICE username of the offer the connection runs on (another one means a new connection). */
+  get iceUfrag(): string | null {
+    return this.offer?.iceUfrag ?? null;
+  }
+
+  /** Applies an offer (the first one, or a renegotiation): resolves with the answer to send. */
+  async negotiate(offer: PublishOffer, slots: ReadonlyMap<string, MediaSlot>): Promise<string> {
+    const first = this.offer === null;
+    if (this.offer && this.offer.anchorMid !== offer.anchorMid) throw new Error('a renegotiation must keep the first m-line');
+    // A mid now carrying another slot: learn every stream again.
+    for (const [mid, slot] of this.slots) if (slots.get(mid) !== slot) this.streams.clear();
+    this.offer = offer;
+    this.slots = new Map(slots);
+    this.pc.setRemoteDescription(offer.forStack, 'offer');
+    const stackAnswer = first ? await gathered(this.pc) : (this.pc.localDescription()?.sdp ?? '');
+    if (this.closed) throw new Error('the connection closed');
+    return publishAnswer(offer, stackAnswer, [...slots.keys()], ++this.version);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.reportTimer);
+    if (this.nackTimer) clearTimeout(this.nackTimer);
+    this.streams.clear();
+    this.track = null;
+    this.pc.close();
+  }
+
+  private onRtp(packet: Buffer): void {
+    const rtp = parseRtp(packet);
+    if (rtp === null) return;
+    this.host.counters.rtpIn++;
+    const stream = this.streams.get(rtp.ssrc) ?? this.place(packet, rtp);
+    if (!stream || rtp.payloadType !== stream.payloadType) return;
+    const now = performance.now();
+    if (!stream.stats.packet(rtp.seq, packet.length, now)) return; // a copy of one already here
+    const source = this.host.source(stream.slot);
+    if (!source) return;
+    if (source.kind === 'video') {
+      if (stream.stats.hasMissing) this.scheduleNacks(NACK_DELAY_MS);
+      source.forward(stream.layer, packet, rtp, now);
+    } else {
+      if (stream.slot === 'audio') {
+        const loudness = readAudioLoudness(packet, rtp, this.offer?.extensions.audioLevel ?? null);
+        if (loudness !== null) this.host.hear(loudness, now);
+      }
+      source.forward(packet, rtp, now, this.host.audible(stream.slot));
+    }
+  }
+
+  /** A packet of an SSRC not seen before: which slot (and layer) it is, from the SDP or its extensions. */
+  private place(packet: Buffer, rtp: RtpView): Stream | null {
+    const offer = this.offer;
+    if (!offer) return null;
+    const media =
+      offer.media.find((m) => m.ssrcs.includes(rtp.ssrc)) ?? offer.media.find((m) => m.mid === readTextExtension(packet, rtp, offer.extensions.mid));
+    const slot = media && this.slots.get(media.mid);
+    if (!media || !slot || media.payloadType !== rtp.payloadType) return null;
+    const source = this.host.source(slot);
+    if (!source) return null;
+    let layer = 0;
+    if (source.kind === 'video') {
+      if (media.rids.length > 1) {
+        const rid = readTextExtension(packet, rtp, offer.extensions.rid);
+        layer = rid === null ? -1 : layerOfRid(rid, media.rids);
+      }
+      const info = source.layers[layer];
+      if (!info) return null;
+      if (info.ssrc !== null && info.ssrc !== rtp.ssrc) this.streams.delete(info.ssrc);
+      info.ssrc = rtp.ssrc;
+    } else {
+      if (source.ssrc !== null && source.ssrc !== rtp.ssrc) this.streams.delete(source.ssrc);
+      source.ssrc = rtp.ssrc;
+    }
+    const stream: Stream = { slot, video: source.kind === 'video', layer, payloadType: media.payloadType, stats: new ReceiveStats(rtp.ssrc) };
+    this.streams.set(rtp.ssrc, stream);
+    return stream;
+  }
+
+  private onRtcp(packet: Buffer): void {
+    const now = performance.now();
+    for (const item of parseRtcp(packet)) {
+      if (item.kind === 'sr') this.streams.get(item.ssrc)?.stats.senderReport(item.ntpMiddle, now);
+    }
+  }
+
+  /** Asks the publisher for a key frame of the stream `ssrc`. */
+  requestKeyframe(ssrc: number): boolean {
+    return sendOn(this.track, pli(this.ssrc, ssrc));
+  }
+
+  private scheduleNacks(ms: number): void {
+    if (this.nackTimer || this.closed) return;
+    this.nackTimer = setTimeout(() => {
+      this.nackTimer = null;
+      const now = performance.now();
+      let more = false;
+      for (const [ssrc, stream] of this.streams) {
+        if (!stream.video || !stream.stats.hasMissing) continue;
+        const seqs = stream.stats.nacks(now);
+        if (seqs.length) sendOn(this.track, nack(this.ssrc, ssrc, seqs));
+        more ||= stream.stats.hasMissing;
+      }
+      if (more) this.scheduleNacks(NACK_RETRY_MS);
+    }, ms);
+  }
+
+  /** Every second: a receiver report of every stream, and the bitrate the video may use (REMB). */
+  private report(): void {
+    if (!this.track?.isOpen() || this.streams.size === 0) return;
+    const now = performance.now();
+    const blocks: ReportBlock[] = [];
+    let expected = 0;
+    let lost = 0;
+    let videoBytes = 0;
+    const videoSsrcs: number[] = [];
+    for (const [ssrc, stream] of this.streams) {
+      const block = stream.stats.reportBlock(now);
+      if (block) blocks.push(block);
+      if (!stream.video) continue;
+      videoSsrcs.push(ssrc);
+      videoBytes += stream.stats.bytes;
+      if (block) {
+        expected += block.expectedInterval;
+        lost += block.lostInterval;
+      }
+    }
+    const seconds = Math.max(0.001, (now - this.lastReportAt) / 1000);
+    const bps = (Math.max(0, videoBytes - this.lastVideoBytes) * 8) / seconds;
+    this.lastReportAt = now;
+    this.lastVideoBytes = videoBytes;
+    const parts = [receiverReport(this.ssrc, blocks)];
+    if (videoSsrcs.length) parts.push(remb(this.ssrc, this.estimate.update(expected > 0 ? lost / expected : 0, bps), videoSsrcs));
+    sendOn(this.track, Buffer.concat(parts));
+  }
+}

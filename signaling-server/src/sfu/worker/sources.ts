@@ -1,0 +1,145 @@
+import { type MediaSlot } from '../../protocol/sfu.js';
+import { KeyframeThrottle } from './keyframes.js';
+import { LAYER_COUNT, type LayerState } from './layers.js';
+import { type AudioOut, type VideoOut } from './out-stream.js';
+import { type RtpView, isVp8KeyframeStart, stampPacket, strippedPacket, vp8KeyframeSize } from './rtp.js';
+
+/** The payload types of the SFU's own offers to subscribers. */
+export const VIDEO_PT = 96;
+export const AUDIO_PT = 111;
+/** A layer with no packet for this long is taken as not sent (the publisher paused it). */
+const LIVE_MS = 1500;
+
+/** Counters shared by everything in the process (SfuStats). */
+export interface Counters {
+  rtpIn: number;
+  rtpOut: number;
+  keyframeRequests: number;
+  layerSwitches: number;
+}
+
+/** One m-line of a subscriber's connection, as a source sees it. */
+export interface Sink<Out> {
+  readonly out: Out;
+  /** It may be sent to (its track is open and the subscriber knows what it carries). */
+  readonly ready: boolean;
+  send(packet: Buffer): boolean;
+}
+
+export type SourceKey = `${string}/${MediaSlot}`;
+export const sourceKey = (member: string, slot: MediaSlot): SourceKey => `${member}/${slot}`;
+
+/** A publisher's camera or screen: up to three simulcast layers, forwarded to its sinks. */
+export class VideoSource {
+  readonly kind = 'video';
+  readonly sinks = new Set<Sink<VideoOut>>();
+  /** Per layer: the publisher's SSRC for it (null until a packet of it came), size, last packet. */
+  readonly layers = Array.from({ length: LAYER_COUNT }, () => ({
+    ssrc: null as number | null,
+    width: null as number | null,
+    height: null as number | null,
+    lastPacketAt: -Infinity,
+  }));
+  readonly keyframes: KeyframeThrottle;
+  /** Sends a key frame request for a layer's SSRC to the publisher; false if it cannot. */
+  requestKeyframe: (ssrc: number) => boolean = () => false;
+
+  constructor(
+    readonly member: string,
+    readonly slot: 'video' | 'screen',
+    private readonly counters: Counters,
+  ) {
+    this.keyframes = new KeyframeThrottle((layer) => {
+      const ssrc = this.layers[layer]?.ssrc;
+      if (ssrc === null || ssrc === undefined || !this.requestKeyframe(ssrc)) return false;
+      this.counters.keyframeRequests++;
+      return true;
+    });
+  }
+
+  /** A new connection of the publisher: its SSRCs are learnt again. */
+  reset(): void {
+    for (const layer of this.layers) {
+      layer.ssrc = null;
+      layer.lastPacketAt = -Infinity;
+    }
+  }
+
+  layerStates(now: number): LayerState[] {
+    return this.layers.map((l) => ({ width: l.width, height: l.height, live: now - l.lastPacketAt < LIVE_MS }));
+  }
+
+  forward(layer: number, packet: Buffer, rtp: RtpView, now: number): void {
+    const info = this.layers[layer];
+    if (!info) return;
+    info.lastPacketAt = now;
+    let keyframe: boolean | null = null;
+    const keyframeStart = (): boolean => (keyframe ??= isVp8KeyframeStart(packet, rtp));
+    // The first packet of a frame (S bit, partition 0) may start a key frame that gives the size.
+    if ((packet[rtp.payloadOffset]! & 0x17) === 0x10 && keyframeStart()) {
+      const size = vp8KeyframeSize(packet, rtp);
+      if (size) {
+        info.width = size.width;
+        info.height = size.height;
+      }
+    }
+    let out: Buffer | null = null;
+    for (const sink of this.sinks) {
+      if (!sink.ready) continue;
+      const before = sink.out.switches;
+      if (!sink.out.map(layer, rtp.seq, rtp.timestamp, keyframeStart, now)) continue;
+      if (sink.out.switches !== before) this.counters.layerSwitches++;
+      out ??= strippedPacket(packet, rtp, VIDEO_PT);
+      stampPacket(out, sink.out.seq, sink.out.timestamp, sink.out.ssrc);
+      if (sink.send(out)) this.counters.rtpOut++;
+    }
+  }
+
+  close(): void {
+    this.keyframes.close();
+    this.sinks.clear();
+  }
+}
+
+/** A publisher's microphone or screen sound, forwarded to its sinks unless held back. */
+export class AudioSource {
+  readonly kind = 'audio';
+  readonly sinks = new Set<Sink<AudioOut>>();
+  ssrc: number | null = null;
+  /** Changes with each connection of the publisher (its numbering starts anew). */
+  private epoch = {};
+
+  constructor(
+    readonly member: string,
+    readonly slot: 'audio' | 'screenAudio',
+    private readonly counters: Counters,
+  ) {}
+
+  reset(): void {
+    this.ssrc = null;
+    this.epoch = {};
+  }
+
+  forward(packet: Buffer, rtp: RtpView, now: number, audible: boolean): void {
+    let out: Buffer | null = null;
+    for (const sink of this.sinks) {
+      if (!sink.ready) continue;
+      if (!audible) {
+        sink.out.gap();
+        continue;
+      }
+      sink.out.map(this.epoch, rtp.seq, rtp.timestamp, now);
+      out ??= strippedPacket(packet, rtp, AUDIO_PT);
+      stampPacket(out, sink.out.seq, sink.out.timestamp, sink.out.ssrc);
+      if (sink.send(out)) this.counters.rtpOut++;
+    }
+  }
+
+  close(): void {
+    this.sinks.clear();
+  }
+}
+
+export type Source = VideoSource | AudioSource;
+
+export const isVideoSlot = (slot: MediaSlot): slot is 'video' | 'screen' => slot === 'video' || slot === 'screen';

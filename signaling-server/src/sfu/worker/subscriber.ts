@@ -1,0 +1,283 @@
+import { Audio, PeerConnection, type RtcConfig, RtcpNackResponder, type Track, Video } from 'node-datachannel';
+import { type MediaSlot, type SfuTrack } from '../../protocol/sfu.js';
+import { gathered, randomSsrc, sendOn } from './connection.js';
+import { KEYFRAME_INTERVAL_MS } from './keyframes.js';
+import { type ViewSize, chooseLayer } from './layers.js';
+import { AudioOut, VideoOut } from './out-stream.js';
+import { parseRtcp } from './rtcp.js';
+import { type OfferedTrack, subscribeOffer } from './sdp.js';
+import { AUDIO_PT, type AudioSource, type Sink, type Source, type SourceKey, VIDEO_PT, type VideoSource } from './sources.js';
+
+/** Packets each video m-line keeps for retransmission on a NACK (about half a second of 720p). */
+const NACK_CACHE = 150;
+const CNAME = 'roundtable-sfu';
+
+/** What a subscriber's connection needs of its meeting. */
+export interface SubscriberHost {
+  /** The next offer revision for this member (it keeps growing across their connections). */
+  nextRevision(): number;
+  offer(offer: { sdp: string; revision: number; fresh: boolean; tracks: SfuTrack[] }): void;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+/** One m-line of the subscriber's connection: a send-only track, and what it carries now. */
+abstract class Line {
+  /** What it carries (null: nothing), and since which offer revision. */
+  key: SourceKey | null = null;
+  assignedIn: number | null = null;
+  /** The subscriber answered an offer that says what it carries. */
+  active = false;
+  open = false;
+
+  constructor(
+    readonly mid: string,
+    readonly ssrc: number,
+    readonly track: Track,
+  ) {}
+
+  get ready(): boolean {
+    return this.open && this.active && this.key !== null;
+  }
+
+  send(packet: Buffer): boolean {
+    return sendOn(this.track, packet);
+  }
+}
+
+class VideoLine extends Line implements Sink<VideoOut> {
+  readonly kind = 'video';
+  readonly out: VideoOut;
+  source: VideoSource | null = null;
+  constructor(mid: string, ssrc: number, track: Track) {
+    super(mid, ssrc, track);
+    this.out = new VideoOut(ssrc);
+  }
+}
+
+class AudioLine extends Line implements Sink<AudioOut> {
+  readonly kind = 'audio';
+  readonly out: AudioOut;
+  source: AudioSource | null = null;
+  constructor(mid: string, ssrc: number, track: Track) {
+    super(mid, ssrc, track);
+    this.out = new AudioOut(ssrc);
+  }
+}
+
+type AnyLine = VideoLine | AudioLine;
+
+/**
+ * A member's receiving connection: one send-only m-line per forwarded (publisher, slot). The SFU
+ * offers; whenever what it forwards changes, a line that carries nothing any more is reused for
+ * something else of its kind (else a line is added) and a new revision is offered. A line starts
+ * carrying its new media once the answer to that revision is in, and a camera or screen from its
+ * next key frame, at the layer that covers the member's view of it.
+ */
+export class Subscriber {
+  private readonly pc: PeerConnection;
+  private readonly lines: AnyLine[] = [];
+  private nextMid = 0;
+  /** The revision offered and not answered yet, if any; a change meanwhile waits for the answer. */
+  private awaiting: number | null = null;
+  private dirty = false;
+  private offered = false;
+  private closed = false;
+
+  constructor(
+    name: string,
+    config: RtcConfig,
+    private readonly host: SubscriberHost,
+    /** How big the member shows each camera and screen (the meeting's live map). */
+    private readonly views: ReadonlyMap<SourceKey, ViewSize>,
+  ) {
+    this.pc = new PeerConnection(name, { ...config, disableAutoNegotiation: true });
+  }
+
+  /**
+   * Forward `wanted` (everyone else's sources). Lines carrying what is no longer wanted are freed,
+   * new sources take free lines of their kind or new ones, and a change is offered.
+   */
+  sync(wanted: ReadonlyMap<SourceKey, Source>, now: number): void {
+    if (this.closed) return;
+    let changed = false;
+    for (const line of this.lines) {
+      if (line.key === null) continue;
+      const source = wanted.get(line.key);
+      const current = line.source;
+      if (source && source === current) continue;
+      this.detach(line);
+      if (source && source.kind === line.kind) {
+        // The same person and slot with a new source object: no news for the subscriber.
+        this.attach(line, source, now);
+        if (line.active) this.activate(line, now);
+      } else {
+        line.key = null;
+        line.assignedIn = null;
+        line.active = false;
+        changed = true;
+      }
+    }
+    const carried = new Set(this.lines.map((l) => l.key));
+    for (const [key, source] of wanted) {
+      if (carried.has(key)) continue;
+      const line = this.lines.find((l) => l.key === null && l.kind === source.kind) ?? this.addLine(source.kind);
+      line.key = key;
+      line.assignedIn = null;
+      line.active = false;
+      this.attach(line, source, now);
+      changed = true;
+    }
+    // The first offer always has an audio and a video line, so the connection comes up at once.
+    if (!this.offered) {
+      if (!this.lines.some((l) => l.kind === 'audio')) this.addLine('audio');
+      if (!this.lines.some((l) => l.kind === 'video')) this.addLine('video');
+      changed = true;
+    }
+    if (changed) this.negotiate();
+  }
+
+  /** The member's answer to offer `revision` (an answer to an older one is ignored). */
+  answer(sdp: string, revision: number, now: number): void {
+    if (this.closed) return;
+    if (revision !== this.awaiting) {
+      this.host.log('info', `an answer to revision ${revision} ignored (waiting for ${this.awaiting ?? 'none'})`);
+      return;
+    }
+    this.pc.setRemoteDescription(sdp, 'answer');
+    this.awaiting = null;
+    for (const line of this.lines) {
+      if (line.key !== null && line.assignedIn !== null && line.assignedIn <= revision && !line.active) {
+        line.active = true;
+        this.activate(line, now);
+      }
+    }
+    if (this.dirty) {
+      this.dirty = false;
+      this.negotiate();
+    }
+  }
+
+  /** Re-chooses every video's layer (views changed, layers came or went) and asks again for key frames not yet come. */
+  evaluate(now: number): void {
+    for (const line of this.lines) {
+      if (line.kind !== 'video' || !line.ready || !line.source) continue;
+      this.chooseLayer(line, now);
+      const pending = line.out.pending;
+      if (pending !== null && now - line.out.pendingSince >= KEYFRAME_INTERVAL_MS) line.source.keyframes.ask(pending);
+    }
+  }
+
+  /** A source of a line starts anew (its publisher's new connection): wait for its next key frame. */
+  restartSource(key: SourceKey, now: number): void {
+    for (const line of this.lines) {
+      if (line.key !== key || line.kind !== 'video') continue;
+      line.out.restart(null, now);
+      if (line.ready) this.chooseLayer(line, now);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const line of this.lines) this.detach(line);
+    this.lines.length = 0;
+    this.pc.close();
+  }
+
+  private chooseLayer(line: VideoLine, now: number): void {
+    if (!line.source || line.key === null) return;
+    const layer = chooseLayer(this.views.get(line.key), line.source.layerStates(now));
+    if (line.out.want(layer, now) && layer !== null) line.source.keyframes.ask(layer);
+  }
+
+  private activate(line: AnyLine, now: number): void {
+    line.open = line.track.isOpen();
+    if (line.kind === 'video' && line.ready) this.chooseLayer(line, now);
+  }
+
+  private attach(line: AnyLine, source: Source, now: number): void {
+    if (line.kind === 'video' && source.kind === 'video') {
+      line.source = source;
+      source.sinks.add(line);
+      line.out.restart(null, now);
+    } else if (line.kind === 'audio' && source.kind === 'audio') {
+      line.source = source;
+      source.sinks.add(line);
+    }
+  }
+
+  private detach(line: AnyLine): void {
+    if (line.kind === 'video') line.source?.sinks.delete(line);
+    else line.source?.sinks.delete(line);
+    line.source = null;
+    if (line.kind === 'video') line.out.want(null, 0);
+  }
+
+  private addLine(kind: 'audio' | 'video'): AnyLine {
+    const mid = String(this.nextMid++);
+    const ssrc = randomSsrc((s) => this.lines.some((l) => l.ssrc === s));
+    let line: AnyLine;
+    if (kind === 'video') {
+      const media = new Video(mid, 'SendOnly');
+      media.addVP8Codec(VIDEO_PT);
+      media.addSSRC(ssrc, CNAME, `sfu-${mid}`, `video-${mid}`);
+      const track = this.pc.addTrack(media);
+      // libdatachannel keeps what it sent and answers NACKs itself (a retransmission on the same SSRC).
+      track.setMediaHandler(new RtcpNackResponder(NACK_CACHE));
+      line = new VideoLine(mid, ssrc, track);
+    } else {
+      const media = new Audio(mid, 'SendOnly');
+      media.addOpusCodec(AUDIO_PT);
+      media.addSSRC(ssrc, CNAME, `sfu-${mid}`, `audio-${mid}`);
+      line = new AudioLine(mid, ssrc, this.pc.addTrack(media));
+    }
+    const added = line;
+    added.track.onOpen(() => {
+      added.open = true;
+      if (added.kind === 'video' && added.ready) this.chooseLayer(added, performance.now());
+    });
+    added.track.onClosed(() => {
+      added.open = false;
+    });
+    added.track.onMessage((message) => {
+      if (this.closed || added.kind !== 'video') return;
+      for (const item of parseRtcp(message)) {
+        // A compound packet reaches every track it names: act only on what is about this one.
+        if (item.kind !== 'keyframe' || item.mediaSsrc !== added.ssrc || !added.source) continue;
+        const layer = added.out.pending ?? added.out.layer;
+        if (layer !== null) added.source.keyframes.ask(layer);
+      }
+    });
+    this.lines.push(line);
+    return line;
+  }
+
+  private negotiate(): void {
+    if (this.awaiting !== null) {
+      this.dirty = true;
+      return;
+    }
+    void this.makeOffer().catch((error: unknown) =>
+      this.host.log('warn', `could not make an offer: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  private async makeOffer(): Promise<void> {
+    const revision = this.host.nextRevision();
+    const fresh = !this.offered;
+    this.offered = true;
+    this.awaiting = revision;
+    for (const line of this.lines) if (line.key !== null && line.assignedIn === null) line.assignedIn = revision;
+    this.pc.setLocalDescription('offer');
+    const stackOffer = fresh ? await gathered(this.pc) : (this.pc.localDescription()?.sdp ?? '');
+    if (this.closed) return;
+    const offered: OfferedTrack[] = this.lines.map((line) => ({ mid: line.mid, ssrc: line.ssrc, carries: carried(line) }));
+    const tracks = offered.flatMap((t) => (t.carries ? [{ mid: t.mid, from: t.carries.from, slot: t.carries.slot }] : []));
+    this.host.offer({ sdp: subscribeOffer(stackOffer, revision, offered), revision, fresh, tracks });
+  }
+}
+
+function carried(line: AnyLine): { from: string; slot: MediaSlot } | null {
+  if (line.key === null || !line.source) return null;
+  return { from: line.source.member, slot: line.source.slot };
+}
