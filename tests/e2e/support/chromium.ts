@@ -51,6 +51,8 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number };
   /** Another Chromium to run, e.g. a wrapper that starts it inside a network namespace (netns.ts). */
   executablePath?: string;
+  /** The browser's language (navigator.languages, Accept-Language), e.g. 'ru-RU'; Chromium's own (en-US) unless said. */
+  locale?: string;
 }
 
 const launched = new Set<Participant>();
@@ -63,7 +65,10 @@ export async function launchParticipant(options: LaunchOptions = {}): Promise<Pa
   if (color) flags.push(`--use-file-for-fake-video-capture=${fakeCameraFile(color, options.cameraSize, options.cameraFps)}`);
   const server = await chromium.launchServer({ executablePath: options.executablePath ?? CHROMIUM, headless: true, args: flags });
   const browser = await chromium.connect(server.wsEndpoint());
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 720 } });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 720 },
+    ...(options.locale ? { locale: options.locale } : {}),
+  });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page ${color}] ${error.message}`));
   // PAGE_CONSOLE=1 prints what the page logs, for working out why a test failed.

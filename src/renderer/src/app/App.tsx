@@ -7,6 +7,7 @@ import type { AppController } from './app-controller';
 import { getLobby } from '../platform/lobby';
 import { MeetingScreen } from './MeetingScreen';
 import { endedText } from '../text/ended';
+import { failureText } from '../text/failures';
 
 export function App({ controller, canChooseServer }: { controller: AppController; canChooseServer: boolean }): ReactElement {
   const app = useStore(controller.state);
@@ -33,7 +34,7 @@ export function App({ controller, canChooseServer }: { controller: AppController
           media={local}
           speaker={app.speaker}
           joining={app.joining}
-          error={app.joinError}
+          error={app.joinError === null ? null : failureText(app.joinError)}
           needsPasscode={app.needsPasscode}
           onCamera={(id) => void controller.chooseCamera(id)}
           onMicrophone={(id) => void controller.chooseMicrophone(id)}

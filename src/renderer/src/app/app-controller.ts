@@ -1,6 +1,5 @@
 import { sameSource } from '@shared/ipc/capture';
 import { CallSession } from '../call/call-session';
-import { failureText } from '../text/failures';
 import type { EndedReason } from '../text/ended';
 import { LocalMedia } from '../call/local-media';
 import { Store, type ReadonlyStore } from '../call/store';
@@ -28,7 +27,8 @@ export interface AppState {
   /** From the pre-join screen until the meeting ends; its server connection opens early so joining is quick. */
   session: CallSession | null;
   joining: boolean;
-  joinError: string | null;
+  /** Why joining failed (worded by text/failures.ts when shown, so in the language of the moment). */
+  joinError: unknown;
   /** Chromium's deviceId of the speaker to play the meeting on (setSinkId). */
   speaker: string | undefined;
   /** Past this many people the meeting is audio-first. */
@@ -196,7 +196,7 @@ export class AppController {
       const code = session.state.get().errorCode;
       this.patch({
         joining: false,
-        joinError: failureText(error),
+        joinError: error,
         needsPasscode: code === 'passcode-required' || code === 'passcode-wrong' || (askedBefore && code === 'rate-limited'),
       });
     }

@@ -35,7 +35,7 @@ export function Notices({ toasts, onUnmute, onDismiss, onHold }: Props): ReactEl
             if (!event.currentTarget.contains(event.relatedTarget as Node | null)) onHold(toast.key, false);
           }}
         >
-          <span className="toast-text">{toast.text}</span>
+          <span className="toast-text">{toast.say()}</span>
           {toast.kind === 'ask-unmute' && (
             <button
               type="button"

@@ -56,7 +56,7 @@ export function PreJoin(props: Props): ReactElement {
               <Rich
                 k="prejoin.meetingAs"
                 values={{ room: props.room, name: props.name }}
-                tags={{ room: (chunks) => <strong data-testid="meeting-code">{chunks}</strong>, strong: (chunks) => <strong>{chunks}</strong> }}
+                tags={{ meeting: (chunks) => <strong data-testid="meeting-code">{chunks}</strong>, strong: (chunks) => <strong>{chunks}</strong> }}
               />
             </p>
           </header>

@@ -16,7 +16,10 @@ export type NoticeKind = HostNotice['kind'] | 'host-change' | 'presence';
 export interface Toast {
   key: string;
   kind: NoticeKind;
+  /** What it says, in the language of the moment it came. */
   text: string;
+  /** What it says in the current language: the notice follows a change of language while it shows. */
+  say: () => string;
   /** The session's key of a host notice (dismissed there when the toast goes). */
   hostKey?: string;
 }
@@ -117,7 +120,7 @@ export class NoticeFeed {
     for (const notice of notices) {
       if (this.seenHostNotices.has(notice.key)) continue;
       this.seenHostNotices.add(notice.key);
-      this.add({ kind: notice.kind, text: HOST_TEXT[notice.kind](notice.by), hostKey: notice.key }, NOTICE_MS);
+      this.add({ kind: notice.kind, say: () => HOST_TEXT[notice.kind](notice.by), hostKey: notice.key }, NOTICE_MS);
     }
   }
 
@@ -138,8 +141,8 @@ export class NoticeFeed {
     if (now < this.settleUntil) return;
     if (next.hostId !== null && next.hostId !== previous.hostId) {
       const name = next.people.find((p) => p.id === next.hostId)?.name;
-      if (next.hostId === next.selfId) this.add({ kind: 'host-change', text: t('notices.youHost') }, NOTICE_MS);
-      else if (name) this.add({ kind: 'host-change', text: t('notices.newHost', { name }) }, NOTICE_MS);
+      if (next.hostId === next.selfId) this.add({ kind: 'host-change', say: () => t('notices.youHost') }, NOTICE_MS);
+      else if (name) this.add({ kind: 'host-change', say: () => t('notices.newHost', { name }) }, NOTICE_MS);
     }
     const before = new Map(previous.people.map((p) => [p.id, p.name]));
     const after = new Map(next.people.map((p) => [p.id, p.name]));
@@ -191,19 +194,20 @@ export class NoticeFeed {
 
   private flushGathered(): void {
     this.gather = null;
-    const text = presenceText([...this.joined.values()], [...this.left.values()]);
+    const joined = [...this.joined.values()];
+    const left = [...this.left.values()];
     this.joined = new Map();
     this.left = new Map();
-    if (!text) return;
+    if (!presenceText(joined, left)) return;
     // One notice of arrivals at a time: the new one replaces the last.
     for (const toast of this.state.get()) if (toast.kind === 'presence') this.remove(toast.key, false);
-    this.add({ kind: 'presence', text }, PRESENCE_MS);
+    this.add({ kind: 'presence', say: () => presenceText(joined, left) ?? '' }, PRESENCE_MS);
   }
 
-  private add(toast: Omit<Toast, 'key'>, ms: number): void {
+  private add(toast: Omit<Toast, 'key' | 'text'>, ms: number): void {
     this.counter += 1;
     const key = `notice-${this.counter}`;
-    const list = [...this.state.get(), { ...toast, key }];
+    const list = [...this.state.get(), { ...toast, text: toast.say(), key }];
     const pushedOut = list.slice(0, Math.max(0, list.length - MAX_TOASTS));
     this.writable.set(list.slice(-MAX_TOASTS));
     for (const old of pushedOut) this.forget(old);

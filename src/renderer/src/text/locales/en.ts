@@ -53,7 +53,7 @@ export const en = {
   },
   prejoin: {
     ready: 'Ready to join?',
-    meetingAs: 'Meeting <room>{room}</room> as <strong>{name}</strong>',
+    meetingAs: 'Meeting <meeting>{room}</meeting> as <strong>{name}</strong>',
     passcode: 'Meeting passcode',
     back: 'Back',
     joining: 'Joining…',

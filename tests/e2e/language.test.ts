@@ -1,0 +1,326 @@
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { io as connect } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../signaling-server/src/protocol/index';
+import { flatten } from '../../src/shared/i18n/translator';
+import { en } from '../../src/renderer/src/text/locales/en';
+import { ru } from '../../src/renderer/src/text/locales/ru';
+import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
+import { startMeetingServer, type MeetingServer } from './support/meeting-server';
+import { meetingUrl, selfId, waitForRemoteTiles } from './support/meeting-page';
+import { SCREENSHOT_DIR, WEB_ROOT } from './support/paths';
+import { APP_CHANNELS } from '../../src/shared/ipc/app';
+import { HOSTING_CHANNELS, type HostingStatus } from '../../src/shared/ipc/hosting';
+import { MEETING_CHANNELS } from '../../src/shared/ipc/meeting';
+import { SETTINGS_CHANNELS, type LanguageState } from '../../src/shared/ipc/settings';
+import type { LanguageSetting } from '../../src/shared/i18n/languages';
+import { DesktopError } from '../../src/shared/ipc/result';
+import { channelRunners } from '../../src/main/ipc/dispatch';
+import { startDesktopRendererServer } from './support/desktop-platform';
+import { emitToPage, exposeDesktop, testAppHandlers } from './support/test-desktop';
+
+/**
+ * Issue 22: a guest whose browser speaks Russian sees the whole meeting in Russian (every screen,
+ * checked against the English catalogue and photographed), plurals included; switching to English
+ * in the settings switches every screen, and the choice is remembered. People have Latin names, so
+ * a page in English has no Cyrillic at all.
+ */
+
+let server: MeetingServer;
+let ada: Participant;
+let bob: Participant;
+const room = 'russian-and-english';
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  server = await startMeetingServer();
+  [ada, bob] = await Promise.all([launchParticipant({ color: 'red', locale: 'ru-RU' }), launchParticipant({ color: 'blue', locale: 'ru-RU' })]);
+});
+afterAll(async () => {
+  await closeAllParticipants();
+  await server?.close();
+});
+
+/** English messages that a Russian page must never show: those without arguments that Russian words differently. */
+const english = (() => {
+  const russian = flatten(ru);
+  return [...flatten(en)].filter(([key, text]) => !/[{<]/.test(text) && russian.get(key) !== text).map(([, text]) => text);
+})();
+const englishSentences = english.filter((text) => text.includes(' '));
+const englishWords = new Set(english);
+
+/** Everything the page says: its text, the titles and labels people hover or hear, placeholders, the tab's title. */
+function pageTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const texts: string[] = [document.title];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent?.trim();
+      if (text) texts.push(text);
+    }
+    for (const element of document.querySelectorAll('[title], [aria-label], [placeholder], [alt]')) {
+      for (const name of ['title', 'aria-label', 'placeholder', 'alt']) {
+        const value = element.getAttribute(name)?.trim();
+        if (value) texts.push(value);
+      }
+    }
+    return texts;
+  });
+}
+
+/** The English catalogue texts a page shows (none, for a page in Russian). */
+async function englishOn(page: Page): Promise<string[]> {
+  const texts = await pageTexts(page);
+  return texts.filter((text) => englishWords.has(text) || englishSentences.some((sentence) => text.includes(sentence)));
+}
+
+/** Russian on the page, but for the language picker's own name for Russian ("Русский"), there in every language. */
+async function cyrillicOn(page: Page): Promise<string[]> {
+  return (await pageTexts(page)).filter((text) => /[а-яё]/i.test(text.replaceAll('Русский', '')));
+}
+
+/** Checks a screen is all Russian (and that it is in Russian at all), then photographs it. */
+async function russianScreen(page: Page, name: string): Promise<void> {
+  expect(await englishOn(page), name).toEqual([]);
+  expect((await cyrillicOn(page)).length, `${name} shows Russian`).toBeGreaterThan(0);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/ru-${name}.png`, fullPage: true });
+}
+
+const participantsTitle = (page: Page): Promise<string | null> => page.getByTestId('participant-count-label').getAttribute('title');
+
+/** Meeting members without a browser (the signaling protocol only): enough to count people. */
+async function member(name: string, n: number): Promise<() => void> {
+  const socket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  const reply = (await socket.timeout(10_000).emitWithAck('join', {
+    protocol: PROTOCOL_VERSION,
+    room,
+    name,
+    secret: `language-test-secret-${n}-${'x'.repeat(24)}`,
+    session: `language-session-${n}`,
+    media: { audio: false, video: false },
+  })) as { ok: boolean };
+  expect(reply.ok).toBe(true);
+  return () => socket.disconnect();
+}
+
+describe('a guest whose browser speaks Russian', () => {
+  it('sees the home screen, the pre-join screen and the meeting in Russian, with the right plurals', async () => {
+    await ada.page.goto(`${server.url}/`);
+    await ada.page.getByTestId('continue-button').waitFor();
+    expect(await ada.page.getByTestId('continue-button').textContent()).toBe('Продолжить');
+    expect(await ada.page.evaluate(() => document.documentElement.lang)).toBe('ru');
+    // A form error too.
+    await ada.page.getByTestId('continue-button').click();
+    await expect.poll(() => ada.page.getByRole('alert').textContent()).toBe('Введите имя, чтобы другие знали, кто вы.');
+    await russianScreen(ada.page, 'home');
+
+    await ada.page.goto(meetingUrl(server.url, room, 'Ada', false));
+    await ada.page.getByTestId('join-button').waitFor();
+    await expect.poll(() => ada.page.getByTestId('join-button').textContent()).toBe('Присоединиться');
+    await russianScreen(ada.page, 'prejoin');
+
+    await ada.page.getByTestId('join-button').click();
+    await selfId(ada.page);
+    await expect.poll(() => participantsTitle(ada.page)).toBe('На встрече 1 участник');
+    await russianScreen(ada.page, 'meeting');
+
+    await bob.page.goto(meetingUrl(server.url, room, 'Bob'));
+    const bobId = await selfId(bob.page);
+    await waitForRemoteTiles(ada.page, [bobId]);
+    await expect.poll(() => participantsTitle(ada.page)).toBe('На встрече 2 участника');
+    await expect.poll(() => participantsTitle(bob.page)).toBe('На встрече 2 участника');
+    await russianScreen(bob.page, 'meeting-guest');
+
+    const leave = await Promise.all(['Cy', 'Dee', 'Eve'].map((name, i) => member(name, i)));
+    await expect.poll(() => participantsTitle(ada.page), { timeout: 10_000 }).toBe('На встрече 5 участников');
+    await expect.poll(() => ada.page.getByTestId('participant-count').textContent()).toBe('5');
+    // The gathered notice of arrivals, in Russian.
+    await expect.poll(async () => (await ada.page.locator('.toast-text').allTextContents()).some((text) => text.startsWith('Теперь на встрече: '))).toBe(true);
+    await russianScreen(ada.page, 'meeting-five');
+    for (const off of leave) off();
+    await expect.poll(() => participantsTitle(ada.page), { timeout: 15_000 }).toBe('На встрече 2 участника');
+  });
+
+  it('has the panels, menus and dialogs of the meeting in Russian too', async () => {
+    const { page } = ada;
+    await page.getByTestId('people-toggle').click();
+    await page.getByTestId('participants-panel').waitFor();
+    await page.getByTestId('host-actions').click();
+    await page.getByTestId('host-remove').waitFor();
+    expect(await page.getByTestId('host-remove').textContent()).toBe('Удалить участника Bob');
+    await russianScreen(page, 'people-and-host-menu');
+    await page.keyboard.press('Escape');
+
+    await page.getByTestId('device-settings-button').click();
+    await page.getByTestId('device-settings').waitFor();
+    await russianScreen(page, 'settings');
+    await page.getByTestId('device-settings-button').click();
+
+    await page.getByTestId('meeting-info-button').click();
+    await page.getByTestId('meeting-info').waitFor();
+    await russianScreen(page, 'invite');
+    await page.getByTestId('meeting-info-button').click();
+
+    await page.getByTestId('help-button').click();
+    await page.getByTestId('help-overlay').waitFor();
+    await russianScreen(page, 'shortcuts');
+    await page.getByTestId('help-close').click();
+
+    await page.getByTestId('leave-button').click();
+    await page.getByTestId('end-for-all').waitFor();
+    await russianScreen(page, 'leave-menu');
+    await page.keyboard.press('Escape');
+  });
+
+  it('waits, is turned away and leaves in Russian', async () => {
+    // Bob leaves: the screen after a meeting.
+    await bob.page.getByTestId('leave-button').click();
+    await bob.page.getByTestId('left-screen').waitFor();
+    expect(await bob.page.locator('[data-testid="left-screen"] h1').textContent()).toBe('Вы вышли со встречи');
+    await russianScreen(bob.page, 'left');
+
+    // The host turns the waiting room on; Bob asks to come back and waits.
+    await ada.page.getByTestId('waiting-room-toggle').click();
+    await expect.poll(() => ada.page.getByTestId('waiting-room-toggle').isChecked()).toBe(true);
+    await ada.page.getByTestId('people-toggle').click(); // the queue shows as a card
+    await bob.page.getByTestId('rejoin-button').click();
+    await bob.page.getByTestId('join-button').click();
+    await bob.page.getByTestId('waiting-screen').waitFor({ timeout: 20_000 });
+    await russianScreen(bob.page, 'waiting');
+    await ada.page.getByTestId('waiting-queue').waitFor();
+    await expect.poll(() => ada.page.getByTestId('waiting-badge').getAttribute('title')).toBe('1 человек ждёт входа');
+    await russianScreen(ada.page, 'waiting-queue');
+
+    await ada.page.getByTestId('deny-button').click();
+    await expect.poll(() => bob.page.getByTestId('ended-reason').textContent(), { timeout: 10_000 }).toBe('Организатор не впустил вас на встречу.');
+    expect(await bob.page.locator('[data-testid="left-screen"] h1').textContent()).toBe('Вы больше не на встрече');
+    await russianScreen(bob.page, 'turned-away');
+  });
+});
+
+describe('switching to English in the settings', () => {
+  it('switches every screen at once, and is remembered', async () => {
+    const { page } = ada;
+    await page.getByTestId('device-settings-button').click();
+    await page.getByTestId('language-select').selectOption('en');
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expect.poll(() => participantsTitle(page)).toBe('1 person in this meeting');
+    expect(await page.getByTestId('device-settings').locator('h2').textContent()).toBe('Devices');
+    expect(await cyrillicOn(page)).toEqual([]);
+    await page.getByTestId('device-settings-button').click();
+
+    await page.getByTestId('people-toggle').click();
+    await page.getByTestId('participants-panel').waitFor();
+    expect(await page.getByTestId('participants-panel').locator('h2').textContent()).toBe('People (1)');
+    expect(await cyrillicOn(page)).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/en-after-switch.png` });
+
+    await page.getByTestId('help-button').click();
+    await expect.poll(() => page.getByTestId('help-overlay').textContent()).toContain('Talk while muted');
+    expect(await cyrillicOn(page)).toEqual([]);
+    await page.getByTestId('help-close').click();
+
+    // Leaving and the screens after it.
+    await page.getByTestId('leave-button').click();
+    await page.getByTestId('leave-only').click();
+    await page.getByTestId('left-screen').waitFor();
+    expect(await page.locator('[data-testid="left-screen"] h1').textContent()).toBe('You left the meeting');
+    expect(await cyrillicOn(page)).toEqual([]);
+
+    // A reload (a new visit) keeps English, though the browser still speaks Russian.
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => page.getByTestId('continue-button').textContent()).toBe('Continue');
+    expect(await page.getByTestId('language-select').inputValue()).toBe('en');
+    expect(await cyrillicOn(page)).toEqual([]);
+
+    // Back to the system's language: Russian again.
+    await page.getByTestId('language-select').selectOption('system');
+    await expect.poll(() => page.getByTestId('continue-button').textContent()).toBe('Продолжить');
+  });
+});
+
+describe('the desktop app', () => {
+  it("speaks the language main says (the system's, or the one kept), tells main a new choice, and follows main's changes", async () => {
+    await bob.close();
+    // The browser engine says English; the desktop (main) says the system speaks Russian.
+    const window = await launchParticipant({ color: 'green' });
+    const renderer = await startDesktopRendererServer(WEB_ROOT);
+    let language: LanguageState = { setting: 'system', language: 'ru' };
+    const chosen: LanguageSetting[] = [];
+    const hosting: HostingStatus = {
+      state: 'hosting',
+      port: 8443,
+      participants: 5,
+      announced: true,
+      self: { server: 'https://127.0.0.1:8443', room: 'calm-otter-42', fingerprint: 'fp' },
+      invite: {
+        code: 'calm-otter-42',
+        meetingName: 'Встреча: Ada',
+        fingerprint: 'fp',
+        fingerprintText: 'AB:CD:EF:01',
+        links: [{ address: '192.168.1.20', url: 'https://192.168.1.20:8443/?room=calm-otter-42&fp=fp' }],
+      },
+    };
+    const notHere = (): never => {
+      throw new DesktopError('unavailable', 'not in this test');
+    };
+    const sections = { app: APP_CHANNELS, hosting: HOSTING_CHANNELS, meeting: MEETING_CHANNELS, settings: SETTINGS_CHANNELS };
+    const runners = channelRunners(sections, {
+      ...testAppHandlers('0.0.0-test'),
+      'hosting:status': () => hosting,
+      'hosting:discovered': () => [
+        {
+          id: 'other',
+          meetingName: 'Team sync',
+          code: 'brave-lamp-7',
+          fingerprint: null,
+          protocol: 99,
+          compatible: false,
+          port: 8443,
+          addresses: ['192.168.1.30'],
+          url: 'https://192.168.1.30:8443/?room=brave-lamp-7',
+        },
+      ],
+      'hosting:start': notHere,
+      'hosting:stop': notHere,
+      'hosting:copy-invite': notHere,
+      'hosting:resolve-invite': notHere,
+      'meeting:report': () => undefined,
+      'settings:language': () => language,
+      'settings:set-language': (setting) => {
+        chosen.push(setting);
+        language = { setting, language: setting === 'system' ? 'ru' : setting };
+        return language;
+      },
+    });
+    try {
+      await exposeDesktop(window.page, sections, runners);
+      await window.page.goto(`${renderer.url}/`);
+      await window.page.getByTestId('hosting-panel').waitFor();
+      await expect.poll(() => window.page.getByTestId('continue-button').textContent()).toBe('Продолжить');
+      await expect.poll(() => window.page.getByTestId('hosting-panel').textContent()).toContain('Код calm-otter-42 · 5 участников');
+      await russianScreen(window.page, 'desktop-home');
+      expect(chosen).toEqual([]);
+
+      // Chosen in the window: main is told (its menus and tray follow), and the window speaks it.
+      await window.page.getByTestId('language-select').selectOption('en');
+      await expect.poll(() => window.page.getByTestId('continue-button').textContent()).toBe('Continue');
+      expect(chosen).toEqual(['en']);
+      expect(await window.page.getByTestId('hosting-panel').textContent()).toContain('Code calm-otter-42 · 5 people');
+      expect(await cyrillicOn(window.page)).toEqual(['Встреча: Ada']);
+
+      // Chosen elsewhere (another window): main says so, and this window follows.
+      language = { setting: 'ru', language: 'ru' };
+      await emitToPage(window.page, 'settings:language-changed', language);
+      await expect.poll(() => window.page.getByTestId('continue-button').textContent()).toBe('Продолжить');
+      expect(await window.page.getByTestId('language-select').inputValue()).toBe('ru');
+    } finally {
+      await renderer.close();
+    }
+  });
+});
