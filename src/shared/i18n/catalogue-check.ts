@@ -23,6 +23,8 @@ export function catalogueProblems(catalogues: Readonly<Record<Language, object>>
         problems.push(`${language}: ${key} is not valid ICU MessageFormat (${String(error)})`);
         continue;
       }
+      const clash = shape.tags.filter((tag) => shape.arguments.includes(tag));
+      if (clash.length) problems.push(`${language}: ${key} has a tag and an argument both named ${clash.join(', ')} (the tag would hide the value)`);
       const source = english.get(key);
       if (source !== undefined && language !== 'en') {
         const expected = messageShape(source, 'en');

@@ -15,15 +15,17 @@ describe('the catalogues of the renderer', () => {
 
   it('catch a missing key, a renamed argument, a lost tag and a plural short of a form', () => {
     const broken = {
-      en: { a: 'Hello {name}', b: 'x', c: '<strong>{room}</strong>', d: '{count, plural, one {# person} other {# people}}' },
-      ru: { a: 'Привет, {имя}', c: '{room}', d: '{count, plural, one {# участник} other {# участника}}', e: 'лишнее' },
+      en: { a: 'Hello {name}', b: 'x', c: '<strong>{room}</strong>', d: '{count, plural, one {# person} other {# people}}', f: '<room>{room}</room>' },
+      ru: { a: 'Привет, {имя}', c: '{room}', d: '{count, plural, one {# участник} other {# участника}}', e: 'лишнее', f: '<room>{room}</room>' },
     };
     expect(catalogueProblems(broken)).toEqual([
+      'en: f has a tag and an argument both named room (the tag would hide the value)',
       'ru: b is missing',
       'ru: e is not in English',
       'ru: a takes {имя}, English takes {name}',
       'ru: c has tags <>, English <strong>',
       'ru: d does not word {count} for few, many',
+      'ru: f has a tag and an argument both named room (the tag would hide the value)',
     ]);
   });
 });
