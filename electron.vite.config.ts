@@ -9,7 +9,14 @@ export default defineConfig({
       // The signaling server is compiled into the app from source; its own dependencies stay external.
       externalizeDeps: { exclude: ['@roundtable/signaling-server'] },
       // The chat store's writer thread is a file of its own beside index.js (signaling-server/src/store/sqlite-store.ts finds it there).
-      rollupOptions: { input: { index: 'src/main/index.ts', 'sqlite-writer': 'signaling-server/src/store/sqlite-writer.ts' } },
+      // So is the SFU, run as a utilityProcess (src/main/electron/sfu-process.ts).
+      rollupOptions: {
+        input: {
+          index: 'src/main/index.ts',
+          'sqlite-writer': 'signaling-server/src/store/sqlite-writer.ts',
+          'sfu-worker': 'signaling-server/src/sfu/worker/main.ts',
+        },
+      },
     },
   },
   preload: {

@@ -106,6 +106,8 @@ export interface SignalingServer {
   /** Whether it can take meetings now: not stopping, meetings restored, the store answering (for /readyz). */
   isReady(): Promise<boolean>;
   metrics: ServerMetrics;
+  /** Meetings move to this SFU from now on (one that started before it was ready stays a mesh until it grows). */
+  attachSfu(sfu: SfuGateway): void;
   /** Ends the meeting in `room` (every meeting when omitted) for everyone: they are told why and disconnected. */
   endMeeting(ended: MeetingEnded, room?: string): void;
   /**
@@ -258,6 +260,11 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
       );
       const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1000).unref?.());
       return Promise.race([answered, timeout]);
+    },
+    attachSfu(sfu) {
+      if (state.sfu || cluster.clustered) return;
+      state.sfu = sfu;
+      relaySfuOffers(state, sfu);
     },
     endMeeting(ended, room) {
       const ending = room === undefined ? state.meetings.all() : [state.meetings.get(room)].filter((m) => m !== undefined);

@@ -6,6 +6,8 @@ import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSignalingServer, DEFAULT_SFU_FROM } from './app.js';
+import { childLauncher } from './sfu/child-launcher.js';
+import { startSfu, type RunningSfu } from './sfu/gateway.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { PostgresStore } from './store/postgres-store.js';
 import type { ServerStore } from './store/store.js';
@@ -360,9 +362,29 @@ async function main(): Promise<void> {
       maxRoomSize: options.maxRoomSize,
       ice: options.ice,
       limits: limitsFromRates(options.eventsPerSecond, options.bytesPerSecond),
+      sfuFrom: options.sfuFrom,
     },
   );
   first.ops = createOpsHandler(signaling, { metrics: options.metrics });
+  // Big meetings move to the SFU, a process of its own, bound where the server listens. It starts
+  // alongside: the server takes meetings at once, and they can move once it is ready.
+  let sfu: RunningSfu | null = null;
+  const sfuStarting =
+    options.sfuFrom === null
+      ? Promise.resolve()
+      : startSfu(
+          childLauncher,
+          { bindAddress: options.host === '::' ? '0.0.0.0' : options.host, portRangeBegin: options.sfuPorts.begin, portRangeEnd: options.sfuPorts.end },
+          consoleLogger,
+        ).then(
+          (running) => {
+            sfu = running;
+            signaling.attachSfu(running);
+            process.stdout.write(`  meetings of ${options.sfuFrom} or more people go through the SFU (${running.version})\n`);
+          },
+          (error: unknown) =>
+            process.stderr.write(`roundtable-server: running without the SFU (every meeting stays peer to peer): ${(error as Error).message}\n`),
+        );
   server.on('error', (error) => fail(`cannot listen on ${options.host}:${options.port}: ${error.message}`, 1));
   server.listen(options.port, options.host, () => {
     const address = server.address();
@@ -386,7 +408,11 @@ async function main(): Promise<void> {
 
   const stop = (): void => {
     process.stdout.write('stopping\n');
-    void signaling.close().then(() => process.exit(0));
+    void signaling
+      .close()
+      .then(() => sfuStarting)
+      .then(() => (sfu as RunningSfu | null)?.stop())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

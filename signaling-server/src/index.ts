@@ -24,6 +24,7 @@ export {
 } from './tls/index.js';
 export type { CertificateStoreOptions, SelfSignedOptions, StoredCertificate, TlsCredentials } from './tls/index.js';
 export { startSfu, DEFAULT_SFU_PROCESS_OPTIONS, type RunningSfu } from './sfu/gateway.js';
+export { childLauncher, createChildLauncher } from './sfu/child-launcher.js';
 export type { SfuChannel, SfuLauncher, SfuProcessOptions, SfuStats, SfuCommand, SfuEvent } from './sfu/control.js';
 export { SfuCommandSchema, SfuEventSchema, SfuProcessOptionsSchema } from './sfu/control.js';
 export type { SfuGateway } from './rooms/sfu-gateway.js';

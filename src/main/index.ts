@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { app } from 'electron';
 import { startShell } from './electron/shell';
 import { trayImages } from './electron/tray';
+import { utilityProcessSfu } from './electron/sfu-process';
 import { consoleLogger } from '@roundtable/signaling-server';
 import { CertificatePins } from './services/hosting/certificate-pins';
 import { createMdnsDiscovery } from './services/hosting/discovery';
@@ -32,6 +33,7 @@ startShell(
         preferredPort: Number(process.env.ROUNDTABLE_HOST_PORT) || DEFAULT_HOSTING_PORT,
         discovery,
         log: consoleLogger,
+        sfu: utilityProcessSfu(join(here, 'sfu-worker.js')),
       }),
       pins: new CertificatePins(),
       discovery,

@@ -203,6 +203,57 @@ describe('a guest whose browser speaks Russian', () => {
   });
 });
 
+/** Every visible control whose box is not wholly inside the window (without scrolling), and whether the page scrolls sideways. */
+function outOfWindow(page: Page): Promise<{ controls: string[]; sideways: boolean }> {
+  return page.evaluate(() => {
+    window.scrollTo(0, 0);
+    const controls: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>('button, input, select, textarea')) {
+      const r = element.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.left < -0.5 || r.top < -0.5 || r.right > window.innerWidth + 0.5 || r.bottom > window.innerHeight + 0.5) {
+        controls.push(element.dataset['testid'] ?? element.getAttribute('aria-label') ?? element.textContent?.trim() ?? element.tagName);
+      }
+    }
+    const root = document.scrollingElement ?? document.documentElement;
+    return { controls, sideways: root.scrollWidth > root.clientWidth };
+  });
+}
+
+describe('Russian, some 30% longer than English, fits', () => {
+  for (const viewport of [
+    { width: 800, height: 600 },
+    { width: 390, height: 844 },
+  ]) {
+    it(`${viewport.width}x${viewport.height}: the home screen, the pre-join screen and the meeting's settings`, async () => {
+      const person = await launchParticipant({ color: 'yellow', locale: 'ru-RU', viewport });
+      const { page } = person;
+      const size = `${viewport.width}x${viewport.height}`;
+      try {
+        await page.goto(`${server.url}/`);
+        await page.getByTestId('name-input').fill('Grace');
+        await page.getByTestId('new-meeting').click();
+        await russianScreen(page, `home-${size}`);
+        expect(await outOfWindow(page)).toEqual({ controls: [], sideways: false });
+
+        await page.getByTestId('continue-button').click();
+        await expect.poll(() => page.getByTestId('camera-select').locator('option').count()).toBeGreaterThan(0);
+        await russianScreen(page, `prejoin-${size}`);
+        expect(await outOfWindow(page)).toEqual({ controls: [], sideways: false });
+
+        await page.getByTestId('join-button').click();
+        await page.getByTestId('leave-button').waitFor();
+        await page.getByTestId('device-settings-button').click();
+        await page.getByTestId('device-settings').waitFor();
+        await russianScreen(page, `meeting-settings-${size}`);
+        expect(await outOfWindow(page)).toEqual({ controls: [], sideways: false });
+      } finally {
+        await person.close();
+      }
+    });
+  }
+});
+
 describe('switching to English in the settings', () => {
   it('switches every screen at once, and is remembered', async () => {
     const { page } = ada;

@@ -3,7 +3,7 @@ import type { SfuGateway } from '../rooms/sfu-gateway.js';
 import { SfuEventSchema, type SfuChannel, type SfuCommand, type SfuEvent, type SfuLauncher, type SfuProcessOptions, type SfuStats } from './control.js';
 
 /** How long the SFU process may take to start, and to answer a request. */
-const READY_MS = 15_000;
+const READY_MS = 30_000;
 const REPLY_MS = 10_000;
 
 /** The SFU process, running: what the rooms ask of it (SfuGateway), its counters, and how to stop it. */

@@ -8,7 +8,6 @@ import { Icon } from './Icons';
 import { MicLevel } from './LevelBar';
 import { MediaToggles } from './MediaToggles';
 import { VideoView } from './VideoView';
-import { LanguagePicker } from './LanguagePicker';
 import { Rich } from './Rich';
 
 interface Props {
@@ -68,7 +67,6 @@ export function PreJoin(props: Props): ReactElement {
             snapshot={devices}
             onSelect={(role, key) => (role === 'camera' ? props.onCamera : role === 'microphone' ? props.onMicrophone : props.onSpeaker)(key)}
           />
-          <LanguagePicker />
           {(media.error || props.error) && (
             <p className="form-error" role="alert">
               {props.error ?? media.error}

@@ -1,0 +1,171 @@
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SignalingOptions } from '@roundtable/signaling-server';
+import { closeAllParticipants, launchParticipant } from './support/chromium';
+import type { PatternColor } from './support/fake-media';
+import { startMeetingServer, type MeetingServer } from './support/meeting-server';
+import { meetingUrl, peerStats, receivedFrameHeight, seesShare, selfId, tile, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
+import { SCREENSHOT_DIR } from './support/paths';
+import { GAP_WATCH, mediaGaps, resetGaps, sentLayers } from './support/media-gaps';
+
+/**
+ * Meetings through the SFU, in Chromium: the media of everyone goes up once to the meeting
+ * server's SFU process (node-datachannel) and comes down on one receiving connection.
+ */
+const servers: MeetingServer[] = [];
+afterAll(async () => {
+  await closeAllParticipants();
+  for (const server of servers) await server.close();
+});
+
+async function sfuServer(options: SignalingOptions): Promise<MeetingServer> {
+  const server = await startMeetingServer(options, 0, { sfu: true });
+  servers.push(server);
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return server;
+}
+
+interface Person {
+  name: string;
+  color: PatternColor;
+  page: Page;
+  id: string;
+}
+
+async function arrive(server: MeetingServer, room: string, name: string, color: PatternColor, cameraSize?: string): Promise<Person> {
+  const browser = await launchParticipant({ color, ...(cameraSize ? { cameraSize } : {}) });
+  await browser.page.addInitScript(GAP_WATCH);
+  await browser.page.goto(meetingUrl(server.url, room, name));
+  return { name, color, page: browser.page, id: await selfId(browser.page) };
+}
+
+const route = (page: Page): Promise<string | null> => page.evaluate(() => (window as unknown as { roundtable: { route(): string | null } }).roundtable.route());
+/** How many connections the page holds open now. */
+const openConnections = (page: Page): Promise<number> =>
+  page.evaluate(() => (window as unknown as { gapWatch: { connections(): number } }).gapWatch.connections());
+
+async function expectEveryoneSeesEveryone(people: Person[]): Promise<void> {
+  for (const viewer of people) {
+    const others = people.filter((p) => p !== viewer);
+    await waitForRemoteTiles(
+      viewer.page,
+      others.map((p) => p.id),
+    );
+    for (const other of others) {
+      expect(await waitForTileColor(viewer.page, other.id, other.color, 30_000, other.page), `${viewer.name} sees ${other.name}`).toBe(other.color);
+    }
+  }
+}
+
+describe('a meeting on the SFU from the start', () => {
+  const people: Person[] = [];
+
+  it('four people each see the right colour in the right tile and hear each other, each with one sending and one receiving connection', async () => {
+    const server = await sfuServer({ sfuFrom: 0 });
+    for (const [name, color] of [
+      ['Ada', 'red'],
+      ['Bob', 'green'],
+      ['Cy', 'blue'],
+      ['Dee', 'yellow'],
+    ] as const) {
+      people.push(await arrive(server, 'big-room', name, color));
+    }
+    await expectEveryoneSeesEveryone(people);
+    for (const viewer of people) {
+      expect(await route(viewer.page)).toBe('sfu');
+      await expect.poll(() => viewer.page.getByTestId('route-indicator').isVisible()).toBe(true);
+      expect(await openConnections(viewer.page)).toBe(2);
+      for (const other of people.filter((p) => p !== viewer)) {
+        await expect.poll(async () => (await peerStats(viewer.page, other.id))?.audio.packetsReceived ?? 0, { timeout: 15_000 }).toBeGreaterThan(20);
+      }
+    }
+    await people[0]!.page.screenshot({ path: `${SCREENSHOT_DIR}/sfu-four.png` });
+  });
+
+  it('a screen share reaches everyone through the SFU, and the cameras go on', async () => {
+    const [ada, bob, cy, dee] = people as [Person, Person, Person, Person];
+    await bob.page.getByTestId('screen-toggle').click();
+    for (const viewer of [ada, cy, dee]) expect(await seesShare(viewer.page, bob.id)).toBe(true);
+    expect(await waitForTileColor(ada.page, bob.id, 'green')).toBe('green');
+    await bob.page.getByTestId('stop-sharing').click();
+    await expect.poll(() => tile(ada.page, `${bob.id}:screen`).count(), { timeout: 20_000 }).toBe(0);
+  });
+
+  it('a host mute silences that person for everyone, even if their app goes on sending', async () => {
+    const [ada, bob, cy] = people as [Person, Person, Person, Person];
+    const rows = ada.page.locator('[data-testid="participant-row"]');
+    await ada.page.getByTestId('people-toggle').click();
+    await rows.filter({ hasText: 'Bob' }).getByTestId('host-actions').click();
+    await ada.page.getByTestId('host-mute').click();
+    await expect.poll(() => tile(cy.page, bob.id).getByTestId('muted-icon').count()).toBe(1);
+    // Bob's app ignores the mute: his microphone is back on, sending.
+    await bob.page.evaluate(() => {
+      const stream = (window as unknown as { gapWatch: { localAudio(): MediaStreamTrack | null } }).gapWatch.localAudio();
+      if (stream) stream.enabled = true;
+    });
+    const before = (await peerStats(cy.page, bob.id))?.audio.packetsReceived ?? 0;
+    await cy.page.waitForTimeout(1500);
+    const after = (await peerStats(cy.page, bob.id))?.audio.packetsReceived ?? 0;
+    expect(after - before, 'audio packets from Bob reaching Cy after the mute').toBeLessThan(5);
+  });
+});
+
+describe('the SFU forwards the layer that fits', () => {
+  it('pinning a tile raises the resolution received for it', async () => {
+    const server = await sfuServer({ sfuFrom: 0 });
+    const ada = await arrive(server, 'layers', 'Ada', 'red', '1280x720');
+    const bob = await arrive(server, 'layers', 'Bob', 'green', '1280x720');
+    const cy = await arrive(server, 'layers', 'Cy', 'blue', '1280x720');
+    await expectEveryoneSeesEveryone([ada, bob, cy]);
+    // Bob's layers as his browser sends them now (a busy machine makes them smaller than asked).
+    const full = async (): Promise<number> => (await sentLayers(bob.page)).f?.height ?? 0;
+    await expect.poll(full, { timeout: 15_000 }).toBeGreaterThan(0);
+    // A grid of three: Ada shows Bob in a tile about 620 px wide, smaller than his full layer.
+    await expect.poll(async () => (await receivedFrameHeight(ada.page, bob.id)) < (await full()), { timeout: 15_000 }).toBe(true);
+    const small = await receivedFrameHeight(ada.page, bob.id);
+    await tile(ada.page, bob.id).getByTestId('pin-button').click();
+    // Pinned, he fills her window: the SFU forwards his full layer.
+    await expect.poll(async () => (await receivedFrameHeight(ada.page, bob.id)) === (await full()), { timeout: 15_000 }).toBe(true);
+    expect(await receivedFrameHeight(ada.page, bob.id)).toBeGreaterThan(small);
+    expect(await waitForTileColor(ada.page, bob.id, 'green')).toBe('green');
+  });
+});
+
+describe('the move from the mesh to the SFU', () => {
+  it('happens as the fifth person joins, without a tile going out or the sound stopping for a second', async () => {
+    const server = await sfuServer({ sfuFrom: 5 });
+    const people: Person[] = [];
+    for (const [name, color] of [
+      ['Ann', 'red'],
+      ['Ben', 'green'],
+      ['Cat', 'blue'],
+      ['Dan', 'yellow'],
+    ] as const) {
+      people.push(await arrive(server, 'growing', name, color));
+    }
+    await expectEveryoneSeesEveryone(people);
+    expect(await route(people[0]!.page)).toBe('mesh');
+    expect(await openConnections(people[0]!.page)).toBe(3);
+    for (const person of people) await resetGaps(person.page);
+
+    const eve = await arrive(server, 'growing', 'Eve', 'magenta');
+    const everyone = [...people, eve];
+    for (const person of everyone) await expect.poll(() => route(person.page), { timeout: 10_000 }).toBe('sfu');
+    // Everyone ends on one sending and one receiving connection: the mesh closed.
+    for (const person of people) await expect.poll(() => openConnections(person.page), { timeout: 20_000 }).toBe(2);
+    await expectEveryoneSeesEveryone(everyone);
+
+    const gaps = [];
+    for (const viewer of people) {
+      for (const other of people.filter((p) => p !== viewer))
+        gaps.push({ viewer: viewer.name, other: other.name, ...(await mediaGaps(viewer.page, other.id)) });
+    }
+    console.log(`mesh -> SFU gaps (ms): ${JSON.stringify(gaps)}`);
+    for (const gap of gaps) {
+      expect(gap.tileRemoved, `${gap.viewer}'s tile of ${gap.other}`).toBe(false);
+      expect(gap.audioMs, `${gap.viewer} hearing ${gap.other}`).toBeLessThan(1000);
+      expect(gap.videoMs, `${gap.viewer} seeing ${gap.other}`).toBeLessThan(1500);
+    }
+  });
+});
