@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { hostname } from 'node:os';
 import { Server, type ServerOptions } from 'socket.io';
@@ -34,6 +34,9 @@ import { RoomRegistry } from './rooms/registry.js';
 import { StateBroadcaster } from './rooms/broadcast.js';
 import { iceServersFor, validateIceConfig, type IceConfig } from './ice/ice-servers.js';
 import { MemoryStore } from './store/memory-store.js';
+import { fileRoutes } from './files/handlers.js';
+import { createFileHttpHandler } from './files/http.js';
+import { DEFAULT_FILE_LIMITS, FileService, type FileLimits } from './files/service.js';
 import type { ServerStore } from './store/store.js';
 
 export interface SignalingDeps {
@@ -54,7 +57,7 @@ export interface SignalingDeps {
   sfu?: SfuGateway;
 }
 
-const routes: Readonly<Record<string, Route<RoomContext>>> = { ...roomRoutes, ...presenceRoutes, ...chatRoutes, ...hostRoutes, ...sfuRoutes };
+const routes: Readonly<Record<string, Route<RoomContext>>> = { ...roomRoutes, ...presenceRoutes, ...chatRoutes, ...fileRoutes, ...hostRoutes, ...sfuRoutes };
 
 export interface SignalingOptions {
   /** How often the server pings each client, and how long it waits for the pong: together they
@@ -81,6 +84,11 @@ export interface SignalingOptions {
   chatRetentionMs?: number;
   /** How much chat a participant may send, and a meeting hold (default: the protocol's LIMITS). */
   chatLimits?: Partial<ChatLimits>;
+  /**
+   * Files in the chat: the largest file (default 25 MB; each meeting's host may allow less; 0 turns
+   * files off), what one meeting's files may add up to, uploads at once (files/service.ts).
+   */
+  files?: Partial<FileLimits>;
   /** How long a host who lost their connection keeps the role (default 30 s). */
   hostGraceMs?: number;
   /** After a restart, how long a meeting that was running waits for its people (default 60 s). */
@@ -128,7 +136,8 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
   const log = deps.log ?? silentLogger;
   const now = deps.now ?? Date.now;
   const registry = new RoomRegistry();
-  const meetings = new MeetingBook();
+  const fileLimits: FileLimits = { ...DEFAULT_FILE_LIMITS, ...options.files };
+  const meetings = new MeetingBook(fileLimits.maxFileBytes);
   let connections = 0;
   const metrics = new ServerMetrics(deps.node ?? hostname(), () => ({
     meetings: meetings.all().length,
@@ -177,6 +186,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     maxRoomSize: options.maxRoomSize ?? DEFAULT_MAX_ROOM_SIZE,
     chatRetentionMs: options.chatRetentionMs ?? DEFAULT_CHAT_RETENTION_MS,
     chatLimits: { ...DEFAULT_CHAT_LIMITS, ...options.chatLimits },
+    files: new FileService(fileLimits, store.files, now),
     hostGraceMs: options.hostGraceMs ?? HOST_GRACE_MS,
     restartGraceMs: options.restartGraceMs ?? RESTART_GRACE_MS,
     ready: Promise.resolve(),
@@ -190,6 +200,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     sfuFrom: options.sfuFrom === undefined ? DEFAULT_SFU_FROM : options.sfuFrom,
   };
   if (state.sfu) relaySfuOffers(state, state.sfu);
+  serveFiles(httpServer, createFileHttpHandler(state, { allowed, ownNames, trustProxy }));
   const router = new MeetingRouter(state, cluster, routes, log);
   const routedRoutes = router.routed();
   let restored = false;
@@ -281,6 +292,19 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
       await store.close();
     },
   };
+}
+
+/**
+ * The file endpoints (`/files/…`) on the HTTP server Socket.IO is attached to, ahead of whatever
+ * else it serves (as Socket.IO does for its own path): they work wherever signaling does.
+ */
+function serveFiles(httpServer: HttpServer | HttpsServer, handle: ReturnType<typeof createFileHttpHandler>): void {
+  const others = httpServer.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  httpServer.removeAllListeners('request');
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (handle(req, res)) return;
+    for (const listener of others) listener.call(httpServer, req, res);
+  });
 }
 
 function frameBytes(data: unknown): number {

@@ -6,6 +6,7 @@ import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSignalingServer, DEFAULT_SFU_FROM } from './app.js';
+import { FILE_LIMITS } from './protocol/index.js';
 import { childLauncher } from './sfu/child-launcher.js';
 import { startSfu, type RunningSfu } from './sfu/gateway.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -62,6 +63,12 @@ const HELP = `roundtable-server: Roundtable's signaling server and web client
   --chat-retention-days <n>  how long a meeting's chat stays after it ends when its host chose
                         to keep it; otherwise chat goes with the meeting (env
                         ROUNDTABLE_CHAT_RETENTION_DAYS; default 30)
+  --max-file-mb <n>     the largest file people may share in a meeting's chat; each meeting's
+                        host may allow less; 0 turns files off (env ROUNDTABLE_MAX_FILE_MB;
+                        default ${FILE_LIMITS.maxFileBytes / 1024 / 1024}). Files are kept with the chat (the data
+                        folder's files/, or the database) and go with it
+  --meeting-files-mb <n>  what one meeting's files may add up to (env
+                        ROUNDTABLE_MEETING_FILES_MB; default ${FILE_LIMITS.maxBytesPerMeeting / 1024 / 1024})
 
   Hostile input:
   --allowed-origins <list>  comma-separated browser origins that may connect besides pages this
@@ -110,6 +117,8 @@ interface Options {
   trustProxy: boolean;
   maxConnectionsPerAddress: number;
   chatRetentionDays: number;
+  maxFileBytes: number;
+  meetingFileBytes: number;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   nodeName: string | undefined;
@@ -142,6 +151,8 @@ function readOptions(): Options | null {
         'trust-proxy': { type: 'boolean' },
         'max-connections-per-address': { type: 'string' },
         'chat-retention-days': { type: 'string' },
+        'max-file-mb': { type: 'string' },
+        'meeting-files-mb': { type: 'string' },
         'database-url': { type: 'string' },
         'redis-url': { type: 'string' },
         'node-name': { type: 'string' },
@@ -215,6 +226,14 @@ function readOptions(): Options | null {
     DEFAULT_ADDRESS_LIMITS.maxConnections,
   );
   const chatRetentionDays = count('chat-retention-days', values['chat-retention-days'] ?? env.ROUNDTABLE_CHAT_RETENTION_DAYS, 30);
+  const megabytes = (flag: string, text: string | undefined, fallback: number, least: number): number => {
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text) || value < least || value > 1024 * 1024) fail(`--${flag} must be a number of megabytes, at least ${least}, got "${text}"`);
+    return Math.round(value * 1024 * 1024);
+  };
+  const maxFileBytes = megabytes('max-file-mb', values['max-file-mb'] ?? env.ROUNDTABLE_MAX_FILE_MB, FILE_LIMITS.maxFileBytes, 0);
+  const meetingFileBytes = megabytes('meeting-files-mb', values['meeting-files-mb'] ?? env.ROUNDTABLE_MEETING_FILES_MB, FILE_LIMITS.maxBytesPerMeeting, 1);
   const trustProxy = values['trust-proxy'] === true || /^(1|true|yes)$/i.test(env.ROUNDTABLE_TRUST_PROXY ?? '');
   const metrics = values.metrics === true || /^(1|true|yes)$/i.test(env.ROUNDTABLE_METRICS ?? '');
   const databaseUrl = values['database-url'] ?? env.ROUNDTABLE_DATABASE_URL;
@@ -274,6 +293,8 @@ function readOptions(): Options | null {
     trustProxy,
     maxConnectionsPerAddress,
     chatRetentionDays,
+    maxFileBytes,
+    meetingFileBytes,
     databaseUrl,
     redisUrl,
     nodeName,
@@ -350,6 +371,7 @@ async function main(): Promise<void> {
     {
       log: consoleLogger,
       store,
+
       ...(options.nodeName ? { node: options.nodeName } : {}),
       ...(clustering ? { cluster: clustering.cluster, adapter: clustering.adapter } : {}),
     },
@@ -359,6 +381,7 @@ async function main(): Promise<void> {
       trustProxy: options.trustProxy,
       addressLimits: { maxConnections: options.maxConnectionsPerAddress },
       chatRetentionMs: options.chatRetentionDays * 24 * 60 * 60_000,
+      files: { maxFileBytes: options.maxFileBytes, maxBytesPerMeeting: options.meetingFileBytes },
       maxRoomSize: options.maxRoomSize,
       ice: options.ice,
       limits: limitsFromRates(options.eventsPerSecond, options.bytesPerSecond),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HOST_EVENTS } from '../src/protocol/index.js';
+import { FILE_LIMITS, HOST_EVENTS } from '../src/protocol/index.js';
 import { closeClients, connectClient, joined, joinRequest, nextEvent, record, request, settle, startServer, type Reply, type TestServer } from './harness.js';
 
 let server: TestServer;
@@ -19,7 +19,14 @@ describe('the host', () => {
   it('is whoever opens the meeting; everyone sees who it is', async () => {
     const ada = await joined(server.url, { name: 'Ada' });
     expect(ada.reply.self).toMatchObject({ host: true });
-    expect(room(ada.reply)).toEqual({ hostId: ada.id, locked: false, waitingRoom: false, hasPasscode: false, keepChat: false });
+    expect(room(ada.reply)).toEqual({
+      hostId: ada.id,
+      locked: false,
+      waitingRoom: false,
+      hasPasscode: false,
+      keepChat: false,
+      files: { maxBytes: FILE_LIMITS.maxFileBytes, capBytes: FILE_LIMITS.maxFileBytes },
+    });
     const bob = await joined(server.url, { name: 'Bob' });
     expect(bob.reply.self).toMatchObject({ host: false });
     expect(bob.reply.participants).toEqual([expect.objectContaining({ id: ada.id, host: true })]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClients, connectClient, joinRequest, nextEvent, record, request, settle, type Reply } from './harness.js';
 import { startNode, type ServerNode } from './support/nodes.js';
 import { startPostgres, startRedis, type RunningService } from './support/services.js';
+import { downloadToken, get, grant, pdf, put, sha256 } from './support/files.js';
 
 /**
  * Three nodes sharing meetings through Redis and PostgreSQL: people connected to different nodes
@@ -164,6 +165,23 @@ describe('a meeting across three nodes', () => {
     const eve = await connectClient(url(1));
     expect(await request(eve, 'join', joinRequest({ room: 'orphaned', name: 'Eve' }))).toMatchObject({ ok: false, error: { code: 'passcode-required' } });
     nodes[0] = await startNode('node-1', env());
+  });
+
+  it('a file offered on one node uploads to another and downloads from a third (the bytes are in PostgreSQL)', async () => {
+    const ada = await connectClient(url(0));
+    await request(ada, 'join', joinRequest({ room: 'shared-files', name: 'Ada' }));
+    const bob = await connectClient(url(1));
+    await request(bob, 'join', joinRequest({ room: 'shared-files', name: 'Bob', create: undefined }));
+    const bytes = pdf('across nodes');
+    const up = await grant(bob, { name: 'across.pdf', size: bytes.length, type: 'application/pdf' });
+    const adaSees = nextEvent<{ file: { id: string } }>(ada, 'chat-message');
+    const uploaded = await put(url(2), up.fileId, up.token, bytes);
+    expect(uploaded.json()).toMatchObject({ ok: true, message: { file: { id: up.fileId, sha256: sha256(bytes) } } });
+    expect(await adaSees).toMatchObject({ file: { id: up.fileId } });
+    const download = await get(url(1), up.fileId, await downloadToken(ada, up.fileId));
+    expect(sha256(download.body)).toBe(sha256(bytes));
+    // Nobody else's token, on any node.
+    expect((await get(url(2), up.fileId, null)).status).toBe(401);
   });
 
   it('Redis restarted: the nodes reconnect and the meeting goes on', async () => {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import type { MeetingRecord } from '../src/store/store.js';
 import { startPostgres, type RunningService } from './support/services.js';
+import { fileStoreContract } from './file-store-contract.js';
 
 let postgres: RunningService;
 beforeAll(async () => {
@@ -36,7 +37,7 @@ describe('the PostgreSQL store (--database-url)', () => {
     await client.connect();
     const { rows } = await client.query<{ name: string }>('SELECT name FROM roundtable_migrations');
     await client.end();
-    expect(rows.map((r) => r.name)).toEqual(['1733100000000_chat-and-meetings']);
+    expect(rows.map((r) => r.name)).toEqual(['1733100000000_chat-and-meetings', '1733200000000_files']);
     await Promise.all(stores.map((store) => store.close()));
   });
 
@@ -71,5 +72,13 @@ describe('the PostgreSQL store (--database-url)', () => {
     expect((await store.loadMeetings()).map((r) => r.instance)).not.toContain('instance-k');
     expect((await store.chatPage('instance-k', { limit: 10 })).messages).toEqual([]);
     await store.close();
+  });
+
+  it('keeps files in the database (bytea chunks, any node reads them) and follows the file contract', async () => {
+    const [one, two] = await Promise.all([PostgresStore.open(postgres.url), PostgresStore.open(postgres.url)]);
+    await fileStoreContract(one!, 'pg-files');
+    // Every node signs file tokens with the same key, so a token made on one is good on another.
+    expect(await two!.files.tokenKey()).toEqual(await one!.files.tokenKey());
+    await Promise.all([one!.close(), two!.close()]);
   });
 });

@@ -69,6 +69,11 @@ export class ServerMetrics {
       dropMeeting: (instance) => time('dropMeeting', () => store.dropMeeting(instance)),
       loadMeetings: () => time('loadMeetings', () => store.loadMeetings()),
       purgeExpired: (now) => time('purgeExpired', () => store.purgeExpired(now)),
+      files: {
+        ...store.files,
+        write: (instance, fileId, body) => time('fileWrite', () => store.files.write(instance, fileId, body)),
+        append: (instance, message, quota) => time('fileAppend', () => store.files.append(instance, message, quota)),
+      },
       close: () => store.close(),
     };
   }

@@ -11,6 +11,13 @@ export const HostSettingsSchema = z
     passcode: PasscodeSchema.nullable().optional(),
     /** Keep the chat when the meeting ends (the host, and whoever the host lets in next time, read it); otherwise it is deleted. */
     keepChat: z.boolean().optional(),
+    /** The largest file people may share in the chat, up to the server's limit; 0 turns files off. */
+    maxFileBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 40)
+      .optional(),
   })
   .refine((s) => Object.values(s).some((v) => v !== undefined), 'nothing to change');
 
@@ -22,6 +29,8 @@ export const RoomSettingsSchema = z.strictObject({
   hasPasscode: z.boolean(),
   /** The chat outlives the meeting (the host chose to keep it). */
   keepChat: z.boolean(),
+  /** Files in the chat: the largest one the meeting takes (0: none), and the most the host may allow (the server's limit). */
+  files: z.strictObject({ maxBytes: z.number().int().min(0), capBytes: z.number().int().min(0) }).optional(),
 });
 
 export const TargetRequestSchema = z.strictObject({ id: ParticipantIdSchema });

@@ -14,7 +14,7 @@ import type {
   SignalMessageSchema,
   SignalRequestSchema,
 } from './schemas.js';
-import type { ChatHistoryRequestSchema, ChatHistorySchema, ChatMessageSchema, ChatSendSchema } from './chat.js';
+import type { ChatFileSchema, ChatHistoryRequestSchema, ChatHistorySchema, ChatMessageSchema, ChatSendSchema } from './chat.js';
 import type { HandRequestSchema, ReactionRequestSchema, ReactionSchema, RecordingRequestSchema } from './presence.js';
 import type {
   BanListSchema,
@@ -42,6 +42,7 @@ export type ChatSend = z.input<typeof ChatSendSchema>;
 export type ChatHistoryRequest = z.infer<typeof ChatHistoryRequestSchema>;
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 export type ChatHistory = z.infer<typeof ChatHistorySchema>;
+export type ChatFile = z.infer<typeof ChatFileSchema>;
 export type HandRequest = z.infer<typeof HandRequestSchema>;
 export type RecordingRequest = z.infer<typeof RecordingRequestSchema>;
 export type ReactionRequest = z.infer<typeof ReactionRequestSchema>;

@@ -2,6 +2,8 @@ export * from './version.js';
 export * from './limits.js';
 export * from './schemas.js';
 export * from './chat.js';
+export * from './files.js';
+export * from './image-types.js';
 export * from './presence.js';
 export * from './access.js';
 export * from './passcode.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { HostSettingsSchema, RoomSettingsSchema, TargetRequestSchema } from './access.js';
 import { ChatHistoryRequestSchema, ChatHistorySchema, ChatMessageSchema, ChatSendSchema } from './chat.js';
 import { HandRequestSchema, ReactionRequestSchema, RecordingRequestSchema } from './presence.js';
+import { FileOfferReplySchema, FileOfferSchema, FileTokenReplySchema, FileTokenRequestSchema } from './files.js';
 import { EmptyRequestSchema, IceServerSchema, JoinRequestSchema, MediaStateSchema, SignalRequestSchema } from './schemas.js';
 import { JoinedReplySchema } from './replies.js';
 import { SfuAnswerSchema, SfuPublishReplySchema, SfuPublishSchema, SfuSubscribeSchema, SfuViewSchema } from './sfu.js';
@@ -27,6 +28,10 @@ export const REQUESTS = {
   'chat-send': { request: ChatSendSchema, reply: z.strictObject({ message: ChatMessageSchema }) },
   /** A page of the meeting's chat, oldest first. */
   'chat-history': { request: ChatHistoryRequestSchema, reply: ChatHistorySchema },
+  /** Share a file in the chat: an upload token for its bytes (files.ts), or why not. */
+  'file-offer': { request: FileOfferSchema, reply: FileOfferReplySchema },
+  /** A one-use download token for a file of the meeting's chat. */
+  'file-token': { request: FileTokenRequestSchema, reply: FileTokenReplySchema },
   'raise-hand': { request: HandRequestSchema, reply: Done },
   react: { request: ReactionRequestSchema, reply: Done },
   /** Tell everyone you started (or stopped) recording the meeting. */

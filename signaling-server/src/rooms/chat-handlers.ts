@@ -17,7 +17,8 @@ function budgetOf(ctx: RoomContext): TokenBucket {
 /** Each meeting's appends, one after another: messages are numbered (and posted) in the order they arrived. */
 const appending = new Map<string, Promise<unknown>>();
 
-function inOrder<T>(instance: string, work: () => Promise<T>): Promise<T> {
+/** Runs `work` after the meeting's earlier appends (chat messages and files alike). */
+export function inOrder<T>(instance: string, work: () => Promise<T>): Promise<T> {
   const previous = appending.get(instance) ?? Promise.resolve();
   const next = previous.then(work, work);
   const settled = next.catch(() => undefined);

@@ -48,6 +48,9 @@ export const hostRoutes = defineRoutes<RoomContext>()({
     const check = asHost(ctx, 'change the meeting settings');
     if ('refused' in check) return check.refused;
     const { meeting } = check;
+    if (settings.maxFileBytes !== undefined && settings.maxFileBytes > ctx.meetings.fileCap) {
+      return fail('invalid-payload', `"host-settings": maxFileBytes: this server takes files of at most ${ctx.meetings.fileCap} bytes`);
+    }
     // The slow part first, so every change lands at once (or none does).
     let passcode = meeting.passcode;
     if (settings.passcode !== undefined) {
@@ -61,6 +64,7 @@ export const hostRoutes = defineRoutes<RoomContext>()({
     if (settings.locked !== undefined) meeting.locked = settings.locked;
     if (settings.waitingRoom !== undefined) meeting.waitingRoom = settings.waitingRoom;
     if (settings.keepChat !== undefined) meeting.keepChat = settings.keepChat;
+    if (settings.maxFileBytes !== undefined) meeting.maxFileBytes = settings.maxFileBytes;
     persist(ctx, meeting);
     // Turning the waiting room off lets whoever waits in.
     if (settings.waitingRoom === false) admitEveryone(ctx, meeting);

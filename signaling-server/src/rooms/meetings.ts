@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MediaRoute, MediaState, RoomSettings, WaitingPerson } from '../protocol/index.js';
+import { FILE_LIMITS, type MediaRoute, type MediaState, type RoomSettings, type WaitingPerson } from '../protocol/index.js';
 import type { Ban, ChatUsage, MeetingRecord } from '../store/store.js';
 import type { PasscodeHash } from './passcode.js';
 
@@ -39,6 +39,8 @@ export interface Meeting {
   /** Seats held for joins still being checked (a passcode being verified), counted against the room size. */
   reserved: number;
   chat: ChatUsage;
+  /** The largest file people may share in its chat (the host may lower it; 0: no files). */
+  maxFileBytes: number;
   /** How its media travels: a mesh at first, through the SFU from the server's `sfuFrom` size on (rooms/media-route.ts). */
   route: MediaRoute;
   /** While set, the meeting goes on with nobody in it: its host (or, after a restart, its people) may be back. */
@@ -58,6 +60,9 @@ export class MeetingBook {
   /** People waiting for a meeting that has not started (or that only its host may start again). */
   private readonly lobby = new Map<string, Set<string>>();
   private readonly lobbySockets = new Map<string, string>();
+
+  /** `fileCap`: the server's limit on a shared file, each meeting's until its host sets less. */
+  constructor(readonly fileCap: number = FILE_LIMITS.maxFileBytes) {}
 
   get(code: string): Meeting | undefined {
     return this.live.get(code);
@@ -106,6 +111,7 @@ export class MeetingBook {
       waiting: new Map(),
       reserved: 0,
       chat: { messages: 0, bytes: 0 },
+      maxFileBytes: this.fileCap,
       route: 'mesh',
     };
     this.live.set(code, meeting);
@@ -129,6 +135,7 @@ export class MeetingBook {
       waiting: new Map(),
       reserved: 0,
       chat,
+      maxFileBytes: Math.min(record.maxFileBytes ?? this.fileCap, this.fileCap),
       route: 'mesh',
     };
     this.live.set(record.code, meeting);
@@ -208,6 +215,7 @@ export class MeetingBook {
       waitingRoom: meeting?.waitingRoom ?? false,
       hasPasscode: Boolean(meeting?.passcode),
       keepChat: meeting?.keepChat ?? false,
+      files: { maxBytes: meeting?.maxFileBytes ?? this.fileCap, capBytes: this.fileCap },
     };
   }
 }
@@ -224,6 +232,7 @@ export async function toRecord(meeting: Meeting): Promise<MeetingRecord> {
     waitingRoom: meeting.waitingRoom,
     passcode: passcode ? { salt: passcode.salt.toString('base64'), hash: passcode.hash.toString('base64') } : null,
     keepChat: meeting.keepChat,
+    maxFileBytes: meeting.maxFileBytes,
     allowed: [...meeting.allowed],
     banned: [...meeting.banned.values()],
     state: 'live',

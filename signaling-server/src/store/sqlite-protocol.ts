@@ -1,3 +1,4 @@
+import type { FileQuota, NewFileMessage } from './file-store.js';
 import type { MeetingRecord, NewChatMessage } from './store.js';
 
 /** What SqliteStore asks its writer thread (sqlite-writer.ts); each request gets one reply with its id. */
@@ -9,6 +10,11 @@ export type WriterRequest = { id: number } & (
   | { op: 'dropMeeting'; instance: string }
   | { op: 'loadMeetings' }
   | { op: 'purgeExpired'; now: number }
+  | { op: 'appendFile'; instance: string; message: NewFileMessage; quota: FileQuota }
+  | { op: 'fileGet'; instance: string; fileId: string }
+  | { op: 'fileUsage'; instance: string }
+  | { op: 'fileIndex' }
+  | { op: 'tokenKey' }
   | { op: 'close' }
 );
 

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ChatHistory } from '../protocol/index.js';
 import type { WriterReady, WriterReply, WriterRequest } from './sqlite-protocol.js';
+import { DiskFileBytes, type FileStore, type FileUsage, type StoredFile } from './file-store.js';
 import type { AppendResult, ChatUsage, MeetingRecord, NewChatMessage, ServerStore } from './store.js';
 
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -16,18 +17,31 @@ const WRITER = 'sqlite-writer';
  * that no statement and no wait for the disk ever holds up the server's event loop. Requests that
  * arrive together share one transaction. One server process owns the file: an owner file records
  * its pid, so after a crash (kill -9) the next start clears the stale lock the dead process left
- * and SQLite rolls back any half-written transaction from its journal.
+ * and SQLite rolls back any half-written transaction from its journal. Files shared in the chat
+ * are kept beside it, one folder per meeting instance (`files/<instance>/<file id>`, see
+ * DiskFileBytes); their records are in the database.
  */
 export class SqliteStore implements ServerStore {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextId = 1;
   private failure: Error | null = null;
   private closing: Promise<void> | null = null;
+  readonly files: FileStore;
 
   private constructor(
     private readonly worker: Worker,
     private readonly ownerFile: string,
+    private readonly bytes: DiskFileBytes,
   ) {
+    this.files = {
+      write: (instance, fileId, body) => bytes.write(instance, fileId, body),
+      read: async (instance, fileId) => ((await this.files.get(instance, fileId)) ? bytes.read(instance, fileId) : null),
+      discard: (instance, fileId) => bytes.discard(instance, fileId),
+      append: (instance, message, quota) => this.call({ op: 'appendFile', instance, message, quota }),
+      get: (instance, fileId) => this.call<StoredFile | null>({ op: 'fileGet', instance, fileId }),
+      usage: (instance) => this.call<FileUsage>({ op: 'fileUsage', instance }),
+      tokenKey: async () => Buffer.from(await this.call<Uint8Array>({ op: 'tokenKey' })),
+    };
     worker.on('message', (reply: WriterReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
@@ -44,8 +58,11 @@ export class SqliteStore implements ServerStore {
     worker.on('exit', () => fail(new Error('the chat store stopped')));
   }
 
-  /** Opens (or creates) the database in `file`. `writerUrl`: where the writer thread's module is, when not beside this one (a bundled app). */
-  static async open(file: string, options: { writerUrl?: URL } = {}): Promise<SqliteStore> {
+  /**
+   * Opens (or creates) the database in `file`. `writerUrl`: where the writer thread's module is, when
+   * not beside this one (a bundled app). `filesDir`: where shared files go (default: `files` beside the database).
+   */
+  static async open(file: string, options: { writerUrl?: URL; filesDir?: string } = {}): Promise<SqliteStore> {
     mkdirSync(dirname(file), { recursive: true });
     const ownerFile = `${file}.owner`;
     claimOwnership(file, ownerFile);
@@ -59,7 +76,20 @@ export class SqliteStore implements ServerStore {
       rmSync(ownerFile, { force: true });
       throw new Error(`cannot open the chat database ${file}: ${ready.message}`);
     }
-    return new SqliteStore(worker, ownerFile);
+    const store = new SqliteStore(worker, ownerFile, new DiskFileBytes(options.filesDir ?? join(dirname(file), 'files')));
+    await store.sweepFiles().catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
+    return store;
+  }
+
+  /** Bytes on disk the database does not know (an upload cut short by a crash, a meeting that ended) go. */
+  private async sweepFiles(): Promise<void> {
+    const index = await this.call<{ instances: string[]; files: Array<{ instance: string; id: string }> }>({ op: 'fileIndex' });
+    const known = new Map<string, Set<string>>(index.instances.map((instance) => [instance, new Set<string>()]));
+    for (const { instance, id } of index.files) known.get(instance)?.add(id);
+    await this.bytes.sweep(known);
   }
 
   private call<T>(request: Request): Promise<T> {
@@ -88,16 +118,19 @@ export class SqliteStore implements ServerStore {
     return this.call({ op: 'saveMeeting', record });
   }
 
-  dropMeeting(instance: string): Promise<void> {
-    return this.call({ op: 'dropMeeting', instance });
+  async dropMeeting(instance: string): Promise<void> {
+    await this.call({ op: 'dropMeeting', instance });
+    await this.bytes.dropInstance(instance);
   }
 
   loadMeetings(): Promise<MeetingRecord[]> {
     return this.call({ op: 'loadMeetings' });
   }
 
-  purgeExpired(now: number): Promise<number> {
-    return this.call({ op: 'purgeExpired', now });
+  async purgeExpired(now: number): Promise<number> {
+    const purged = await this.call<string[]>({ op: 'purgeExpired', now });
+    for (const instance of purged) await this.bytes.dropInstance(instance);
+    return purged.length;
   }
 
   /** Finishes what was asked, then closes the database and the thread. */

@@ -3,10 +3,12 @@
  * for the disk) happens here, never on the server's event loop. Requests that arrive together are
  * run in one transaction, and each is answered once that transaction is on disk.
  */
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as Sqlite from 'node-sqlite3-wasm';
-import type { ChatMessage } from '../protocol/index.js';
+import type { ChatFile, ChatMessage } from '../protocol/index.js';
+import type { AppendFileResult, FileQuota, FileUsage, NewFileMessage, StoredFile } from './file-store.js';
 import type { AppendResult, ChatUsage, MeetingRecord, NewChatMessage } from './store.js';
 import type { WriterReply, WriterRequest } from './sqlite-protocol.js';
 
@@ -16,8 +18,9 @@ const require = createRequire(import.meta.url);
 const { Database } = require('node-sqlite3-wasm') as typeof Sqlite;
 
 /** Version 2: chat belongs to a meeting instance. Version 1 kept it under the meeting code, where
- * anyone re-creating the code could read it: that chat cannot be given an owner, and is dropped. */
-const SCHEMA_VERSION = 2;
+ * anyone re-creating the code could read it: that chat cannot be given an owner, and is dropped.
+ * Version 3: files in the chat (a message's file, the files' records; their bytes are on disk). */
+const SCHEMA_VERSION = 3;
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chat (
   instance TEXT NOT NULL,
@@ -27,8 +30,23 @@ CREATE TABLE IF NOT EXISTS chat (
   sender_name TEXT NOT NULL,
   text TEXT NOT NULL,
   sent_at INTEGER NOT NULL,
+  file TEXT,
   PRIMARY KEY (instance, id),
   UNIQUE (instance, seq)
+);
+CREATE TABLE IF NOT EXISTS files (
+  instance TEXT NOT NULL,
+  id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  uploader_id TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  stored_at INTEGER NOT NULL,
+  file TEXT NOT NULL,
+  PRIMARY KEY (instance, id)
+);
+CREATE TABLE IF NOT EXISTS secrets (
+  name TEXT PRIMARY KEY,
+  value BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meetings (
   instance TEXT PRIMARY KEY,
@@ -45,6 +63,7 @@ interface ChatRow {
   sender_name: string;
   text: string;
   sent_at: number;
+  file: string | null;
 }
 
 const toMessage = (row: ChatRow): ChatMessage => ({
@@ -53,7 +72,10 @@ const toMessage = (row: ChatRow): ChatMessage => ({
   from: { id: row.sender_id, name: row.sender_name },
   text: row.text,
   sentAt: row.sent_at,
+  ...(row.file ? { file: JSON.parse(row.file) as ChatFile } : {}),
 });
+
+const CHAT_COLUMNS = 'id, seq, sender_id, sender_name, text, sent_at, file';
 
 function open(file: string): Sqlite.Database {
   const db = new Database(file);
@@ -63,6 +85,8 @@ function open(file: string): Sqlite.Database {
   if (version < SCHEMA_VERSION) {
     db.exec('BEGIN;');
     if (version < 2) db.exec('DROP TABLE IF EXISTS chat_messages;');
+    // A version 2 chat table has no file column; CREATE ... IF NOT EXISTS leaves it as it is.
+    if (version === 2) db.exec('ALTER TABLE chat ADD COLUMN file TEXT;');
     db.exec(SCHEMA);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION};`);
     db.exec('COMMIT;');
@@ -71,13 +95,10 @@ function open(file: string): Sqlite.Database {
 }
 
 function appendChat(db: Sqlite.Database, instance: string, message: NewChatMessage): AppendResult {
-  const existing = db.get('SELECT id, seq, sender_id, sender_name, text, sent_at FROM chat WHERE instance = ? AND id = ?', [
-    instance,
-    message.id,
-  ]) as ChatRow | null;
+  const existing = db.get(`SELECT ${CHAT_COLUMNS} FROM chat WHERE instance = ? AND id = ?`, [instance, message.id]) as ChatRow | null;
   if (existing) return existing.sender_id === message.from.id ? { stored: toMessage(existing), duplicate: true } : { conflict: true };
   const next = db.get('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM chat WHERE instance = ?', [instance]) as { seq: number };
-  db.run('INSERT INTO chat (instance, id, seq, sender_id, sender_name, text, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+  db.run('INSERT INTO chat (instance, id, seq, sender_id, sender_name, text, sent_at, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
     instance,
     message.id,
     next.seq,
@@ -85,8 +106,41 @@ function appendChat(db: Sqlite.Database, instance: string, message: NewChatMessa
     message.from.name,
     message.text,
     message.sentAt,
+    message.file ? JSON.stringify(message.file) : null,
   ]);
   return { stored: { ...message, from: { ...message.from }, seq: next.seq }, duplicate: false };
+}
+
+function fileUsage(db: Sqlite.Database, instance: string): FileUsage {
+  return db.get('SELECT COUNT(*) AS files, COALESCE(SUM(size), 0) AS bytes FROM files WHERE instance = ?', [instance]) as unknown as FileUsage;
+}
+
+/** The message and the file's record together, within the meeting's quota. */
+function appendFile(db: Sqlite.Database, instance: string, message: NewFileMessage, quota: FileQuota): AppendFileResult {
+  const known = db.get('SELECT 1 AS found FROM chat WHERE instance = ? AND id = ?', [instance, message.id]);
+  if (!known) {
+    const usage = fileUsage(db, instance);
+    if (usage.files + 1 > quota.files || usage.bytes + message.file.size > quota.bytes) return { overQuota: true };
+  }
+  const result = appendChat(db, instance, message);
+  if ('stored' in result && !result.duplicate) {
+    db.run('INSERT INTO files (instance, id, message_id, uploader_id, size, stored_at, file) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      instance,
+      message.file.id,
+      message.id,
+      message.from.id,
+      message.file.size,
+      message.sentAt,
+      JSON.stringify(message.file),
+    ]);
+  }
+  return result;
+}
+
+function dropInstance(db: Sqlite.Database, instance: string): void {
+  db.run('DELETE FROM chat WHERE instance = ?', [instance]);
+  db.run('DELETE FROM files WHERE instance = ?', [instance]);
+  db.run('DELETE FROM meetings WHERE instance = ?', [instance]);
 }
 
 function run(db: Sqlite.Database, request: WriterRequest): unknown {
@@ -95,7 +149,7 @@ function run(db: Sqlite.Database, request: WriterRequest): unknown {
       return appendChat(db, request.instance, request.message);
     case 'chatPage': {
       const bound = request.before ?? Number.MAX_SAFE_INTEGER;
-      const rows = db.all('SELECT id, seq, sender_id, sender_name, text, sent_at FROM chat WHERE instance = ? AND seq < ? ORDER BY seq DESC LIMIT ?', [
+      const rows = db.all(`SELECT ${CHAT_COLUMNS} FROM chat WHERE instance = ? AND seq < ? ORDER BY seq DESC LIMIT ?`, [
         request.instance,
         bound,
         request.limit + 1,
@@ -118,18 +172,42 @@ function run(db: Sqlite.Database, request: WriterRequest): unknown {
       ]);
       return null;
     case 'dropMeeting':
-      db.run('DELETE FROM chat WHERE instance = ?', [request.instance]);
-      db.run('DELETE FROM meetings WHERE instance = ?', [request.instance]);
+      dropInstance(db, request.instance);
       return null;
     case 'loadMeetings':
       return (db.all('SELECT record FROM meetings') as unknown as Array<{ record: string }>).map((row) => JSON.parse(row.record) as MeetingRecord);
     case 'purgeExpired': {
       const expired = db.all("SELECT instance FROM meetings WHERE state = 'kept' AND keep_until <= ?", [request.now]) as unknown as Array<{ instance: string }>;
-      for (const { instance } of expired) {
-        db.run('DELETE FROM chat WHERE instance = ?', [instance]);
-        db.run('DELETE FROM meetings WHERE instance = ?', [instance]);
-      }
-      return expired.length;
+      for (const { instance } of expired) dropInstance(db, instance);
+      // The store deletes their files' bytes.
+      return expired.map((row) => row.instance);
+    }
+    case 'appendFile':
+      return appendFile(db, request.instance, request.message, request.quota);
+    case 'fileGet': {
+      const row = db.get('SELECT message_id, uploader_id, stored_at, file FROM files WHERE instance = ? AND id = ?', [request.instance, request.fileId]) as {
+        message_id: string;
+        uploader_id: string;
+        stored_at: number;
+        file: string;
+      } | null;
+      if (!row) return null;
+      const file: StoredFile = { ...(JSON.parse(row.file) as ChatFile), messageId: row.message_id, uploaderId: row.uploader_id, storedAt: row.stored_at };
+      return file;
+    }
+    case 'fileUsage':
+      return fileUsage(db, request.instance);
+    case 'fileIndex':
+      return {
+        instances: (db.all('SELECT instance FROM meetings') as unknown as Array<{ instance: string }>).map((row) => row.instance),
+        files: db.all('SELECT instance, id FROM files') as unknown as Array<{ instance: string; id: string }>,
+      };
+    case 'tokenKey': {
+      const row = db.get("SELECT value FROM secrets WHERE name = 'file-tokens'") as { value: Uint8Array } | null;
+      if (row) return Buffer.from(row.value);
+      const key = randomBytes(32);
+      db.run("INSERT INTO secrets (name, value) VALUES ('file-tokens', ?)", [new Uint8Array(key)]);
+      return key;
     }
     case 'close':
       return null;

@@ -1,10 +1,13 @@
-import type { ChatHistory, ChatMessage } from '../protocol/index.js';
+import type { ChatFile, ChatHistory, ChatMessage } from '../protocol/index.js';
+import type { FileStore } from './file-store.js';
 
 export interface NewChatMessage {
   id: string;
   from: { id: string; name: string };
   text: string;
   sentAt: number;
+  /** A shared file (appended through `files.append`, never appendChat). */
+  file?: ChatFile;
 }
 
 export type AppendResult = { stored: ChatMessage; duplicate: boolean } | { conflict: true };
@@ -37,6 +40,8 @@ export interface MeetingRecord {
   /** scrypt salt and hash, base64 (never the passcode). */
   passcode: { salt: string; hash: string } | null;
   keepChat: boolean;
+  /** The largest file the host lets people share (absent: the server's limit). */
+  maxFileBytes?: number;
   allowed: string[];
   banned: Ban[];
   state: 'live' | 'kept';
@@ -55,12 +60,14 @@ export interface ServerStore {
   chatPage(instance: string, options: { before?: number; limit: number }): Promise<ChatHistory>;
   chatUsage(instance: string): Promise<ChatUsage>;
   saveMeeting(record: MeetingRecord): Promise<void>;
-  /** The meeting is over and not kept: its record and its chat go. */
+  /** The meeting is over and not kept: its record, its chat and its files go. */
   dropMeeting(instance: string): Promise<void>;
   /** Every meeting record (live ones to resume after a restart, kept ones to honour). */
   loadMeetings(): Promise<MeetingRecord[]>;
-  /** Drops kept meetings (and their chat) whose time ran out by `now`; resolves with how many. */
+  /** Drops kept meetings (and their chat and files) whose time ran out by `now`; resolves with how many. */
   purgeExpired(now: number): Promise<number>;
+  /** Files shared in each instance's chat; they go with its chat (dropMeeting, purgeExpired). */
+  readonly files: FileStore;
   close(): Promise<void>;
 }
 
