@@ -70,7 +70,8 @@ export class TestMeeting {
     return participant;
   }
 
-  private async publish(participant: SyntheticParticipant): Promise<void> {
+  /** A new publishing connection (`fresh`), made anew if it fails on the answer. */
+  async publish(participant: SyntheticParticipant): Promise<void> {
     const offer = await participant.publishOffer();
     const answer = await this.sfu.publish(this.id, participant.id, { sdp: offer.sdp, fresh: true, slots: offer.slots });
     try {

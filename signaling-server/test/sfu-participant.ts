@@ -50,8 +50,9 @@ export interface Segment {
   firstCounter: number;
   lastCounter: number;
   packets: number;
-  /** Counters skipped inside it (lost packets). */
+  /** Counters skipped inside it (lost packets), and whether the packet after each skip started a key frame. */
   gaps: number;
+  resumedWithKeyframe: boolean[];
   keyframes: number;
   firstKeyframeAt: number | null;
 }
@@ -299,13 +300,18 @@ export class SyntheticParticipant extends EventEmitter {
         lastCounter: t.counter - 1,
         packets: 0,
         gaps: 0,
+        resumedWithKeyframe: [],
         keyframes: 0,
         firstKeyframeAt: null,
       };
       log.segments.push(segment);
       this.emit('update');
     }
-    if (t.counter !== segment.lastCounter + 1) segment.gaps++;
+    if (t.counter !== segment.lastCounter + 1) {
+      segment.gaps++;
+      segment.resumedWithKeyframe.push(t.keyframe && t.firstOfFrame);
+      this.emit('update');
+    }
     segment.lastCounter = t.counter;
     segment.packets++;
     if (t.keyframe && t.firstOfFrame) {
@@ -359,5 +365,32 @@ export function until(participants: readonly SyntheticParticipant[], check: () =
     };
     for (const p of participants) p.on('update', listener);
     listener();
+  });
+}
+
+/**
+ * Resolves once `count()` has not changed for `quietMs` (a stream that stopped), or rejects if it
+ * is still changing after `ms` (from now).
+ */
+export function settled(count: () => number, quietMs: number, ms: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    let last = count();
+    let since = start;
+    const poll = setInterval(() => {
+      const now = performance.now();
+      const value = count();
+      if (value !== last) {
+        last = value;
+        since = now;
+      }
+      if (now - since >= quietMs) {
+        clearInterval(poll);
+        resolve();
+      } else if (now - start > ms) {
+        clearInterval(poll);
+        reject(new Error(`${what}: still arriving after ${ms} ms`));
+      }
+    }, 25);
   });
 }
