@@ -103,8 +103,8 @@ async function member(name: string, n: number): Promise<() => void> {
     secret: `language-test-secret-${n}-${'x'.repeat(24)}`,
     session: `language-session-${n}`,
     media: { audio: false, video: false },
-  })) as { ok: boolean };
-  expect(reply.ok).toBe(true);
+  })) as { ok: boolean; self?: { id: string }; waiting?: boolean };
+  expect(reply, `${name} is in the meeting`).toMatchObject({ ok: true, self: { id: expect.any(String) } });
   return () => socket.disconnect();
 }
 
@@ -137,7 +137,16 @@ describe('a guest whose browser speaks Russian', () => {
     await russianScreen(bob.page, 'meeting-guest');
 
     const leave = await Promise.all(['Cy', 'Dee', 'Eve'].map((name, i) => member(name, i)));
-    await expect.poll(() => participantsTitle(ada.page), { timeout: 10_000 }).toBe('На встрече 5 участников');
+    await expect
+      .poll(() => participantsTitle(ada.page), { timeout: 20_000 })
+      .toBe('На встрече 5 участников')
+      .catch(async (error: unknown) => {
+        console.error(
+          'participants as Ada sees them:',
+          await ada.page.evaluate(() => (window as unknown as { roundtable: { participants(): unknown } }).roundtable.participants()),
+        );
+        throw error;
+      });
     await expect.poll(() => ada.page.getByTestId('participant-count').textContent()).toBe('5');
     // The gathered notice of arrivals, in Russian.
     await expect.poll(async () => (await ada.page.locator('.toast-text').allTextContents()).some((text) => text.startsWith('Теперь на встрече: '))).toBe(true);
@@ -175,6 +184,44 @@ describe('a guest whose browser speaks Russian', () => {
     await page.getByTestId('end-for-all').waitFor();
     await russianScreen(page, 'leave-menu');
     await page.keyboard.press('Escape');
+
+    await page.getByTestId('reaction-button').click();
+    await page.getByTestId('reaction-choice').first().waitFor();
+    await russianScreen(page, 'reactions');
+    await page.keyboard.press('Escape');
+
+    // A connection's details, on a tile.
+    await page.locator('[data-testid="tile"]:not([data-local="true"]) [data-testid="quality-indicator"]').click();
+    await page.getByTestId('quality-details').waitFor();
+    await russianScreen(page, 'quality');
+    await page.locator('[data-testid="tile"]:not([data-local="true"]) [data-testid="quality-indicator"]').click();
+
+    // What the host did to Bob, as Bob is told (the People panel is still open).
+    await page.getByTestId('host-actions').click();
+    await page.getByTestId('host-mute').click();
+    await expect.poll(() => bob.page.getByTestId('host-notice').textContent()).toContain('Организатор Ada выключил вам микрофон.');
+    await russianScreen(bob.page, 'host-notice');
+
+    // Sharing one's screen: the bar with the way out, the preview, the tab's title; the others' tile of it.
+    await page.getByTestId('screen-toggle').click();
+    await page.getByTestId('sharing-bar').waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.title()).toMatch(/^Вы показываете экран · /);
+    await russianScreen(page, 'sharing');
+    await expect.poll(() => bob.page.locator('[data-testid="tile"][data-kind="screen"] .tile-name').textContent(), { timeout: 20_000 }).toBe('Экран: Ada');
+    await page.getByTestId('stop-sharing').click();
+    await page.getByTestId('sharing-bar').waitFor({ state: 'detached' });
+
+    // Recording: the running button and the header's badge, then where it went (a browser downloads it).
+    await bob.page.getByTestId('record-button').click();
+    await bob.page.getByTestId('record-elapsed').waitFor();
+    await page.getByTestId('recording-indicator').waitFor();
+    await russianScreen(page, 'recorded');
+    const download = bob.page.waitForEvent('download', { timeout: 30_000 });
+    await bob.page.getByTestId('record-button').click();
+    await (await download).cancel();
+    await bob.page.getByTestId('recording-saved').waitFor({ timeout: 30_000 });
+    expect(await bob.page.getByTestId('recording-saved').textContent()).toMatch(/^Запись сохранена: /);
+    await russianScreen(bob.page, 'recording-saved');
   });
 
   it('waits, is turned away and leaves in Russian', async () => {
