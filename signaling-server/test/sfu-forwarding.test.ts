@@ -153,6 +153,20 @@ describe(`an SFU meeting of ${COUNT} synthetic participants`, () => {
     expect(log.seqJumps).toBe(0);
   });
 
+  it("passes on each publisher's sender reports in the line's own timestamps (so audio and video can be synced)", async () => {
+    const viewer = people[0]!;
+    const from = people[3]!;
+    const lines = (['video', 'audio'] as const).map((slot) => viewer.mids.get(viewer.midOf(from.id, slot)!)!);
+    const counts = lines.map((log) => log.senderReports.length);
+    await until([viewer], () => lines.every((log, i) => log.senderReports.length > counts[i]!), 2000, 'sender reports');
+    for (const [i, log] of lines.entries()) {
+      const report = log.senderReports[log.senderReports.length - 1]!;
+      // The report's "now" is about the timestamp of what arrived last (within 100 ms).
+      const ahead = ((report.rtpTimestamp - report.lastTimestamp) | 0) / (i === 0 ? 90 : 48);
+      expect(Math.abs(ahead)).toBeLessThan(100);
+    }
+  });
+
   it("relays a subscriber's key frame request to the publisher", async () => {
     const [viewer, from] = [people[1]!, people[3]!];
     const mid = viewer.midOf(from.id, 'video')!;

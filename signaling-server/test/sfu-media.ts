@@ -142,6 +142,11 @@ export class SimulcastSource {
     if (state) state.keyframeWanted = true;
   }
 
+  /** The timestamp of the next frame (every layer's: they are encoded from the same capture). */
+  get nextTimestamp(): number {
+    return (this.frame * (90_000 / FPS)) >>> 0;
+  }
+
   /** Every layer's packets of the next frame. */
   nextFrame(): Buffer[] {
     const frame = this.frame++;
@@ -203,6 +208,10 @@ export class AudioSource {
     readonly ssrc: number,
   ) {}
 
+  get nextTimestamp(): number {
+    return this.timestamp;
+  }
+
   nextPacket(): Buffer {
     const h = header(this.ssrc, this.seq++, this.timestamp, OPUS_PT, false, [
       [EXT.mid, Buffer.from(this.mid, 'latin1')],
@@ -211,4 +220,18 @@ export class AudioSource {
     this.timestamp = (this.timestamp + 960) >>> 0;
     return Buffer.concat([h, Buffer.alloc(AUDIO_PAYLOAD - TAIL, 0x33), tail(this.publisher, this.slot, 0, this.counter++, 0, 0)]);
   }
+}
+
+/** A sender report saying that `rtpTimestamp` is now (the wall clock as NTP time). */
+export function senderReportNow(ssrc: number, rtpTimestamp: number): Buffer {
+  const ms = Date.now();
+  const b = Buffer.alloc(28);
+  b[0] = 0x80;
+  b[1] = 200;
+  b.writeUInt16BE(6, 2);
+  b.writeUInt32BE(ssrc >>> 0, 4);
+  b.writeUInt32BE((Math.floor(ms / 1000) + 2_208_988_800) >>> 0, 8);
+  b.writeUInt32BE(Math.floor(((ms % 1000) / 1000) * 0x100000000) >>> 0, 12);
+  b.writeUInt32BE(rtpTimestamp >>> 0, 16);
+  return b;
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Audio, PeerConnection, type Track, Video } from 'node-datachannel';
 import { parseRtcp } from '../src/sfu/worker/rtcp.js';
 import { parseRtp } from '../src/sfu/worker/rtp.js';
-import { AudioSource, EXT, FPS, OPUS_PT, SimulcastSource, type TestSlot, URI, VP8_PT, readTail } from './sfu-media.js';
+import { AudioSource, EXT, FPS, OPUS_PT, SimulcastSource, type TestSlot, URI, VP8_PT, readTail, senderReportNow } from './sfu-media.js';
 
 const CONFIG = { iceServers: [], bindAddress: '127.0.0.1' };
 
@@ -65,6 +65,10 @@ export interface MidLog {
   seqJumps: number;
   /** Packets older than one already here: retransmissions filling a gap (SRTP drops true repeats). */
   late: number;
+  /** The timestamp of the last packet. */
+  lastTimestamp: number;
+  /** Sender reports for the line's SSRC, with the timestamp of the packet last received when each came. */
+  senderReports: { rtpTimestamp: number; lastTimestamp: number }[];
   segments: Segment[];
 }
 
@@ -222,6 +226,11 @@ export class SyntheticParticipant extends EventEmitter {
         send(this.audioTrack, this.audio.nextPacket());
         if (this.screenAudio) send(this.screenAudioTrack, this.screenAudio.nextPacket());
       }, 20),
+      // Sender reports, as a browser sends them for each stream (RTCP written on a track without a handler).
+      setInterval(() => {
+        for (const layer of this.camera.layers) send(this.videoTrack, senderReportNow(layer.ssrc, this.camera.nextTimestamp));
+        send(this.audioTrack, senderReportNow(this.audio.ssrc, this.audio.nextTimestamp));
+      }, 500),
     );
   }
 
@@ -246,6 +255,7 @@ export class SyntheticParticipant extends EventEmitter {
         this.subscriberTracks.set(mid, track);
         track.onMessage((message) => {
           if (!isRtcp(message)) this.onPacket(mid, message);
+          else for (const item of parseRtcp(message)) if (item.kind === 'sr') this.onSenderReport(mid, item.ssrc, item.rtpTimestamp);
         });
       });
       pc.setRemoteDescription(offer.sdp, 'offer');
@@ -273,7 +283,7 @@ export class SyntheticParticipant extends EventEmitter {
     if (!t) return;
     let log = this.mids.get(mid);
     if (!log) {
-      log = { ssrc: rtp.ssrc, lastSeq: -1, seqJumps: 0, late: 0, segments: [] };
+      log = { ssrc: rtp.ssrc, lastSeq: -1, seqJumps: 0, late: 0, lastTimestamp: 0, senderReports: [], segments: [] };
       this.mids.set(mid, log);
     }
     if (log.ssrc !== rtp.ssrc) log.ssrc = rtp.ssrc;
@@ -287,6 +297,7 @@ export class SyntheticParticipant extends EventEmitter {
     }
     if (log.lastSeq >= 0 && rtp.seq !== ((log.lastSeq + 1) & 0xffff)) log.seqJumps++;
     log.lastSeq = rtp.seq;
+    log.lastTimestamp = rtp.timestamp;
     const now = performance.now();
     let segment = log.segments[log.segments.length - 1];
     if (!segment || segment.from !== t.publisher || segment.slot !== t.slot || segment.layer !== t.layer) {
@@ -319,6 +330,14 @@ export class SyntheticParticipant extends EventEmitter {
       segment.firstKeyframeAt ??= now;
       this.emit('update');
     }
+  }
+
+  private onSenderReport(mid: string, ssrc: number, rtpTimestamp: number): void {
+    // A sender report reaches every track it names (its SSRC is the line's own).
+    const log = this.mids.get(mid);
+    if (!log || log.ssrc !== ssrc) return;
+    log.senderReports.push({ rtpTimestamp, lastTimestamp: log.lastTimestamp });
+    this.emit('update');
   }
 
   /** The segments received of one publisher's slot, across mids. */

@@ -41,6 +41,11 @@ class Numbering {
     }
   }
 
+  /** A timestamp of the current source as the subscriber sees it (null before anything was sent). */
+  translate(timestamp: number): number | null {
+    return this.lastSeq < 0 ? null : (timestamp + this.tsOffset) >>> 0;
+  }
+
   apply(seq: number, timestamp: number, now: number): void {
     this.seq = (seq + this.seqOffset) & 0xffff;
     this.timestamp = (timestamp + this.tsOffset) >>> 0;
@@ -100,6 +105,11 @@ export class VideoOut {
     return true;
   }
 
+  /** A timestamp of `layer` as the subscriber sees it, if that is the layer it gets (for sender reports). */
+  translate(layer: number, timestamp: number): number | null {
+    return layer === this.layer ? this.numbering.translate(timestamp) : null;
+  }
+
   /** The source changed (someone else's camera on this m-line, or a new connection of theirs). */
   restart(layer: number | null, now: number): void {
     this.layer = null;
@@ -141,6 +151,11 @@ export class AudioOut {
 
   get timestamp(): number {
     return this.numbering.timestamp;
+  }
+
+  /** A timestamp of `source` as the subscriber sees it, if that is what it gets now (for sender reports). */
+  translate(source: unknown, timestamp: number): number | null {
+    return source === this.source ? this.numbering.translate(timestamp) : null;
   }
 
   /** A packet was held back: the next one forwarded continues the numbering. */

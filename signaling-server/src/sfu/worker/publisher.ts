@@ -160,7 +160,13 @@ export class Publisher {
   private onRtcp(packet: Buffer): void {
     const now = performance.now();
     for (const item of parseRtcp(packet)) {
-      if (item.kind === 'sr') this.streams.get(item.ssrc)?.stats.senderReport(item.ntpMiddle, now);
+      if (item.kind !== 'sr') continue;
+      const stream = this.streams.get(item.ssrc);
+      if (!stream) continue;
+      stream.stats.senderReport(((item.ntpSeconds & 0xffff) << 16) | (item.ntpFraction >>> 16), now);
+      const source = this.host.source(stream.slot);
+      if (source?.kind === 'video') source.senderReport(stream.layer, item);
+      else source?.senderReport(item);
     }
   }
 

@@ -4,7 +4,8 @@
  */
 
 export type RtcpItem =
-  | { kind: 'sr'; ssrc: number; ntpMiddle: number; rtpTimestamp: number }
+  /** A sender report: its NTP time (seconds and fraction), and the RTP timestamp of that moment. */
+  | { kind: 'sr'; ssrc: number; ntpSeconds: number; ntpFraction: number; rtpTimestamp: number }
   /** A key frame request (PLI, or FIR for each FCI's SSRC). */
   | { kind: 'keyframe'; mediaSsrc: number }
   | { kind: 'nack'; mediaSsrc: number; seqs: number[] }
@@ -21,7 +22,13 @@ export function parseRtcp(packet: Buffer): RtcpItem[] {
     const length = (packet.readUInt16BE(p + 2) + 1) * 4;
     if (p + length > packet.length) break;
     if (type === 200 && length >= 28) {
-      out.push({ kind: 'sr', ssrc: packet.readUInt32BE(p + 4), ntpMiddle: packet.readUInt32BE(p + 10), rtpTimestamp: packet.readUInt32BE(p + 16) });
+      out.push({
+        kind: 'sr',
+        ssrc: packet.readUInt32BE(p + 4),
+        ntpSeconds: packet.readUInt32BE(p + 8),
+        ntpFraction: packet.readUInt32BE(p + 12),
+        rtpTimestamp: packet.readUInt32BE(p + 16),
+      });
     } else if (type === 206 && count === 1 && length >= 12) {
       out.push({ kind: 'keyframe', mediaSsrc: packet.readUInt32BE(p + 8) });
     } else if (type === 206 && count === 4) {
@@ -46,6 +53,21 @@ export function parseRtcp(packet: Buffer): RtcpItem[] {
     p += length;
   }
   return out;
+}
+
+/** A sender report without report blocks (RFC 3550 6.4.1). */
+export function senderReport(ssrc: number, ntpSeconds: number, ntpFraction: number, rtpTimestamp: number, packets: number, octets: number): Buffer {
+  const b = Buffer.alloc(28);
+  b[0] = 0x80;
+  b[1] = 200;
+  b.writeUInt16BE(6, 2);
+  b.writeUInt32BE(ssrc >>> 0, 4);
+  b.writeUInt32BE(ntpSeconds >>> 0, 8);
+  b.writeUInt32BE(ntpFraction >>> 0, 12);
+  b.writeUInt32BE(rtpTimestamp >>> 0, 16);
+  b.writeUInt32BE(packets >>> 0, 20);
+  b.writeUInt32BE(octets >>> 0, 24);
+  return b;
 }
 
 /** Picture Loss Indication. */

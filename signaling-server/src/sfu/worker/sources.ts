@@ -24,6 +24,15 @@ export interface Sink<Out> {
   /** It may be sent to (its track is open and the subscriber knows what it carries). */
   readonly ready: boolean;
   send(packet: Buffer): boolean;
+  /** Sends the subscriber a sender report for this line: the publisher's NTP time and the line's own timestamp of it. */
+  senderReport(ntpSeconds: number, ntpFraction: number, rtpTimestamp: number): void;
+}
+
+/** A publisher's sender report for one of its streams. */
+export interface SenderReport {
+  ntpSeconds: number;
+  ntpFraction: number;
+  rtpTimestamp: number;
 }
 
 export type SourceKey = `${string}/${MediaSlot}`;
@@ -95,6 +104,15 @@ export class VideoSource {
     }
   }
 
+  /** Passes a layer's sender report on to the subscribers who get that layer (so they can sync it with the sound). */
+  senderReport(layer: number, report: SenderReport): void {
+    for (const sink of this.sinks) {
+      if (!sink.ready) continue;
+      const timestamp = sink.out.translate(layer, report.rtpTimestamp);
+      if (timestamp !== null) sink.senderReport(report.ntpSeconds, report.ntpFraction, timestamp);
+    }
+  }
+
   close(): void {
     this.keyframes.close();
     this.sinks.clear();
@@ -132,6 +150,14 @@ export class AudioSource {
       out ??= strippedPacket(packet, rtp, AUDIO_PT);
       stampPacket(out, sink.out.seq, sink.out.timestamp, sink.out.ssrc);
       if (sink.send(out)) this.counters.rtpOut++;
+    }
+  }
+
+  senderReport(report: SenderReport): void {
+    for (const sink of this.sinks) {
+      if (!sink.ready) continue;
+      const timestamp = sink.out.translate(this.epoch, report.rtpTimestamp);
+      if (timestamp !== null) sink.senderReport(report.ntpSeconds, report.ntpFraction, timestamp);
     }
   }
 

@@ -4,7 +4,7 @@ import { gathered, randomSsrc, sendOn } from './connection.js';
 import { KEYFRAME_INTERVAL_MS } from './keyframes.js';
 import { type ViewSize, chooseLayer } from './layers.js';
 import { AudioOut, VideoOut } from './out-stream.js';
-import { parseRtcp } from './rtcp.js';
+import { parseRtcp, senderReport } from './rtcp.js';
 import { type OfferedTrack, subscribeOffer } from './sdp.js';
 import { AUDIO_PT, type AudioSource, type Sink, type Source, type SourceKey, VIDEO_PT, type VideoSource } from './sources.js';
 
@@ -28,11 +28,15 @@ abstract class Line {
   /** The subscriber answered an offer that says what it carries. */
   active = false;
   open = false;
+  private packets = 0;
+  private octets = 0;
 
   constructor(
     readonly mid: string,
     readonly ssrc: number,
     readonly track: Track,
+    /** The track RTCP is sent on (one without a media handler, so it goes out as RTCP). */
+    private readonly rtcpTrack: () => Track | null,
   ) {}
 
   get ready(): boolean {
@@ -40,7 +44,14 @@ abstract class Line {
   }
 
   send(packet: Buffer): boolean {
-    return sendOn(this.track, packet);
+    if (!sendOn(this.track, packet)) return false;
+    this.packets++;
+    this.octets += packet.length - 12;
+    return true;
+  }
+
+  senderReport(ntpSeconds: number, ntpFraction: number, rtpTimestamp: number): void {
+    sendOn(this.rtcpTrack(), senderReport(this.ssrc, ntpSeconds, ntpFraction, rtpTimestamp, this.packets, this.octets));
   }
 }
 
@@ -48,8 +59,8 @@ class VideoLine extends Line implements Sink<VideoOut> {
   readonly kind = 'video';
   readonly out: VideoOut;
   source: VideoSource | null = null;
-  constructor(mid: string, ssrc: number, track: Track) {
-    super(mid, ssrc, track);
+  constructor(mid: string, ssrc: number, track: Track, rtcpTrack: () => Track | null) {
+    super(mid, ssrc, track, rtcpTrack);
     this.out = new VideoOut(ssrc);
   }
 }
@@ -58,8 +69,8 @@ class AudioLine extends Line implements Sink<AudioOut> {
   readonly kind = 'audio';
   readonly out: AudioOut;
   source: AudioSource | null = null;
-  constructor(mid: string, ssrc: number, track: Track) {
-    super(mid, ssrc, track);
+  constructor(mid: string, ssrc: number, track: Track, rtcpTrack: () => Track | null) {
+    super(mid, ssrc, track, rtcpTrack);
     this.out = new AudioOut(ssrc);
   }
 }
@@ -224,12 +235,12 @@ export class Subscriber {
       const track = this.pc.addTrack(media);
       // libdatachannel keeps what it sent and answers NACKs itself (a retransmission on the same SSRC).
       track.setMediaHandler(new RtcpNackResponder(NACK_CACHE));
-      line = new VideoLine(mid, ssrc, track);
+      line = new VideoLine(mid, ssrc, track, this.rtcpTrack);
     } else {
       const media = new Audio(mid, 'SendOnly');
       media.addOpusCodec(AUDIO_PT);
       media.addSSRC(ssrc, CNAME, `sfu-${mid}`, `audio-${mid}`);
-      line = new AudioLine(mid, ssrc, this.pc.addTrack(media));
+      line = new AudioLine(mid, ssrc, this.pc.addTrack(media), this.rtcpTrack);
     }
     const added = line;
     added.track.onOpen(() => {
@@ -251,6 +262,12 @@ export class Subscriber {
     this.lines.push(line);
     return line;
   }
+
+  /**
+   * Sender reports go out on the first audio line: it has no media handler, so what is written on
+   * it leaves as RTCP (SRTCP is the connection's, whichever track sends it; the SSRC says whose).
+   */
+  private readonly rtcpTrack = (): Track | null => this.lines.find((l) => l.kind === 'audio' && l.open)?.track ?? null;
 
   private negotiate(): void {
     if (this.awaiting !== null) {
