@@ -5,6 +5,8 @@
  * on one meeting: SFU_TEST_PARTICIPANTS people (6 by default) meet, then someone joins late,
  * views change, someone is muted, shares a screen, leaves.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSfu } from '../src/sfu/gateway.js';
 import { pli } from '../src/sfu/worker/rtcp.js';
@@ -47,8 +49,26 @@ const videoLog = (viewer: SyntheticParticipant, from: SyntheticParticipant, slot
 const packetsOf = (viewer: SyntheticParticipant, from: SyntheticParticipant, slot: 'audio' | 'video'): number =>
   viewer.segmentsOf(from.index, slot).reduce((n, s) => n + s.packets, 0);
 
+/** How many sockets the SFU process (the test's child) has open (each connection has a UDP one). */
+function sfuSockets(): number {
+  const children = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
+  const pid = children.find((child) => readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('worker/main'));
+  if (!pid) throw new Error('the SFU process was not found');
+  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+    } catch {
+      return false; // closed meanwhile
+    }
+  }).length;
+}
+let idleSockets = 0;
+
 beforeAll(async () => {
   ({ sfu } = await startTestSfu());
+  idleSockets = sfuSockets();
   meeting = new TestMeeting(sfu, 'meeting-forwarding');
   people = await Promise.all(Array.from({ length: COUNT }, (_, i) => meeting.join(i)));
 });
@@ -231,7 +251,7 @@ describe(`an SFU meeting of ${COUNT} synthetic participants`, () => {
     expect(last(videoLog(viewer, sharer)!.segments)!.layer).toBe(0);
   });
 
-  it('stops forwarding someone who left, tells everyone, and frees what was theirs', async () => {
+  it('stops forwarding someone who left, tells everyone, and frees what was theirs; an ended meeting leaves nothing open', async () => {
     const leaving = people[people.length - 1]!;
     meeting.leave(leaving);
     people = people.filter((p) => p !== leaving);
@@ -243,8 +263,14 @@ describe(`an SFU meeting of ${COUNT} synthetic participants`, () => {
     );
     await settled(() => people.reduce((n, p) => n + packetsOf(p, leaving, 'video') + packetsOf(p, leaving, 'audio'), 0), 500, 2000, 'what the leaver sent');
     expect(await sfu.stats()).toMatchObject({ meetings: 1, publishers: people.length, subscribers: people.length });
+    const during = sfuSockets();
+    expect(during).toBeGreaterThan(idleSockets + people.length); // a socket per connection
     meeting.close();
     await sleep(200);
     expect(await sfu.stats()).toMatchObject({ meetings: 0, publishers: 0, subscribers: 0 });
+    // Every connection's socket closed: the process is back to what it held before the meeting.
+    await until([], () => sfuSockets() <= idleSockets, 3000, 'the sockets closed').catch((error: unknown) => {
+      throw new Error(`${String(error)}: ${sfuSockets()} open, ${idleSockets} before the meeting, ${during} when it ended`);
+    });
   });
 });
