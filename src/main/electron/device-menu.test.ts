@@ -1,11 +1,13 @@
+import { deviceNote } from '@shared/device-notes';
+import { desktopText } from '../text/desktop-text';
 import { describe, expect, it, vi } from 'vitest';
-import type { BrowserDevice, DeviceSnapshot } from '@shared/ipc/devices';
+import type { BrowserDevice, DeviceEntry, DeviceSnapshot } from '@shared/ipc/devices';
 import { matchDevices, resolveSelection } from '../services/devices/match';
 import { visibleDevices } from '../services/devices/visible';
 import { parseDshow } from '../services/ffmpeg/parse-dshow';
 import { fixture } from '../services/ffmpeg/test-support/fixtures';
 import { appMenuTemplate } from './app-menu';
-import { deviceMenuActions, deviceMenuTemplate } from './device-menu';
+import { deviceMenuActions, deviceMenuTemplate, itemLabel } from './device-menu';
 
 type Item = { id?: string; label?: string; type?: string; checked?: boolean; enabled?: boolean; sublabel?: string; click?: () => void; submenu?: Item[] };
 
@@ -92,5 +94,26 @@ describe('the Devices menu', () => {
     actions.select('camera', 'x');
     await vi.waitFor(() => expect(warn).toHaveBeenCalledWith('device menu: there is no camera "x" (any more)'));
     warn.mockRestore();
+  });
+
+  it("words the catalogue's notes in the app's language; a device's own name stays as it is", () => {
+    const entry = (change: Partial<DeviceEntry>): DeviceEntry => ({
+      key: 'k',
+      role: 'microphone',
+      label: 'RDP Source',
+      browserId: null,
+      ffmpeg: null,
+      isDefault: false,
+      enabled: false,
+      note: null,
+      ...change,
+    });
+    const ru = desktopText('ru');
+    expect(itemLabel(entry({ note: deviceNote('checking') }), ru)).toBe('RDP Source — Проверяем, может ли браузерный движок его использовать…');
+    expect(itemLabel(entry({ note: deviceNote('notAllowed', 'microphone') }), ru)).toBe(
+      'RDP Source — Пока нет разрешения: приложению не разрешено использовать микрофон',
+    );
+    expect(itemLabel(entry({ label: deviceNote('systemDefault'), isDefault: true, enabled: true }), ru)).toBe('Устройство по умолчанию (по умолчанию)');
+    expect(itemLabel(entry({ note: deviceNote('notAllowed', 'camera') }))).toBe('RDP Source — Not allowed yet: the app has no permission to use the camera');
   });
 });

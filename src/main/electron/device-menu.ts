@@ -3,6 +3,7 @@ import { DEVICE_ROLES, type DeviceEntry, type DeviceRole, type DeviceSnapshot } 
 import type { DeviceCatalogue } from '../services/devices';
 import { errorMessage } from '@shared/errors';
 import { englishText, type DesktopKey, type Translate } from '../text/desktop-text';
+import { readDeviceNote } from '@shared/device-notes';
 
 export interface DeviceMenuActions {
   select(role: DeviceRole, key: string): void;
@@ -36,15 +37,22 @@ function roleItems(role: DeviceRole, snapshot: DeviceSnapshot, actions: DeviceMe
     label: itemLabel(entry, t),
     checked: snapshot.selected[role] === entry.key,
     enabled: entry.enabled,
-    ...(entry.enabled && entry.note ? { sublabel: entry.note, toolTip: entry.note } : {}),
+    ...(entry.enabled && entry.note ? { sublabel: deviceWords(entry.note, t), toolTip: deviceWords(entry.note, t) } : {}),
     click: () => actions.select(role, entry.key),
   }));
 }
 
 /** Menus show no tooltips on Windows and Linux, so a disabled device carries its reason in its label. */
 export function itemLabel(entry: DeviceEntry, t: Translate = englishText): string {
-  const label = entry.isDefault ? t('devices.isDefault', { label: entry.label }) : entry.label;
-  return !entry.enabled && entry.note ? `${label} — ${entry.note}` : label;
+  const name = deviceWords(entry.label, t);
+  const label = entry.isDefault ? t('devices.isDefault', { label: name }) : name;
+  return !entry.enabled && entry.note ? `${label} — ${deviceWords(entry.note, t)}` : label;
+}
+
+/** A device's note or made-up label as the catalogue wrote it (English), in the app's language; anything else as it is. */
+function deviceWords(text: string, t: Translate): string {
+  const note = readDeviceNote(text);
+  return note ? t(`devices.notes.${note.kind}`, { role: note.role ?? 'other' }) : text;
 }
 
 function shorten(text: string, max: number): string {

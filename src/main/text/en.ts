@@ -36,6 +36,21 @@ export const en = {
     noSpeaker: 'No speaker found',
     refresh: 'Refresh devices',
     isDefault: '{label} (default)',
+    notes: {
+      ffmpegMisses: 'FFmpeg does not list it',
+      throughFfmpeg: 'Captured through FFmpeg: Chromium does not list it',
+      addedSource: 'Added source, captured through FFmpeg',
+      checking: 'Checking whether the browser engine can use it…',
+      inUse: 'In use by another program, or its source app is not running',
+      macosPrivacy:
+        'Blocked by macOS privacy settings? Allow Roundtable in System Settings ▸ Privacy & Security ▸ {role, select, camera {Camera} microphone {Microphone} other {Speaker}}',
+      windowsPrivacy:
+        'Blocked by Windows privacy settings? Allow apps to use your {role, select, camera {camera} microphone {microphone} other {speaker}} in Settings ▸ Privacy & security ▸ {role, select, camera {Camera} microphone {Microphone} other {Speaker}}',
+      notAllowed: 'Not allowed yet: the app has no permission to use the {role, select, camera {camera} microphone {microphone} other {speaker}}',
+      notExposed: 'Not exposed to the browser engine: Chromium does not list it, so calls cannot use it',
+      systemDefault: 'System default',
+      communications: 'Communications device',
+    },
   },
   tray: {
     hosting: 'Hosting “{meeting}” · {code}',

@@ -2,6 +2,7 @@ import type { AddedSource } from '@shared/ipc/capture';
 import type { BrowserDevice, DeviceEntry, DeviceRole } from '@shared/ipc/devices';
 import type { FfmpegDevice, UsbId } from '../ffmpeg/device';
 import { labelsAgree, normalizeLabel, usbIdFromLabel } from './labels';
+import { deviceNote } from '@shared/device-notes';
 
 export interface MatchInput {
   /** FFmpeg's devices (already reduced to the ones worth showing). */
@@ -64,7 +65,7 @@ function matchRole(role: DeviceRole, input: MatchInput): DeviceEntry[] {
     entries.push({
       keyBase: `${role}:@${alias.deviceId}`,
       role,
-      label: alias.label || (alias.deviceId === 'default' ? 'System default' : 'Communications device'),
+      label: alias.label || deviceNote(alias.deviceId === 'default' ? 'systemDefault' : 'communications'),
       browserId: alias.deviceId,
       ffmpeg: null,
       isDefault: alias.deviceId === 'default',
@@ -83,7 +84,7 @@ function matchRole(role: DeviceRole, input: MatchInput): DeviceEntry[] {
       ffmpeg: match ? { backend: match.backend, id: match.id } : null,
       isDefault: device === browserDefault || (match?.isDefault ?? false),
       enabled: true,
-      note: match ? null : note('FFmpeg does not list it'),
+      note: match ? null : note(deviceNote('ffmpegMisses')),
     });
   });
   for (const device of ffmpeg) {
@@ -161,20 +162,18 @@ function pairUp(ffmpeg: readonly FfmpegDevice[], browser: readonly BrowserDevice
 }
 
 /** The note of a device only FFmpeg lists, which the call captures through FFmpeg. */
-export const THROUGH_FFMPEG = 'Captured through FFmpeg: Chromium does not list it';
-export const ADDED_SOURCE = 'Added source, captured through FFmpeg';
+export const THROUGH_FFMPEG = deviceNote('throughFfmpeg');
+export const ADDED_SOURCE = deviceNote('addedSource');
 
 function whyChromiumMisses(device: FfmpegDevice, role: DeviceRole, input: MatchInput, seen: { listed: number; unlabelled: boolean }): string {
-  if (input.browser === null) return 'Checking whether the browser engine can use it…';
-  if (device.inactive) return 'In use by another program, or its source app is not running';
-  const noun = ROLE_NOUN[role];
-  const pane = capitalize(noun);
+  if (input.browser === null) return deviceNote('checking');
+  if (device.inactive) return deviceNote('inUse');
   if (seen.unlabelled || seen.listed === 0) {
-    if (input.platform === 'darwin') return `Blocked by macOS privacy settings? Allow Roundtable in System Settings ▸ Privacy & Security ▸ ${pane}`;
-    if (input.platform === 'win32') return `Blocked by Windows privacy settings? Allow apps to use your ${noun} in Settings ▸ Privacy & security ▸ ${pane}`;
-    if (seen.unlabelled) return `Not allowed yet: the app has no permission to use the ${noun}`;
+    if (input.platform === 'darwin') return deviceNote('macosPrivacy', role);
+    if (input.platform === 'win32') return deviceNote('windowsPrivacy', role);
+    if (seen.unlabelled) return deviceNote('notAllowed', role);
   }
-  return 'Not exposed to the browser engine: Chromium does not list it, so calls cannot use it';
+  return deviceNote('notExposed');
 }
 
 function keyOf(role: DeviceRole, label: string, usb: UsbId | undefined): string {

@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeviceEntry, DeviceRole, DeviceSnapshot } from '../platform/devices';
 import type { TextKey } from '../text/i18n';
+import { deviceWords } from '../text/devices';
 
 interface Props {
   snapshot: DeviceSnapshot;
@@ -59,7 +60,7 @@ function Picker(props: {
       <select data-testid={props.testId} value={props.value ?? ''} onChange={(e) => props.onChange(e.target.value)} disabled={!usable}>
         {(!usable || props.value === null) && <option value="">{usable ? t('devices.choose') : props.none}</option>}
         {entries.map((entry) => (
-          <option key={entry.key} value={entry.key} disabled={!entry.enabled} title={entry.note ?? undefined} data-enabled={entry.enabled}>
+          <option key={entry.key} value={entry.key} disabled={!entry.enabled} title={deviceWords(entry.note) ?? undefined} data-enabled={entry.enabled}>
             {optionLabel(entry, (label) => t('devices.isDefault', { label }))}
           </option>
         ))}
@@ -70,6 +71,6 @@ function Picker(props: {
 
 /** What the app menu shows too: "(default)", and the reason a device cannot be used. */
 export function optionLabel(entry: DeviceEntry, asDefault: (label: string) => string = (label) => `${label} (default)`): string {
-  const label = entry.isDefault ? asDefault(entry.label) : entry.label;
-  return !entry.enabled && entry.note ? `${label} — ${entry.note}` : label;
+  const label = entry.isDefault ? asDefault(deviceWords(entry.label)) : deviceWords(entry.label);
+  return !entry.enabled && entry.note ? `${label} — ${deviceWords(entry.note)}` : label;
 }

@@ -73,6 +73,21 @@ export const ru: Catalogue<typeof en> = {
     choose: 'Выберите…',
     isDefault: '{label} (по умолчанию)',
     micLevel: 'Уровень микрофона',
+    notes: {
+      ffmpegMisses: 'FFmpeg его не видит',
+      throughFfmpeg: 'Захват через FFmpeg: Chromium это устройство не видит',
+      addedSource: 'Добавленный источник, захват через FFmpeg',
+      checking: 'Проверяем, может ли браузерный движок его использовать…',
+      inUse: 'Занято другой программой, или приложение-источник не запущено',
+      macosPrivacy:
+        'Заблокировано настройками конфиденциальности macOS? Разрешите доступ Roundtable: «Системные настройки ▸ Конфиденциальность и безопасность ▸ {role, select, camera {Камера} microphone {Микрофон} other {Динамик}}»',
+      windowsPrivacy:
+        'Заблокировано настройками конфиденциальности Windows? Разрешите приложениям доступ к {role, select, camera {камере} microphone {микрофону} other {динамику}}: «Параметры ▸ Конфиденциальность и защита ▸ {role, select, camera {Камера} microphone {Микрофон} other {Динамик}}»',
+      notAllowed: 'Пока нет разрешения: приложению не разрешено использовать {role, select, camera {камеру} microphone {микрофон} other {динамик}}',
+      notExposed: 'Недоступно браузерному движку: Chromium его не видит, поэтому в звонке его использовать нельзя',
+      systemDefault: 'Устройство по умолчанию',
+      communications: 'Устройство связи',
+    },
   },
   settings: {
     button: 'Настройки: камера, микрофон, динамик и язык',
