@@ -1,5 +1,5 @@
 import { FILE_LIMITS } from '../protocol/index.js';
-import type { FileStore, FileUsage } from '../store/file-store.js';
+import type { FileStore, FileUsage } from '../store/store.js';
 import { FileTokens } from './tokens.js';
 
 /** What the server allows for files in the chat (SignalingOptions.files; the CLI's --max-file-mb, --meeting-files-mb). */

@@ -1,48 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChatFile } from '../protocol/index.js';
-import type { AppendResult, NewChatMessage } from './store.js';
-
-/** A shared file as the store keeps it: what its message shows, and who sent it when. */
-export interface StoredFile extends ChatFile {
-  messageId: string;
-  uploaderId: string;
-  storedAt: number;
-}
-
-/** What one meeting's files add up to. */
-export interface FileUsage {
-  files: number;
-  bytes: number;
-}
-
-export type FileQuota = FileUsage;
-
-/** A chat message that carries a file. */
-export type NewFileMessage = NewChatMessage & { file: ChatFile };
-
-export type AppendFileResult = AppendResult | { overQuota: true };
-
-/**
- * A meeting instance's files: their bytes and their records. Bytes are written first (`write`,
- * durable when it resolves: on disk and fsync'd, or committed) under a new file id, then `append`
- * stores the chat message that carries the file and the file's record at once, checking the
- * meeting's quota; bytes that were never appended are `discard`ed (a refused upload) or swept
- * (a crash). Files go with their meeting: `dropMeeting` and `purgeExpired` delete them.
- */
-export interface FileStore {
-  write(instance: string, fileId: string, body: AsyncIterable<Uint8Array>): Promise<void>;
-  /** The bytes of an appended file, or null. */
-  read(instance: string, fileId: string): Promise<AsyncIterable<Uint8Array> | null>;
-  discard(instance: string, fileId: string): Promise<void>;
-  /** Idempotent on the message id, like appendChat; refused past `quota` (files or bytes). */
-  append(instance: string, message: NewFileMessage, quota: FileQuota): Promise<AppendFileResult>;
-  get(instance: string, fileId: string): Promise<StoredFile | null>;
-  usage(instance: string): Promise<FileUsage>;
-  /** A random key kept by the store and shared by every server using it (file tokens are signed with it). */
-  tokenKey(): Promise<Buffer>;
-}
 
 /** Instance and file ids are made by the server; anything else never becomes a path. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,7 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatHistory, ChatMessage } from '../protocol/index.js';
-import { collect, type AppendFileResult, type FileQuota, type FileStore, type FileUsage, type NewFileMessage, type StoredFile } from './file-store.js';
-import { chatBytes, type AppendResult, type ChatUsage, type MeetingRecord, type NewChatMessage, type ServerStore } from './store.js';
+import { collect } from './file-store.js';
+import {
+  chatBytes,
+  type AppendFileResult,
+  type AppendResult,
+  type ChatUsage,
+  type FileQuota,
+  type FileStore,
+  type FileUsage,
+  type MeetingRecord,
+  type NewChatMessage,
+  type NewFileMessage,
+  type ServerStore,
+  type StoredFile,
+} from './store.js';
 
 /** Keeps everything in memory: for tests and for servers started without a data folder. */
 export class MemoryStore implements ServerStore {

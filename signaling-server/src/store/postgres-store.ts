@@ -3,8 +3,19 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { ChatFile, ChatHistory, ChatMessage } from '../protocol/index.js';
-import type { AppendFileResult, FileQuota, FileStore, FileUsage, NewFileMessage, StoredFile } from './file-store.js';
-import type { AppendResult, ChatUsage, MeetingRecord, NewChatMessage, ServerStore } from './store.js';
+import type {
+  AppendFileResult,
+  AppendResult,
+  ChatUsage,
+  FileQuota,
+  FileStore,
+  FileUsage,
+  MeetingRecord,
+  NewChatMessage,
+  NewFileMessage,
+  ServerStore,
+  StoredFile,
+} from './store.js';
 
 /** The schema's migrations (SQL, run by node-pg-migrate), shipped beside dist/ and src/. */
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));

@@ -1,5 +1,4 @@
-import type { FileQuota, NewFileMessage } from './file-store.js';
-import type { MeetingRecord, NewChatMessage } from './store.js';
+import type { FileQuota, MeetingRecord, NewChatMessage, NewFileMessage } from './store.js';
 
 /** What SqliteStore asks its writer thread (sqlite-writer.ts); each request gets one reply with its id. */
 export type WriterRequest = { id: number } & (

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ChatHistory } from '../protocol/index.js';
 import type { WriterReady, WriterReply, WriterRequest } from './sqlite-protocol.js';
-import { DiskFileBytes, type FileStore, type FileUsage, type StoredFile } from './file-store.js';
-import type { AppendResult, ChatUsage, MeetingRecord, NewChatMessage, ServerStore } from './store.js';
+import { DiskFileBytes } from './file-store.js';
+import type { AppendResult, ChatUsage, FileStore, FileUsage, MeetingRecord, NewChatMessage, ServerStore, StoredFile } from './store.js';
 
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 

@@ -8,8 +8,7 @@ import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as Sqlite from 'node-sqlite3-wasm';
 import type { ChatFile, ChatMessage } from '../protocol/index.js';
-import type { AppendFileResult, FileQuota, FileUsage, NewFileMessage, StoredFile } from './file-store.js';
-import type { AppendResult, ChatUsage, MeetingRecord, NewChatMessage } from './store.js';
+import type { AppendFileResult, AppendResult, ChatUsage, FileQuota, FileUsage, MeetingRecord, NewChatMessage, NewFileMessage, StoredFile } from './store.js';
 import type { WriterReply, WriterRequest } from './sqlite-protocol.js';
 
 // node-sqlite3-wasm is CommonJS; SQLite compiled to WebAssembly, so Node and Electron load the
