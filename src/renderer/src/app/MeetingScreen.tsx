@@ -255,6 +255,9 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
             onSend={(text) => session.chat.send(text)}
             onLoadOlder={() => void session.chat.loadOlder()}
             onClose={() => openPanel('chat')}
+            files={session.chat}
+            fileLimits={call.settings.files}
+            isHost={isHost}
           />
         )}
         {panel === 'people' && (

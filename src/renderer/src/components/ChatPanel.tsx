@@ -1,5 +1,6 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
-import type { ChatEntry } from '../call/chat';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type DragEvent, type FormEvent, type ReactElement } from 'react';
+import type { ChatEntry, ChatFiles } from '../call/chat';
+import { ChatAttachment, fileSize, Glyph } from './ChatAttachment';
 import { ChatText } from './ChatText';
 import { Icon } from './Icons';
 
@@ -11,7 +12,16 @@ interface Props {
   onSend: (text: string) => void;
   onLoadOlder: () => void;
   onClose: () => void;
+  /** Files in the chat: share, download, preview (the call engine's chat). */
+  files: ChatFiles;
+  /** The meeting's limit on a file, and the most the host may allow (the room's settings). */
+  fileLimits: { maxBytes: number; capBytes: number } | undefined;
+  /** The host sets the limit. */
+  isHost: boolean;
 }
+
+/** The limits a host picks from (those above the server's are left out). */
+const LIMIT_CHOICES_MB = [1, 5, 10, 25, 50, 100, 250, 500, 1024];
 
 const EMOJI = ['👍', '😂', '🎉', '❤️', '🙏', '👋', '🤔', '✅'];
 
@@ -19,26 +29,73 @@ const EMOJI = ['👍', '😂', '🎉', '❤️', '🙏', '👋', '🤔', '✅'];
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** One message; unchanged messages are not rendered again when a new one arrives. */
-const ChatItem = memo(function ChatItem({ message: m, own }: { message: ChatEntry; own: boolean }): ReactElement {
+const ChatItem = memo(function ChatItem({ message: m, own, files }: { message: ChatEntry; own: boolean; files: ChatFiles }): ReactElement {
+  const hasFile = m.file !== undefined || m.upload !== undefined;
   return (
-    <li className={`chat-message${own ? ' own' : ''}`} data-testid="chat-message" data-message-id={m.id} data-status={m.status} data-seq={m.seq ?? ''}>
+    <li
+      className={`chat-message${own ? ' own' : ''}${hasFile ? ' with-file' : ''}`}
+      data-testid="chat-message"
+      data-message-id={m.id}
+      data-status={m.status}
+      data-seq={m.seq ?? ''}
+    >
       <div className="chat-meta">
         <span className="chat-sender">{own ? 'You' : m.from.name}</span>
         <time dateTime={new Date(m.sentAt).toISOString()}>{clock.format(m.sentAt)}</time>
-        {m.status === 'sending' && <span className="chat-status">sending…</span>}
-        {m.status === 'failed' && <span className="chat-status failed">not sent: {m.error}</span>}
+        {!hasFile && m.status === 'sending' && <span className="chat-status">sending…</span>}
+        {!hasFile && m.status === 'failed' && <span className="chat-status failed">not sent: {m.error}</span>}
       </div>
-      <p className="chat-text">
-        <ChatText text={m.text} />
-      </p>
+      {hasFile && <ChatAttachment id={m.id} file={m.file} upload={m.upload} files={files} />}
+      {m.text && (
+        <p className="chat-text">
+          <ChatText text={m.text} />
+        </p>
+      )}
     </li>
   );
 });
 
-export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, onLoadOlder, onClose }: Props): ReactElement {
+/** The meeting's limit on files: the host picks it, everyone else is told it. */
+function FileLimit({ limits, isHost, files }: { limits: { maxBytes: number; capBytes: number }; isHost: boolean; files: ChatFiles }): ReactElement {
+  const [problem, setProblem] = useState(false);
+  if (!isHost) {
+    return (
+      <p className="chat-file-limit" data-testid="chat-file-limit">
+        {limits.maxBytes === 0 ? 'The host has turned files off.' : `Files up to ${fileSize(limits.maxBytes)}`}
+      </p>
+    );
+  }
+  const choices = [...new Set([0, ...LIMIT_CHOICES_MB.map((mb) => mb * 1024 * 1024), limits.maxBytes, limits.capBytes])]
+    .filter((bytes) => bytes <= limits.capBytes)
+    .sort((a, b) => a - b);
+  return (
+    <label className="chat-file-limit" data-testid="chat-file-limit">
+      Files up to
+      <select
+        data-testid="chat-file-limit-select"
+        value={limits.maxBytes}
+        onChange={(e) => {
+          setProblem(false);
+          files.setFileLimit(Number(e.target.value)).catch(() => setProblem(true));
+        }}
+      >
+        {choices.map((bytes) => (
+          <option key={bytes} value={bytes}>
+            {bytes === 0 ? 'Off' : fileSize(bytes)}
+          </option>
+        ))}
+      </select>
+      {problem && <span className="chat-status failed">Could not change it.</span>}
+    </label>
+  );
+}
+
+export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, onLoadOlder, onClose, files, fileLimits, isHost }: Props): ReactElement {
   const [draft, setDraft] = useState('');
+  const [dropping, setDropping] = useState(false);
   const list = useRef<HTMLOListElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
   const stickToBottom = useRef(true);
   const previousHeight = useRef(0);
   const firstId = messages[0]?.id;
@@ -63,6 +120,30 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
     if (element.scrollTop < 60 && hasOlder && !loadingOlder) onLoadOlder();
   };
 
+  /** Shares files (picked, dropped or pasted) with everyone; what is over the meeting's limit is refused at once. */
+  const share = (chosen: Iterable<File>): void => {
+    const list = [...chosen];
+    if (list.length === 0) return;
+    stickToBottom.current = true;
+    for (const file of list) files.attach(file, fileLimits?.maxBytes);
+  };
+  const carriesFiles = (event: DragEvent): boolean => Array.from(event.dataTransfer.types).includes('Files');
+  const onDragOver = (event: DragEvent): void => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    setDropping(true);
+  };
+  const onDragLeave = (event: DragEvent): void => {
+    if (!(event.relatedTarget instanceof Node) || !event.currentTarget.contains(event.relatedTarget)) setDropping(false);
+  };
+  const onDrop = (event: DragEvent): void => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    setDropping(false);
+    share(event.dataTransfer.files);
+  };
+
   const submit = (event?: FormEvent): void => {
     event?.preventDefault();
     if (!draft.trim()) return;
@@ -72,7 +153,21 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
   };
 
   return (
-    <aside className="side-panel chat-panel" aria-label="Chat" data-testid="chat-panel">
+    <aside
+      className={`side-panel chat-panel${dropping ? ' dropping' : ''}`}
+      aria-label="Chat"
+      data-testid="chat-panel"
+      onDragEnter={onDragOver}
+      onDragOver={onDragOver}
+      onDragLeave={onDragLeave}
+      onDrop={onDrop}
+    >
+      {dropping && (
+        <div className="chat-drop" data-testid="chat-drop" aria-hidden="true">
+          <Glyph name="paperclip" size={28} />
+          Drop to share with everyone
+        </div>
+      )}
       <header>
         <h2>Chat</h2>
         <button type="button" className="icon-button" onClick={onClose} title="Close chat">
@@ -93,7 +188,7 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
       >
         {hasOlder && <li className="chat-older">{loadingOlder ? 'Loading older messages…' : 'Scroll up for older messages'}</li>}
         {messages.map((m) => (
-          <ChatItem key={m.id} message={m} own={m.from.id === selfId} />
+          <ChatItem key={m.id} message={m} own={m.from.id === selfId} files={files} />
         ))}
       </ol>
       <div className="emoji-row">
@@ -104,6 +199,28 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
         ))}
       </div>
       <form className="chat-form" onSubmit={submit}>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          data-testid="chat-file-input"
+          onChange={(e) => {
+            share(e.target.files ?? []);
+            e.target.value = '';
+          }}
+        />
+        <button
+          type="button"
+          className="icon-button attach"
+          data-testid="chat-attach"
+          title="Share a file"
+          aria-label="Share a file"
+          disabled={fileLimits?.maxBytes === 0}
+          onClick={() => picker.current?.click()}
+        >
+          <Glyph name="paperclip" />
+        </button>
         <textarea
           ref={input}
           data-testid="chat-input"
@@ -115,11 +232,18 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey) submit(e);
           }}
+          onPaste={(e) => {
+            // A pasted picture or file is shared; pasted text goes into the message as usual.
+            if (e.clipboardData.files.length === 0) return;
+            e.preventDefault();
+            share(e.clipboardData.files);
+          }}
         />
         <button type="submit" className="icon-button send" data-testid="chat-send" title="Send" disabled={!draft.trim()}>
           <Icon name="send" size={18} />
         </button>
       </form>
+      {fileLimits && <FileLimit limits={fileLimits} isHost={isHost} files={files} />}
     </aside>
   );
 }
