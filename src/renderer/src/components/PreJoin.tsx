@@ -9,6 +9,7 @@ import { MicLevel } from './LevelBar';
 import { MediaToggles } from './MediaToggles';
 import { VideoView } from './VideoView';
 import { Rich } from './Rich';
+import { engineWords } from '../text/engine-words';
 
 interface Props {
   name: string;
@@ -69,7 +70,7 @@ export function PreJoin(props: Props): ReactElement {
           />
           {(media.error || props.error) && (
             <p className="form-error" role="alert">
-              {props.error ?? media.error}
+              {props.error ?? engineWords(media.error)}
             </p>
           )}
           {props.needsPasscode && (

@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecorderState } from '../call/recorder';
+import { engineWords } from '../text/engine-words';
 import './RecordButton.css';
 
 interface Props {
@@ -78,7 +79,7 @@ export function RecordButton({ state, destination, onStart, onStop, onReveal, on
       )}
       {state.phase === 'failed' && (
         <div className="record-status error" role="alert" data-testid="recording-error">
-          <span>{state.error}</span>
+          <span>{engineWords(state.error)}</span>
           <button type="button" className="secondary small" aria-label={t('record.close')} onClick={onDismiss}>
             ✕
           </button>

@@ -328,6 +328,14 @@ export const en = {
   confirm: {
     cancel: 'Cancel',
   },
+  media: {
+    sourceFailed: 'The {device, select, camera {camera} other {microphone}} source could not be opened: {reason}',
+    denied: 'Permission to use the {device, select, camera {camera} other {microphone}} was denied.',
+    notFound: 'No {device, select, camera {camera} other {microphone}} was found.',
+    busy: 'The {device, select, camera {camera} other {microphone}} is in use by another program.',
+    failed: 'The {device, select, camera {camera} other {microphone}} could not be opened.',
+    recordingFailed: 'Could not start recording: {reason}',
+  },
   failures: {
     'invalid-payload': 'The meeting server did not accept that. Check what you typed and try again.',
     'payload-too-large': 'That is too big to send.',

@@ -333,6 +333,14 @@ export const ru: Catalogue<typeof en> = {
   confirm: {
     cancel: 'Отмена',
   },
+  media: {
+    sourceFailed: 'Не удалось открыть {device, select, camera {источник камеры} other {источник микрофона}}: {reason}',
+    denied: 'Доступ {device, select, camera {к камере} other {к микрофону}} запрещён.',
+    notFound: '{device, select, camera {Камера не найдена} other {Микрофон не найден}}.',
+    busy: '{device, select, camera {Камера занята} other {Микрофон занят}} другой программой.',
+    failed: 'Не удалось открыть {device, select, camera {камеру} other {микрофон}}.',
+    recordingFailed: 'Не удалось начать запись: {reason}',
+  },
   failures: {
     'invalid-payload': 'Сервер встречи не принял запрос. Проверьте, что вы ввели, и попробуйте ещё раз.',
     'payload-too-large': 'Слишком большой объём для отправки.',
