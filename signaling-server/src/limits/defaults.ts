@@ -18,8 +18,8 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxFrameBytes: LIMITS.maxPayloadBytes + 64,
 };
 
-/** People in one meeting (a full mesh: everyone sends to everyone), waiting room included. */
-export const DEFAULT_MAX_ROOM_SIZE = 20;
+/** People in one meeting, waiting room included: 25 through the SFU (a mesh gives out past five or six). */
+export const DEFAULT_MAX_ROOM_SIZE = 25;
 
 /** Bursts allow four seconds' worth of the sustained rate. */
 export function limitsFromRates(eventsPerSecond?: number, bytesPerSecond?: number): Partial<ConnectionLimits> {

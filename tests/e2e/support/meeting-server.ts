@@ -1,6 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { childLauncher, createSignalingServer, createWebClientHandler, startSfu, type RunningSfu, type SignalingOptions, type SignalingServer } from '@roundtable/signaling-server';
+import {
+  childLauncher,
+  consoleLogger,
+  createSignalingServer,
+  createWebClientHandler,
+  startSfu,
+  type RunningSfu,
+  type SignalingOptions,
+  type SignalingServer,
+} from '@roundtable/signaling-server';
 import { WEB_ROOT } from './paths';
 
 export interface MeetingServer {
@@ -20,8 +29,8 @@ export interface MeetingServer {
 export async function startMeetingServer(options: SignalingOptions = {}, port = 0, extras: { sfu?: boolean } = {}): Promise<MeetingServer> {
   const handler = createWebClientHandler(WEB_ROOT);
   const http = createServer((req, res) => void handler(req, res));
-  const sfu = extras.sfu ? await startSfu(childLauncher, { bindAddress: '127.0.0.1' }) : null;
-  const signaling = createSignalingServer(http, sfu ? { sfu } : {}, options);
+  const sfu = extras.sfu ? await startSfu(childLauncher, { bindAddress: '127.0.0.1' }, process.env.SERVER_LOG ? consoleLogger : undefined) : null;
+  const signaling = createSignalingServer(http, { ...(sfu ? { sfu } : {}), ...(process.env.SERVER_LOG ? { log: consoleLogger } : {}) }, options);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(port, '127.0.0.1', resolve);

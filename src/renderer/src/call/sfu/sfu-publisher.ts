@@ -11,8 +11,11 @@ export interface PublisherDeps {
   stream: MediaStream;
 }
 
-/** After the connection failed, how long before a new one is made. */
+/** After the connection failed (or could not be made), how long before a new one is made; doubling up to MAX_RETRY_MS. */
 const RETRY_MS = 1000;
+const MAX_RETRY_MS = 8000;
+/** A connection 'disconnected' this long is given up for a new one (the SFU's end may be gone). */
+export const DISCONNECTED_MS = 3000;
 
 /**
  * Our one sending connection to the SFU: the microphone, the camera as three layers, and (from the
@@ -25,12 +28,19 @@ export class SfuPublisher {
   private readonly queue = new SerialQueue();
   private closed = false;
   private retry: ReturnType<typeof setTimeout> | undefined;
+  private retryMs = RETRY_MS;
+  private watch: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: PublisherDeps) {}
 
-  /** The first connection; resolves once the SFU answered. */
+  /** A new connection (the first, or again after our signaling came back); resolves once the SFU answered, and tries again until it does. */
   start(): Promise<void> {
-    return this.queue.run(() => this.connect());
+    return this.queue
+      .run(() => this.connect())
+      .catch((error: unknown) => {
+        this.startOver();
+        throw error;
+      });
   }
 
   get connectionState(): RTCPeerConnectionState {
@@ -51,6 +61,7 @@ export class SfuPublisher {
   close(): void {
     this.closed = true;
     clearTimeout(this.retry);
+    clearTimeout(this.watch);
     this.pc?.close();
     this.pc = null;
   }
@@ -62,7 +73,12 @@ export class SfuPublisher {
     const pc = this.deps.createConnection({ iceServers: this.deps.iceServers(), bundlePolicy: 'max-bundle' });
     this.pc = pc;
     pc.addEventListener('connectionstatechange', () => {
-      if (pc === this.pc && pc.connectionState === 'failed') this.startOver();
+      if (pc !== this.pc) return;
+      clearTimeout(this.watch);
+      if (pc.connectionState === 'connected') this.retryMs = RETRY_MS;
+      else if (pc.connectionState === 'failed') this.startOver();
+      else if (pc.connectionState === 'disconnected')
+        this.watch = setTimeout(() => pc === this.pc && pc.connectionState !== 'connected' && this.startOver(), DISCONNECTED_MS);
     });
     const tracks = this.deps.localTracks();
     this.addSlot(pc, 'audio', tracks);
@@ -75,8 +91,11 @@ export class SfuPublisher {
   }
 
   private startOver(): void {
+    if (this.closed) return;
     clearTimeout(this.retry);
-    this.retry = setTimeout(() => void this.queue.run(() => this.connect()).catch(() => this.startOver()), RETRY_MS);
+    const wait = this.retryMs;
+    this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
+    this.retry = setTimeout(() => void this.queue.run(() => this.connect()).catch(() => this.startOver()), wait);
   }
 
   private addSlot(pc: RTCPeerConnection, slot: Slot, tracks: SlotTracks): void {

@@ -19,6 +19,10 @@ export interface SubscriberEvents {
 }
 
 const RETRY_MS = 1000;
+const MAX_RETRY_MS = 8000;
+/** A connection 'disconnected' this long is asked for anew; so is one whose offer does not come. */
+const DISCONNECTED_MS = 3000;
+const OFFER_WITHIN_MS = 5000;
 
 /**
  * Our one receiving connection from the SFU. The SFU offers (a new revision whenever what it
@@ -36,6 +40,9 @@ export class SfuSubscriber {
   private readonly unsubscribe: () => void;
   private closed = false;
   private retry: ReturnType<typeof setTimeout> | undefined;
+  private retryMs = RETRY_MS;
+  private watch: ReturnType<typeof setTimeout> | undefined;
+  private offerWait: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: SubscriberDeps) {
     this.unsubscribe = deps.signaling.onOffer((offer) => {
@@ -43,9 +50,16 @@ export class SfuSubscriber {
     });
   }
 
-  /** Asks the SFU for our receiving connection (its offer follows). */
-  start(): Promise<void> {
-    return this.deps.signaling.subscribe();
+  /** Asks the SFU for a new receiving connection (its offer follows); asks again until one comes. */
+  async start(): Promise<void> {
+    clearTimeout(this.offerWait);
+    this.offerWait = setTimeout(() => this.askAgain(), OFFER_WITHIN_MS);
+    try {
+      await this.deps.signaling.subscribe();
+    } catch (error) {
+      this.askAgain();
+      throw error;
+    }
   }
 
   get connectionState(): RTCPeerConnectionState {
@@ -73,6 +87,8 @@ export class SfuSubscriber {
   close(): void {
     this.closed = true;
     clearTimeout(this.retry);
+    clearTimeout(this.watch);
+    clearTimeout(this.offerWait);
     this.unsubscribe();
     this.pc?.close();
     this.pc = null;
@@ -82,6 +98,7 @@ export class SfuSubscriber {
     if (this.closed) return;
     if (!offer.fresh && (offer.revision <= this.revision || !this.pc)) return;
     let pc = this.pc;
+    if (offer.fresh) clearTimeout(this.offerWait);
     if (offer.fresh || !pc) {
       pc?.close();
       pc = this.deps.createConnection({ iceServers: this.deps.iceServers(), bundlePolicy: 'max-bundle' });
@@ -90,7 +107,11 @@ export class SfuSubscriber {
       current.addEventListener('connectionstatechange', () => {
         if (current !== this.pc) return;
         this.events.emit('state', current.connectionState);
-        if (current.connectionState === 'failed') this.askAgain();
+        clearTimeout(this.watch);
+        if (current.connectionState === 'connected') this.retryMs = RETRY_MS;
+        else if (current.connectionState === 'failed') this.askAgain();
+        else if (current.connectionState === 'disconnected')
+          this.watch = setTimeout(() => current === this.pc && current.connectionState !== 'connected' && this.askAgain(), DISCONNECTED_MS);
       });
     }
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
@@ -126,9 +147,10 @@ export class SfuSubscriber {
   }
 
   private askAgain(): void {
+    if (this.closed) return;
     clearTimeout(this.retry);
-    this.retry = setTimeout(() => {
-      if (!this.closed) this.deps.signaling.subscribe().catch(() => this.askAgain());
-    }, RETRY_MS);
+    const wait = this.retryMs;
+    this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
+    this.retry = setTimeout(() => void this.start().catch(() => undefined), wait);
   }
 }
