@@ -129,6 +129,20 @@ describe('two meetings on one SFU, and what the SFU is told', () => {
     expect(await sfu.stats()).toMatchObject({ publishers: 4 });
   });
 
+  it('gives a member a new receiving connection when asked, every stream starting at a key frame', async () => {
+    const [viewer, from] = [inX[1]!, inX[0]!];
+    const revision = viewer.revision;
+    sfu.subscribe('meeting-x', viewer.id);
+    await until(
+      [viewer],
+      () => viewer.revision > revision && receivesVideo(viewer, from) && packetsOf(viewer, from.index, 'audio') > 0,
+      10_000,
+      'the new connection',
+    );
+    expect(viewer.segmentsOf(from.index, 'video')[0]!.startsWithKeyframe).toBe(true);
+    expect(await sfu.stats()).toMatchObject({ meetings: 2, publishers: 4, subscribers: 4 });
+  });
+
   it('ignores an answer to an offer revision that is not the one awaited', async () => {
     const viewer = inY[0]!;
     const before = viewer.revision;
@@ -197,5 +211,38 @@ describe('the SFU process', () => {
     await channel.stop();
     expect(await exited).toBe(0);
     expect(performance.now() - stoppedAt).toBeLessThan(2000);
+  });
+
+  it("talks over an Electron utilityProcess's parentPort when it has one", async () => {
+    const entry = fileURLToPath(new URL('../src/sfu/worker/main.ts', import.meta.url));
+    const fake = pathToFileURL(fileURLToPath(new URL('./sfu-fake-parent-port.ts', import.meta.url))).href;
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const child = spawn(process.execPath, ['--import', tsx, '--import', fake, entry], {
+      env: {
+        ...process.env,
+        ROUNDTABLE_SFU: JSON.stringify({ bindAddress: '127.0.0.1', portRangeBegin: 0, portRangeEnd: 0, loudestOnlyFrom: 10, loudest: 3 }),
+      },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const events: unknown[] = [];
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      for (let end = output.indexOf('\n'); end >= 0; end = output.indexOf('\n')) {
+        events.push(JSON.parse(output.slice(0, end)));
+        output = output.slice(end + 1);
+      }
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await until([], () => events.some((e) => (e as SfuEvent).t === 'ready'), 20_000, 'ready');
+      child.stdin!.write(`${JSON.stringify({ t: 'stats', req: 5 })}\n${JSON.stringify({ t: 'nonsense' })}\n`);
+      await until([], () => events.some((e) => (e as SfuEvent).t === 'reply') && events.some((e) => (e as SfuEvent).t === 'log'), 5000, 'the reply');
+      expect(events).toContainEqual(expect.objectContaining({ t: 'reply', req: 5, stats: expect.objectContaining({ meetings: 0 }) }));
+      expect(events).toContainEqual(expect.objectContaining({ t: 'log', level: 'warn' }));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });

@@ -239,6 +239,7 @@ export class SyntheticParticipant extends EventEmitter {
     if (offer.fresh || !this.subscriberPc) {
       this.subscriberPc?.close();
       this.subscriberTracks.clear();
+      this.mids.clear(); // a new connection: new streams
       const pc = new PeerConnection(`sub-${this.id}`, CONFIG);
       this.subscriberPc = pc;
       pc.onStateChange((state) => {
