@@ -174,6 +174,9 @@ describe('RTP', () => {
     expect(vp8KeyframeSize(full, rtp)).toEqual({ width: 1280, height: 720 });
     const next = source.nextFrame()[0]!;
     expect(isVp8KeyframeStart(next, parseRtp(next)!)).toBe(false);
+    // A padding-only packet (P bit, no payload) whose padding looks like a key frame's start is none.
+    const padding = Buffer.from([0xa0, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 9, 0x10, 0x10, 0, 0, 0, 6]);
+    expect(isVp8KeyframeStart(padding, parseRtp(padding)!)).toBe(false);
   });
 });
 

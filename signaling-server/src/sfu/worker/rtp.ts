@@ -119,6 +119,7 @@ function vp8HeaderOffset(packet: Buffer, rtp: RtpView): number {
 
 /** VP8: does this packet start a key frame (S=1, partition 0, P bit clear)? */
 export function isVp8KeyframeStart(packet: Buffer, rtp: RtpView): boolean {
+  if (rtp.payloadOffset >= rtp.payloadEnd) return false; // padding only (a browser's bandwidth probe)
   const first = packet[rtp.payloadOffset];
   if (first === undefined || (first & 0x10) === 0 || (first & 0x07) !== 0) return false;
   const p = vp8HeaderOffset(packet, rtp);

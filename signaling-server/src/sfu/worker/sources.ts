@@ -85,7 +85,7 @@ export class VideoSource {
     let keyframe: boolean | null = null;
     const keyframeStart = (): boolean => (keyframe ??= isVp8KeyframeStart(packet, rtp));
     // The first packet of a frame (S bit, partition 0) may start a key frame that gives the size.
-    if ((packet[rtp.payloadOffset]! & 0x17) === 0x10 && keyframeStart()) {
+    if (rtp.payloadEnd > rtp.payloadOffset && (packet[rtp.payloadOffset]! & 0x17) === 0x10 && keyframeStart()) {
       const size = vp8KeyframeSize(packet, rtp);
       if (size) {
         info.width = size.width;
