@@ -60,5 +60,7 @@ process.on('uncaughtException', (error) => {
 port.onMessage((message) => sfu.receive(message));
 port.onClose(stop);
 process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+// Ctrl+C in a terminal reaches the whole process group, the SFU included: the server decides when
+// its SFU ends (it closes the channel, or exits, which closes it), not the terminal.
+process.on('SIGINT', () => undefined);
 port.send({ t: 'ready', version: `libdatachannel ${getLibraryVersion()}` });
