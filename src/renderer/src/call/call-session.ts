@@ -21,6 +21,7 @@ import { MeshTransport } from './mesh/mesh-transport';
 import { RoutedTransport } from './routed-transport';
 import type { SfuSignaling } from './sfu/sfu-signaling';
 import { SfuTransport } from './sfu/sfu-transport';
+import { firstMedia } from './sfu/first-media';
 import type { ConnectionFactory } from './mesh/slot-transceivers';
 import { ParticipantList, type RemoteParticipant } from './participants';
 import { ScreenShare } from './screen-share';
@@ -160,6 +161,7 @@ export class CallSession {
           ...createConnection,
         }),
         () => new SfuTransport(context, this.sfuSignaling(), { iceServers: options.iceServers ?? [], ...createConnection }),
+        firstMedia,
       );
     this.speaker = new ActiveSpeakerWatch(() => this.transport.peers());
     this.quality = new QualityMonitor(() => this.transport.peers());

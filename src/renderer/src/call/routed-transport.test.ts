@@ -57,10 +57,17 @@ const received = (kind: 'audio' | 'video', label: string, muted: boolean): FakeT
 };
 const asTracks = (tracks: Partial<Record<keyof SlotTracks, FakeTrack>>): Partial<SlotTracks> => tracks as unknown as Partial<SlotTracks>;
 
+const flush = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+
 function setUp() {
   const mesh = new ScriptedTransport();
   const sfu = new ScriptedTransport();
-  const routed = new RoutedTransport(mesh, () => sfu);
+  // Media plays on a received fake track once it unmutes.
+  const firstMedia = (track: MediaStreamTrack): Promise<void> =>
+    new Promise((resolve) => (track.muted ? track.addEventListener('unmute', () => resolve(), { once: true }) : resolve()));
+  const routed = new RoutedTransport(mesh, () => sfu, firstMedia);
   const shown: Array<[string, Partial<SlotTracks>]> = [];
   routed.events.on('tracks', (id, tracks) => shown.push([id, tracks]));
   return { mesh, sfu, routed, shown };
@@ -86,6 +93,7 @@ describe('RoutedTransport', () => {
     const adaMesh2 = received('video', 'ada mesh 2', false);
     mesh.events.emit('tracks', 'ada', asTracks({ video: adaMesh2 }));
     adaSfu.unmute();
+    await flush();
     expect(shown.map(([, t]) => t.video)).toEqual([adaMesh, adaMesh2, adaSfu]);
     // From now on the mesh says nothing about Ada.
     mesh.events.emit('tracks', 'ada', asTracks({ video: received('video', 'late', false) }));
@@ -94,7 +102,32 @@ describe('RoutedTransport', () => {
 
     const bobSfu = received('audio', 'bob sfu', false);
     sfu.events.emit('tracks', 'bob', asTracks({ audio: bobSfu }));
+    await flush();
     expect(shown.at(-1)).toEqual(['bob', { audio: bobSfu }]);
+    expect(mesh.closed).toBe(true);
+  });
+
+  it("moves each slot on its own: Ada's sound through the SFU while her camera's first frame is still on its way", async () => {
+    const { mesh, sfu, routed, shown } = setUp();
+    await routed.start('me', [{ id: 'ada', restarted: false }]);
+    const meshAudio = received('audio', 'mesh mic', false);
+    const meshVideo = received('video', 'mesh cam', false);
+    mesh.events.emit('tracks', 'ada', asTracks({ audio: meshAudio, video: meshVideo }));
+    routed.setRoute('sfu');
+    const sfuAudio = received('audio', 'sfu mic', true);
+    const sfuVideo = received('video', 'sfu cam', true);
+    sfu.events.emit('tracks', 'ada', asTracks({ audio: sfuAudio, video: sfuVideo }));
+    sfuAudio.unmute();
+    await flush();
+    expect(shown.at(-1)).toEqual(['ada', { audio: sfuAudio }]);
+    // The mesh's camera still shows, and what the mesh says of it still counts; its microphone no longer.
+    const meshVideo2 = received('video', 'mesh cam 2', false);
+    mesh.events.emit('tracks', 'ada', asTracks({ audio: received('audio', 'stale', false), video: meshVideo2 }));
+    expect(shown.at(-1)).toEqual(['ada', { video: meshVideo2 }]);
+    expect(mesh.closed).toBe(false);
+    sfuVideo.unmute();
+    await flush();
+    expect(shown.at(-1)).toEqual(['ada', { video: sfuVideo }]);
     expect(mesh.closed).toBe(true);
   });
 

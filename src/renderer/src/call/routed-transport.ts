@@ -1,7 +1,7 @@
 import type { MediaRoute, SignalMessage } from '@roundtable/signaling-server/protocol';
 import type { ViewSize } from './budget';
 import { Emitter } from './emitter';
-import type { SlotTracks } from './slots';
+import type { Slot, SlotTracks } from './slots';
 import type { CallTransport, PresentPeer, RemotePeer, TransportEvents } from './transport';
 
 /** Once the meeting moved to the SFU, the mesh is closed after everyone's media arrives through it, or after this long. */
@@ -10,8 +10,8 @@ export const MESH_CLOSE_AFTER_MS = 8000;
 /**
  * The meeting's media route, and the move from one to the other: a meeting starts as a mesh and
  * moves to the SFU when the server says so (`media-route`, or the join reply). During the move
- * both run: each participant's tiles keep the mesh's tracks until their media arrives through the
- * SFU (a frame, or a sound), then take the SFU's, so no tile goes blank and no sound stops; once
+ * both run: each participant's microphone and camera keep the mesh's track until the SFU's plays
+ * (a sound, a decoded frame), then take the SFU's, so no tile goes blank and no sound stops; once
  * everyone has moved (or after MESH_CLOSE_AFTER_MS) the mesh closes.
  */
 export class RoutedTransport implements CallTransport {
@@ -20,8 +20,9 @@ export class RoutedTransport implements CallTransport {
   private sfu: CallTransport | null = null;
   private meshOpen = true;
   private started: { selfId: string; present: readonly PresentPeer[] } | null = null;
-  /** Participants whose media now comes through the SFU. */
+  /** Participants whose media comes through the SFU now (some of it at least), and which of their slots. */
   private readonly moved = new Set<string>();
+  private readonly slotsMoved = new Map<string, Set<Slot>>();
   /** SFU tracks waiting for their first media before they replace the mesh's. */
   private readonly waiting = new Map<string, Partial<SlotTracks>>();
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -33,9 +34,15 @@ export class RoutedTransport implements CallTransport {
   constructor(
     private readonly mesh: CallTransport,
     private readonly makeSfu: () => CallTransport,
+    /** Resolves once something plays on a track (sfu/first-media.ts in the browser). */
+    private readonly firstMedia: (track: MediaStreamTrack) => Promise<void>,
   ) {
     mesh.events.on('tracks', (id, tracks) => {
-      if (this.meshOpen && !this.moved.has(id)) this.events.emit('tracks', id, tracks);
+      if (!this.meshOpen) return;
+      // Only the slots that have not moved to the SFU yet.
+      const moved = this.slotsMoved.get(id);
+      const still = Object.fromEntries(Object.entries(tracks).filter(([slot]) => !moved?.has(slot as Slot))) as Partial<SlotTracks>;
+      if (Object.keys(still).length) this.events.emit('tracks', id, still);
     });
     mesh.events.on('connection', (id, status) => {
       if (this.meshOpen && !this.moved.has(id)) this.events.emit('connection', id, status);
@@ -95,6 +102,7 @@ export class RoutedTransport implements CallTransport {
   participantLeft(id: string): void {
     if (this.started) this.started = { ...this.started, present: this.started.present.filter((p) => p.id !== id) };
     this.moved.delete(id);
+    this.slotsMoved.delete(id);
     this.waiting.delete(id);
     this.views.delete(id);
     if (this.meshOpen) this.mesh.participantLeft(id);
@@ -172,33 +180,52 @@ export class RoutedTransport implements CallTransport {
     return this.meshOpen ? this.mesh : null;
   }
 
-  /** Tracks from the SFU: they take over from the mesh's once something plays on them. */
+  /**
+   * Tracks from the SFU take over from the mesh's slot by slot, each once it plays (a sound, a
+   * decoded frame): until then the mesh's keeps playing, so nothing goes silent or blank.
+   */
   private fromSfu(id: string, tracks: Partial<SlotTracks>): void {
-    if (this.moved.has(id) || !this.meshOpen) {
+    if (!this.meshOpen) {
       this.events.emit('tracks', id, tracks);
       return;
     }
-    const pending = { ...this.waiting.get(id), ...tracks };
-    this.waiting.set(id, pending);
-    const live = Object.values(pending).filter((track): track is MediaStreamTrack => track !== null && track !== undefined);
-    const takeOver = (): void => {
-      const latest = this.waiting.get(id);
-      if (!latest || this.moved.has(id)) return;
-      this.waiting.delete(id);
-      this.moved.add(id);
-      this.events.emit('tracks', id, latest);
-      const peer = this.sfu?.peer(id);
-      if (peer) this.events.emit('connection', id, peer.connectionState === 'connected' ? 'connected' : 'connecting');
-      if (this.everyoneMoved()) this.closeMesh();
-    };
-    for (const track of live) {
-      if (!track.muted) return takeOver();
-      track.addEventListener('unmute', takeOver, { once: true });
+    const moved = this.movedSlots(id);
+    const pending = { ...this.waiting.get(id) };
+    const now: Partial<SlotTracks> = {};
+    for (const [slot, track] of Object.entries(tracks) as Array<[Slot, MediaStreamTrack | null]>) {
+      if (moved.has(slot)) now[slot] = track;
+      else pending[slot] = track;
+      if (!track || moved.has(slot)) continue;
+      void this.firstMedia(track).then(() => {
+        if (!this.meshOpen || this.waiting.get(id)?.[slot] !== track) return;
+        delete this.waiting.get(id)![slot];
+        const first = !this.moved.has(id);
+        moved.add(slot);
+        this.moved.add(id);
+        this.events.emit('tracks', id, { [slot]: track });
+        const peer = this.sfu?.peer(id);
+        if (first && peer) this.events.emit('connection', id, peer.connectionState === 'connected' ? 'connected' : 'connecting');
+        if (this.everyoneMoved()) this.closeMesh();
+      });
     }
+    this.waiting.set(id, pending);
+    if (Object.keys(now).length) this.events.emit('tracks', id, now);
   }
 
+  private movedSlots(id: string): Set<Slot> {
+    let slots = this.slotsMoved.get(id);
+    if (!slots) {
+      slots = new Set();
+      this.slotsMoved.set(id, slots);
+    }
+    return slots;
+  }
+
+  /** Everyone's media that the SFU brings plays through it. */
   private everyoneMoved(): boolean {
-    return (this.started?.present ?? []).every((p) => this.moved.has(p.id));
+    return (this.started?.present ?? []).every(
+      (p) => this.moved.has(p.id) && !Object.values(this.waiting.get(p.id) ?? {}).some((track) => track !== null && track !== undefined),
+    );
   }
 
   private closeMesh(): void {
@@ -209,7 +236,7 @@ export class RoutedTransport implements CallTransport {
     // Whoever had not moved yet takes whatever the SFU has for them.
     for (const [id, tracks] of this.waiting) {
       this.moved.add(id);
-      this.events.emit('tracks', id, tracks);
+      if (Object.keys(tracks).length) this.events.emit('tracks', id, tracks);
     }
     this.waiting.clear();
     if (this.lastTracks) this.sfu?.setLocalTracks(this.lastTracks);
