@@ -166,7 +166,7 @@ export class Publisher {
       stream.stats.senderReport(((item.ntpSeconds & 0xffff) << 16) | (item.ntpFraction >>> 16), now);
       const source = this.host.source(stream.slot);
       if (source?.kind === 'video') source.senderReport(stream.layer, item);
-      else source?.senderReport(item);
+      else source?.senderReport(item, this.host.audible(stream.slot));
     }
   }
 

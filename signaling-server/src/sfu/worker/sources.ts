@@ -153,7 +153,9 @@ export class AudioSource {
     }
   }
 
-  senderReport(report: SenderReport): void {
+  /** Passes a sender report on to the subscribers (none while held back: a sender that sends nothing reports nothing). */
+  senderReport(report: SenderReport, audible: boolean): void {
+    if (!audible) return;
     for (const sink of this.sinks) {
       if (!sink.ready) continue;
       const timestamp = sink.out.translate(this.epoch, report.rtpTimestamp);
