@@ -35,6 +35,8 @@ import { StateBroadcaster } from './rooms/broadcast.js';
 import { iceServersFor, validateIceConfig, type IceConfig } from './ice/ice-servers.js';
 import { MemoryStore } from './store/memory-store.js';
 import { fileRoutes } from './files/handlers.js';
+import { recordRoutes } from './records/handlers.js';
+import { MeetingJournal } from './records/journal.js';
 import { createFileHttpHandler } from './files/http.js';
 import { DEFAULT_FILE_LIMITS, FileService, type FileLimits } from './files/service.js';
 import type { ServerStore } from './store/store.js';
@@ -57,7 +59,15 @@ export interface SignalingDeps {
   sfu?: SfuGateway;
 }
 
-const routes: Readonly<Record<string, Route<RoomContext>>> = { ...roomRoutes, ...presenceRoutes, ...chatRoutes, ...fileRoutes, ...hostRoutes, ...sfuRoutes };
+const routes: Readonly<Record<string, Route<RoomContext>>> = {
+  ...roomRoutes,
+  ...presenceRoutes,
+  ...chatRoutes,
+  ...fileRoutes,
+  ...hostRoutes,
+  ...sfuRoutes,
+  ...recordRoutes,
+};
 
 export interface SignalingOptions {
   /** How often the server pings each client, and how long it waits for the pong: together they
@@ -89,6 +99,8 @@ export interface SignalingOptions {
    * files off), what one meeting's files may add up to, uploads at once (files/service.ts).
    */
   files?: Partial<FileLimits>;
+  /** How long a meeting's record is kept after it ends, for its host (default 30 days, like a kept chat). */
+  recordRetentionMs?: number;
   /** How long a host who lost their connection keeps the role (default 30 s). */
   hostGraceMs?: number;
   /** After a restart, how long a meeting that was running waits for its people (default 60 s). */
@@ -187,6 +199,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     chatRetentionMs: options.chatRetentionMs ?? DEFAULT_CHAT_RETENTION_MS,
     chatLimits: { ...DEFAULT_CHAT_LIMITS, ...options.chatLimits },
     files: new FileService(fileLimits, store.files, now),
+    journal: new MeetingJournal(store.records, now, options.recordRetentionMs ?? DEFAULT_CHAT_RETENTION_MS, log),
     hostGraceMs: options.hostGraceMs ?? HOST_GRACE_MS,
     restartGraceMs: options.restartGraceMs ?? RESTART_GRACE_MS,
     ready: Promise.resolve(),
@@ -287,6 +300,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       for (const meeting of state.meetings.all()) clearTimeout(meeting.grace);
       await state.ready;
+      await state.journal.flush();
       router.close();
       await cluster.close();
       await store.close();

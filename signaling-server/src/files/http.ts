@@ -254,6 +254,7 @@ async function upload(state: ServerState, origins: FileOrigins, req: IncomingMes
       await state.store.dropMeeting(meeting.instance);
       throw new Refused(403, 'forbidden', 'the meeting is over');
     }
+    state.journal.fileShared(claims.i, result.stored.from);
     state.io.to(claims.c).emit('chat-message', result.stored);
     return result.stored;
   } finally {

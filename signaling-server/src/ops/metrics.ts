@@ -74,6 +74,10 @@ export class ServerMetrics {
         write: (instance, fileId, body) => time('fileWrite', () => store.files.write(instance, fileId, body)),
         append: (instance, message, quota) => time('fileAppend', () => store.files.append(instance, message, quota)),
       },
+      records: {
+        ...store.records,
+        save: (log) => time('recordSave', () => store.records.save(log)),
+      },
       close: () => store.close(),
     };
   }

@@ -11,5 +11,6 @@ export * from './server-events.js';
 export * from './replies.js';
 export * from './requests.js';
 export * from './sfu.js';
+export * from './records.js';
 export type * from './events.js';
 export { CLIENT_EVENTS, HOST_EVENTS } from './events.js';

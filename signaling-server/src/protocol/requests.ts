@@ -5,6 +5,14 @@ import { HandRequestSchema, ReactionRequestSchema, RecordingRequestSchema } from
 import { FileOfferReplySchema, FileOfferSchema, FileTokenReplySchema, FileTokenRequestSchema } from './files.js';
 import { EmptyRequestSchema, IceServerSchema, JoinRequestSchema, MediaStateSchema, SignalRequestSchema } from './schemas.js';
 import { JoinedReplySchema } from './replies.js';
+import {
+  DeleteMeetingRecordSchema,
+  MeetingRecordReplySchema,
+  MeetingRecordRequestSchema,
+  MeetingRecordsReplySchema,
+  MeetingRecordsRequestSchema,
+  MeetingStatsSchema,
+} from './records.js';
 import { SfuAnswerSchema, SfuPublishReplySchema, SfuPublishSchema, SfuSubscribeSchema, SfuViewSchema } from './sfu.js';
 
 /** The body of a plain acknowledgement: `{ ok: true }` and nothing else. */
@@ -56,6 +64,11 @@ export const REQUESTS = {
   'sfu-view': { request: SfuViewSchema, reply: Done },
   /** Lets someone the host removed come back (through the meeting's usual rules). */
   unban: { request: TargetRequestSchema, reply: Done },
+  // Meeting records (records.ts): what the client measured, for its host's record; and the host's reads.
+  'meeting-stats': { request: MeetingStatsSchema, reply: Done },
+  'meeting-record': { request: MeetingRecordRequestSchema, reply: MeetingRecordReplySchema },
+  'meeting-records': { request: MeetingRecordsRequestSchema, reply: MeetingRecordsReplySchema },
+  'delete-meeting-record': { request: DeleteMeetingRecordSchema, reply: Done },
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type RequestName = keyof typeof REQUESTS;

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { AddressBook } from '../limits/index.js';
 import type { ServerStore } from '../store/store.js';
 import type { FileService } from '../files/service.js';
+import type { MeetingJournal } from '../records/journal.js';
 import type { StateBroadcaster } from './broadcast.js';
 import type { DispatchTarget } from './dispatch.js';
 import type { MeetingBook } from './meetings.js';
@@ -39,6 +40,8 @@ export interface ServerState {
   /** How long a kept meeting's chat stays after the meeting ends. */
   chatRetentionMs: number;
   chatLimits: ChatLimits;
+  /** What happened in each meeting, for its host (records/). */
+  journal: MeetingJournal;
   /** Files in the chat: limits, tokens, uploads under way (files/). */
   files: FileService;
   /** How long a host who lost their connection keeps the role (and an empty meeting its rules). */

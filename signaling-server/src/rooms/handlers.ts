@@ -51,6 +51,7 @@ export function leaveRoom(ctx: RoomContext, reason: ParticipantLeft['reason']): 
   const waiting = meetings.waiterBySocket(socket.id);
   if (waiting) {
     meetings.removeWaiter(waiting.meeting, waiting.waiter.id);
+    ctx.journal.waited(waiting.meeting, waiting.waiter, 'left');
     notifyHostOfWaiting(ctx, waiting.meeting);
     return true;
   }
@@ -68,6 +69,7 @@ export function leaveRoom(ctx: RoomContext, reason: ParticipantLeft['reason']): 
   io.to(room).emit('participant-left', { id: member.id, reason });
   const meeting = meetings.get(room);
   if (!meeting) return true;
+  ctx.journal.left(meeting, member.id);
   const deliberate = reason === 'left' || reason === 'removed';
   memberGone(ctx, meeting, member.id, deliberate);
   if (deliberate && meeting.allowed.delete(member.id)) persist(ctx, meeting);

@@ -91,6 +91,7 @@ export const hostRoutes = defineRoutes<RoomContext>()({
     if ('refused' in check) return check.refused;
     const waiter = ctx.meetings.removeWaiter(check.meeting, id);
     if (!waiter) return fail('not-found', `nobody with id "${id}" is waiting`);
+    ctx.journal.waited(check.meeting, waiter, 'denied');
     sendAway(ctx, waiter.socketId, 'denied', 'The host did not let you into the meeting.');
     notifyHostOfWaiting(ctx, check.meeting);
     return ok();
@@ -175,6 +176,7 @@ function admit(ctx: RoomContext, meeting: Meeting, id: string): boolean {
   const waiter = ctx.meetings.removeWaiter(meeting, id);
   if (!waiter) return false;
   const socket = ctx.socketById(waiter.socketId);
+  ctx.journal.waited(meeting, waiter, socket ? 'admitted' : 'left');
   if (socket) {
     const reply = enterRoom(ctx, socket, meeting, { id: waiter.id, session: waiter.session, name: waiter.name, media: waiter.media });
     socket.emit('admitted', reply);

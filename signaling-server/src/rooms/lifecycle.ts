@@ -36,9 +36,11 @@ export function finishMeeting(state: ServerState, meeting: Meeting, ended?: Meet
     setTimeout(() => io.in(meeting.code).disconnectSockets(true), 100).unref?.();
   }
   for (const waiter of meeting.waiting.values()) {
+    state.journal.waited(meeting, waiter, 'left');
     io.to(waiter.socketId).emit('sent-away', { reason: 'denied', message: 'The meeting ended before the host let you in.' });
     state.socketById(waiter.socketId)?.disconnect(true);
   }
+  state.journal.finished(meeting);
   if (meeting.keepChat && meeting.hostId) {
     const hostId = meeting.hostId;
     void toRecord(meeting)
@@ -69,6 +71,7 @@ export function handHostTo(state: ServerState, meeting: Meeting, id?: string): v
   const next = id !== undefined ? registry.member(meeting.code, id) : registry.members(meeting.code)[0];
   const previous = meeting.hostId ? registry.member(meeting.code, meeting.hostId) : undefined;
   meeting.hostId = next?.id ?? null;
+  state.journal.hostIs(meeting, meeting.hostId);
   for (const member of [previous, next]) {
     if (!member) continue;
     member.host = member.id === meeting.hostId;
@@ -106,12 +109,14 @@ export function startGrace(state: ServerState, meeting: Meeting, ms: number): vo
  */
 export async function restoreMeetings(state: ServerState): Promise<void> {
   await state.store.purgeExpired(state.now());
+  await state.journal.purgeExpired(state.now());
   for (const record of await state.store.loadMeetings()) {
     if (record.state === 'kept') {
       state.meetings.keep(record);
       continue;
     }
     const meeting = state.meetings.restore(record, await state.store.chatUsage(record.instance));
+    await state.journal.restore(meeting, record.recordId);
     restoredRoute(state, meeting);
     startGrace(state, meeting, state.restartGraceMs);
   }
@@ -123,6 +128,7 @@ export function purgeEveryHour(state: ServerState): () => void {
     const now = state.now();
     for (const record of state.meetings.keptRecords()) if (record.keepUntil !== null && record.keepUntil <= now) state.meetings.forgetKept(record.instance);
     void state.store.purgeExpired(now).catch((error: unknown) => state.log.error('could not delete expired chats', error));
+    void state.journal.purgeExpired(now).catch((error: unknown) => state.log.error('could not delete expired meeting records', error));
   }, PURGE_EVERY_MS);
   timer.unref?.();
   return () => clearInterval(timer);

@@ -43,6 +43,8 @@ export interface Meeting {
   maxFileBytes: number;
   /** How its media travels: a mesh at first, through the SFU from the server's `sfuFrom` size on (rooms/media-route.ts). */
   route: MediaRoute;
+  /** Its record (records/journal.ts), once it has one. */
+  recordId?: string;
   /** While set, the meeting goes on with nobody in it: its host (or, after a restart, its people) may be back. */
   grace?: ReturnType<typeof setTimeout>;
 }
@@ -137,6 +139,7 @@ export class MeetingBook {
       chat,
       maxFileBytes: Math.min(record.maxFileBytes ?? this.fileCap, this.fileCap),
       route: 'mesh',
+      ...(record.recordId !== undefined ? { recordId: record.recordId } : {}),
     };
     this.live.set(record.code, meeting);
     return meeting;
@@ -237,5 +240,6 @@ export async function toRecord(meeting: Meeting): Promise<MeetingRecord> {
     banned: [...meeting.banned.values()],
     state: 'live',
     keepUntil: null,
+    ...(meeting.recordId !== undefined ? { recordId: meeting.recordId } : {}),
   };
 }

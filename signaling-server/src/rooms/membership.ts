@@ -34,7 +34,9 @@ export function enterRoom(state: ServerState, socket: MemberSocket, meeting: Mee
     room,
     socketId: socket.id,
   };
-  if (!meeting.allowed.has(entrant.id)) {
+  const recordBefore = meeting.recordId;
+  state.journal.joined(meeting, member);
+  if (!meeting.allowed.has(entrant.id) || meeting.recordId !== recordBefore) {
     meeting.allowed.add(entrant.id);
     persist(state, meeting);
   }

@@ -20,11 +20,13 @@ export const presenceRoutes = defineRoutes<RoomContext>()({
     return ok();
   },
 
-  recording: ({ active }, { socket, registry, broadcast }) => {
+  recording: ({ active }, { socket, registry, broadcast, meetings, journal }) => {
     const member = registry.bySocketId(socket.id);
     if (!member) return NOT_IN_ROOM;
     if (member.recording !== active) {
       member.recording = active;
+      const meeting = meetings.get(member.room);
+      if (meeting) journal.recording(meeting, member, active);
       broadcast.changed(member);
     }
     return ok();

@@ -9,7 +9,9 @@ import {
   type FileQuota,
   type FileStore,
   type FileUsage,
+  type MeetingLog,
   type MeetingRecord,
+  type RecordStore,
   type NewChatMessage,
   type NewFileMessage,
   type ServerStore,
@@ -24,6 +26,35 @@ export class MemoryStore implements ServerStore {
   private readonly bytes = new Map<string, Map<string, Buffer>>();
   private readonly fileRecords = new Map<string, Map<string, StoredFile>>();
   private readonly key = randomBytes(32);
+  private readonly logs = new Map<string, MeetingLog>();
+  readonly records: RecordStore = {
+    save: async (log) => {
+      this.logs.set(log.id, structuredClone(log));
+    },
+    get: async (id) => {
+      const log = this.logs.get(id);
+      return log ? structuredClone(log) : null;
+    },
+    byHost: async (hostIds, limit) =>
+      [...this.logs.values()]
+        .filter((log) => log.hostIds.some((id) => hostIds.includes(id)))
+        .sort((a, b) => b.startedAt - a.startedAt)
+        .slice(0, limit)
+        .map((log) => structuredClone(log)),
+    delete: async (id) => {
+      this.logs.delete(id);
+    },
+    purgeExpired: async (now) => {
+      let purged = 0;
+      for (const log of [...this.logs.values()]) {
+        if (log.keepUntil !== null && log.keepUntil <= now) {
+          this.logs.delete(log.id);
+          purged += 1;
+        }
+      }
+      return purged;
+    },
+  };
   readonly files: FileStore = {
     write: async (instance, fileId, body) => {
       const data = await collect(body);
@@ -124,5 +155,6 @@ export class MemoryStore implements ServerStore {
     this.meetings.clear();
     this.bytes.clear();
     this.fileRecords.clear();
+    this.logs.clear();
   }
 }

@@ -10,7 +10,9 @@ import type {
   FileQuota,
   FileStore,
   FileUsage,
+  MeetingLog,
   MeetingRecord,
+  RecordStore,
   NewChatMessage,
   NewFileMessage,
   ServerStore,
@@ -56,6 +58,37 @@ const ORPHAN_CHUNKS_MS = 60 * 60_000;
  */
 export class PostgresStore implements ServerStore {
   readonly files: FileStore;
+  readonly records: RecordStore = {
+    save: (log) =>
+      this.transaction(async (client) => {
+        await client.query(
+          `INSERT INTO meeting_logs (id, started_at, keep_until, log) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (id) DO UPDATE SET keep_until = EXCLUDED.keep_until, log = EXCLUDED.log`,
+          [log.id, log.startedAt, log.keepUntil, JSON.stringify(log)],
+        );
+        await client.query('DELETE FROM meeting_log_hosts WHERE record = $1', [log.id]);
+        for (const hostId of log.hostIds) await client.query('INSERT INTO meeting_log_hosts (record, host_id) VALUES ($1, $2)', [log.id, hostId]);
+      }),
+    get: async (id) => {
+      const { rows } = await this.pool.query<{ log: MeetingLog }>('SELECT log FROM meeting_logs WHERE id = $1', [id]);
+      return rows[0]?.log ?? null;
+    },
+    byHost: async (hostIds, limit) => {
+      const { rows } = await this.pool.query<{ log: MeetingLog }>(
+        `SELECT log FROM meeting_logs WHERE id IN (SELECT record FROM meeting_log_hosts WHERE host_id = ANY($1))
+         ORDER BY started_at DESC LIMIT $2`,
+        [hostIds, limit],
+      );
+      return rows.map((row) => row.log);
+    },
+    delete: async (id) => {
+      await this.pool.query('DELETE FROM meeting_logs WHERE id = $1', [id]);
+    },
+    purgeExpired: async (now) => {
+      const { rowCount } = await this.pool.query('DELETE FROM meeting_logs WHERE keep_until IS NOT NULL AND keep_until <= $1', [now]);
+      return rowCount ?? 0;
+    },
+  };
 
   private constructor(private readonly pool: pg.Pool) {
     this.files = {

@@ -1,4 +1,4 @@
-import type { FileQuota, MeetingRecord, NewChatMessage, NewFileMessage } from './store.js';
+import type { FileQuota, MeetingLog, MeetingRecord, NewChatMessage, NewFileMessage } from './store.js';
 
 /** What SqliteStore asks its writer thread (sqlite-writer.ts); each request gets one reply with its id. */
 export type WriterRequest = { id: number } & (
@@ -14,6 +14,11 @@ export type WriterRequest = { id: number } & (
   | { op: 'fileUsage'; instance: string }
   | { op: 'fileIndex' }
   | { op: 'tokenKey' }
+  | { op: 'recordSave'; log: MeetingLog }
+  | { op: 'recordGet'; record: string }
+  | { op: 'recordsByHost'; hostIds: string[]; limit: number }
+  | { op: 'recordDelete'; record: string }
+  | { op: 'recordPurge'; now: number }
   | { op: 'close' }
 );
 

@@ -5,7 +5,18 @@ import { Worker } from 'node:worker_threads';
 import type { ChatHistory } from '../protocol/index.js';
 import type { WriterReady, WriterReply, WriterRequest } from './sqlite-protocol.js';
 import { DiskFileBytes } from './file-store.js';
-import type { AppendResult, ChatUsage, FileStore, FileUsage, MeetingRecord, NewChatMessage, ServerStore, StoredFile } from './store.js';
+import type {
+  AppendResult,
+  ChatUsage,
+  FileStore,
+  FileUsage,
+  MeetingLog,
+  MeetingRecord,
+  NewChatMessage,
+  RecordStore,
+  ServerStore,
+  StoredFile,
+} from './store.js';
 
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -27,6 +38,13 @@ export class SqliteStore implements ServerStore {
   private failure: Error | null = null;
   private closing: Promise<void> | null = null;
   readonly files: FileStore;
+  readonly records: RecordStore = {
+    save: (log) => this.call({ op: 'recordSave', log }),
+    get: (id) => this.call<MeetingLog | null>({ op: 'recordGet', record: id }),
+    byHost: (hostIds, limit) => this.call<MeetingLog[]>({ op: 'recordsByHost', hostIds, limit }),
+    delete: (id) => this.call({ op: 'recordDelete', record: id }),
+    purgeExpired: (now) => this.call<number>({ op: 'recordPurge', now }),
+  };
 
   private constructor(
     private readonly worker: Worker,

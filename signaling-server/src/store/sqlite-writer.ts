@@ -8,7 +8,18 @@ import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as Sqlite from 'node-sqlite3-wasm';
 import type { ChatFile, ChatMessage } from '../protocol/index.js';
-import type { AppendFileResult, AppendResult, ChatUsage, FileQuota, FileUsage, MeetingRecord, NewChatMessage, NewFileMessage, StoredFile } from './store.js';
+import type {
+  AppendFileResult,
+  AppendResult,
+  ChatUsage,
+  FileQuota,
+  FileUsage,
+  MeetingLog,
+  MeetingRecord,
+  NewChatMessage,
+  NewFileMessage,
+  StoredFile,
+} from './store.js';
 import type { WriterReply, WriterRequest } from './sqlite-protocol.js';
 
 // node-sqlite3-wasm is CommonJS; SQLite compiled to WebAssembly, so Node and Electron load the
@@ -18,8 +29,9 @@ const { Database } = require('node-sqlite3-wasm') as typeof Sqlite;
 
 /** Version 2: chat belongs to a meeting instance. Version 1 kept it under the meeting code, where
  * anyone re-creating the code could read it: that chat cannot be given an owner, and is dropped.
- * Version 3: files in the chat (a message's file, the files' records; their bytes are on disk). */
-const SCHEMA_VERSION = 3;
+ * Version 3: files in the chat (a message's file, the files' records; their bytes are on disk).
+ * Version 4: meeting records (what happened in each meeting, for its host; new tables only). */
+const SCHEMA_VERSION = 4;
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chat (
   instance TEXT NOT NULL,
@@ -53,7 +65,19 @@ CREATE TABLE IF NOT EXISTS meetings (
   state TEXT NOT NULL,
   keep_until INTEGER,
   record TEXT NOT NULL
-);`;
+);
+CREATE TABLE IF NOT EXISTS meeting_logs (
+  id TEXT PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  keep_until INTEGER,
+  log TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meeting_log_hosts (
+  record TEXT NOT NULL,
+  host_id TEXT NOT NULL,
+  PRIMARY KEY (record, host_id)
+);
+CREATE INDEX IF NOT EXISTS meeting_log_hosts_by_host ON meeting_log_hosts (host_id);`;
 
 interface ChatRow {
   id: string;
@@ -207,6 +231,45 @@ function run(db: Sqlite.Database, request: WriterRequest): unknown {
       const key = randomBytes(32);
       db.run("INSERT INTO secrets (name, value) VALUES ('file-tokens', ?)", [new Uint8Array(key)]);
       return key;
+    }
+    case 'recordSave': {
+      const { log } = request;
+      db.run('INSERT OR REPLACE INTO meeting_logs (id, started_at, keep_until, log) VALUES (?, ?, ?, ?)', [
+        log.id,
+        log.startedAt,
+        log.keepUntil,
+        JSON.stringify(log),
+      ]);
+      db.run('DELETE FROM meeting_log_hosts WHERE record = ?', [log.id]);
+      for (const hostId of log.hostIds) db.run('INSERT INTO meeting_log_hosts (record, host_id) VALUES (?, ?)', [log.id, hostId]);
+      return null;
+    }
+    case 'recordGet': {
+      const row = db.get('SELECT log FROM meeting_logs WHERE id = ?', [request.record]) as { log: string } | null;
+      return row ? (JSON.parse(row.log) as MeetingLog) : null;
+    }
+    case 'recordsByHost': {
+      if (request.hostIds.length === 0) return [];
+      const marks = request.hostIds.map(() => '?').join(', ');
+      const rows = db.all(
+        `SELECT log FROM meeting_logs WHERE id IN (SELECT record FROM meeting_log_hosts WHERE host_id IN (${marks})) ORDER BY started_at DESC LIMIT ?`,
+        [...request.hostIds, request.limit],
+      ) as unknown as Array<{ log: string }>;
+      return rows.map((row) => JSON.parse(row.log) as MeetingLog);
+    }
+    case 'recordDelete':
+      db.run('DELETE FROM meeting_logs WHERE id = ?', [request.record]);
+      db.run('DELETE FROM meeting_log_hosts WHERE record = ?', [request.record]);
+      return null;
+    case 'recordPurge': {
+      const expired = db.all('SELECT id FROM meeting_logs WHERE keep_until IS NOT NULL AND keep_until <= ?', [request.now]) as unknown as Array<{
+        id: string;
+      }>;
+      for (const { id } of expired) {
+        db.run('DELETE FROM meeting_logs WHERE id = ?', [id]);
+        db.run('DELETE FROM meeting_log_hosts WHERE record = ?', [id]);
+      }
+      return expired.length;
     }
     case 'close':
       return null;

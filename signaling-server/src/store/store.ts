@@ -45,6 +45,8 @@ export interface MeetingRecord {
   banned: Ban[];
   state: 'live' | 'kept';
   keepUntil: number | null;
+  /** The meeting's record (rooms' MeetingJournal), so it goes on after a restart. */
+  recordId?: string;
 }
 
 /**
@@ -67,6 +69,8 @@ export interface ServerStore {
   purgeExpired(now: number): Promise<number>;
   /** Files shared in each instance's chat; they go with its chat (dropMeeting, purgeExpired). */
   readonly files: FileStore;
+  /** What happened in each meeting, for its host (they outlive the meeting and its chat). */
+  readonly records: RecordStore;
   close(): Promise<void>;
 }
 
@@ -113,4 +117,52 @@ export interface FileStore {
   usage(instance: string): Promise<FileUsage>;
   /** A random key kept by the store and shared by every server using it (file tokens are signed with it). */
   tokenKey(): Promise<Buffer>;
+}
+
+/** One stretch of time someone was in the meeting (leftAt null: still there). */
+export interface LogStint {
+  joinedAt: number;
+  leftAt: number | null;
+}
+
+/** One person as a meeting's record keeps them (quality samples as reported: medians on reading). */
+export interface LogPerson {
+  id: string;
+  name: string;
+  stints: LogStint[];
+  waits: Array<{ since: number; until: number; outcome: 'admitted' | 'denied' | 'left' }>;
+  speakingMs: number;
+  samples: { rttMs: number[]; lossPct: number[]; degradedShare: number[] };
+  recordings: Array<{ startedAt: number; stoppedAt: number | null }>;
+  files: number;
+}
+
+/**
+ * What happened in one meeting instance (rooms/journal.ts keeps it up to date). `hostIds`: every
+ * identity that hosted it, the only ones that may read or delete it.
+ */
+export interface MeetingLog {
+  /** The record's own id (a kept meeting started again is the same instance, and gets a new record). */
+  id: string;
+  instance: string;
+  code: string;
+  startedAt: number;
+  endedAt: number | null;
+  hostIds: string[];
+  people: LogPerson[];
+  /** When it is deleted (null: the meeting runs). */
+  keepUntil: number | null;
+  /** When it was last written (after a restart, stints still open are closed at this time). */
+  savedAt: number;
+}
+
+/** Meeting records, kept where the meeting was held; they outlive the meeting (not its chat) until `keepUntil`. */
+export interface RecordStore {
+  save(log: MeetingLog): Promise<void>;
+  get(id: string): Promise<MeetingLog | null>;
+  /** Records any of `hostIds` hosted, newest first. */
+  byHost(hostIds: string[], limit: number): Promise<MeetingLog[]>;
+  delete(id: string): Promise<void>;
+  /** Deletes records whose `keepUntil` passed; resolves with how many. */
+  purgeExpired(now: number): Promise<number>;
 }
