@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react';
+import { useMemo, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from '../components/HomeScreen';
 import { PreJoin } from '../components/PreJoin';
@@ -8,6 +8,7 @@ import { getLobby } from '../platform/lobby';
 import { MeetingScreen } from './MeetingScreen';
 import { endedText } from '../text/ended';
 import { failureText } from '../text/failures';
+import { pastMeetingsOn } from '../records/past-meetings-source';
 
 export function App({ controller, canChooseServer }: { controller: AppController; canChooseServer: boolean }): ReactElement {
   const app = useStore(controller.state);
@@ -16,6 +17,8 @@ export function App({ controller, canChooseServer }: { controller: AppController
   const lobby = getLobby();
   const desktop = useStore(lobby.state);
   const { t } = useTranslation();
+  const server = app.choice.server;
+  const pastMeetings = useMemo(() => pastMeetingsOn(server, localStorage), [server]);
 
   switch (app.stage) {
     case 'home':
@@ -23,6 +26,7 @@ export function App({ controller, canChooseServer }: { controller: AppController
         <HomeScreen
           initial={app.choice}
           canChooseServer={canChooseServer}
+          pastMeetings={pastMeetings}
           onContinue={(choice) => void (desktop.available ? lobby.joinServer(choice) : controller.prepare(choice))}
         />
       );

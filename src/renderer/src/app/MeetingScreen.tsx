@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaptureChoice } from '@shared/ipc/screen';
 import type { CallSession } from '../call/call-session';
@@ -11,6 +11,8 @@ import { HelpOverlay } from '../components/HelpOverlay';
 import { Notices } from '../components/Notices';
 import { Icon } from '../components/Icons';
 import { MeetingTools } from '../components/MeetingTools';
+import { MeetingRecordDialog } from '../components/MeetingRecordDialog';
+import { MeetingStatsReporter } from '../records/stats-reporter';
 import { ParticipantsPanel, type ParticipantRow } from '../components/ParticipantsPanel';
 import { ScreenPicker } from '../components/ScreenPicker';
 import { SharePreview } from '../components/SharePreview';
@@ -73,6 +75,18 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
   const [help, setHelp] = useState(false);
   const [picking, setPicking] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [recordOpen, setRecordOpen] = useState(false);
+  const loadRecord = useCallback(async () => (await session.signaling.request('meeting-record', {})).record, [session]);
+  // Our speaking time and call quality, for the host's meeting record.
+  useEffect(() => {
+    const reporter = new MeetingStatsReporter({
+      send: (stats) => session.signaling.request('meeting-stats', stats),
+      microphone: () => (media.micEnabled ? media.audioTrack : null),
+      quality: () => session.quality.quality.get(),
+    });
+    reporter.start();
+    return () => reporter.stop();
+  }, [session, media]);
   const talkingWhileMuted = useRef(false);
   const [pushToTalk, setPushToTalk] = useState(false);
   const capture = useMemo(() => screenCapture(getPlatform()), []);
@@ -280,8 +294,10 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
               changeSettings: async (change) => void (await session.host.update(change)),
             }}
             onClose={() => openPanel('people')}
+            onOpenRecord={() => setRecordOpen(true)}
           />
         )}
+        {recordOpen && <MeetingRecordDialog load={loadRecord} onClose={() => setRecordOpen(false)} />}
       </div>
       {isHost && panel !== 'people' && (
         <WaitingQueue

@@ -27,6 +27,7 @@ import { ParticipantList, type RemoteParticipant } from './participants';
 import { ScreenShare } from './screen-share';
 import { QualityMonitor } from './quality';
 import { loadSecret, secretKey } from './secret';
+import { rememberHosted } from '../records/hosted';
 import { SignalingClient, SignalingError } from './signaling-client';
 import type { SlotTracks } from './slots';
 import { Store, type ReadonlyStore } from './store';
@@ -256,6 +257,8 @@ export class CallSession {
     const store = this.options.keptSecretStore;
     const self = this.state.get().self;
     if (!store || !self || settings.hostId !== self.id) return;
+    // Meetings we host: their records are ours to read later (records/hosted.ts).
+    rememberHosted(store, this.options.serverUrl, this.secret);
     const key = secretKey(this.options.serverUrl, this.options.room);
     if (settings.keepChat) store.setItem(key, this.secret);
     else store.removeItem(key);

@@ -6,10 +6,13 @@ import { getLobby, type LobbyChoice as HomeChoice, type UntrustedServer } from '
 import { useStore } from '../hooks/useStore';
 import type { TextKey } from '../text/i18n';
 import { DiscoveredMeetings } from './DiscoveredMeetings';
+import { PastMeetings, type PastMeetingsSource } from './PastMeetings';
 import { LanguagePicker } from './LanguagePicker';
 import { Rich } from './Rich';
 
 interface Props {
+  /** The meetings we hosted on the default server (their records), when we hosted any. */
+  pastMeetings?: PastMeetingsSource;
   initial: HomeChoice;
   canChooseServer: boolean;
   onContinue: (choice: HomeChoice) => void;
@@ -46,7 +49,7 @@ export function TrustPrompt({ untrusted, busy, onTrust, onCancel }: TrustProps):
   );
 }
 
-export function HomeScreen({ initial, canChooseServer, onContinue }: Props): ReactElement {
+export function HomeScreen({ initial, canChooseServer, onContinue, pastMeetings }: Props): ReactElement {
   const lobby = getLobby();
   const { untrusted, busy } = useStore(lobby.state);
   const [name, setName] = useState(initial.name);
@@ -138,6 +141,7 @@ export function HomeScreen({ initial, canChooseServer, onContinue }: Props): Rea
         <LanguagePicker compact />
       </form>
       <DiscoveredMeetings name={name} />
+      {pastMeetings && <PastMeetings source={pastMeetings} />}
     </main>
   );
 }

@@ -39,10 +39,12 @@ interface Props {
   banned: BanList['banned'];
   host: HostPanelActions;
   onClose: () => void;
+  /** For the host: opens the meeting's record. */
+  onOpenRecord?: () => void;
 }
 
 /** Everyone with their state; raised hands first, in the order they were raised. The host's controls live here. */
-export function ParticipantsPanel({ people, isHost, settings, waiting, banned, host, onClose }: Props): ReactElement {
+export function ParticipantsPanel({ people, isHost, settings, waiting, banned, host, onClose, onOpenRecord }: Props): ReactElement {
   const raised = people.filter((p) => p.hand !== null).sort((a, b) => a.hand! - b.hand!);
   const others = people.filter((p) => p.hand === null);
   const { t } = useTranslation();
@@ -90,6 +92,11 @@ export function ParticipantsPanel({ people, isHost, settings, waiting, banned, h
         </button>
       </header>
       {isHost && <WaitingQueue waiting={waiting} onAdmit={host.admit} onDeny={host.deny} onAdmitAll={host.admitAll} />}
+      {isHost && onOpenRecord && (
+        <button type="button" className="secondary small" data-testid="open-meeting-record" onClick={onOpenRecord}>
+          {t('meetingRecord.open')}
+        </button>
+      )}
       <ol className="people-list">
         {raised.map((p, i) => row(p, i + 1))}
         {others.map((p) => row(p))}

@@ -1,0 +1,88 @@
+import type { MeetingStats } from '@roundtable/signaling-server/protocol';
+import type { LinkQuality } from '../call/quality';
+import { createLevelMeter, type LevelMeter } from '../call/level-meter';
+
+/** Above this level (0..1) our microphone counts as speaking. */
+const SPEAKING_LEVEL = 0.04;
+
+export interface StatsReporterDeps {
+  send: (stats: MeetingStats) => Promise<unknown>;
+  /** Our microphone's track while it is on (null: muted or none). */
+  microphone: () => MediaStreamTrack | null;
+  /** Each link's quality now (the call's QualityMonitor). */
+  quality: () => Readonly<Record<string, LinkQuality>>;
+  reportEveryMs?: number;
+  sampleEveryMs?: number;
+}
+
+const median = (values: number[]): number | null => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Measures, for the meeting's record, how long we spoke and how the call went, and reports it to
+ * the server every 30 s (`meeting-stats`): speaking time from our own microphone's level, and the
+ * median round trip, loss and share of degraded links from the quality samples.
+ */
+export class MeetingStatsReporter {
+  private speakingMs = 0;
+  private rtt: number[] = [];
+  private loss: number[] = [];
+  private degraded: number[] = [];
+  private meter: { track: MediaStreamTrack; meter: LevelMeter } | null = null;
+  private timers: Array<ReturnType<typeof setInterval>> = [];
+
+  constructor(private readonly deps: StatsReporterDeps) {}
+
+  start(): void {
+    const sampleMs = this.deps.sampleEveryMs ?? 250;
+    this.timers.push(setInterval(() => this.sampleVoice(sampleMs), sampleMs));
+    this.timers.push(setInterval(() => this.sampleQuality(), 2_000));
+    this.timers.push(setInterval(() => this.report(), this.deps.reportEveryMs ?? 30_000));
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    this.meter?.meter.close();
+    this.meter = null;
+  }
+
+  private sampleVoice(ms: number): void {
+    const track = this.deps.microphone();
+    if (this.meter && this.meter.track !== track) {
+      this.meter.meter.close();
+      this.meter = null;
+    }
+    if (!track || !track.enabled) return;
+    this.meter ??= { track, meter: createLevelMeter(track) };
+    if (this.meter.meter.level() > SPEAKING_LEVEL) this.speakingMs += ms;
+  }
+
+  private sampleQuality(): void {
+    for (const link of Object.values(this.deps.quality())) {
+      if (link.rttMs === null) continue;
+      this.rtt.push(link.rttMs);
+      this.loss.push(link.loss * 100);
+      this.degraded.push(link.level === 'good' ? 0 : 1);
+    }
+  }
+
+  report(): void {
+    const mean = this.degraded.length ? this.degraded.reduce((a, b) => a + b, 0) / this.degraded.length : null;
+    const stats: MeetingStats = {
+      speakingMs: Math.min(120_000, Math.round(this.speakingMs)),
+      rttMs: median(this.rtt),
+      lossPct: median(this.loss),
+      degradedShare: mean,
+    };
+    this.speakingMs = 0;
+    this.rtt = [];
+    this.loss = [];
+    this.degraded = [];
+    void this.deps.send(stats).catch(() => undefined);
+  }
+}
