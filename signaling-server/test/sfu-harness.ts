@@ -1,6 +1,7 @@
 import { childLauncher } from '../src/sfu/child-launcher.js';
 import { type SfuProcessOptions } from '../src/sfu/control.js';
 import { type RunningSfu, startSfu } from '../src/sfu/gateway.js';
+import { type VideoShape } from './sfu-media.js';
 import { SyntheticParticipant } from './sfu-participant.js';
 
 export interface SfuLog {
@@ -37,6 +38,8 @@ export class TestMeeting {
   constructor(
     private readonly sfu: RunningSfu,
     readonly id: string,
+    /** The participants' cameras' packets per frame and sizes (default: the tests' small ones). */
+    private readonly videoShape?: VideoShape,
   ) {
     sfu.onOffer((offer) => {
       if (offer.meeting !== this.id || this.closed) return;
@@ -51,7 +54,7 @@ export class TestMeeting {
 
   /** A participant publishes (and starts sending) and subscribes. */
   async join(index: number, id = `participant-${index}`): Promise<SyntheticParticipant> {
-    const participant = new SyntheticParticipant(index, id);
+    const participant = new SyntheticParticipant(index, id, this.videoShape);
     this.participants.push(participant);
     // As a browser does: a connection that failed is made anew (counted, for the tests to say).
     participant.on('publisher-failed', () => {

@@ -30,6 +30,10 @@ const MAGIC = 0xa5;
 const VIDEO_PAYLOAD = 700;
 const AUDIO_PAYLOAD = 80;
 
+/** Packets per frame and payload bytes per packet of each layer (q, h, f): by default the tests' small ones. */
+export type VideoShape = readonly { packets: number; payload: number }[];
+export const TEST_SHAPE: VideoShape = TEST_LAYERS.map((l) => ({ packets: l.packets, payload: VIDEO_PAYLOAD }));
+
 /** What the tail of a synthetic packet says. */
 export interface Tail {
   publisher: number;
@@ -114,6 +118,7 @@ export class SimulcastSource {
     readonly slot: 'video' | 'screen',
     readonly mid: string,
     ssrcBase: number,
+    private readonly shape: VideoShape = TEST_SHAPE,
   ) {
     this.layers = TEST_LAYERS.map((_, i) => ({ ssrc: ssrcBase + i, seq: 1000 * (i + 1), counter: 0, pictureId: 0, keyframeWanted: true }));
   }
@@ -158,7 +163,8 @@ export class SimulcastSource {
       state.keyframeWanted = false;
       if (key) this.keyframes[index]!++;
       state.pictureId = (state.pictureId + 1) & 0x7fff;
-      const count = key ? layer.packets * 2 : layer.packets;
+      const { packets, payload } = this.shape[index] ?? TEST_SHAPE[index]!;
+      const count = key ? packets * 2 : packets;
       for (let i = 0; i < count; i++) {
         const first = i === 0;
         const last = i === count - 1;
@@ -180,7 +186,7 @@ export class SimulcastSource {
             vp8.writeUInt16LE(layer.height, 8);
           }
         }
-        const filler = Buffer.alloc(Math.max(0, VIDEO_PAYLOAD - descriptor.length - vp8.length - TAIL), 0x55);
+        const filler = Buffer.alloc(Math.max(0, payload - descriptor.length - vp8.length - TAIL), 0x55);
         const flags = (key ? 1 : 0) | (first ? 2 : 0) | (last ? 4 : 0);
         const packet = Buffer.concat([h, descriptor, vp8, filler, tail(this.publisher, this.slot, index, state.counter++, frame, flags)]);
         if (this.holdLayer === index) {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Audio, PeerConnection, type Track, Video } from 'node-datachannel';
 import { parseRtcp } from '../src/sfu/worker/rtcp.js';
 import { parseRtp } from '../src/sfu/worker/rtp.js';
-import { AudioSource, EXT, FPS, OPUS_PT, SimulcastSource, type TestSlot, URI, VP8_PT, readTail, senderReportNow } from './sfu-media.js';
+import { AudioSource, EXT, FPS, OPUS_PT, SimulcastSource, type TestSlot, URI, VP8_PT, type VideoShape, readTail, senderReportNow } from './sfu-media.js';
 
 const CONFIG = { iceServers: [], bindAddress: '127.0.0.1' };
 
@@ -114,12 +114,14 @@ export class SyntheticParticipant extends EventEmitter {
   constructor(
     readonly index: number,
     readonly id: string,
+    /** The camera's packets per frame and their size (default: the tests' small ones). */
+    videoShape?: VideoShape,
   ) {
     super();
     this.setMaxListeners(100);
     const base = 0x10000000 + index * 0x100;
     this.audio = new AudioSource(index, 'audio', '0', base);
-    this.camera = new SimulcastSource(index, 'video', '1', base + 0x10);
+    this.camera = new SimulcastSource(index, 'video', '1', base + 0x10, videoShape);
   }
 
   /** The publishing connection's first offer (as a browser's: simulcast without SSRCs). */

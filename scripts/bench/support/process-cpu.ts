@@ -34,3 +34,17 @@ export function treeCpuSeconds(root: number): number {
   }
   return total / TICKS_PER_SECOND;
 }
+
+/** CPU seconds used so far by one process alone (all its threads, not its children). */
+export function processCpuSeconds(pid: number): number {
+  const s = stat(pid);
+  if (!s) throw new Error(`no process ${pid}`);
+  return s.ticks / TICKS_PER_SECOND;
+}
+
+/** Busy and total CPU ticks of the whole machine (all cores) so far. */
+export function machineTicks(): { busy: number; total: number } {
+  const values = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = values.reduce((a, b) => a + b, 0);
+  return { busy: total - (values[3] ?? 0) - (values[4] ?? 0), total };
+}
