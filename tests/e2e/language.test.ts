@@ -8,7 +8,7 @@ import { en } from '../../src/renderer/src/text/locales/en';
 import { ru } from '../../src/renderer/src/text/locales/ru';
 import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { meetingUrl, selfId, waitForRemoteTiles } from './support/meeting-page';
+import { chatMessages, meetingUrl, openChat, selfId, sendChat, waitForRemoteTiles } from './support/meeting-page';
 import { SCREENSHOT_DIR, WEB_ROOT } from './support/paths';
 import { APP_CHANNELS } from '../../src/shared/ipc/app';
 import { HOSTING_CHANNELS, type HostingStatus } from '../../src/shared/ipc/hosting';
@@ -222,6 +222,23 @@ describe('a guest whose browser speaks Russian', () => {
     await bob.page.getByTestId('recording-saved').waitFor({ timeout: 30_000 });
     expect(await bob.page.getByTestId('recording-saved').textContent()).toMatch(/^Запись сохранена: /);
     await russianScreen(bob.page, 'recording-saved');
+
+    // The chat: a message and a file, the sender, the file's kind and size (a plural), the meeting's limit on files.
+    await openChat(page);
+    await openChat(bob.page);
+    await sendChat(page, 'Hello from Ada');
+    await expect.poll(async () => (await chatMessages(page)).map((m) => `${m.sender}: ${m.text}`)).toContain('Вы: Hello from Ada');
+    await page.getByTestId('chat-file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    const meta = (p: Page) => p.locator('[data-testid="chat-file"][data-file-name="notes.txt"] [data-testid="chat-file-meta"]').textContent();
+    await expect.poll(() => meta(bob.page), { timeout: 20_000 }).toBe('Текст · 5 байт');
+    await expect.poll(() => meta(page)).toBe('Текст · 5 байт');
+    expect(await bob.page.getByTestId('chat-file-limit').textContent()).toMatch(/^Файлы до [\d\s,]+ [КМГ]Б$/u);
+    expect(await page.getByTestId('chat-attach').getAttribute('title')).toBe('Отправить файл');
+    await russianScreen(page, 'chat');
+    await russianScreen(bob.page, 'chat-guest');
+    // The People panel again, as the host left it.
+    await page.getByTestId('people-toggle').click();
+    await page.getByTestId('participants-panel').waitFor();
   });
 
   it('waits, is turned away and leaves in Russian', async () => {

@@ -1,7 +1,9 @@
 import { memo, useEffect, useRef, useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ChatFile } from '@roundtable/signaling-server/protocol';
 import { FileProblemError, type ChatFiles, type FileProblem, type FileUpload } from '../call/chat';
 import { canPreview, previewSize } from '../call/file-transfer';
+import { currentLanguage, t, type TextKey } from '../text/i18n';
 import './ChatAttachment.css';
 
 const GLYPHS = {
@@ -21,56 +23,75 @@ export function Glyph({ name, size = 18 }: { name: keyof typeof GLYPHS; size?: n
   );
 }
 
-const wholeNumber = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
-const oneDecimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
-
-/** "532 bytes", "48 KB", "2.4 MB". */
-export function fileSize(bytes: number): string {
-  if (bytes < 1024) return `${wholeNumber.format(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`;
-  if (bytes < 1024 * 1024) return `${wholeNumber.format(Math.ceil(bytes / 1024))} KB`;
-  if (bytes < 1024 * 1024 * 1024) return `${oneDecimal.format(bytes / 1024 / 1024)} MB`;
-  return `${oneDecimal.format(bytes / 1024 / 1024 / 1024)} GB`;
+/** Number formats of the current language (constructing Intl formatters is costly: one of each per language). */
+const formats = new Map<string, { whole: Intl.NumberFormat; oneDecimal: Intl.NumberFormat; percent: Intl.NumberFormat }>();
+function numberFormats(): { whole: Intl.NumberFormat; oneDecimal: Intl.NumberFormat; percent: Intl.NumberFormat } {
+  const language = currentLanguage();
+  let found = formats.get(language);
+  if (!found) {
+    found = {
+      whole: new Intl.NumberFormat(language, { maximumFractionDigits: 0 }),
+      oneDecimal: new Intl.NumberFormat(language, { maximumFractionDigits: 1 }),
+      percent: new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 0 }),
+    };
+    formats.set(language, found);
+  }
+  return found;
 }
 
-const KINDS: Record<string, string> = {
-  'image/png': 'PNG image',
-  'image/jpeg': 'JPEG image',
-  'image/gif': 'GIF image',
-  'image/webp': 'WebP image',
-  'image/svg+xml': 'SVG image',
-  'application/pdf': 'PDF document',
-  'text/plain': 'Text',
-  'text/html': 'HTML page',
-  'application/zip': 'ZIP archive',
+/** "532 bytes", "48 KB", "2.4 MB" ("532 байта", "48 КБ", "2,4 МБ"), in the current language. */
+export function fileSize(bytes: number): string {
+  const { whole, oneDecimal } = numberFormats();
+  if (bytes < 1024) return t('chatFile.bytes', { count: bytes });
+  if (bytes < 1024 * 1024) return t('chatFile.kb', { size: whole.format(Math.ceil(bytes / 1024)) });
+  if (bytes < 1024 * 1024 * 1024) return t('chatFile.mb', { size: oneDecimal.format(bytes / 1024 / 1024) });
+  return t('chatFile.gb', { size: oneDecimal.format(bytes / 1024 / 1024 / 1024) });
+}
+
+/** "42%" ("42 %"): how much of a file has gone, rounded down. */
+function percentSent(sent: number, size: number): string {
+  return numberFormats().percent.format(size > 0 ? Math.floor((sent / size) * 100) / 100 : 0);
+}
+
+const KINDS: Record<string, TextKey> = {
+  'image/png': 'chatFile.kinds.png',
+  'image/jpeg': 'chatFile.kinds.jpeg',
+  'image/gif': 'chatFile.kinds.gif',
+  'image/webp': 'chatFile.kinds.webp',
+  'image/svg+xml': 'chatFile.kinds.svg',
+  'application/pdf': 'chatFile.kinds.pdf',
+  'text/plain': 'chatFile.kinds.text',
+  'text/html': 'chatFile.kinds.html',
+  'application/zip': 'chatFile.kinds.zip',
 };
 
 /** What kind of file it is, in words: from its type, else its name's extension. */
 export function fileKind(name: string, type: string): string {
-  if (Object.hasOwn(KINDS, type)) return KINDS[type]!;
+  if (Object.hasOwn(KINDS, type)) return t(KINDS[type]!);
   const ext = /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1];
-  return ext ? `${ext.toUpperCase()} file` : 'File';
+  return ext ? t('chatFile.kinds.other', { ext: ext.toUpperCase() }) : t('chatFile.kinds.unknown');
 }
 
 /** Why a file did not go, in words. */
 function uploadProblemText(problem: FileProblem, maxBytes: number | undefined): string {
   switch (problem) {
     case 'file-too-large':
-      return maxBytes !== undefined ? `Not sent: this meeting takes files up to ${fileSize(maxBytes)}.` : 'Not sent: the file is too large for this meeting.';
+      return maxBytes !== undefined ? t('chatFile.notSent.tooLargeFor', { size: fileSize(maxBytes) }) : t('chatFile.notSent.tooLarge');
     case 'file-quota':
-      return 'Not sent: this meeting has no room for more files.';
+      return t('chatFile.notSent.quota');
     case 'file-type':
-      return 'Not sent: the file is not what its name says (for example, a web page named like a picture).';
+      return t('chatFile.notSent.type');
     case 'file-empty':
-      return 'Not sent: the file is empty (or is a folder).';
+      return t('chatFile.notSent.empty');
     case 'files-off':
-      return 'Not sent: the host has turned files off in this meeting.';
+      return t('chatFile.notSent.off');
     case 'network':
-      return 'Not sent: the connection to the meeting server was lost.';
+      return t('chatFile.notSent.network');
     case 'not-in-meeting':
-      return 'Not sent: you are no longer in this meeting.';
+      return t('chatFile.notSent.notInMeeting');
     case 'damaged':
     case 'failed':
-      return 'Not sent: the meeting server did not take the file.';
+      return t('chatFile.notSent.failed');
   }
 }
 
@@ -78,13 +99,13 @@ function uploadProblemText(problem: FileProblem, maxBytes: number | undefined): 
 function downloadProblemText(problem: FileProblem): string {
   switch (problem) {
     case 'network':
-      return 'Could not download: check the connection and try again.';
+      return t('chatFile.notDownloaded.network');
     case 'not-in-meeting':
-      return 'This file is no longer available to you.';
+      return t('chatFile.notDownloaded.notInMeeting');
     case 'damaged':
-      return 'The file arrived damaged. Try again.';
+      return t('chatFile.notDownloaded.damaged');
     default:
-      return 'Could not download the file. Try again.';
+      return t('chatFile.notDownloaded.failed');
   }
 }
 
@@ -114,6 +135,7 @@ function Preview({
   files: ChatFiles;
   onOpen: () => void;
 }): ReactElement {
+  const { t } = useTranslation();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'none'>('loading');
   const size = previewSize(file.image.width, file.image.height);
@@ -133,7 +155,7 @@ function Preview({
   }, [file, files, size.width, size.height]);
   if (state === 'none') return <></>;
   return (
-    <button type="button" className="chat-file-preview" data-state={state} onClick={onOpen} title={`Download ${file.name}`}>
+    <button type="button" className="chat-file-preview" data-state={state} onClick={onOpen} title={t('chatFile.download', { name: file.name })}>
       <canvas
         ref={canvas}
         width={size.width}
@@ -141,13 +163,14 @@ function Preview({
         data-testid="chat-file-preview"
         data-ready={state === 'ready'}
         role="img"
-        aria-label={`Picture: ${file.name}`}
+        aria-label={t('chatFile.picture', { name: file.name })}
       />
     </button>
   );
 }
 
 function SharedFile({ file, files }: { file: ChatFile; files: ChatFiles }): ReactElement {
+  const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<FileProblem | null>(null);
   const download = (): void => {
@@ -181,13 +204,13 @@ function SharedFile({ file, files }: { file: ChatFile; files: ChatFiles }): Reac
           data-testid="chat-file-download"
           onClick={download}
           disabled={busy}
-          title={`Download ${file.name}`}
-          aria-label={`Download ${file.name}`}
+          title={t('chatFile.download', { name: file.name })}
+          aria-label={t('chatFile.download', { name: file.name })}
         >
           <Glyph name="download" />
         </button>
       </div>
-      {busy && <progress className="chat-file-progress" aria-label={`Downloading ${file.name}`} />}
+      {busy && <progress className="chat-file-progress" aria-label={t('chatFile.downloading', { name: file.name })} />}
       {problem && (
         <p className="chat-file-problem" role="alert" data-testid="chat-file-problem" data-problem={problem}>
           {downloadProblemText(problem)}
@@ -198,9 +221,13 @@ function SharedFile({ file, files }: { file: ChatFile; files: ChatFiles }): Reac
 }
 
 function UploadingFile({ id, upload, files }: { id: string; upload: FileUpload; files: ChatFiles }): ReactElement {
+  const { t } = useTranslation();
   const failed = upload.phase === 'failed';
-  const percent = upload.size > 0 ? Math.floor((upload.sent / upload.size) * 100) : 0;
-  const state = failed ? null : upload.phase === 'uploading' ? `Sending… ${percent}%` : 'Waiting to send…';
+  const state = failed
+    ? null
+    : upload.phase === 'uploading'
+      ? t('chatFile.progress', { percent: percentSent(upload.sent, upload.size) })
+      : t('chatFile.waiting');
   return (
     <div className={`chat-file${failed ? ' failed' : ' uploading'}`} data-testid="chat-file-upload" data-phase={upload.phase} data-file-name={upload.name}>
       <div className="chat-file-row">
@@ -222,8 +249,8 @@ function UploadingFile({ id, upload, files }: { id: string; upload: FileUpload; 
             className="icon-button chat-file-action"
             data-testid="chat-file-retry"
             onClick={() => files.retryFile(id)}
-            title="Try again"
-            aria-label="Try again"
+            title={t('chatFile.retry')}
+            aria-label={t('chatFile.retry')}
           >
             <Glyph name="retry" />
           </button>
@@ -233,8 +260,8 @@ function UploadingFile({ id, upload, files }: { id: string; upload: FileUpload; 
           className="icon-button chat-file-action"
           data-testid="chat-file-cancel"
           onClick={() => files.cancelFile(id)}
-          title={failed ? 'Dismiss' : 'Stop sending'}
-          aria-label={failed ? 'Dismiss' : 'Stop sending'}
+          title={failed ? t('chatFile.dismiss') : t('chatFile.stop')}
+          aria-label={failed ? t('chatFile.dismiss') : t('chatFile.stop')}
         >
           ×
         </button>
@@ -245,7 +272,7 @@ function UploadingFile({ id, upload, files }: { id: string; upload: FileUpload; 
           data-testid="chat-file-progress"
           max={upload.size || 1}
           value={upload.phase === 'uploading' ? upload.sent : undefined}
-          aria-label={`Sending ${upload.name}`}
+          aria-label={t('chatFile.sendingFile', { name: upload.name })}
         />
       )}
       {failed && upload.problem && (

@@ -1,7 +1,9 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState, type DragEvent, type FormEvent, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ChatEntry, ChatFiles } from '../call/chat';
 import { ChatAttachment, fileSize, Glyph } from './ChatAttachment';
 import { ChatText } from './ChatText';
+import { formatTime } from '../text/i18n';
 import { Icon } from './Icons';
 
 interface Props {
@@ -25,11 +27,9 @@ const LIMIT_CHOICES_MB = [1, 5, 10, 25, 50, 100, 250, 500, 1024];
 
 const EMOJI = ['👍', '😂', '🎉', '❤️', '🙏', '👋', '🤔', '✅'];
 
-// One formatter for every message: constructing Intl formatters is costly.
-const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-
 /** One message; unchanged messages are not rendered again when a new one arrives. */
 const ChatItem = memo(function ChatItem({ message: m, own, files }: { message: ChatEntry; own: boolean; files: ChatFiles }): ReactElement {
+  const { t } = useTranslation();
   const hasFile = m.file !== undefined || m.upload !== undefined;
   return (
     <li
@@ -40,10 +40,10 @@ const ChatItem = memo(function ChatItem({ message: m, own, files }: { message: C
       data-seq={m.seq ?? ''}
     >
       <div className="chat-meta">
-        <span className="chat-sender">{own ? 'You' : m.from.name}</span>
-        <time dateTime={new Date(m.sentAt).toISOString()}>{clock.format(m.sentAt)}</time>
-        {!hasFile && m.status === 'sending' && <span className="chat-status">sending…</span>}
-        {!hasFile && m.status === 'failed' && <span className="chat-status failed">not sent: {m.error}</span>}
+        <span className="chat-sender">{own ? t('chat.you') : m.from.name}</span>
+        <time dateTime={new Date(m.sentAt).toISOString()}>{formatTime(m.sentAt)}</time>
+        {!hasFile && m.status === 'sending' && <span className="chat-status">{t('chat.sending')}</span>}
+        {!hasFile && m.status === 'failed' && <span className="chat-status failed">{t('chat.notSent', { error: m.error ?? '' })}</span>}
       </div>
       {hasFile && <ChatAttachment id={m.id} file={m.file} upload={m.upload} files={files} />}
       {m.text && (
@@ -57,11 +57,12 @@ const ChatItem = memo(function ChatItem({ message: m, own, files }: { message: C
 
 /** The meeting's limit on files: the host picks it, everyone else is told it. */
 function FileLimit({ limits, isHost, files }: { limits: { maxBytes: number; capBytes: number }; isHost: boolean; files: ChatFiles }): ReactElement {
+  const { t } = useTranslation();
   const [problem, setProblem] = useState(false);
   if (!isHost) {
     return (
       <p className="chat-file-limit" data-testid="chat-file-limit">
-        {limits.maxBytes === 0 ? 'The host has turned files off.' : `Files up to ${fileSize(limits.maxBytes)}`}
+        {limits.maxBytes === 0 ? t('chat.filesOff') : t('chat.filesUpTo', { size: fileSize(limits.maxBytes) })}
       </p>
     );
   }
@@ -70,7 +71,7 @@ function FileLimit({ limits, isHost, files }: { limits: { maxBytes: number; capB
     .sort((a, b) => a - b);
   return (
     <label className="chat-file-limit" data-testid="chat-file-limit">
-      Files up to
+      {t('chat.limitLabel')}
       <select
         data-testid="chat-file-limit-select"
         value={limits.maxBytes}
@@ -81,16 +82,17 @@ function FileLimit({ limits, isHost, files }: { limits: { maxBytes: number; capB
       >
         {choices.map((bytes) => (
           <option key={bytes} value={bytes}>
-            {bytes === 0 ? 'Off' : fileSize(bytes)}
+            {bytes === 0 ? t('chat.limitOff') : fileSize(bytes)}
           </option>
         ))}
       </select>
-      {problem && <span className="chat-status failed">Could not change it.</span>}
+      {problem && <span className="chat-status failed">{t('chat.limitFailed')}</span>}
     </label>
   );
 }
 
 export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, onLoadOlder, onClose, files, fileLimits, isHost }: Props): ReactElement {
+  const { t } = useTranslation();
   const [draft, setDraft] = useState('');
   const [dropping, setDropping] = useState(false);
   const list = useRef<HTMLOListElement>(null);
@@ -155,7 +157,7 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
   return (
     <aside
       className={`side-panel chat-panel${dropping ? ' dropping' : ''}`}
-      aria-label="Chat"
+      aria-label={t('chat.panel')}
       data-testid="chat-panel"
       onDragEnter={onDragOver}
       onDragOver={onDragOver}
@@ -165,12 +167,12 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
       {dropping && (
         <div className="chat-drop" data-testid="chat-drop" aria-hidden="true">
           <Glyph name="paperclip" size={28} />
-          Drop to share with everyone
+          {t('chat.drop')}
         </div>
       )}
       <header>
-        <h2>Chat</h2>
-        <button type="button" className="icon-button" onClick={onClose} title="Close chat">
+        <h2>{t('chat.heading')}</h2>
+        <button type="button" className="icon-button" onClick={onClose} title={t('chat.close')}>
           ×
         </button>
       </header>
@@ -183,17 +185,17 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
         role="log"
         aria-live="polite"
         aria-relevant="additions"
-        aria-label="Chat messages"
+        aria-label={t('chat.messages')}
         aria-busy={loadingOlder}
       >
-        {hasOlder && <li className="chat-older">{loadingOlder ? 'Loading older messages…' : 'Scroll up for older messages'}</li>}
+        {hasOlder && <li className="chat-older">{loadingOlder ? t('chat.loadingOlder') : t('chat.scrollForOlder')}</li>}
         {messages.map((m) => (
           <ChatItem key={m.id} message={m} own={m.from.id === selfId} files={files} />
         ))}
       </ol>
       <div className="emoji-row">
         {EMOJI.map((emoji) => (
-          <button key={emoji} type="button" className="emoji" onClick={() => setDraft((d) => d + emoji)} title={`Add ${emoji}`}>
+          <button key={emoji} type="button" className="emoji" onClick={() => setDraft((d) => d + emoji)} title={t('chat.addEmoji', { emoji })}>
             {emoji}
           </button>
         ))}
@@ -214,8 +216,8 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
           type="button"
           className="icon-button attach"
           data-testid="chat-attach"
-          title="Share a file"
-          aria-label="Share a file"
+          title={t('chat.shareFile')}
+          aria-label={t('chat.shareFile')}
           disabled={fileLimits?.maxBytes === 0}
           onClick={() => picker.current?.click()}
         >
@@ -227,7 +229,7 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
           value={draft}
           maxLength={2000}
           rows={2}
-          placeholder="Message everyone"
+          placeholder={t('chat.placeholder')}
           onChange={(e) => setDraft(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey) submit(e);
@@ -239,7 +241,7 @@ export function ChatPanel({ messages, selfId, hasOlder, loadingOlder, onSend, on
             share(e.clipboardData.files);
           }}
         />
-        <button type="submit" className="icon-button send" data-testid="chat-send" title="Send" disabled={!draft.trim()}>
+        <button type="submit" className="icon-button send" data-testid="chat-send" title={t('chat.send')} disabled={!draft.trim()}>
           <Icon name="send" size={18} />
         </button>
       </form>

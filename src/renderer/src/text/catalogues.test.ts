@@ -51,6 +51,7 @@ describe('Russian', () => {
       '5 человек ждут входа',
       '21 человек ждёт входа',
     ]);
+    expect([1, 2, 5, 21, 1000].map((count) => say('chatFile.bytes', { count }))).toEqual(['1 байт', '2 байта', '5 байт', '21 байт', '1\u00a0000 байт']);
   });
 
   it('speaks the current language everywhere outside React too, and back in English after', () => {
