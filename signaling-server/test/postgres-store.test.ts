@@ -37,7 +37,7 @@ describe('the PostgreSQL store (--database-url)', () => {
     await client.connect();
     const { rows } = await client.query<{ name: string }>('SELECT name FROM roundtable_migrations');
     await client.end();
-    expect(rows.map((r) => r.name)).toEqual(['1733100000000_chat-and-meetings', '1733200000000_files']);
+    expect(rows.map((r) => r.name)).toEqual(['1733100000000_chat-and-meetings', '1733200000000_files', '1733300000000_meeting-records']);
     await Promise.all(stores.map((store) => store.close()));
   });
 
