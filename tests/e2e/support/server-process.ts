@@ -38,6 +38,9 @@ export async function startServerProcess(
       WEB_ROOT,
       '--data-dir',
       dataDir,
+      // No SFU process unless a test asks for one (its restarts are about signaling; an SFU
+      // compiled from source on every start would slow them down). An older checkout's CLI has no such flag.
+      ...(options.cli === undefined ? ['--sfu-from', 'off'] : []),
       ...(options.extraArgs ?? []),
     ],
     { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },

@@ -81,7 +81,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
   useEffect(() => {
     const reporter = new MeetingStatsReporter({
       send: (stats) => session.signaling.request('meeting-stats', stats),
-      microphone: () => (media.micEnabled ? media.audioTrack : null),
+      microphoneLevel: async () => (media.micEnabled ? session.ownAudioLevel() : null),
       quality: () => session.quality.quality.get(),
     });
     reporter.start();

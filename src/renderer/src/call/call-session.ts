@@ -22,7 +22,7 @@ import { RoutedTransport } from './routed-transport';
 import type { SfuSignaling } from './sfu/sfu-signaling';
 import { SfuTransport } from './sfu/sfu-transport';
 import { firstMedia } from './sfu/first-media';
-import type { ConnectionFactory } from './mesh/slot-transceivers';
+import { browserConnection, type ConnectionFactory } from './mesh/slot-transceivers';
 import { ParticipantList, type RemoteParticipant } from './participants';
 import { ScreenShare } from './screen-share';
 import { QualityMonitor } from './quality';
@@ -136,6 +136,7 @@ export class CallSession {
   readonly screen = new ScreenShare();
   private readonly participants: ParticipantList;
   private readonly transport: CallTransport;
+  private readonly connections = new Set<RTCPeerConnection>();
   private passcode: string | undefined;
   private readonly session = randomToken(12);
   private readonly secret: string;
@@ -151,7 +152,16 @@ export class CallSession {
     this.host = new HostControls(this.signaling);
     this.passcode = options.passcode;
     const context = this.transportContext();
-    const createConnection = options.createConnection ? { createConnection: options.createConnection } : {};
+    // Every connection the call makes is kept (until closed), so our own microphone's level can be
+    // read from whichever sends it (ownAudioLevel) without running Web Audio in the meeting.
+    const make = options.createConnection ?? browserConnection;
+    const createConnection = {
+      createConnection: (config: RTCConfiguration): RTCPeerConnection => {
+        const pc = make(config);
+        this.connections.add(pc);
+        return pc;
+      },
+    };
     this.transport =
       options.transport?.(context) ??
       new RoutedTransport(
@@ -369,6 +379,26 @@ export class CallSession {
   /** The RTCPeerConnection that carries one participant's media, for statistics and diagnostics. */
   connectionTo(id: string): RTCPeerConnection | undefined {
     return this.transport.connectionTo(id);
+  }
+
+  /** Our microphone's level now (0..1) as one of our connections sends it, or null when none does. */
+  async ownAudioLevel(): Promise<number | null> {
+    const track = this.options.media.audioTrack;
+    if (!track) return null;
+    for (const pc of [...this.connections]) {
+      if (pc.signalingState === 'closed') {
+        this.connections.delete(pc);
+        continue;
+      }
+      const sender = pc.getSenders().find((s) => s.track === track);
+      if (!sender) continue;
+      let level: number | null = null;
+      (await sender.getStats()).forEach((entry: { type: string; kind?: string; audioLevel?: number }) => {
+        if (entry.type === 'media-source' && entry.kind === 'audio' && entry.audioLevel !== undefined) level = entry.audioLevel;
+      });
+      if (level !== null) return level;
+    }
+    return null;
   }
 
   /** What flows from one participant (their microphone and camera, however the media travels). */

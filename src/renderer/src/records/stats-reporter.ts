@@ -1,14 +1,13 @@
 import type { MeetingStats } from '@roundtable/signaling-server/protocol';
 import type { LinkQuality } from '../call/quality';
-import { createLevelMeter, type LevelMeter } from '../call/level-meter';
 
 /** Above this level (0..1) our microphone counts as speaking. */
 const SPEAKING_LEVEL = 0.04;
 
 export interface StatsReporterDeps {
   send: (stats: MeetingStats) => Promise<unknown>;
-  /** Our microphone's track while it is on (null: muted or none). */
-  microphone: () => MediaStreamTrack | null;
+  /** Our microphone's level (0..1) as we send it, null while it is off (read from the connection's statistics: no Web Audio in the meeting). */
+  microphoneLevel: () => Promise<number | null>;
   /** Each link's quality now (the call's QualityMonitor). */
   quality: () => Readonly<Record<string, LinkQuality>>;
   reportEveryMs?: number;
@@ -32,7 +31,6 @@ export class MeetingStatsReporter {
   private rtt: number[] = [];
   private loss: number[] = [];
   private degraded: number[] = [];
-  private meter: { track: MediaStreamTrack; meter: LevelMeter } | null = null;
   private timers: Array<ReturnType<typeof setInterval>> = [];
 
   constructor(private readonly deps: StatsReporterDeps) {}
@@ -47,19 +45,15 @@ export class MeetingStatsReporter {
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    this.meter?.meter.close();
-    this.meter = null;
   }
 
   private sampleVoice(ms: number): void {
-    const track = this.deps.microphone();
-    if (this.meter && this.meter.track !== track) {
-      this.meter.meter.close();
-      this.meter = null;
-    }
-    if (!track || !track.enabled) return;
-    this.meter ??= { track, meter: createLevelMeter(track) };
-    if (this.meter.meter.level() > SPEAKING_LEVEL) this.speakingMs += ms;
+    void this.deps.microphoneLevel().then(
+      (level) => {
+        if (level !== null && level > SPEAKING_LEVEL) this.speakingMs += ms;
+      },
+      () => undefined,
+    );
   }
 
   private sampleQuality(): void {
