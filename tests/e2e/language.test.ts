@@ -149,7 +149,9 @@ describe('a guest whose browser speaks Russian', () => {
       });
     await expect.poll(() => ada.page.getByTestId('participant-count').textContent()).toBe('5');
     // The gathered notice of arrivals, in Russian.
-    await expect.poll(async () => (await ada.page.locator('.toast-text').allTextContents()).some((text) => text.startsWith('Теперь на встрече: '))).toBe(true);
+    await expect
+      .poll(async () => (await ada.page.locator('.toast-text').allTextContents()).some((text) => text.startsWith('Теперь на встрече: ')), { timeout: 10_000 })
+      .toBe(true);
     await russianScreen(ada.page, 'meeting-five');
     for (const off of leave) off();
     await expect.poll(() => participantsTitle(ada.page), { timeout: 15_000 }).toBe('На встрече 2 участника');

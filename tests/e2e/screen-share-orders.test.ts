@@ -51,7 +51,7 @@ async function join(page: Page, room: string, name: string, cameraOn: boolean): 
   await page.goto(meetingUrl(server.url, room, name, cameraOn));
   if (!cameraOn) {
     await page.getByTestId('camera-toggle').click();
-    await expect.poll(() => page.getByTestId('camera-toggle').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.getByTestId('camera-toggle').getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
     await page.getByTestId('join-button').click();
   }
   return selfId(page);
