@@ -38,7 +38,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres, startRedis, type RunningService } from '../../signaling-server/test/support/services';
+import { startPostgres, startRedis } from '../../signaling-server/test/support/services';
 import { Histogram } from './support/histogram';
 import { cpuSeconds, machineBusySeconds, OPEN_FILES, openFiles, rssBytes, spawnRaised, startListening, type ListeningProcess } from './support/raised-process';
 import type { CommandName, Commands, Hello, Latencies, Response, Results } from './support/signaling-messages';
@@ -99,6 +99,19 @@ const seconds = (ms: number): number => round(ms / 1000, 1);
 const cleanups: Array<() => Promise<void>> = [];
 async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+}
+/** Starts under way: an interrupted run waits for them, so that what they start is stopped too. */
+const starting = new Set<Promise<unknown>>();
+/** A server (or Redis, PostgreSQL) being started: stopped at the end of the run, however it ends. */
+function owned<T extends { stop(): Promise<void> }>(start: Promise<T>): Promise<T> {
+  const registered = start.then((thing) => {
+    cleanups.push(() => thing.stop());
+    return thing;
+  });
+  starting.add(registered);
+  const forget = (): void => void starting.delete(registered);
+  registered.then(forget, forget);
+  return registered;
 }
 
 /** A client process, asked over its IPC channel. */
@@ -431,9 +444,9 @@ async function single() {
   };
   cleanups.push(stop);
   try {
-    servers.push(await startListening('echo', ['scripts/bench/support/signaling-echo.ts']));
+    servers.push(await owned(startListening('echo', ['scripts/bench/support/signaling-echo.ts'])));
     servers.push(
-      await startListening('node', [CLI, '--host', '127.0.0.1', '--port', '0', '--http', '--trust-proxy', '--sfu-from', 'off', '--data-dir', dataDir]),
+      await owned(startListening('node', [CLI, '--host', '127.0.0.1', '--port', '0', '--http', '--trust-proxy', '--sfu-from', 'off', '--data-dir', dataDir])),
     );
     const [bare, node] = servers as [ListeningProcess, ListeningProcess];
     await sleep(1000);
@@ -555,16 +568,13 @@ async function drained(urls: string[], ms: number): Promise<{ s: number } | { le
 /** Parts 2 and 3: two nodes sharing meetings through Redis (and PostgreSQL). */
 async function cluster() {
   log('cluster: Redis, PostgreSQL, two nodes…');
-  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-  const services: RunningService[] = [redis, postgres];
-  cleanups.push(() => Promise.all(services.map((service) => service.stop())).then(() => undefined));
+  const [redis, postgres] = await Promise.all([owned(startRedis()), owned(startPostgres())]);
   const env = { ...process.env, ROUNDTABLE_REDIS_URL: redis.url, ROUNDTABLE_DATABASE_URL: postgres.url };
   const nodes: ListeningProcess[] = await Promise.all(
     ['node-a', 'node-b'].map((name) =>
-      startListening(name, [CLI, '--host', '127.0.0.1', '--port', '0', '--http', '--trust-proxy', '--metrics', '--node-name', name], env),
+      owned(startListening(name, [CLI, '--host', '127.0.0.1', '--port', '0', '--http', '--trust-proxy', '--metrics', '--node-name', name], env)),
     ),
   );
-  cleanups.push(() => Promise.all(nodes.map((node) => node.stop())).then(() => undefined));
   const [a, b] = nodes as [ListeningProcess, ListeningProcess];
   const pids = { 'node-a': a.pid, 'node-b': b.pid, redis: redis.process.pid! };
   const url = (n: number): string => (n % 2 === 0 ? a.url : b.url);
@@ -707,13 +717,27 @@ async function main(): Promise<void> {
   const started = runStarted;
   const loadBefore = loadavg()[0]!;
   // All started or none: those that did are stopped when one fails.
-  const starting = await Promise.allSettled(Array.from({ length: WORKERS }, () => Worker.start()));
-  workers = starting.flatMap((one) => (one.status === 'fulfilled' ? [one.value] : []));
+  const clients = await Promise.allSettled(Array.from({ length: WORKERS }, () => Worker.start()));
+  workers = clients.flatMap((one) => (one.status === 'fulfilled' ? [one.value] : []));
   cleanups.push(() => Promise.all(workers.map((worker) => worker.stop())).then(() => undefined));
-  const failed = starting.find((one) => one.status === 'rejected');
+  const failed = clients.find((one) => one.status === 'rejected');
   if (failed) throw failed.reason;
-  const one = PARTS.has('single') ? await single() : undefined;
-  const clustered = PARTS.has('cluster') ? await cluster() : undefined;
+  // A part that fails is reported as its error, and the parts after it are skipped: what was measured is still printed.
+  let failure: string | undefined;
+  const part = async <T>(name: string, run: () => Promise<T>): Promise<T | { error: string } | { skipped: string } | undefined> => {
+    if (!PARTS.has(name)) return undefined;
+    if (failure) return { skipped: failure };
+    try {
+      return await run();
+    } catch (error) {
+      log(`${name}: ${String(error)}`);
+      failure = `${name} failed`;
+      process.exitCode = 1;
+      return { error: String(error) };
+    }
+  };
+  const one = await part('single', single);
+  const clustered = await part('cluster', cluster);
   process.stdout.write(
     `${JSON.stringify({
       machine: {
@@ -737,6 +761,7 @@ async function main(): Promise<void> {
         window: WINDOW,
         rounds: ROUNDS,
         measureSPerRound: MEASURE_MS / 1000,
+        pacedPerSecond: PACED,
         ...one,
       },
       cluster: clustered,
@@ -753,7 +778,9 @@ const deadline = setTimeout(() => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`bench:signaling: ${signal}; stopping everything`);
-    void cleanUp().finally(() => process.exit(130));
+    void Promise.allSettled([...starting])
+      .then(cleanUp)
+      .finally(() => process.exit(130));
   });
 }
 void main()

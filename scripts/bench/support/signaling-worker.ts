@@ -40,14 +40,29 @@ async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) =
   );
 }
 
+const OPEN_TIMEOUT_MS = 20_000;
+
+/** A connection, or an error within OPEN_TIMEOUT_MS (the client's own timeout covers the handshake, not the server's answer to it). */
 function open(url: string, address: string): Promise<Socket> {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 20_000, extraHeaders: { 'x-forwarded-for': address } });
+  const socket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    timeout: OPEN_TIMEOUT_MS,
+    extraHeaders: { 'x-forwarded-for': address },
+  });
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error: Error) => {
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
       socket.close();
       reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error('timeout')), OPEN_TIMEOUT_MS + 1000);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
     });
+    socket.once('connect_error', fail);
   });
 }
 
@@ -71,7 +86,8 @@ const paced = (socket: Socket, send: Sender['send']): Sender => ({ socket, token
 async function drive(senders: Sender[], perSecond: number, window: number, until: number): Promise<number> {
   const burst = Math.max(1, Math.floor(perSecond / 10));
   let last = performance.now();
-  for (const sender of senders) sender.tokens = 1;
+  // Each sender starts at a random point of its period: paced senders (a few requests a second each) would otherwise all send on the same tick.
+  for (const sender of senders) sender.tokens = Math.random();
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
