@@ -30,6 +30,10 @@ class FakeEmitter {
   listenerCount(event: string): number {
     return this.emitter.listenerCount(event);
   }
+  removeAllListeners(): this {
+    this.emitter.removeAllListeners();
+    return this;
+  }
 }
 
 export class FakeWebContents extends FakeEmitter {
@@ -102,7 +106,7 @@ class FakeApp extends FakeEmitter {
   /** Like Electron's: false when run from source (electron-vite dev/preview), true in a packaged build. */
   isPackaged = false;
   private readyResolve!: () => void;
-  private readonly readyPromise = new Promise<void>((resolve) => (this.readyResolve = resolve));
+  private readyPromise = new Promise<void>((resolve) => (this.readyResolve = resolve));
   enableSandbox = vi.fn(() => undefined);
   quit = vi.fn(() => undefined);
   exit = vi.fn((_code?: number) => undefined);
@@ -123,6 +127,12 @@ class FakeApp extends FakeEmitter {
     this.ready = true;
     this.readyResolve();
     this.emit('ready');
+  }
+  /** Test helper: a new run of the app (not ready yet, nobody listening), for a test that starts the shell more than once. */
+  restart(): void {
+    this.removeAllListeners();
+    this.ready = false;
+    this.readyPromise = new Promise<void>((resolve) => (this.readyResolve = resolve));
   }
 }
 export const app = new FakeApp();

@@ -1,8 +1,9 @@
+import { hostname } from 'node:os';
 import { app, clipboard, Notification, session } from 'electron';
 import type { SectionHandlers } from '@shared/ipc/contract';
 import type { DiscoveredMeeting, HOSTING_CHANNELS } from '@shared/ipc/hosting';
 import type { MEETING_CHANNELS } from '@shared/ipc/meeting';
-import { CertificatePins } from '../services/hosting/certificate-pins';
+import { CertificatePins, refusalText } from '../services/hosting/certificate-pins';
 import type { Discovery } from '../services/hosting/discovery';
 import { createHostingHandlers } from '../services/hosting/hosting-handlers';
 import { HostingService } from '../services/hosting/hosting-service';
@@ -13,6 +14,7 @@ import { installCertificatePinning } from './certificate-pinning';
 import { sendToRenderer } from './ipc';
 import { AppTray, trayImages, type TrayActions, type TrayImages } from './tray';
 import { englishText, type Translate } from '../text/desktop-text';
+import { readHostingFailure } from '@shared/ipc/hosting';
 
 /** What the composition root hands in for hosting; tests get Electron-free defaults. */
 export interface HostingShellServices {
@@ -61,8 +63,10 @@ export function installHosting(
   let quitting = false;
 
   installCertificatePinning(app, session.defaultSession, pins, (refusal) => {
-    sendToRenderer('hosting:certificate-refused', { host: refusal.host, message: refusal.message }, devServerUrl);
-    notify(text()('notices.connectionRefused'), refusal.message);
+    const t = text();
+    const message = refusalText(t, refusal);
+    sendToRenderer('hosting:certificate-refused', { host: refusal.host, message }, devServerUrl);
+    notify(t('notices.connectionRefused'), message);
   });
   // Pins are set by resolve-invite when the person chooses a meeting; these drop them again.
   const meetingPins = new MeetingPins(pins, hosting);
@@ -75,19 +79,21 @@ export function installHosting(
     sendToRenderer('hosting:discovered', meetings, devServerUrl);
   });
 
-  const defaultMeetingName = (): string | undefined => {
+  // The meeting is named after the person (from their app), else after this computer.
+  const defaultMeetingName = (): string => {
     const name = link.report?.name.trim();
-    return name ? text()('notices.meetingName', { name }) : undefined;
+    return name ? text()('notices.meetingName', { name }) : text()('notices.meetingOnHost', { host: hostname() });
   };
 
   const hostAndJoin = async (): Promise<void> => {
     try {
-      const status = await hosting.start({ ...(defaultMeetingName() ? { meetingName: defaultMeetingName()! } : {}) });
+      const status = await hosting.start({ meetingName: defaultMeetingName() });
       if (status.state !== 'hosting') return;
       showWindow();
       link.command({ kind: 'join', target: status.self, autojoin: true, start: true });
     } catch (error) {
-      notify(text()('notices.couldNotHost'), (error as Error).message);
+      const failure = readHostingFailure(error);
+      notify(text()('notices.couldNotHost'), failure?.code === 'hosting-failed' ? failure.reason : (error as Error).message);
     }
   };
 
@@ -105,7 +111,7 @@ export function installHosting(
     },
     'copy-invite': () => {
       const status = hosting.status();
-      if (status.state === 'hosting') clipboard.writeText(inviteText(status.invite));
+      if (status.state === 'hosting') clipboard.writeText(inviteText(status.invite, text()));
     },
     show: showWindow,
     mute: () => link.command({ kind: 'mute' }),
@@ -148,8 +154,9 @@ export function installHosting(
     hosting,
     pins,
     discovered: () => discovered,
-    copyText: (text) => clipboard.writeText(text),
+    copyText: (invite) => clipboard.writeText(invite),
     defaultMeetingName,
+    text,
   });
   return {
     handlers: {

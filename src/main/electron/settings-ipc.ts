@@ -5,7 +5,7 @@ import type { LanguageSettings } from '../services/settings/language';
 /** IPC handlers of the settings main keeps (their arguments are validated before they run). */
 export function settingsIpcHandlers(language: LanguageSettings): SectionHandlers<typeof SETTINGS_CHANNELS> {
   return {
-    'settings:language': () => language.state(),
+    'settings:language': () => language.current(),
     'settings:set-language': (setting) => language.set(setting),
   };
 }

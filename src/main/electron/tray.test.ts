@@ -4,6 +4,8 @@ import { nativeTheme, resetFakeElectron, Tray } from '../../../tests/fakes/elect
 import type { HostingStatus } from '@shared/ipc/hosting';
 import { AppTray, trayImages, type TrayActions } from './tray';
 import type { TrayCommand } from './tray-model';
+import { desktopText } from '../text/desktop-text';
+import type { Language } from '@shared/i18n/languages';
 
 beforeEach(() => {
   resetFakeElectron();
@@ -63,5 +65,28 @@ describe('the tray', () => {
     nativeTheme.shouldUseDarkColors = false;
     nativeTheme.emit('updated');
     expect((Tray.all[0]!.image as { path: string }).path).toBe('/res/tray-idle-light.png');
+  });
+
+  it("speaks the app's language: Russian when it is ru, English otherwise, and follows a change", () => {
+    let language: Language = 'ru';
+    const act = actions();
+    const appTray = new AppTray(trayImages('/res'), act, { hosting: idle, meeting: null }, () => desktopText(language));
+    const tray = Tray.all[0]!;
+    expect(menu(tray).map((i) => i.label ?? i.type)).toEqual(['Провести встречу', 'Присоединиться…', 'Показать окно', 'separator', 'Закрыть Roundtable']);
+    expect(tray.tooltip).toBe('Roundtable — вы не на встрече');
+    click(tray, 'Провести встречу');
+    expect(act.host).toHaveBeenCalledOnce();
+
+    const report = { stage: 'meeting' as const, name: 'Ada', room: 'standup', server: 'https://h:1', participants: 5, micEnabled: false, cameraEnabled: true };
+    appTray.update({ meeting: report });
+    expect(menu(tray).find((i) => i.id === 'participants')?.label).toBe('На встрече 5 участников');
+    expect(tray.tooltip).toBe('Roundtable — на встрече standup · 5 участников · микрофон выключен');
+
+    language = 'en';
+    appTray.update({});
+    expect(menu(tray).find((i) => i.id === 'participants')?.label).toBe('5 people in the meeting');
+    expect(tray.tooltip).toBe('Roundtable — in meeting standup · 5 people · muted');
+    click(tray, 'Unmute');
+    expect(act.unmute).toHaveBeenCalledOnce();
   });
 });

@@ -82,10 +82,16 @@ export const en = {
     connectionRefused: 'Connection refused',
     couldNotHost: 'Could not host the meeting',
     meetingName: "{name}'s meeting",
+    meetingOnHost: 'Meeting on {host}',
+    certificateRefused:
+      'Roundtable refused the connection to {host}: its certificate {presented, select, none {} other {({presented}) }}is not the one you joined with ({expected}). Someone on the network may be intercepting the meeting.',
     hostQuit: 'The host quit Roundtable.',
     recoveredTitle: 'A recording interrupted by a crash was recovered',
     recoveredSaved: 'Saved to {path}',
     recoveredFailed: 'It could not be finished: {error}. Its recorded parts are kept.',
+  },
+  invite: {
+    text: 'Join "{meeting}" on Roundtable — meeting code {code}\n{links}\nCertificate fingerprint (SHA-256): {fingerprint}\n',
   },
   dialogs: {
     addSourceTitle: 'Add a video or sound file as a source',

@@ -82,10 +82,16 @@ export const ru: Catalogue<typeof en> = {
     connectionRefused: 'Соединение отклонено',
     couldNotHost: 'Не удалось начать встречу',
     meetingName: 'Встреча: {name}',
+    meetingOnHost: 'Встреча на {host}',
+    certificateRefused:
+      'Соединение с {host} отклонено: сертификат сервера {presented, select, none {} other {({presented}) }}не тот, с которым вы присоединились ({expected}). Возможно, кто-то в сети перехватывает встречу.',
     hostQuit: 'Организатор закрыл Roundtable.',
     recoveredTitle: 'Запись, прерванная сбоем, восстановлена',
     recoveredSaved: 'Сохранена в {path}',
     recoveredFailed: 'Её не удалось завершить: {error}. Записанные части сохранены.',
+  },
+  invite: {
+    text: 'Присоединяйтесь к встрече «{meeting}» в Roundtable — код встречи {code}\n{links}\nОтпечаток сертификата (SHA-256): {fingerprint}\n',
   },
   dialogs: {
     addSourceTitle: 'Добавить видео- или аудиофайл как источник',

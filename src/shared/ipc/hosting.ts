@@ -32,6 +32,7 @@ export const InviteSchema = z.object({
 export type Invite = z.infer<typeof InviteSchema>;
 
 export const HostingStatusSchema = z.discriminatedUnion('state', [
+  /** `lastError`: why the last try to host failed, in the system's words (the UI words "Could not host the meeting" around it). */
   z.object({ state: z.literal('idle'), lastError: z.string().nullable() }),
   z.object({
     state: z.literal('hosting'),
@@ -112,6 +113,73 @@ export function readUntrustedCertificate(error: unknown): UntrustedCertificate |
   return details.success ? details.data : null;
 }
 
+/**
+ * Why an invite link or a server address cannot be used: the details of resolve-invite's
+ * 'invalid-invite' error, for the UI to word (the message is main's English, for logs).
+ */
+export const INVITE_PROBLEMS = [
+  /** Not a URL at all (`what`: a meeting link or a server address). */
+  'not-a-url',
+  /** Neither https:// nor http://. */
+  'not-http',
+  /** It carries a user name or password. */
+  'has-credentials',
+  /** A link without a meeting code. */
+  'no-code',
+  /** A link whose certificate fingerprint cannot be read. */
+  'damaged-fingerprint',
+  /** A link that pins a certificate over plain http://. */
+  'pin-without-https',
+  /** A meeting code typed by hand that is not one. */
+  'bad-code',
+] as const;
+export type InviteProblem = (typeof INVITE_PROBLEMS)[number];
+export const InviteProblemSchema = z.object({ problem: z.enum(INVITE_PROBLEMS), what: z.enum(['link', 'server']).optional() });
+export type InviteProblemDetails = z.infer<typeof InviteProblemSchema>;
+
+/** resolve-invite's 'unreachable' details: the server (`host:port`) and the network's own words. */
+export const UnreachableSchema = z.object({ host: z.string(), reason: z.string() });
+/** 'certificate-refused' details: the server (`host:port`) and the fingerprints ("AB:CD:…") expected and presented (null: none could be read). */
+export const CertificateMismatchSchema = z.object({ host: z.string(), expected: z.string(), presented: z.string().nullable() });
+/** hosting:start's 'hosting-failed' details: why, in the system's words (e.g. "listen EADDRINUSE …"). */
+export const HostingFailedSchema = z.object({ reason: z.string() });
+
+/** What a failed hosting or invite call is about, read from its error's code and details (checked); null for anything else. */
+export type HostingFailure =
+  | ({ code: 'invalid-invite' } & InviteProblemDetails)
+  | ({ code: 'unreachable' } & z.infer<typeof UnreachableSchema>)
+  | ({ code: 'certificate-refused' } & z.infer<typeof CertificateMismatchSchema>)
+  | ({ code: 'hosting-failed' } & z.infer<typeof HostingFailedSchema>);
+
+export function readHostingFailure(error: unknown): HostingFailure | null {
+  if (!isDesktopError(error)) return null;
+  const read = <T extends object>(schema: z.ZodType<T>): T | null => {
+    const details = schema.safeParse(error.details);
+    return details.success ? details.data : null;
+  };
+  switch (error.code) {
+    case 'invalid-invite': {
+      const details = read(InviteProblemSchema);
+      return details && { code: error.code, ...details };
+    }
+    case 'unreachable': {
+      const details = read(UnreachableSchema);
+      return details && { code: error.code, ...details };
+    }
+    case 'certificate-refused': {
+      const details = read(CertificateMismatchSchema);
+      return details && { code: error.code, ...details };
+    }
+    case 'hosting-failed': {
+      const details = read(HostingFailedSchema);
+      return details && { code: error.code, ...details };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The app refused a server's certificate (not the pinned one): `message` in the app's language, for people. */
 export const CertificateRefusedSchema = z.object({ host: z.string(), message: z.string() });
 export type CertificateRefused = z.infer<typeof CertificateRefusedSchema>;
 

@@ -24,6 +24,8 @@ export const DESKTOP_ERROR_CODES = [
   'untrusted-certificate',
   /** The server presented another certificate than the pinned one. */
   'certificate-refused',
+  /** The meeting could not be hosted here (no port, no certificate…); `details.reason` is the system's own words. */
+  'hosting-failed',
   /** Anything else; the message is the one main's code gave. */
   'internal',
 ] as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSelfSignedCertificate, formatFingerprint } from '@roundtable/signaling-server';
-import { CertificatePins } from './certificate-pins';
+import { CertificatePins, refusalText, type PinRefusal } from './certificate-pins';
+import { desktopText } from '../../text/desktop-text';
 
 const genuine = createSelfSignedCertificate({ commonName: 'genuine' });
 const second = createSelfSignedCertificate({ commonName: 'second server on the same host' });
@@ -49,7 +50,16 @@ describe('certificate pins (what the desktop app accepts)', () => {
       `Roundtable refused the connection to 192.168.1.20: its certificate (${formatFingerprint(impostor.fingerprint)}) is not the one you joined with ` +
         `(${formatFingerprint(genuine.fingerprint)} or ${formatFingerprint(second.fingerprint)}). Someone on the network may be intercepting the meeting.`,
     );
-    expect(pins.decideHost('192.168.1.20', 'garbage')).toMatchObject({ verdict: 'refuse', presented: null });
+    // The app words it in its language, from the refusal's fields: English says what the message says.
+    const refusal = verdict as PinRefusal;
+    expect(refusalText(desktopText('en'), refusal)).toBe(refusal.message);
+    expect(refusalText(desktopText('ru'), refusal)).toBe(
+      `Соединение с 192.168.1.20 отклонено: сертификат сервера (${formatFingerprint(impostor.fingerprint)}) не тот, с которым вы присоединились ` +
+        `(${formatFingerprint(genuine.fingerprint)} или ${formatFingerprint(second.fingerprint)}). Возможно, кто-то в сети перехватывает встречу.`,
+    );
+    const unreadable = pins.decideHost('192.168.1.20', 'garbage') as PinRefusal;
+    expect(unreadable).toMatchObject({ verdict: 'refuse', presented: null });
+    expect(refusalText(desktopText('en'), unreadable)).toBe(unreadable.message);
     expect(pins.decideHost('meet.example.org', impostor.cert)).toEqual({ verdict: 'chromium' });
     expect(pins.decideHost('192.168.1.21', impostor.cert)).toEqual({ verdict: 'chromium' });
   });

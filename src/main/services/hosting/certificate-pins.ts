@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { fingerprintOf, formatFingerprint, parseFingerprint } from '@roundtable/signaling-server';
+import { eitherOf, type Translate } from '../../text/desktop-text';
 
 /** The app refused a certificate because it is not the one pinned for where it came from. */
 export interface PinRefusal {
@@ -8,7 +9,19 @@ export interface PinRefusal {
   host: string;
   /** The presented certificate's fingerprint (canonical), or null when it could not be read. */
   presented: string | null;
+  /** The fingerprints (canonical) pinned there: any of them would have been accepted. */
+  expected: string[];
+  /** In English, for logs: the app words it from the fields above. */
   message: string;
+}
+
+/** Why a connection was refused (a certificate that is not the pinned one), in the language of `t`. */
+export function refusalText(t: Translate, refusal: Pick<PinRefusal, 'host' | 'presented' | 'expected'>): string {
+  return t('notices.certificateRefused', {
+    host: refusal.host,
+    presented: refusal.presented === null ? 'none' : formatFingerprint(refusal.presented),
+    expected: eitherOf(t, refusal.expected.map(formatFingerprint)),
+  });
 }
 
 /** Electron's certificate check, which sees the host name but not the port. */
@@ -162,6 +175,7 @@ export class CertificatePins {
       verdict: 'refuse',
       host,
       presented,
+      expected,
       message:
         `Roundtable refused the connection to ${host}: its certificate ` +
         `${presented ? `(${formatFingerprint(presented)}) ` : ''}is not the one you joined with (${expected.map(formatFingerprint).join(' or ')}). ` +

@@ -100,7 +100,7 @@ describe('the hosting channels', () => {
       error: {
         code: 'certificate-refused',
         message: expect.stringMatching(/presented a different certificate than the invite expects .*Someone may be intercepting the connection/),
-        details: { host: new URL(lanUrl).host },
+        details: { host: new URL(lanUrl).host, expected: formatFingerprint(forged.fingerprint), presented: formatFingerprint(lanCertificate.fingerprint) },
       },
     });
     await expect(handlers['hosting:resolve-invite']({ link: `${status.self.server}/?room=${status.invite.code}&fp=${forged.fingerprint}` })).rejects.toThrow(
@@ -109,7 +109,11 @@ describe('the hosting channels', () => {
     // Nothing answers here: not reachable, nothing pinned either.
     expect(await call('hosting:resolve-invite', { link: `https://127.0.0.1:9/?room=x&fp=${forged.fingerprint}` })).toMatchObject({
       ok: false,
-      error: { code: 'unreachable', message: expect.stringMatching(/^Cannot reach the meeting server at 127\.0\.0\.1:9/) },
+      error: {
+        code: 'unreachable',
+        message: expect.stringMatching(/^Cannot reach the meeting server at 127\.0\.0\.1:9/),
+        details: { host: '127.0.0.1:9', reason: expect.any(String) },
+      },
     });
     expect(pins.list()).toEqual(before);
   });

@@ -1,11 +1,13 @@
-import { verifyPinnedServer } from '@roundtable/signaling-server';
+import { CertificatePinError, formatFingerprint, verifyPinnedServer } from '@roundtable/signaling-server';
 import type { SectionHandlers } from '@shared/ipc/contract';
 import type { DiscoveredMeeting, HOSTING_CHANNELS } from '@shared/ipc/hosting';
+import { errorMessage } from '@shared/errors';
 import { DesktopError } from '@shared/ipc/result';
 import { endpointLabel, endpointOf, type CertificatePins } from './certificate-pins';
 import type { HostingService } from './hosting-service';
 import { InviteError, inviteText, parseInviteLink, parseServerAndCode, UntrustedCertificateError } from './invite';
 import { probeTrust, type PresentedCertificate } from './trust-probe';
+import { englishText, type Translate } from '../../text/desktop-text';
 
 export interface HostingHandlerDeps {
   hosting: HostingService;
@@ -19,6 +21,8 @@ export interface HostingHandlerDeps {
   probe?: (server: string) => Promise<PresentedCertificate>;
   /** The meeting name when the request gives none (e.g. "Ada's meeting"). */
   defaultMeetingName?: () => string | undefined;
+  /** The app's words now (the invite copied to the clipboard); English by default. */
+  text?: () => Translate;
 }
 
 export type HostingHandlers = SectionHandlers<typeof HOSTING_CHANNELS>;
@@ -31,8 +35,12 @@ export type HostingHandlers = SectionHandlers<typeof HOSTING_CHANNELS>;
 export function createHostingHandlers(deps: HostingHandlerDeps): HostingHandlers {
   const verify = deps.verify ?? ((server: string, fingerprint: string) => verifyPinnedServer(server, fingerprint));
   const probe = deps.probe ?? ((server: string) => probeTrust(server));
-  const unreachable = (server: string, error: unknown): InviteError =>
-    new InviteError(`Cannot reach the meeting server at ${new URL(server).host}: ${(error as Error).message}`, 'unreachable');
+  const text = deps.text ?? (() => englishText);
+  const unreachable = (server: string, error: unknown): InviteError => {
+    const host = new URL(server).host;
+    const reason = errorMessage(error);
+    return new InviteError(`Cannot reach the meeting server at ${host}: ${reason}`, 'unreachable', { host, reason });
+  };
 
   return {
     'hosting:status': async () => deps.hosting.status(),
@@ -44,9 +52,9 @@ export function createHostingHandlers(deps: HostingHandlerDeps): HostingHandlers
     'hosting:copy-invite': async () => {
       const status = deps.hosting.status();
       if (status.state !== 'hosting') return null;
-      const text = inviteText(status.invite);
-      deps.copyText(text);
-      return text;
+      const invite = inviteText(status.invite, text());
+      deps.copyText(invite);
+      return invite;
     },
     'hosting:discovered': async () => deps.discovered(),
     // The one place a meeting's pin is set: the person chose this meeting (a link, a meeting in the
@@ -57,8 +65,12 @@ export function createHostingHandlers(deps: HostingHandlerDeps): HostingHandlers
         try {
           await verify(target.server, target.fingerprint);
         } catch (error) {
-          if (error instanceof Error && error.name === 'CertificatePinError')
-            throw new DesktopError('certificate-refused', error.message, { host: new URL(target.server).host });
+          if (error instanceof CertificatePinError)
+            throw new DesktopError('certificate-refused', error.message, {
+              host: new URL(target.server).host,
+              expected: formatFingerprint(error.expected),
+              presented: error.presented === null ? null : formatFingerprint(error.presented),
+            });
           throw unreachable(target.server, error);
         }
         // Replaces whatever this host:port had; a failed check above changed nothing.

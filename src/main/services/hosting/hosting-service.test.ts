@@ -193,6 +193,7 @@ describe('hosting a meeting', () => {
   it('says clearly why it could not host, and stays idle', async () => {
     const service_ = new HostingService({ dataDir: await tempDir(), listenHost: '203.0.113.77', preferredPort: 0, addresses: () => [], discovery: null });
     await expect(service_.start()).rejects.toThrow(/^Could not host the meeting: .*EADDRNOTAVAIL/);
-    expect(service_.status()).toEqual({ state: 'idle', lastError: expect.stringContaining('Could not host the meeting') });
+    await expect(service_.start()).rejects.toMatchObject({ code: 'hosting-failed', details: { reason: expect.stringContaining('EADDRNOTAVAIL') } });
+    expect(service_.status()).toEqual({ state: 'idle', lastError: expect.stringContaining('EADDRNOTAVAIL') });
   });
 });

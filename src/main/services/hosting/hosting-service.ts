@@ -23,6 +23,8 @@ import { lanAddresses } from './lan-addresses';
 import { listenWithFallback } from './listen';
 import { hostedMeetingCode, normalizeCode } from './meeting-code';
 import { SerialQueue } from '@shared/serial';
+import { errorMessage } from '@shared/errors';
+import { DesktopError } from '@shared/ipc/result';
 
 export const DEFAULT_HOSTING_PORT = 8443;
 
@@ -72,6 +74,7 @@ interface Running {
 export class HostingService {
   readonly events = new EventEmitter<{ status: [HostingStatus] }>();
   private running: Running | null = null;
+  /** Why the last start failed, in the system's words (the UI says "Could not host the meeting" around it). */
   private lastError: string | null = null;
   /** start() and stop() run one after the other, never interleaved. */
   /** Start and stop run one at a time. */
@@ -105,9 +108,10 @@ export class HostingService {
         this.running = await this.launch(options);
         this.lastError = null;
       } catch (error) {
-        this.lastError = `Could not host the meeting: ${(error as Error).message}`;
+        const reason = errorMessage(error);
+        this.lastError = reason;
         this.emit();
-        throw new Error(this.lastError);
+        throw new DesktopError('hosting-failed', `Could not host the meeting: ${reason}`, { reason });
       }
       this.emit();
       return this.status();

@@ -1,6 +1,7 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { buildInvite, inviteText, parseInviteLink, parseServerAndCode } from './invite';
+import { desktopText } from '../../text/desktop-text';
 import { lanAddresses } from './lan-addresses';
 import { hostedMeetingCode, normalizeCode } from './meeting-code';
 
@@ -17,6 +18,12 @@ describe('invites', () => {
     expect(invite.fingerprintText).toBe('33:2E:59:2B:62:1E:A1:D8:AF:64:83:15:5A:E2:16:86:FD:19:89:12:9C:15:D3:40:3B:9F:85:3F:E3:FA:70:24');
     expect(inviteText(invite)).toContain('meeting code calm-otter-42');
     expect(inviteText(invite)).toContain(invite.links[1]!.url);
+    expect(inviteText(invite)).toBe(
+      `Join "Ada's meeting" on Roundtable — meeting code calm-otter-42\n  ${invite.links[0]!.url}\n  ${invite.links[1]!.url}\nCertificate fingerprint (SHA-256): ${invite.fingerprintText}\n`,
+    );
+    expect(inviteText(invite, desktopText('ru'))).toBe(
+      `Присоединяйтесь к встрече «Ada's meeting» в Roundtable — код встречи calm-otter-42\n  ${invite.links[0]!.url}\n  ${invite.links[1]!.url}\nОтпечаток сертификата (SHA-256): ${invite.fingerprintText}\n`,
+    );
   });
 
   it('are read back from their links', () => {
@@ -38,6 +45,26 @@ describe('invites', () => {
     expect(() => parseInviteLink('https://192.168.1.20:8443/')).toThrow(/no meeting code/);
     expect(() => parseInviteLink('https://192.168.1.20:8443/?room=x&fp=abc')).toThrow(/fingerprint is damaged/);
     expect(() => parseInviteLink(`http://192.168.1.20:8443/?room=x&fp=${FP}`)).toThrow(/does not use https/);
+  });
+
+  it('say what is wrong as a code the app words in its language', () => {
+    const problem = (parse: () => unknown): unknown => {
+      try {
+        parse();
+      } catch (error) {
+        return { code: (error as { code: string }).code, details: (error as { details: unknown }).details };
+      }
+      throw new Error('it was accepted');
+    };
+    const invalid = (details: object) => ({ code: 'invalid-invite', details });
+    expect(problem(() => parseInviteLink('calm-otter-42'))).toEqual(invalid({ problem: 'not-a-url', what: 'link' }));
+    expect(problem(() => parseInviteLink('ftp://192.168.1.20/?room=x'))).toEqual(invalid({ problem: 'not-http', what: 'link' }));
+    expect(problem(() => parseInviteLink('https://u:p@192.168.1.20/?room=x'))).toEqual(invalid({ problem: 'has-credentials', what: 'link' }));
+    expect(problem(() => parseInviteLink('https://192.168.1.20:8443/'))).toEqual(invalid({ problem: 'no-code' }));
+    expect(problem(() => parseInviteLink('https://192.168.1.20:8443/?room=x&fp=abc'))).toEqual(invalid({ problem: 'damaged-fingerprint' }));
+    expect(problem(() => parseInviteLink(`http://192.168.1.20:8443/?room=x&fp=${FP}`))).toEqual(invalid({ problem: 'pin-without-https' }));
+    expect(problem(() => parseServerAndCode('192.168.1.20', 'not/valid'))).toEqual(invalid({ problem: 'bad-code' }));
+    expect(problem(() => parseServerAndCode('u:p@192.168.1.20', 'x'))).toEqual(invalid({ problem: 'has-credentials', what: 'server' }));
   });
 
   it('can be replaced by a code and a server address typed by hand', () => {

@@ -20,6 +20,10 @@ export function languageFile(dataDir: string): JsonFile<LanguageFile> {
 export class LanguageSettings {
   private setting: LanguageSetting = 'system';
   private readonly listeners = new Set<(state: LanguageState) => void>();
+  /** The kept choice being read (load()); null before. */
+  private loading: Promise<void> | null = null;
+  /** The person chose (set()) since the app started: a file read after that does not undo it. */
+  private chosen = false;
 
   constructor(
     private readonly store: ValueStore<LanguageFile>,
@@ -27,9 +31,15 @@ export class LanguageSettings {
     private readonly systemLanguages: () => readonly string[],
   ) {}
 
-  /** Reads the kept choice (a missing or unreadable file: follow the system). */
+  /**
+   * Reads the kept choice (a missing or unreadable file: follow the system). Listeners hear of it
+   * when it changes what the app speaks: menus and tray, drawn before it was read, follow it.
+   */
   async load(): Promise<LanguageState> {
-    this.setting = (await this.store.read())?.language ?? 'system';
+    this.loading ??= this.store.read().then((kept) => {
+      if (!this.chosen) this.change(kept?.language ?? 'system');
+    });
+    await this.loading;
     return this.state();
   }
 
@@ -41,18 +51,30 @@ export class LanguageSettings {
     return { setting: this.setting, language: this.language };
   }
 
+  /** The state once the kept choice is read (when load() has been called): what a window asks for. */
+  async current(): Promise<LanguageState> {
+    await this.loading;
+    return this.state();
+  }
+
   async set(setting: LanguageSetting): Promise<LanguageState> {
-    const before = this.language;
+    this.chosen = true;
     const changed = setting !== this.setting;
-    this.setting = setting;
     if (changed) await this.store.write({ language: setting });
-    const state = this.state();
-    if (changed || state.language !== before) for (const listener of this.listeners) listener(state);
-    return state;
+    this.change(setting);
+    return this.state();
   }
 
   onChange(listener: (state: LanguageState) => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
+  }
+
+  /** Takes `setting`; listeners hear of it when the choice or the language it gives changed. */
+  private change(setting: LanguageSetting): void {
+    const before = this.state();
+    this.setting = setting;
+    const state = this.state();
+    if (state.setting !== before.setting || state.language !== before.language) for (const listener of [...this.listeners]) listener(state);
   }
 }

@@ -6,8 +6,12 @@ import { idleLobby, noLobby, setLobby, type Lobby, type LobbyState } from '../pl
 import type { Platform } from '../platform/platform';
 import type { AppController } from './app-controller';
 import { t } from '../text/i18n';
+import { hostingFailureText } from '../text/failures';
 
+/** A failure to show: worded from its code when main gave one (hosting, invite links), else its own words. */
 function message(error: unknown): string {
+  const worded = hostingFailureText(error);
+  if (worded !== null) return worded;
   const text = error instanceof Error ? error.message : String(error);
   // Electron prefixes errors thrown in main: "Error invoking remote method 'x': Error: …".
   return text.replace(/^Error invoking remote method '[^']+': (\w*Error: )?/, '');

@@ -26,6 +26,7 @@ export function DiscoveredMeetingsView({ lobby, onHost, onStopHosting, onCopyInv
   };
   const own = hosting.state === 'hosting' ? hosting.invite.code : null;
   const { t } = useTranslation();
+  const hostingError = hosting.state === 'idle' && hosting.lastError !== null ? t('desktopFailures.couldNotHost', { reason: hosting.lastError }) : null;
 
   return (
     <section className="card lobby" data-testid="discovered-meetings" aria-label={t('lobby.region')}>
@@ -108,9 +109,9 @@ export function DiscoveredMeetingsView({ lobby, onHost, onStopHosting, onCopyInv
           {t('lobby.join')}
         </button>
       </form>
-      {(error ?? (hosting.state === 'idle' ? hosting.lastError : null)) && (
+      {(error ?? hostingError) && (
         <p className="form-error" role="alert" data-testid="lobby-error">
-          {error ?? (hosting.state === 'idle' ? hosting.lastError : '')}
+          {error ?? hostingError}
         </p>
       )}
     </section>

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@roundtable/signaling-server/protocol';
+import { readHostingFailure, type InviteProblem } from '@shared/ipc/hosting';
 import { t, type TextKey } from './i18n';
 
 type Refusal = ErrorCode | 'timeout' | 'disconnected' | 'bad-reply';
@@ -59,4 +60,36 @@ export function failureText(error: unknown): string {
 /** The sentence for a refusal known only by its code (kept with a chat message, for example). */
 export function refusalText(code: string): string {
   return t(Object.hasOwn(REFUSALS, code) ? REFUSALS[code as Refusal] : REFUSALS.internal);
+}
+
+const INVITE_PROBLEMS: Record<InviteProblem, TextKey> = {
+  'not-a-url': 'desktopFailures.notAUrl',
+  'not-http': 'desktopFailures.notHttp',
+  'has-credentials': 'desktopFailures.hasCredentials',
+  'no-code': 'desktopFailures.noCode',
+  'damaged-fingerprint': 'desktopFailures.damagedFingerprint',
+  'pin-without-https': 'desktopFailures.pinWithoutHttps',
+  'bad-code': 'desktopFailures.badCode',
+};
+
+/**
+ * Why hosting or an invite link failed in the desktop app, in the current language: worded from the
+ * error's code and details (main's message is English, for logs). Null for any other error.
+ */
+export function hostingFailureText(error: unknown): string | null {
+  const failure = readHostingFailure(error);
+  switch (failure?.code) {
+    case undefined:
+      return null;
+    case 'invalid-invite':
+      return t(INVITE_PROBLEMS[failure.problem], { what: failure.what ?? 'link' });
+    case 'unreachable':
+      return t('desktopFailures.unreachable', { host: failure.host, reason: failure.reason });
+    case 'certificate-refused':
+      return failure.presented === null
+        ? t('desktopFailures.noCertificate', { host: failure.host, expected: failure.expected })
+        : t('desktopFailures.certificateMismatch', { host: failure.host, expected: failure.expected, presented: failure.presented });
+    case 'hosting-failed':
+      return t('desktopFailures.couldNotHost', { reason: failure.reason });
+  }
 }

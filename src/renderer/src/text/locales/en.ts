@@ -427,6 +427,20 @@ export const en = {
     retryIn: 'You can try again in {seconds} s.',
     clipboard: 'The clipboard is not available.',
   },
+  desktopFailures: {
+    notAUrl: 'That is not a {what, select, link {meeting link} other {server address}}: paste the whole link, starting with https://',
+    notHttp: 'A {what, select, link {meeting link} other {server address}} starts with https:// or http://',
+    hasCredentials: 'A {what, select, link {meeting link} other {server address}} carries no user name or password',
+    noCode: 'This link has no meeting code in it. Ask for the invite link, or enter the code and the server address.',
+    damagedFingerprint: "This link's certificate fingerprint is damaged; ask for the link again.",
+    pinWithoutHttps: 'This link pins a certificate but does not use https://; ask for the link again.',
+    badCode: 'A meeting code uses letters, digits and dashes, like calm-otter-42.',
+    unreachable: 'Cannot reach the meeting server at {host}: {reason}',
+    certificateMismatch:
+      'The server at {host} presented a different certificate than the invite expects (expected {expected}, got {presented}). Someone may be intercepting the connection; not connecting.',
+    noCertificate: 'The server at {host} presented no certificate, but the invite expects {expected}. Not connecting.',
+    couldNotHost: 'Could not host the meeting: {reason}',
+  },
   meetingRecord: {
     open: 'Meeting record',
     title: 'Meeting record',
