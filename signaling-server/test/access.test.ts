@@ -130,7 +130,7 @@ describe('host controls', () => {
     const left = nextEvent(ada.socket, 'participant-left');
     const bans = nextEvent<{ banned: Array<{ id: string; name: string }> }>(ada.socket, 'ban-list');
     expect(await request(ada.socket, 'remove', { id: bobId })).toEqual({ ok: true });
-    expect(await away).toEqual({ reason: 'removed', message: 'Ada removed you from the meeting.' });
+    expect(await away).toEqual({ reason: 'removed', code: 'removed', by: 'Ada', message: 'Ada removed you from the meeting.' });
     expect(await left).toEqual({ id: bobId, reason: 'removed' });
     expect((await bans).banned).toEqual([expect.objectContaining({ id: bobId, name: 'Bob' })]);
     await settle(400);
@@ -164,7 +164,7 @@ describe('host controls', () => {
     const bob = await joined(server.url, { name: 'Bob' });
     const ended = nextEvent(bob.socket, 'meeting-ended');
     expect(await request(ada.socket, 'end-meeting', {})).toEqual({ ok: true });
-    expect(await ended).toEqual({ reason: 'ended-by-host', message: 'The host ended the meeting for everyone.' });
+    expect(await ended).toEqual({ reason: 'ended-by-host', code: 'ended-by-host', message: 'The host ended the meeting for everyone.' });
   });
 });
 
@@ -195,9 +195,20 @@ describe('the waiting room', () => {
     const mallory = (await otherList).waiting[0]!;
     const turnedAway = nextEvent(other, 'sent-away');
     expect(await request(ada.socket, 'deny', { id: mallory.id })).toEqual({ ok: true });
-    expect(await turnedAway).toEqual({ reason: 'denied', message: 'The host did not let you into the meeting.' });
+    expect(await turnedAway).toEqual({ reason: 'denied', code: 'denied', message: 'The host did not let you into the meeting.' });
     await settle(400);
     expect(other.connected).toBe(false);
+  });
+
+  it('sends whoever waits away, saying the meeting ended, when the host ends it', async () => {
+    const ada = await joined(server.url, { name: 'Ada', create: { waitingRoom: true } });
+    const list = nextEvent(ada.socket, 'waiting-list');
+    const guest = await connectClient(server.url);
+    expect(await request(guest, 'join', joinRequest({ name: 'Guest' }))).toEqual({ ok: true, waiting: true });
+    await list;
+    const away = nextEvent(guest, 'sent-away');
+    expect(await request(ada.socket, 'end-meeting', {})).toEqual({ ok: true });
+    expect(await away).toEqual({ reason: 'denied', code: 'meeting-ended', message: 'The meeting ended before the host let you in.' });
   });
 
   it('lets everyone in at once, and turning the waiting room off admits whoever waits', async () => {

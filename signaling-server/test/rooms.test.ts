@@ -136,10 +136,11 @@ describe('ending a meeting', () => {
     const other = await joined(server.url, { room: 'continuing' });
     const adaTold = nextEvent(ada.socket, 'meeting-ended');
     const bobTold = nextEvent(bob.socket, 'meeting-ended');
+    // An embedder that gives only a reason: it is the code too.
     const ended = { reason: 'host-stopped', message: 'The host stopped hosting.' } as const;
     server.signaling.endMeeting(ended, 'ending');
-    expect(await adaTold).toEqual(ended);
-    expect(await bobTold).toEqual(ended);
+    expect(await adaTold).toEqual({ ...ended, code: 'host-stopped' });
+    expect(await bobTold).toEqual({ ...ended, code: 'host-stopped' });
     await settle(400);
     expect(ada.socket.connected).toBe(false);
     expect(other.socket.connected).toBe(true);

@@ -50,9 +50,21 @@ export const HostNoticeSchema = z.strictObject({
   by: z.string(),
 });
 
+/**
+ * Why exactly someone was sent away, for the client to word in its language: `denied` (the host
+ * did not let them in), `meeting-ended` (it ended while they waited), `removed` (by the host).
+ */
+export const SENT_AWAY_CODES = ['denied', 'meeting-ended', 'removed'] as const;
+export type SentAwayCode = (typeof SENT_AWAY_CODES)[number];
+
 export const SentAwaySchema = z.strictObject({
   reason: z.enum(['denied', 'removed']),
+  /** In English, for logs: clients word `code` (or, from a server older than `code`, `reason`). */
   message: z.string().max(200),
+  /** Absent from an older server; a code this client does not know yet reads as absent (worded from `reason`). */
+  code: z.enum(SENT_AWAY_CODES).optional().catch(undefined),
+  /** removed: the host who did it, by name. */
+  by: z.string().max(200).optional(),
 });
 
 /** To the host: who is banned from the meeting (removed, and kept out until the host lifts it). */

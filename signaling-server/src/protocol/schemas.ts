@@ -154,7 +154,20 @@ export const ProtocolErrorSchema = z.strictObject({
   error: z.strictObject({ code: z.string(), message: z.string(), retryAfterMs: z.number().optional() }),
 });
 
+/**
+ * Why exactly a meeting ended, for the client to word in its language: `ended-by-host` (end-meeting),
+ * `host-stopped` (the app that hosted it stopped hosting), `host-quit` (that app quit),
+ * `server-shutdown`. `reason` stays the coarse one older clients know (host-quit is a host-stopped).
+ */
+export const MEETING_ENDED_CODES = ['ended-by-host', 'host-stopped', 'host-quit', 'server-shutdown'] as const;
+export type MeetingEndedCode = (typeof MEETING_ENDED_CODES)[number];
+
 export const MeetingEndedSchema = z.strictObject({
   reason: z.enum(['host-stopped', 'ended-by-host', 'server-shutdown']),
+  /** In English, for logs: clients word `code` (or, from a server older than `code`, `reason`). */
   message: z.string().max(200),
+  /** Absent from an older server; a code this client does not know yet reads as absent (worded from `reason`). */
+  code: z.enum(MEETING_ENDED_CODES).optional().catch(undefined),
+  /** host-stopped, host-quit: the meeting's name, as its host called it. */
+  meetingName: z.string().max(200).optional(),
 });

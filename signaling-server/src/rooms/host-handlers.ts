@@ -1,4 +1,4 @@
-import { type HostNotice } from '../protocol/index.js';
+import { type HostNotice, type SentAway } from '../protocol/index.js';
 import type { RoomContext } from './context.js';
 import { mediaChanged } from './media-route.js';
 import { defineRoutes, fail, ok, type Refusal, type Reply } from './dispatch.js';
@@ -30,11 +30,11 @@ function notify(ctx: RoomContext, member: Member, notice: HostNotice): void {
   ctx.io.to(member.socketId).emit('host-notice', notice);
 }
 
-/** Sends someone out with a message, then closes their connection once it is on its way. */
-function sendAway(ctx: RoomContext, socketId: string, reason: 'denied' | 'removed', message: string): void {
+/** Sends someone out, saying why, then closes their connection once it is on its way. */
+function sendAway(ctx: RoomContext, socketId: string, away: SentAway): void {
   const socket = ctx.socketById(socketId);
   if (!socket) return;
-  socket.emit('sent-away', { reason, message });
+  socket.emit('sent-away', away);
   setTimeout(() => socket.disconnect(true), 200).unref?.();
 }
 
@@ -92,7 +92,7 @@ export const hostRoutes = defineRoutes<RoomContext>()({
     const waiter = ctx.meetings.removeWaiter(check.meeting, id);
     if (!waiter) return fail('not-found', `nobody with id "${id}" is waiting`);
     ctx.journal.waited(check.meeting, waiter, 'denied');
-    sendAway(ctx, waiter.socketId, 'denied', 'The host did not let you into the meeting.');
+    sendAway(ctx, waiter.socketId, { reason: 'denied', code: 'denied', message: 'The host did not let you into the meeting.' });
     notifyHostOfWaiting(ctx, check.meeting);
     return ok();
   },
@@ -140,7 +140,7 @@ export const hostRoutes = defineRoutes<RoomContext>()({
     const socket = ctx.socketById(target.socketId);
     if (socket) leaveRoom({ ...ctx, socket }, 'removed');
     else persist(ctx, meeting);
-    sendAway(ctx, target.socketId, 'removed', `${host.name} removed you from the meeting.`);
+    sendAway(ctx, target.socketId, { reason: 'removed', code: 'removed', by: host.name, message: `${host.name} removed you from the meeting.` });
     sendBanList(ctx, host, meeting);
     return ok();
   },
@@ -166,7 +166,7 @@ export const hostRoutes = defineRoutes<RoomContext>()({
   'end-meeting': (_request, ctx) => {
     const check = asHost(ctx, 'end the meeting');
     if ('refused' in check) return check.refused;
-    finishMeeting(ctx, check.meeting, { reason: 'ended-by-host', message: 'The host ended the meeting for everyone.' });
+    finishMeeting(ctx, check.meeting, { reason: 'ended-by-host', code: 'ended-by-host', message: 'The host ended the meeting for everyone.' });
     return ok();
   },
 });

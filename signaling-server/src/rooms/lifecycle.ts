@@ -31,13 +31,14 @@ export function finishMeeting(state: ServerState, meeting: Meeting, ended?: Meet
   state.passcodes.forget(meeting.instance);
   void state.cluster.release(meeting.code).catch(() => undefined);
   if (ended) {
-    io.in(meeting.code).emit('meeting-ended', ended);
+    // The code says why for the client to word; an embedder that gave only a reason gets it as the code.
+    io.in(meeting.code).emit('meeting-ended', { ...ended, code: ended.code ?? ended.reason });
     // Let the notice go out before the connections close.
     setTimeout(() => io.in(meeting.code).disconnectSockets(true), 100).unref?.();
   }
   for (const waiter of meeting.waiting.values()) {
     state.journal.waited(meeting, waiter, 'left');
-    io.to(waiter.socketId).emit('sent-away', { reason: 'denied', message: 'The meeting ended before the host let you in.' });
+    io.to(waiter.socketId).emit('sent-away', { reason: 'denied', code: 'meeting-ended', message: 'The meeting ended before the host let you in.' });
     state.socketById(waiter.socketId)?.disconnect(true);
   }
   state.journal.finished(meeting);

@@ -218,7 +218,7 @@ describe('hosting in the desktop shell', () => {
     const preventDefault = vi.fn();
     app.emit('before-quit', { preventDefault });
     expect(preventDefault).toHaveBeenCalled();
-    expect(await ended).toEqual({ reason: 'host-stopped', message: 'The host quit Roundtable.' });
+    expect(await ended).toEqual({ reason: 'host-stopped', code: 'host-quit', meetingName: status.invite.meetingName, message: 'The host quit Roundtable.' });
     await expect.poll(() => app.quit.mock.calls.length).toBe(2);
     expect(hosting.status().state).toBe('idle');
     // Its certificate is no longer accepted anywhere.

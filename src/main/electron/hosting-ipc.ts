@@ -141,7 +141,7 @@ export function installHosting(
     event.preventDefault();
     shutDown = true;
     void hosting
-      .stop(englishText('notices.hostQuit')) // the server's own words (English): each guest's app words the reason itself
+      .stop('quit')
       .then(() => discovery?.close())
       .catch(() => undefined)
       .finally(() => {

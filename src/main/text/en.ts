@@ -85,7 +85,6 @@ export const en = {
     meetingOnHost: 'Meeting on {host}',
     certificateRefused:
       'Roundtable refused the connection to {host}: its certificate {presented, select, none {} other {({presented}) }}is not the one you joined with ({expected}). Someone on the network may be intercepting the meeting.',
-    hostQuit: 'The host quit Roundtable.',
     recoveredTitle: 'A recording interrupted by a crash was recovered',
     recoveredSaved: 'Saved to {path}',
     recoveredFailed: 'It could not be finished: {error}. Its recorded parts are kept.',

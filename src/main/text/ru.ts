@@ -85,7 +85,6 @@ export const ru: Catalogue<typeof en> = {
     meetingOnHost: 'Встреча на {host}',
     certificateRefused:
       'Соединение с {host} отклонено: сертификат сервера {presented, select, none {} other {({presented}) }}не тот, с которым вы присоединились ({expected}). Возможно, кто-то в сети перехватывает встречу.',
-    hostQuit: 'Организатор закрыл Roundtable.',
     recoveredTitle: 'Запись, прерванная сбоем, восстановлена',
     recoveredSaved: 'Сохранена в {path}',
     recoveredFailed: 'Её не удалось завершить: {error}. Записанные части сохранены.',

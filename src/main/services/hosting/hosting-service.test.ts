@@ -142,7 +142,7 @@ describe('hosting a meeting', () => {
     const disconnected = new Promise<void>((resolve) => guest.once('disconnect', () => resolve()));
 
     expect(await service_.stop()).toEqual({ state: 'idle', lastError: null });
-    expect(await ended).toEqual({ reason: 'host-stopped', message: 'The host stopped hosting "Standup".' });
+    expect(await ended).toEqual({ reason: 'host-stopped', code: 'host-stopped', meetingName: 'Standup', message: 'The host stopped hosting "Standup".' });
     await disconnected;
     expect(await portIsClosed(status.port)).toBe(true);
   });

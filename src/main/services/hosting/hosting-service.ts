@@ -118,13 +118,22 @@ export class HostingService {
     });
   }
 
-  /** Ends the meeting for everyone (they are told why), stops announcing it and closes the server. */
-  stop(message?: string): Promise<HostingStatus> {
+  /**
+   * Ends the meeting for everyone (they are told why: the host stopped hosting, or quit the app),
+   * stops announcing it and closes the server.
+   */
+  stop(why: 'stopped' | 'quit' = 'stopped'): Promise<HostingStatus> {
     return this.queue.run(async () => {
       const running = this.running;
       if (!running) return this.status();
       this.running = null;
-      running.signaling.endMeeting({ reason: 'host-stopped', message: message ?? `The host stopped hosting "${running.invite.meetingName}".` });
+      const meetingName = running.invite.meetingName;
+      // Each guest's app words the code in its own language; the message is for logs.
+      running.signaling.endMeeting(
+        why === 'quit'
+          ? { reason: 'host-stopped', code: 'host-quit', meetingName, message: 'The host quit Roundtable.' }
+          : { reason: 'host-stopped', code: 'host-stopped', meetingName, message: `The host stopped hosting "${meetingName}".` },
+      );
       await Promise.all([running.unannounce?.().catch((error: Error) => this.log.warn(`could not withdraw the announcement: ${error.message}`)), delay(250)]);
       await running.signaling.close();
       await running.sfu?.stop();

@@ -176,8 +176,8 @@ export class AppController {
       if (this.state.get().stage === 'left' && this.state.get().ended) this.patch({ ended });
     };
     const events = session.signaling.events;
-    events.on('meeting-ended', ({ reason, message }) => heard({ reason, message }));
-    events.on('sent-away', ({ reason, message }) => heard({ reason, message }));
+    events.on('meeting-ended', heard);
+    events.on('sent-away', heard);
   }
 
   /** Joins (or enters the waiting room); `passcode` when the person typed one on the pre-join screen. */

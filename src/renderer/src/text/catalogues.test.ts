@@ -62,10 +62,17 @@ describe('Russian', () => {
       );
       expect(presenceText(['Аня', 'Боря', 'Вика', 'Гена'], ['Дима'])).toBe('Теперь на встрече: Аня, Боря и ещё 2 · Больше не на встрече: Дима');
       expect(nameList(['Аня', 'Боря'])).toBe('Аня и Боря');
-      expect(endedText({ reason: 'removed', message: 'Hana Host removed you from the meeting.' })).toBe('Организатор Hana Host удалил вас со встречи.');
-      expect(endedText({ reason: 'host-stopped', message: 'The host stopped hosting "Ada\'s meeting".' })).toBe(
+      expect(endedText({ reason: 'removed', code: 'removed', by: 'Hana Host', message: 'Hana Host removed you from the meeting.' })).toBe(
+        'Организатор Hana Host удалил вас со встречи.',
+      );
+      expect(endedText({ reason: 'host-stopped', code: 'host-stopped', meetingName: "Ada's meeting", message: 'x' })).toBe(
         "Организатор завершил встречу «Ada's meeting».",
       );
+      expect(endedText({ reason: 'host-stopped', code: 'host-quit', meetingName: "Ada's meeting", message: 'x' })).toBe('Организатор закрыл Roundtable.');
+      expect(endedText({ reason: 'denied', code: 'meeting-ended', message: 'x' })).toBe('Встреча закончилась раньше, чем организатор вас впустил.');
+      // An older server, without codes: a generic wording of its reason.
+      expect(endedText({ reason: 'denied', message: 'The meeting ended before the host let you in.' })).toBe('Вас не впустили на встречу.');
+      expect(endedText({ reason: 'removed', message: 'Hana Host removed you from the meeting.' })).toBe('Организатор удалил вас со встречи.');
       expect(formatTime(new Date(2024, 0, 1, 14, 5))).toBe('14:05');
     } finally {
       applyLanguage('en');
@@ -75,14 +82,30 @@ describe('Russian', () => {
     expect(formatTime(new Date(2024, 0, 1, 14, 5))).toMatch(/^2:05\s?PM$/);
   });
 
-  it('words why the meeting ended from the server reason, English as the server says it', () => {
-    expect(endedText({ reason: 'ended-by-host', message: 'The host ended the meeting for everyone.' })).toBe('The host ended the meeting for everyone.');
-    expect(endedText({ reason: 'host-stopped', message: 'The host stopped hosting "Ada Host\'s meeting".' })).toBe(
+  it("words why the meeting ended from the server's code and names, never from its (English) message", () => {
+    const said = 'whatever the server said';
+    expect(endedText({ reason: 'ended-by-host', code: 'ended-by-host', message: said })).toBe('The host ended the meeting for everyone.');
+    expect(endedText({ reason: 'host-stopped', code: 'host-stopped', meetingName: "Ada Host's meeting", message: said })).toBe(
       'The host stopped hosting "Ada Host\'s meeting".',
     );
-    expect(endedText({ reason: 'removed', message: 'Hana removed you from the meeting.' })).toBe('Hana removed you from the meeting.');
-    expect(endedText({ reason: 'denied', message: 'The host did not let you into the meeting.' })).toBe('The host did not let you into the meeting.');
-    expect(endedText({ reason: 'denied', message: 'The meeting ended before the host let you in.' })).toBe('The meeting ended before the host let you in.');
+    expect(endedText({ reason: 'host-stopped', code: 'host-stopped', message: said })).toBe('The host stopped hosting the meeting.');
+    expect(endedText({ reason: 'host-stopped', code: 'host-quit', meetingName: 'Standup', message: said })).toBe('The host quit Roundtable.');
+    expect(endedText({ reason: 'server-shutdown', code: 'server-shutdown', message: said })).toBe('The meeting server shut down.');
+    expect(endedText({ reason: 'removed', code: 'removed', by: 'Hana', message: said })).toBe('Hana removed you from the meeting.');
+    expect(endedText({ reason: 'removed', code: 'removed', message: said })).toBe('The host removed you from the meeting.');
+    expect(endedText({ reason: 'denied', code: 'denied', message: said })).toBe('The host did not let you into the meeting.');
+    expect(endedText({ reason: 'denied', code: 'meeting-ended', message: said })).toBe('The meeting ended before the host let you in.');
+    expect(endedText({ reason: null, message: 'The call ended.' })).toBe('The call ended.');
+  });
+
+  it("words an older server's ending, which has no code, generically from its reason", () => {
+    expect(endedText({ reason: 'ended-by-host', message: 'The host ended the meeting for everyone.' })).toBe('The host ended the meeting for everyone.');
+    expect(endedText({ reason: 'host-stopped', message: 'The host stopped hosting "Ada Host\'s meeting".' })).toBe('The host stopped hosting the meeting.');
+    expect(endedText({ reason: 'host-stopped', message: 'The host quit Roundtable.' })).toBe('The host stopped hosting the meeting.');
+    expect(endedText({ reason: 'server-shutdown', message: 'bye' })).toBe('The meeting server shut down.');
+    expect(endedText({ reason: 'removed', message: 'Hana removed you from the meeting.' })).toBe('The host removed you from the meeting.');
+    expect(endedText({ reason: 'denied', message: 'The host did not let you into the meeting.' })).toBe('You were not let into the meeting.');
+    expect(endedText({ reason: 'denied', message: 'The meeting ended before the host let you in.' })).toBe('You were not let into the meeting.');
   });
 
   it('keeps a value as text inside a rich message, never markup', () => {

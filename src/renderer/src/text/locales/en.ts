@@ -106,6 +106,7 @@ export const en = {
     hostQuit: 'The host quit Roundtable.',
     serverShutdown: 'The meeting server shut down.',
     denied: 'The host did not let you into the meeting.',
+    notLetIn: 'You were not let into the meeting.',
     endedWhileWaiting: 'The meeting ended before the host let you in.',
     removedBy: '{host} removed you from the meeting.',
     removed: 'The host removed you from the meeting.',
