@@ -5,6 +5,17 @@ import { t } from './i18n';
  * in English sentences of its own (local-media.ts `describe`, recorder.ts); this words them in the
  * current language, sentence by sentence, and leaves anything else (a device's or FFmpeg's own
  * words) as it is. The patterns are those sentences, pinned by engine-words.test.ts.
+ *
+ * Why sentences and not codes (checked for issue 22): the engine hands out only a string
+ * (`LocalMediaState.error`, `RecorderState.error`). The codes exist inside it — the device, and the
+ * browser's DOMException name (NotAllowedError, NotFoundError / OverconstrainedError,
+ * NotReadableError) or an FFmpeg source's CaptureError — but local-media.ts `describe` flattens them
+ * into the English sentence before it leaves call/. Keying off them means call/ exposing the problem
+ * as data (device, kind, and the free-text reason), and this module wording that; until then these
+ * patterns are the engine's own fixed sentences, which engine-words.test.ts pins. What follows a
+ * colon ("…could not be opened: Connection refused", "Could not start recording: …") is FFmpeg's, the
+ * main process's or the browser's own message (MediaRecorder, getUserMedia): it has no code, so it
+ * is passed through as it is.
  */
 type Device = 'camera' | 'microphone';
 
