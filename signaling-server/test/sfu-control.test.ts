@@ -143,6 +143,36 @@ describe('two meetings on one SFU, and what the SFU is told', () => {
     expect(await sfu.stats()).toMatchObject({ meetings: 2, publishers: 4, subscribers: 4 });
   });
 
+  it('keeps the receiving connection of a member back from a signaling drop, and offers again what the member missed', async () => {
+    const [viewer, from] = [inX[1]!, inX[0]!];
+    const offersTo = (): Array<{ revision: number; fresh: boolean }> =>
+      events.flatMap((e) => (e.t === 'offer' && e.meeting === 'meeting-x' && e.member === viewer.id ? [{ revision: e.revision, fresh: e.fresh }] : []));
+    // Nothing missed: nothing offered, the connection and its media go on.
+    const [offers, revision, audio] = [offersTo().length, viewer.revision, packetsOf(viewer, from.index, 'audio')];
+    sfu.subscribe('meeting-x', viewer.id, true);
+    await sleep(500);
+    expect(offersTo().length).toBe(offers);
+    expect(viewer.revision).toBe(revision);
+    expect(packetsOf(viewer, from.index, 'audio')).toBeGreaterThan(audio);
+
+    // Someone joins while the viewer's signaling is away: the offer with the newcomer is lost.
+    x.away.add(viewer.id);
+    const newcomer = await x.join(12, 'participant-2');
+    await until([], () => offersTo().length > offers, 5000, 'the offer the viewer misses');
+    const missed = offersTo().at(-1)!;
+    expect(viewer.revision).toBe(revision);
+    // Back: the same offer again (not a new connection), and the newcomer arrives.
+    x.away.delete(viewer.id);
+    sfu.subscribe('meeting-x', viewer.id, true);
+    await until([viewer], () => receivesVideo(viewer, newcomer), 10_000, "the newcomer's video");
+    // (A change the SFU held back while that offer was unanswered may follow it.)
+    expect(offersTo().slice(offers, offers + 2)).toEqual([missed, missed]);
+    expect(missed.fresh).toBe(false);
+    expect(viewer.revision).toBeGreaterThanOrEqual(missed.revision);
+    expect(packetsOf(viewer, from.index, 'audio')).toBeGreaterThan(audio);
+    x.leave(newcomer);
+  });
+
   it('ignores an answer to an offer revision that is not the one awaited', async () => {
     const viewer = inY[0]!;
     const before = viewer.revision;
@@ -211,6 +241,24 @@ describe('the SFU process', () => {
     await channel.stop();
     expect(await exited).toBe(0);
     expect(performance.now() - stoppedAt).toBeLessThan(2000);
+  });
+
+  it('ends when its channel closed while it was still starting (a server stopped at once)', async () => {
+    const entry = fileURLToPath(new URL('../src/sfu/worker/main.ts', import.meta.url));
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const child = spawn(process.execPath, ['--import', pathToFileURL(tsx).href, entry], {
+      env: {
+        ...process.env,
+        ROUNDTABLE_SFU: JSON.stringify({ bindAddress: '127.0.0.1', portRangeBegin: 0, portRangeEnd: 0, loudestOnlyFrom: 10, loudest: 3 }),
+      },
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // Closed before the process has even loaded its code (tsx compiles it first).
+    child.disconnect();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    expect(await exited).toBe(0);
+    clearTimeout(timer);
   });
 
   it("talks over an Electron utilityProcess's parentPort when it has one", async () => {

@@ -32,6 +32,8 @@ export class TestMeeting {
   readonly participants: SyntheticParticipant[] = [];
   /** Connections that failed and were made anew. */
   failures = 0;
+  /** Members whose signaling is away: the SFU's offers to them are lost on the way. */
+  readonly away = new Set<string>();
 
   private closed = false;
 
@@ -42,7 +44,7 @@ export class TestMeeting {
     private readonly videoShape?: VideoShape,
   ) {
     sfu.onOffer((offer) => {
-      if (offer.meeting !== this.id || this.closed) return;
+      if (offer.meeting !== this.id || this.closed || this.away.has(offer.member)) return;
       const participant = this.participants.find((p) => p.id === offer.member);
       if (!participant) return;
       participant.answerOffer(offer).then(

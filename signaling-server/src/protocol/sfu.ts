@@ -58,7 +58,14 @@ export type SfuOffer = z.infer<typeof SfuOfferSchema>;
 export const SfuAnswerSchema = z.strictObject({ sdp: SdpSchema, revision: z.number().int().min(1) });
 
 /** Asks for a new receiving connection (the first, or after the last one failed): an `sfu-offer` with `fresh` follows. */
-export const SfuSubscribeSchema = z.strictObject({});
+export const SfuSubscribeSchema = z.strictObject({
+  /**
+   * Back after our signaling dropped, with the receiving connection still up: keep it, and send
+   * again an offer we did not answer (lost on the way, or our answer was). The SFU makes a new
+   * connection (a fresh offer) if it has none for us, as after a restart.
+   */
+  resume: z.boolean().optional(),
+});
 
 /**
  * How big the subscriber shows each participant's camera and screen, in device pixels (0 x 0: not

@@ -86,10 +86,10 @@ export const sfuRoutes = defineRoutes<RoomContext>()({
       return fail('invalid-payload', 'the server could not use this offer');
     }
   },
-  'sfu-subscribe': (_request, ctx) => {
+  'sfu-subscribe': ({ resume }, ctx) => {
     const where = onSfu(ctx);
     if ('refused' in where) return where.refused;
-    where.sfu.subscribe(where.meeting.instance, where.member.id);
+    where.sfu.subscribe(where.meeting.instance, where.member.id, resume ?? false);
     return ok();
   },
   'sfu-answer': ({ sdp, revision }, ctx) => {

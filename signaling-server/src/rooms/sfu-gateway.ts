@@ -6,7 +6,8 @@ import type { MediaSlot, SfuOffer, SfuTrack } from '../protocol/index.js';
  */
 export interface SfuGateway {
   publish(meeting: string, member: string, offer: { sdp: string; fresh: boolean; slots: Array<{ mid: string; slot: MediaSlot }> }): Promise<string>;
-  subscribe(meeting: string, member: string): void;
+  /** A new receiving connection; with `resume`, the member's current one if it still has one (see SfuSubscribeSchema). */
+  subscribe(meeting: string, member: string, resume?: boolean): void;
   answer(meeting: string, member: string, sdp: string, revision: number): void;
   view(meeting: string, member: string, views: Array<{ from: string; slot: 'video' | 'screen'; width: number; height: number }>): void;
   mute(meeting: string, member: string, muted: boolean): void;

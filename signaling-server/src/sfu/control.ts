@@ -26,8 +26,11 @@ export const SfuCommandSchema = z.discriminatedUnion('t', [
     fresh: z.boolean(),
     slots: z.array(z.strictObject({ mid: z.string().max(16), slot: MediaSlotSchema })).max(4),
   }),
-  /** A new receiving connection for a member: an `offer` event with `fresh` follows. */
-  z.strictObject({ t: z.literal('subscribe'), ...Who }),
+  /**
+   * A new receiving connection for a member: an `offer` event with `fresh` follows. With `resume`,
+   * the member's connection is kept if it has one, and only an offer it did not answer goes again.
+   */
+  z.strictObject({ t: z.literal('subscribe'), ...Who, resume: z.boolean().optional() }),
   /** A member's answer to the receiving connection's offer `revision`. */
   z.strictObject({ t: z.literal('answer'), ...Who, sdp: Sdp, revision: z.number().int().min(1) }),
   /** How big a member shows each of the others (what the SFU forwards to them follows it). */

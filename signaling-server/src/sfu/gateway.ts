@@ -114,7 +114,7 @@ export async function startSfu(launch: SfuLauncher, options: Partial<SfuProcessO
       if (!reply.sdp) throw new Error('the SFU answered without an SDP');
       return reply.sdp;
     },
-    subscribe: (meeting, member) => channel.send({ t: 'subscribe', meeting, member }),
+    subscribe: (meeting, member, resume = false) => channel.send({ t: 'subscribe', meeting, member, ...(resume ? { resume } : {}) }),
     answer: (meeting, member, sdp, revision) => channel.send({ t: 'answer', meeting, member, sdp, revision }),
     view: (meeting, member, views) => channel.send({ t: 'view', meeting, member, views }),
     mute: (meeting, member, muted) => channel.send({ t: 'mute', meeting, member, muted }),

@@ -112,8 +112,13 @@ export class Meeting {
   }
 
   /** A new receiving connection for a member: its offer follows as an event. */
-  subscribe(memberId: string): void {
+  /**
+   * A new receiving connection for the member; with `resume`, the one it has is kept if there is
+   * one (its signaling dropped and came back), and only an offer it did not answer goes again.
+   */
+  subscribe(memberId: string, resume = false): void {
     const member = this.member(memberId);
+    if (resume && member.subscriber) return member.subscriber.resend();
     member.subscriber?.close();
     const subscriber = new Subscriber(
       `subscriber-${memberId}`,

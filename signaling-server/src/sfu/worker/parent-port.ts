@@ -46,6 +46,9 @@ export function openParentPort(): ParentPort {
         process.on('message', (message: unknown) => listener(message));
       },
       onClose: (listener) => {
+        // A server that stopped while this process was still loading closed the channel before
+        // anyone listened: there is no 'disconnect' to come (the process would live on, orphaned).
+        if (!process.connected) return void setImmediate(listener);
         process.once('disconnect', listener);
       },
     };

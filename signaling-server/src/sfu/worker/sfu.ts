@@ -72,7 +72,7 @@ export class Sfu {
         return;
       }
       case 'subscribe':
-        this.meeting(command.meeting).subscribe(command.member);
+        this.meeting(command.meeting).subscribe(command.member, command.resume ?? false);
         return;
       case 'answer': {
         const meeting = this.meetings.get(command.meeting);

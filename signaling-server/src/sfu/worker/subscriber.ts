@@ -92,6 +92,8 @@ export class Subscriber {
   private awaiting: number | null = null;
   private dirty = false;
   private offered = false;
+  /** The last offer made, for `resend`. */
+  private lastOffer: { sdp: string; revision: number; fresh: boolean; tracks: SfuTrack[] } | null = null;
   private closed = false;
 
   constructor(
@@ -290,7 +292,18 @@ export class Subscriber {
     if (this.closed) return;
     const offered: OfferedTrack[] = this.lines.map((line) => ({ mid: line.mid, ssrc: line.ssrc, carries: carried(line) }));
     const tracks = offered.flatMap((t) => (t.carries ? [{ mid: t.mid, from: t.carries.from, slot: t.carries.slot }] : []));
-    this.host.offer({ sdp: subscribeOffer(stackOffer, revision, offered), revision, fresh, tracks });
+    this.lastOffer = { sdp: subscribeOffer(stackOffer, revision, offered), revision, fresh, tracks };
+    this.host.offer(this.lastOffer);
+  }
+
+  /**
+   * The member's signaling dropped and came back with this connection still up: the offer it has
+   * not answered (lost on the way, or its answer was) goes again, the same revision. Nothing if
+   * every offer was answered.
+   */
+  resend(): void {
+    if (this.closed || this.awaiting === null || this.lastOffer?.revision !== this.awaiting) return;
+    this.host.offer(this.lastOffer);
   }
 }
 
