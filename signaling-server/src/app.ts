@@ -25,7 +25,7 @@ import { roomRoutes } from './rooms/handlers.js';
 import { SoloCluster, type Cluster } from './cluster/cluster.js';
 import { MeetingRouter } from './cluster/routing.js';
 import { hostRoutes } from './rooms/host-handlers.js';
-import { relaySfuOffers, sfuRoutes, type SfuGateway } from './rooms/media-route.js';
+import { relaySfuOffers, sfuReady, sfuRoutes, type SfuGateway } from './rooms/media-route.js';
 import { finishMeeting, HOST_GRACE_MS, purgeEveryHour, RESTART_GRACE_MS, restoreMeetings } from './rooms/lifecycle.js';
 import { MeetingBook } from './rooms/meetings.js';
 import { DEFAULT_PASSCODE_LIMITS, PasscodeGate, type PasscodeLimits } from './rooms/passcode.js';
@@ -237,10 +237,11 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
       address,
       protocolError: (event, error) => socket.emit('protocol-error', { event, error }),
     };
-    // `closing` and `ready` change after connections start: read them from the shared state.
+    // `closing`, `ready` and `sfu` (attached once ready, see attachSfu) change after connections start: read them from the shared state.
     Object.defineProperties(ctx, {
       closing: { get: () => state.closing },
       ready: { get: () => state.ready },
+      sfu: { get: () => state.sfu },
     });
     // Every frame is paid for as it arrives; every event is admitted (or refused) before it is handled.
     const guard = new ConnectionGuard(limits, (why) => {
@@ -289,6 +290,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
       if (state.sfu || cluster.clustered) return;
       state.sfu = sfu;
       relaySfuOffers(state, sfu);
+      sfuReady(state);
     },
     endMeeting(ended, room) {
       const ending = room === undefined ? state.meetings.all() : [state.meetings.get(room)].filter((m) => m !== undefined);

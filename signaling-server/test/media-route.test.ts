@@ -16,8 +16,8 @@ class RecordingSfu implements SfuGateway {
     this.calls.push({ op: 'publish', meeting, member, detail: offer.sdp });
     return Promise.resolve(`answer to ${offer.sdp}`);
   }
-  subscribe(meeting: string, member: string): void {
-    this.calls.push({ op: 'subscribe', meeting, member });
+  subscribe(meeting: string, member: string, resume?: boolean): void {
+    this.calls.push({ op: 'subscribe', meeting, member, ...(resume ? { detail: { resume } } : {}) });
   }
   answer(meeting: string, member: string, sdp: string, revision: number): void {
     this.calls.push({ op: 'answer', meeting, member, detail: { sdp, revision } });
@@ -91,6 +91,25 @@ describe('the media route', () => {
     expect(sfu.calls).toEqual([]);
   });
 
+  it('moves the meetings that have reached its size once the SFU is ready, when that comes after they began', async () => {
+    sfu = new RecordingSfu();
+    server = await startServer({ sfuFrom: 2 });
+    const ada = await joined(server.url, { name: 'Ada' });
+    const bob = await joined(server.url, { name: 'Bob' });
+    const cy = await joined(server.url, { name: 'Cy', room: 'alone' });
+    expect([ada, bob, cy].map((p) => p.reply.route)).toEqual(['mesh', 'mesh', 'mesh']);
+    expect(await request(ada.socket, 'sfu-publish', PUBLISH)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const told = [nextEvent(ada.socket, 'media-route'), nextEvent(bob.socket, 'media-route')];
+    const cyTold = record(cy.socket, 'media-route');
+    server.signaling.attachSfu(sfu);
+    expect(await Promise.all(told)).toEqual([{ route: 'sfu' }, { route: 'sfu' }]);
+    expect(await request(ada.socket, 'sfu-publish', PUBLISH)).toEqual({ ok: true, sdp: 'answer to v=0 offer' });
+    // Cy's meeting of one has not reached the size: it stays a mesh.
+    await settle();
+    expect(cyTold).toEqual([]);
+    expect(await request(cy.socket, 'sfu-publish', PUBLISH)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
   it('with sfuFrom 0 a meeting is on the SFU from its first person', async () => {
     await start(0);
     const ada = await joined(server.url, { name: 'Ada' });
@@ -106,6 +125,9 @@ describe('the media route', () => {
     expect(sfu.ops('publish')).toEqual([{ op: 'publish', meeting: instanceOf(), member: ada.id, detail: 'v=0 offer' }]);
     expect(await request(bob.socket, 'sfu-subscribe', {})).toEqual({ ok: true });
     expect(sfu.ops('subscribe')).toEqual([{ op: 'subscribe', meeting: instanceOf(), member: bob.id }]);
+    // Back from a signaling drop: the SFU is asked to keep the connection it has.
+    expect(await request(bob.socket, 'sfu-subscribe', { resume: true })).toEqual({ ok: true });
+    expect(sfu.ops('subscribe')[1]).toEqual({ op: 'subscribe', meeting: instanceOf(), member: bob.id, detail: { resume: true } });
 
     const adaOffers = record(ada.socket, 'sfu-offer');
     const bobOffer = nextEvent(bob.socket, 'sfu-offer');

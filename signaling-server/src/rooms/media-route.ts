@@ -26,7 +26,27 @@ export function updateRoute(state: ServerState, meeting: Meeting, entrantSocketI
 
 /** After a restart: a meeting that had reached the SFU's size is back on it (its people come back to it). */
 export function restoredRoute(state: ServerState, meeting: Meeting): void {
-  if (state.sfu && state.sfuFrom !== null && meeting.allowed.size >= state.sfuFrom) meeting.route = 'sfu';
+  if (state.sfu && dueForSfu(state, meeting)) meeting.route = 'sfu';
+}
+
+/** Whether a meeting has reached the SFU's size: with the people in it now, or those it let in (a meeting restored after a restart). */
+function dueForSfu(state: ServerState, meeting: Meeting): boolean {
+  if (state.sfuFrom === null) return false;
+  return state.registry.members(meeting.code).length >= state.sfuFrom || meeting.allowed.size >= state.sfuFrom;
+}
+
+/**
+ * The SFU is ready. It starts alongside the server and can be ready after meetings began, or were
+ * restored and rejoined after a restart (their people already on their way to the SFU, whose
+ * requests were refused meanwhile): the meetings that have reached its size move to it now.
+ */
+export function sfuReady(state: ServerState): void {
+  for (const meeting of state.meetings.all()) {
+    if (meeting.route === 'sfu' || !dueForSfu(state, meeting)) continue;
+    meeting.route = 'sfu';
+    state.log.info(`meeting ${meeting.instance} moves to the SFU, now ready`);
+    state.io.to(meeting.code).emit('media-route', { route: 'sfu' });
+  }
 }
 
 /** What a member sends changed: a microphone the member (or the host) turned off is not forwarded by the SFU either. */
