@@ -31,8 +31,12 @@ export const GAP_WATCH = `(() => {
   };
   let watched = new Map();
   let timer = null;
+  let lookedAt = 0;
+  let stallMs = 0;
   const look = () => {
     const now = performance.now();
+    stallMs = Math.max(stallMs, now - lookedAt);
+    lookedAt = now;
     for (const [id, w] of watched) {
       const tile = document.querySelector('[data-testid="tile"][data-participant-id="' + id + '"]');
       if (!tile) { w.removed = true; continue; }
@@ -49,6 +53,8 @@ export const GAP_WATCH = `(() => {
   };
   window.gapWatch = {
     connections: () => open().length,
+    /** How many connections the page has made so far, closed ones included. */
+    made: () => connections.length,
     sentLayers: async () => {
       const layers = {};
       for (const pc of open()) {
@@ -62,6 +68,8 @@ export const GAP_WATCH = `(() => {
     localAudio: () => microphones.filter((t) => t.readyState === 'live').at(-1) ?? null,
     reset: () => {
       const now = performance.now();
+      lookedAt = now;
+      stallMs = 0;
       watched = new Map();
       for (const tile of document.querySelectorAll('[data-testid="tile"][data-participant-id]')) {
         const id = tile.getAttribute('data-participant-id');
@@ -75,7 +83,12 @@ export const GAP_WATCH = `(() => {
       const w = watched.get(id);
       if (!w) return null;
       const now = performance.now();
-      return { audioMs: Math.round(Math.max(w.audioMs, now - w.audioAt)), videoMs: Math.round(Math.max(w.videoMs, now - w.videoAt)), tileRemoved: w.removed };
+      return {
+        audioMs: Math.round(Math.max(w.audioMs, now - w.audioAt)),
+        videoMs: Math.round(Math.max(w.videoMs, now - w.videoAt)),
+        tileRemoved: w.removed,
+        pageStallMs: Math.round(Math.max(stallMs, now - lookedAt)),
+      };
     },
   };
 })();`;
@@ -86,6 +99,8 @@ export interface MediaGaps {
   /** The longest stretch without a new frame shown, ms. */
   videoMs: number;
   tileRemoved: boolean;
+  /** The longest time the page's own 50 ms watch did not run (the page stalled): a gap this long says nothing of the media. */
+  pageStallMs: number;
 }
 
 /** The camera layers the page sends now (simulcast to the SFU): size by rid. */

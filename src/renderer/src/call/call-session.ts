@@ -439,8 +439,8 @@ export class CallSession {
     const signaling = this.signaling;
     return {
       publish: async (offer) => (await signaling.request('sfu-publish', offer)).sdp,
-      subscribe: async () => {
-        await signaling.request('sfu-subscribe', {});
+      subscribe: async (resume = false) => {
+        await signaling.request('sfu-subscribe', resume ? { resume } : {});
       },
       answer: (sdp, revision) => signaling.send('sfu-answer', { sdp, revision }),
       view: (views) => signaling.send('sfu-view', { views }, () => undefined),

@@ -125,3 +125,19 @@ export function levelBetween(previous: AudioEnergy | undefined, current: AudioEn
   if (!previous || seconds <= 0) return 0;
   return Math.min(1, Math.sqrt(Math.max(0, current.energy - previous.energy) / seconds));
 }
+
+/** How long since anything arrived on `pc`'s path (its selected candidate pair); Infinity: never, or closed. */
+export async function silentForMs(pc: RTCPeerConnection): Promise<number> {
+  let silent = Number.POSITIVE_INFINITY;
+  try {
+    const report = await pc.getStats();
+    report.forEach((entry: { type: string; selectedCandidatePairId?: string }) => {
+      if (entry.type !== 'transport' || !entry.selectedCandidatePairId) return;
+      const pair = report.get(entry.selectedCandidatePairId) as { timestamp: number; lastPacketReceivedTimestamp?: number } | undefined;
+      if (pair?.lastPacketReceivedTimestamp !== undefined) silent = Math.min(silent, pair.timestamp - pair.lastPacketReceivedTimestamp);
+    });
+  } catch {
+    // closed meanwhile
+  }
+  return silent;
+}

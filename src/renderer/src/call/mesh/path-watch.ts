@@ -1,4 +1,5 @@
 import { SilenceWatch } from '../silence-watch';
+import { silentForMs } from '../stats';
 
 /** ICE 'disconnected' this long (it often comes back by itself) and still not back: restart, rather than wait for 'failed'. */
 export const ICE_RESTART_GRACE_MS = 1000;
@@ -117,19 +118,8 @@ export class PathWatch {
   }
 
   /** How long since anything arrived from the other side over the connection's path (Infinity: never, or closed). */
-  async silentForMs(): Promise<number> {
-    let silent = Number.POSITIVE_INFINITY;
-    try {
-      const report = await this.pc.getStats();
-      report.forEach((entry: { type: string; selectedCandidatePairId?: string }) => {
-        if (entry.type !== 'transport' || !entry.selectedCandidatePairId) return;
-        const pair = report.get(entry.selectedCandidatePairId) as { timestamp: number; lastPacketReceivedTimestamp?: number } | undefined;
-        if (pair?.lastPacketReceivedTimestamp !== undefined) silent = Math.min(silent, pair.timestamp - pair.lastPacketReceivedTimestamp);
-      });
-    } catch {
-      // closed meanwhile
-    }
-    return silent;
+  silentForMs(): Promise<number> {
+    return silentForMs(this.pc);
   }
 
   private async checkQuiet(): Promise<void> {

@@ -1,5 +1,6 @@
 import { SerialQueue } from '@shared/serial';
 import type { ConnectionFactory } from '../mesh/slot-transceivers';
+import { silentForMs } from '../stats';
 import { SLOT_KIND, type Slot, type SlotTracks } from '../slots';
 import { CAMERA_LAYERS, SCREEN_LAYERS, gatheredDescription, type SfuSignaling } from './sfu-signaling';
 
@@ -16,6 +17,8 @@ const RETRY_MS = 1000;
 const MAX_RETRY_MS = 8000;
 /** A connection 'disconnected' this long is given up for a new one (the SFU's end may be gone). */
 export const DISCONNECTED_MS = 3000;
+/** The SFU sends a receiver report a second on a publishing connection: this long without one, it is not there any more. */
+const SFU_SILENT_MS = 2500;
 
 /**
  * Our one sending connection to the SFU: the microphone, the camera as three layers, and (from the
@@ -49,6 +52,16 @@ export class SfuPublisher {
 
   get connection(): RTCPeerConnection | null {
     return this.pc;
+  }
+
+  /**
+   * Whether our connection still reaches an SFU that holds it: connected, nothing being negotiated,
+   * and the SFU's receiver reports still coming. Not so after the server (and so its SFU) restarted.
+   */
+  async reachesSfu(): Promise<boolean> {
+    const pc = this.pc;
+    if (this.closed || !pc || pc.connectionState !== 'connected' || pc.signalingState !== 'stable') return false;
+    return (await silentForMs(pc)) < SFU_SILENT_MS;
   }
 
   setTracks(tracks: SlotTracks): void {

@@ -13,8 +13,12 @@ export interface SfuView {
 export interface SfuSignaling {
   /** Sends the publishing connection's offer; resolves with the SFU's answer. */
   publish(offer: { sdp: string; fresh: boolean; slots: Array<{ mid: string; slot: Slot }> }): Promise<string>;
-  /** Asks for a new receiving connection: a fresh offer follows. */
-  subscribe(): Promise<void>;
+  /**
+   * Asks for a new receiving connection: a fresh offer follows. With `resume` (back after our
+   * signaling dropped), the SFU keeps the one we have if it still has it, and only sends again an
+   * offer we did not answer.
+   */
+  subscribe(resume?: boolean): Promise<void>;
   answer(sdp: string, revision: number): void;
   view(views: SfuView[]): void;
   /** The SFU's offers for the receiving connection; returns the unsubscribe. */

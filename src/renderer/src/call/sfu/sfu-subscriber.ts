@@ -62,6 +62,14 @@ export class SfuSubscriber {
     }
   }
 
+  /**
+   * Back after our signaling dropped, with this connection up: the SFU keeps it and sends again an
+   * offer we missed (or makes a new connection, if it no longer has ours).
+   */
+  async resume(): Promise<void> {
+    await this.deps.signaling.subscribe(true);
+  }
+
   get connectionState(): RTCPeerConnectionState {
     return this.pc?.connectionState ?? 'new';
   }
@@ -96,6 +104,9 @@ export class SfuSubscriber {
 
   private async apply(offer: SfuOffer): Promise<void> {
     if (this.closed) return;
+    // The offer we answered, again: our answer was lost on the way (see resume), and goes again.
+    const answered = this.pc?.localDescription;
+    if (!offer.fresh && offer.revision === this.revision && answered?.type === 'answer') return this.deps.signaling.answer(answered.sdp, offer.revision);
     if (!offer.fresh && (offer.revision <= this.revision || !this.pc)) return;
     let pc = this.pc;
     if (offer.fresh) clearTimeout(this.offerWait);

@@ -76,15 +76,27 @@ export class SfuTransport implements CallTransport {
   /** The media goes on through the SFU while our signaling is away. */
   signalingLost(): void {}
 
-  /**
-   * Back in the meeting: both connections are made anew, since the server (and its SFU) may have
-   * restarted meanwhile, forgetting them. The tiles keep the old tracks until the new ones come.
-   */
+  /** Back in the meeting: see resume. */
   signalingRestored(present: readonly PresentPeer[]): void {
     for (const { id } of present) this.peerFor(id);
-    void this.publisher.start().catch((error: unknown) => console.warn('could not publish to the SFU again', error));
-    void this.subscriber.start().catch((error: unknown) => console.warn('could not subscribe to the SFU again', error));
+    void this.resume();
     this.reportViews();
+  }
+
+  /**
+   * If only our signaling dropped, the SFU still holds our connections (for a while, see the
+   * server's SFU_KEEP_MS) and the media went on: both stay, and the SFU sends again what we
+   * missed. If the server restarted, its SFU is a new one that knows neither: both are made anew,
+   * the tiles keeping the old tracks until the new ones come.
+   */
+  private async resume(): Promise<void> {
+    const warn = (what: string) => (error: unknown) => console.warn(`could not ${what} the SFU again`, error);
+    if (await this.publisher.reachesSfu()) {
+      if (this.subscriber.connectionState === 'connected') await this.subscriber.resume().catch(warn('resume receiving from'));
+      else await this.subscriber.start().catch(warn('subscribe to'));
+      return;
+    }
+    await Promise.all([this.publisher.start().catch(warn('publish to')), this.subscriber.start().catch(warn('subscribe to'))]);
   }
 
   /** The mesh's messages: nothing for the SFU. */
