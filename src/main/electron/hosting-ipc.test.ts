@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { createPinnedAgent, createSelfSignedCertificate, formatFingerprint } from '@roundtable/signaling-server';
 import { PROTOCOL_VERSION } from '@roundtable/signaling-server/protocol';
-import type { DiscoveredMeeting } from '@shared/ipc/hosting';
+import type { DiscoveredMeeting, HostingStatus } from '@shared/ipc/hosting';
 import { MEETING_CHANNELS, type MeetingReport } from '@shared/ipc/meeting';
 import { app, clipboard, session, Tray, type BrowserWindow } from '../../../tests/fakes/electron';
 import { CertificatePins } from '../services/hosting/certificate-pins';
@@ -23,6 +23,18 @@ import { createMainWindow } from './window';
 
 let dataDir: string;
 let hosting: HostingService;
+/** Resolves once the hosting service is in `state` (at once if it is), on its own status events: a server can take seconds to start on a busy machine. */
+function reaches(state: HostingStatus['state']): Promise<void> {
+  return new Promise((resolve) => {
+    if (hosting.status().state === state) return resolve();
+    const listener = (status: HostingStatus): void => {
+      if (status.state !== state) return;
+      hosting.events.off('status', listener);
+      resolve();
+    };
+    hosting.events.on('status', listener);
+  });
+}
 let installed: InstalledHosting;
 let window: BrowserWindow;
 let pins: CertificatePins;
@@ -128,11 +140,11 @@ describe('hosting in the desktop shell', () => {
 
   it('"Host a meeting" in the tray starts hosting under the person\'s name and joins them into it', async () => {
     click('Host a meeting');
-    await expect.poll(() => hosting.status().state).toBe('hosting');
+    await reaches('hosting');
     const status = hosting.status();
     if (status.state !== 'hosting') throw new Error('not hosting');
     expect(status.invite.meetingName).toBe("Ada's meeting");
-    await expect.poll(() => sent('meeting:command')).toEqual([{ kind: 'join', target: status.self, autojoin: true, start: true }]);
+    await expect.poll(() => sent('meeting:command'), { timeout: 10_000 }).toEqual([{ kind: 'join', target: status.self, autojoin: true, start: true }]);
     expect(sent('hosting:status').at(-1)).toEqual(status);
     expect(Tray.all[0]!.tooltip).toBe(`Roundtable — hosting “Ada's meeting” (${status.invite.code}) · nobody has joined yet`);
     click('Copy invite link');
@@ -219,7 +231,7 @@ describe('hosting in the desktop shell', () => {
     app.emit('before-quit', { preventDefault });
     expect(preventDefault).toHaveBeenCalled();
     expect(await ended).toEqual({ reason: 'host-stopped', code: 'host-quit', meetingName: status.invite.meetingName, message: 'The host quit Roundtable.' });
-    await expect.poll(() => app.quit.mock.calls.length).toBe(2);
+    await expect.poll(() => app.quit.mock.calls.length, { timeout: 10_000 }).toBe(2);
     expect(hosting.status().state).toBe('idle');
     // Its certificate is no longer accepted anywhere.
     expect(pins.list()).toEqual([]);
