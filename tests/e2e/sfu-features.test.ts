@@ -113,23 +113,44 @@ describe('a meeting through the SFU', () => {
     await (await download).saveAs(file);
     const probe = await ffprobe(file);
     expect(probe.streams.map((s) => `${s.type}:${s.codec}`).sort()).toEqual(['audio:opus', 'video:vp8']);
-    // The recording shows Ada (red) and Cy (blue), who reach Bob only through the SFU.
-    const { stdout } = await run(
-      'ffmpeg',
-      ['-hide_banner', '-loglevel', 'error', '-sseof', '-1.5', '-i', file, '-frames:v', '1', '-s', '64x36', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
-      { encoding: 'buffer' },
-    );
-    let red = 0;
-    let blue = 0;
-    for (let i = 0; i + 2 < stdout.length; i += 3) {
-      const [r, g, b] = [stdout[i]!, stdout[i + 1]!, stdout[i + 2]!];
-      if (r > 170 && g < 90 && b < 90) red += 1;
-      if (b > 170 && r < 100 && g < 120) blue += 1;
-    }
-    const pixels = stdout.length / 3;
-    expect(pixels).toBeGreaterThan(0);
-    expect(red / pixels, 'Ada in the recording').toBeGreaterThan(0.02);
-    expect(blue / pixels, 'Cy in the recording').toBeGreaterThan(0.02);
+    // The recording shows Ada (red) and Cy (blue), who reach Bob only through the SFU: in the
+    // frames at 1, 2 and 3 s (a busy machine's recorder may catch a tile between frames at one of them).
+    const shares = async (second: number): Promise<{ red: number; blue: number }> => {
+      const { stdout } = await run(
+        'ffmpeg',
+        [
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          '-ss',
+          String(second),
+          '-i',
+          file,
+          '-frames:v',
+          '1',
+          '-s',
+          '64x36',
+          '-f',
+          'rawvideo',
+          '-pix_fmt',
+          'rgb24',
+          'pipe:1',
+        ],
+        { encoding: 'buffer' },
+      );
+      let red = 0;
+      let blue = 0;
+      for (let i = 0; i + 2 < stdout.length; i += 3) {
+        const [r, g, b] = [stdout[i]!, stdout[i + 1]!, stdout[i + 2]!];
+        if (r > 170 && g < 90 && b < 90) red += 1;
+        if (b > 170 && r < 100 && g < 120) blue += 1;
+      }
+      const pixels = Math.max(1, stdout.length / 3);
+      return { red: red / pixels, blue: blue / pixels };
+    };
+    const seen = await Promise.all([1, 2, 3].map(shares));
+    expect(Math.max(...seen.map((s) => s.red)), `Ada in the recording: ${JSON.stringify(seen)}`).toBeGreaterThan(0.02);
+    expect(Math.max(...seen.map((s) => s.blue)), `Cy in the recording: ${JSON.stringify(seen)}`).toBeGreaterThan(0.02);
   });
 });
 
