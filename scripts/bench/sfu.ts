@@ -37,6 +37,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { startTestSfu } from '../../signaling-server/test/sfu-harness';
+import { PendingReplies } from './support/pending-replies';
 import type { VideoShape } from '../../signaling-server/test/sfu-media';
 import type { SubscribeOffer } from '../../signaling-server/test/sfu-participant';
 import type { RunningSfu } from '../../signaling-server/src/sfu/gateway';
@@ -126,8 +127,7 @@ let runningSfu: RunningSfu | null = null;
 
 /** A client process (support/sfu-client-worker.ts), asked over its IPC channel. */
 class Client {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (result: Results[CommandName]) => void; reject: (error: Error) => void }>();
+  private readonly pending = new PendingReplies();
   /** Called when one of its participants' connections fails. */
   onFailure: (index: number, connection: 'publisher' | 'subscriber') => void = () => undefined;
   readonly ready: Promise<void>;
@@ -143,19 +143,13 @@ class Client {
           clearTimeout(timer);
           resolve();
         } else if ('failed' in message) this.onFailure(message.index, message.failed);
-        else {
-          const waiting = this.pending.get(message.id);
-          this.pending.delete(message.id);
-          if (message.ok) waiting?.resolve(message.result);
-          else waiting?.reject(new Error(message.error));
-        }
+        else this.pending.settle(message);
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         const error = new Error(`client process ${number} exited (${code ?? signal})`);
         reject(error);
-        for (const waiting of this.pending.values()) waiting.reject(error);
-        this.pending.clear();
+        this.pending.failAll(error);
       });
     });
     // A failed spawn, or a send to a process that is gone: its exit says so.
@@ -179,27 +173,13 @@ class Client {
   }
 
   call<K extends CommandName>(name: K, args: Commands[K], timeoutMs = CALL_MS): Promise<Results[K]> {
-    const id = this.nextId++;
-    return new Promise<Results[K]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`client process ${this.number} did not answer "${name}" within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, {
-        resolve: (result) => {
-          clearTimeout(timer);
-          resolve(result as Results[K]);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      if (!this.child.connected) return this.pending.get(id)!.reject(new Error(`client process ${this.number} is gone`));
+    const { id, reply } = this.pending.open<Results[K]>(timeoutMs, () => `client process ${this.number} did not answer "${name}" within ${timeoutMs} ms`);
+    if (!this.child.connected) this.pending.fail(id, new Error(`client process ${this.number} is gone`));
+    else
       this.child.send({ id, name, args }, (error) => {
-        if (error) this.pending.get(id)?.reject(error);
+        if (error) this.pending.fail(id, error);
       });
-    });
+    return reply;
   }
 
   /** SIGKILL (it holds nothing to save); resolves once it exited, or after 5 s. */

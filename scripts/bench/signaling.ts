@@ -40,6 +40,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres, startRedis } from '../../signaling-server/test/support/services';
 import { Histogram } from './support/histogram';
+import { PendingReplies } from './support/pending-replies';
 import { cpuSeconds, machineBusySeconds, OPEN_FILES, openFiles, rssBytes, spawnRaised, startListening, type ListeningProcess } from './support/raised-process';
 import type { CommandName, Commands, Hello, Latencies, Response, Results } from './support/signaling-messages';
 import { treeCpuSeconds } from './support/process-cpu';
@@ -116,21 +117,13 @@ function owned<T extends { stop(): Promise<void> }>(start: Promise<T>): Promise<
 
 /** A client process, asked over its IPC channel. */
 class Worker {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (result: Results[CommandName]) => void; reject: (error: Error) => void }>();
+  private readonly pending = new PendingReplies();
 
   private constructor(readonly child: ChildProcess) {
     child.on('message', (message: Response | Hello) => {
-      if ('ready' in message) return;
-      const waiting = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (message.ok) waiting?.resolve(message.result);
-      else waiting?.reject(new Error(message.error));
+      if (!('ready' in message)) this.pending.settle(message);
     });
-    child.once('exit', (code) => {
-      for (const waiting of this.pending.values()) waiting.reject(new Error(`a client process exited (${code})`));
-      this.pending.clear();
-    });
+    child.once('exit', (code) => this.pending.failAll(new Error(`a client process exited (${code})`)));
   }
 
   static async start(): Promise<Worker> {
@@ -150,24 +143,9 @@ class Worker {
   }
 
   call<K extends CommandName>(name: K, args: Commands[K], timeoutMs = 240_000): Promise<Results[K]> {
-    const id = this.nextId++;
-    return new Promise<Results[K]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`a client process did not answer "${name}" within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, {
-        resolve: (result) => {
-          clearTimeout(timer);
-          resolve(result as Results[K]);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      this.child.send({ id, name, args });
-    });
+    const { id, reply } = this.pending.open<Results[K]>(timeoutMs, () => `a client process did not answer "${name}" within ${timeoutMs} ms`);
+    this.child.send({ id, name, args });
+    return reply;
   }
 
   async stop(): Promise<void> {
