@@ -17,7 +17,7 @@ import {
   waitForTileColor,
 } from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
-import { qualityLevel } from '../../src/renderer/src/call/quality';
+import { expectQualityShown, expectSpeakerViewFollows } from './support/call-checks';
 
 let server: MeetingServer;
 beforeAll(async () => {
@@ -282,38 +282,13 @@ describe('in the meeting', () => {
   });
 
   it('shows connection quality on each tile, with details on click', async () => {
-    const [, bob] = people as [Person, Person];
-    const indicator = tile(page(0), bob.id).getByTestId('quality-indicator');
-    await expect.poll(() => indicator.getAttribute('data-level'), { timeout: 10_000 }).not.toBe('unknown');
-    await tile(page(0), bob.id).hover();
-    await indicator.click();
-    // The bars and the numbers behind them, read at the same moment. (On loopback they are usually
-    // "good"; a starved CI machine can delay packets past 150 ms, which the bars then rightly show.)
-    const { level, details } = await tile(page(0), bob.id).evaluate((el) => ({
-      level: el.querySelector('[data-testid="quality-indicator"]')?.getAttribute('data-level'),
-      details: el.querySelector('[data-testid="quality-details"]')?.textContent ?? '',
-    }));
-    expect(details).toMatch(/Video\d+×\d+ @ \d+ fps/);
-    const rtt = Number(/Round trip(\d+) ms/.exec(details)?.[1]);
-    const loss = Number(/Packet loss([\d.]+) %/.exec(details)?.[1]) / 100;
-    expect(Number.isFinite(rtt) && Number.isFinite(loss), details).toBe(true);
-    // The shown figures are rounded: any level they allow will do.
-    const allowed = [-0.5, 0.5].flatMap((dr) => [-0.0005, 0.0005].map((dl) => qualityLevel(rtt + dr, Math.max(0, loss + dl))));
-    expect(allowed, details).toContain(level);
+    await expectQualityShown(page(0), people[1]!.id);
   });
 
   it('speaker view puts whoever is talking in the big spot', async () => {
+    // Nobody talking, the big spot goes to the first of the others (Bob): Cy talks alone first.
     const [, bob, cy] = people as [Person, Person, Person];
-    const bigTile = () => page(0).locator('.tile-slot[data-main="true"] [data-testid="tile"]').getAttribute('data-participant-id');
-    await page(0).getByTestId('layout-toggle').click();
-    // Nobody talking, the big spot goes to the first of the others (Bob): let Cy talk alone.
-    await page(1).getByTestId('mic-toggle').click();
-    await expect.poll(bigTile, { timeout: 10_000 }).toBe(cy.id);
-    // Now Bob talks and Cy is quiet: the view follows.
-    await page(1).getByTestId('mic-toggle').click();
-    await page(2).getByTestId('mic-toggle').click();
-    await expect.poll(bigTile, { timeout: 10_000 }).toBe(bob.id);
-    await page(2).getByTestId('mic-toggle').click();
+    await expectSpeakerViewFollows(page(0), { page: page(2), id: cy.id }, { page: page(1), id: bob.id });
   });
 
   it('a newcomer tells each person it shows how big, and never that it does not show them', async () => {

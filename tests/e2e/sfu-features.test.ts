@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { qualityLevel } from '../../src/renderer/src/call/quality';
 import { ffprobe } from '../../src/main/services/recording/test-support/ffprobe';
 import type { Socket } from 'node:net';
 import { closeAllParticipants, launchParticipant } from './support/chromium';
@@ -13,8 +10,10 @@ import { GAP_WATCH, mediaGaps, resetGaps } from './support/media-gaps';
 import { decodedFrames, phase, until, videoMoving } from './support/fault-probes';
 import { startCall, type Call } from './support/fault-scenarios';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { chatMessages, meetingUrl, openChat, remoteTileIds, selfId, sendChat, tile, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
+import { chatMessages, meetingUrl, openChat, remoteTileIds, selfId, sendChat, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
 import { arrive, type Person } from './support/people';
+import { expectQualityShown, expectSpeakerViewFollows } from './support/call-checks';
+import { colorShares } from './support/video-file';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 
 /**
@@ -23,7 +22,6 @@ import { startServerProcess, type ServerProcess } from './support/server-process
  * server restart. sfu.test.ts has the SFU's own promises (colours per tile, one connection each
  * way, layers, host mute, the move from the mesh).
  */
-const run = promisify(execFile);
 const route = (page: Page): Promise<string | null> => page.evaluate(() => (window as unknown as { roundtable: { route(): string | null } }).roundtable.route());
 
 describe('a meeting through the SFU', () => {
@@ -58,35 +56,13 @@ describe('a meeting through the SFU', () => {
   });
 
   it('shows connection quality on each tile, with the figures of the SFU connection behind it', async () => {
-    const bob = people[1]!;
-    const indicator = tile(page(0), bob.id).getByTestId('quality-indicator');
-    await expect.poll(() => indicator.getAttribute('data-level'), { timeout: 15_000 }).not.toBe('unknown');
-    await tile(page(0), bob.id).hover();
-    await indicator.click();
-    const { level, details } = await tile(page(0), bob.id).evaluate((el) => ({
-      level: el.querySelector('[data-testid="quality-indicator"]')?.getAttribute('data-level'),
-      details: el.querySelector('[data-testid="quality-details"]')?.textContent ?? '',
-    }));
-    expect(details).toMatch(/Video\d+×\d+ @ \d+ fps/);
-    const rtt = Number(/Round trip(\d+) ms/.exec(details)?.[1]);
-    const loss = Number(/Packet loss([\d.]+) %/.exec(details)?.[1]) / 100;
-    expect(Number.isFinite(rtt) && Number.isFinite(loss), details).toBe(true);
-    const allowed = [-0.5, 0.5].flatMap((dr) => [-0.0005, 0.0005].map((dl) => qualityLevel(rtt + dr, Math.max(0, loss + dl))));
-    expect(allowed, details).toContain(level);
+    await expectQualityShown(page(0), people[1]!.id, 15_000);
     await page(0).keyboard.press('Escape');
   });
 
   it('speaker view puts whoever is talking in the big spot', async () => {
     const [, bob, cy] = people as [Person, Person, Person];
-    const bigTile = () => page(0).locator('.tile-slot[data-main="true"] [data-testid="tile"]').getAttribute('data-participant-id');
-    await page(0).getByTestId('layout-toggle').click();
-    // Bob mutes: only Cy talks (the fake microphones beep all the time).
-    await page(1).getByTestId('mic-toggle').click();
-    await expect.poll(bigTile, { timeout: 15_000 }).toBe(cy.id);
-    await page(1).getByTestId('mic-toggle').click();
-    await page(2).getByTestId('mic-toggle').click();
-    await expect.poll(bigTile, { timeout: 15_000 }).toBe(bob.id);
-    await page(2).getByTestId('mic-toggle').click();
+    await expectSpeakerViewFollows(page(0), { page: page(2), id: cy.id }, { page: page(1), id: bob.id }, 15_000);
     await page(0).getByTestId('layout-toggle').click();
   });
 
@@ -115,40 +91,7 @@ describe('a meeting through the SFU', () => {
     expect(probe.streams.map((s) => `${s.type}:${s.codec}`).sort()).toEqual(['audio:opus', 'video:vp8']);
     // The recording shows Ada (red) and Cy (blue), who reach Bob only through the SFU: in the
     // frames at 1, 2 and 3 s (a busy machine's recorder may catch a tile between frames at one of them).
-    const shares = async (second: number): Promise<{ red: number; blue: number }> => {
-      const { stdout } = await run(
-        'ffmpeg',
-        [
-          '-hide_banner',
-          '-loglevel',
-          'error',
-          '-ss',
-          String(second),
-          '-i',
-          file,
-          '-frames:v',
-          '1',
-          '-s',
-          '64x36',
-          '-f',
-          'rawvideo',
-          '-pix_fmt',
-          'rgb24',
-          'pipe:1',
-        ],
-        { encoding: 'buffer' },
-      );
-      let red = 0;
-      let blue = 0;
-      for (let i = 0; i + 2 < stdout.length; i += 3) {
-        const [r, g, b] = [stdout[i]!, stdout[i + 1]!, stdout[i + 2]!];
-        if (r > 170 && g < 90 && b < 90) red += 1;
-        if (b > 170 && r < 100 && g < 120) blue += 1;
-      }
-      const pixels = Math.max(1, stdout.length / 3);
-      return { red: red / pixels, blue: blue / pixels };
-    };
-    const seen = await Promise.all([1, 2, 3].map(shares));
+    const seen = await Promise.all([1, 2, 3].map((second) => colorShares(file, second)));
     expect(Math.max(...seen.map((s) => s.red)), `Ada in the recording: ${JSON.stringify(seen)}`).toBeGreaterThan(0.02);
     expect(Math.max(...seen.map((s) => s.blue)), `Cy in the recording: ${JSON.stringify(seen)}`).toBeGreaterThan(0.02);
   });
