@@ -41,6 +41,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // A test that drives three to five browsers on two cores can starve for seconds at a
+          // time on a loaded machine; one more try there, never in the unit tests (docs/testing.md).
+          retry: 1,
         },
       },
     ],

@@ -43,7 +43,10 @@ export interface Participant {
 export interface LaunchOptions {
   /** The participant's camera shows this colour; null keeps Chromium's own fake pattern. */
   color?: PatternColor | null;
-  /** Frames per second of that camera (30 unless said). */
+  /**
+   * Frames per second of that camera: 15 unless said. Each headless Chromium composites its video
+   * in software; at 30 fps two people already keep both cores of a small CI machine busy.
+   */
   cameraFps?: number;
   /** Its size, e.g. '1280x720' (640x360 unless said). */
   cameraSize?: string;
@@ -62,7 +65,7 @@ export async function launchParticipant(options: LaunchOptions = {}): Promise<Pa
   const color = options.color === undefined ? null : options.color;
   // Playwright gives every launch a fresh, temporary --user-data-dir of its own.
   const flags = [...BASE_FLAGS, ...(options.extraFlags ?? [])];
-  if (color) flags.push(`--use-file-for-fake-video-capture=${fakeCameraFile(color, options.cameraSize, options.cameraFps)}`);
+  if (color) flags.push(`--use-file-for-fake-video-capture=${fakeCameraFile(color, options.cameraSize, options.cameraFps ?? 15)}`);
   const server = await chromium.launchServer({ executablePath: options.executablePath ?? CHROMIUM, headless: true, args: flags });
   const browser = await chromium.connect(server.wsEndpoint());
   const context = await browser.newContext({
