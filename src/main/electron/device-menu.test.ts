@@ -35,7 +35,7 @@ function windowsSnapshot(choice: { camera?: string; microphone?: string } = {}):
       microphone: chosen('microphone', choice.microphone),
       speaker: resolveSelection(entries.speaker, undefined),
     },
-    ffmpeg: { state: 'ok', message: null, source: 'fresh', listedAt: 1 },
+    ffmpeg: { state: 'ok', problem: null, message: null, source: 'fresh', listedAt: 1 },
   };
 }
 
@@ -71,15 +71,23 @@ describe('the Devices menu', () => {
     expect(actions.refresh).toHaveBeenCalled();
   });
 
-  it('says when a role has no device, and why FFmpeg is not listing', () => {
+  it("says when a role has no device, and why FFmpeg is not listing, in the app's language (the detail as a tooltip)", () => {
     const empty: DeviceSnapshot = {
       entries: { camera: [], microphone: [], speaker: [] },
       selected: { camera: null, microphone: null, speaker: null },
-      ffmpeg: { state: 'unavailable', message: 'FFmpeg was not found. Set FFMPEG_PATH…', source: 'none', listedAt: null },
+      ffmpeg: { state: 'unavailable', problem: 'not-found', message: 'FFmpeg was not found. Set FFMPEG_PATH…', source: 'none', listedAt: null },
     };
     const menu = deviceMenuTemplate(empty, { select: vi.fn(), refresh: vi.fn() }) as Item;
     expect(shown(submenu(menu, 'Camera'))).toEqual(['( ) [disabled] No camera found']);
-    expect(menu.submenu!.at(-1)).toMatchObject({ label: 'FFmpeg was not found. Set FFMPEG_PATH…', enabled: false });
+    expect(menu.submenu!.at(-1)).toMatchObject({
+      label: 'FFmpeg was not found: only the devices Chromium lists can be used',
+      toolTip: 'FFmpeg was not found. Set FFMPEG_PATH…',
+      enabled: false,
+    });
+    const russian = deviceMenuTemplate(empty, { select: vi.fn(), refresh: vi.fn() }, desktopText('ru')) as Item;
+    expect(russian.submenu!.at(-1)).toMatchObject({ label: 'FFmpeg не найден: доступны только устройства, которые видит Chromium', enabled: false });
+    const failed = { ...empty, ffmpeg: { ...empty.ffmpeg, problem: 'cannot-list' as const, message: 'FFmpeg could not list devices: v4l2: …' } };
+    expect((deviceMenuTemplate(failed, { select: vi.fn(), refresh: vi.fn() }, desktopText('ru')) as Item).submenu!.at(-1)!.label).toMatch(/^FFmpeg не смог/);
   });
 
   it('is placed between View and Window in the application menu', () => {

@@ -1,5 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import { DEVICE_ROLES, type DeviceEntry, type DeviceRole, type DeviceSnapshot } from '@shared/ipc/devices';
+import { DEVICE_ROLES, FFMPEG_PROBLEM_KEYS, type DeviceEntry, type DeviceRole, type DeviceSnapshot } from '@shared/ipc/devices';
 import type { DeviceCatalogue } from '../services/devices';
 import { errorMessage } from '@shared/errors';
 import { englishText, type DesktopKey, type Translate } from '../text/desktop-text';
@@ -24,7 +24,11 @@ export function deviceMenuTemplate(snapshot: DeviceSnapshot, actions: DeviceMenu
     submenu: roleItems(role, snapshot, actions, t),
   }));
   submenu.push({ type: 'separator' }, { id: 'devices-refresh', label: t('devices.refresh'), click: () => actions.refresh() });
-  if (snapshot.ffmpeg.message) submenu.push({ id: 'devices-ffmpeg-status', label: shorten(snapshot.ffmpeg.message, 120), enabled: false });
+  const { problem, message } = snapshot.ffmpeg;
+  if (problem || message) {
+    const label = problem ? t(`devices.ffmpeg.${FFMPEG_PROBLEM_KEYS[problem]}`) : message!;
+    submenu.push({ id: 'devices-ffmpeg-status', label: shorten(label, 120), enabled: false, ...(problem && message ? { toolTip: message } : {}) });
+  }
   return { id: 'devices', label: t('devices.menu'), submenu };
 }
 

@@ -36,6 +36,11 @@ export const en = {
     noSpeaker: 'No speaker found',
     refresh: 'Refresh devices',
     isDefault: '{label} (default)',
+    ffmpeg: {
+      notFound: 'FFmpeg was not found: only the devices Chromium lists can be used',
+      notExecutable: 'FFMPEG_PATH does not name an FFmpeg program: only the devices Chromium lists can be used',
+      cannotList: 'FFmpeg could not list the devices: only those Chromium lists can be used',
+    },
     notes: {
       ffmpegMisses: 'FFmpeg does not list it',
       throughFfmpeg: 'Captured through FFmpeg: Chromium does not list it',

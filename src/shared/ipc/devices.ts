@@ -51,7 +51,12 @@ export type DeviceEntry = z.infer<typeof DeviceEntrySchema>;
 export const FfmpegStatusSchema = z.object({
   /** 'ok' once a listing ran; 'unavailable' when FFmpeg is missing or failed. */
   state: z.enum(['ok', 'unavailable', 'pending']),
-  /** A sentence for the user when something is wrong, e.g. "FFmpeg was not found…". */
+  /**
+   * What is wrong, for the menu and the pickers to word in the app's language: FFmpeg was not
+   * found, FFMPEG_PATH names no program, or FFmpeg could not list any device. Null when all is well.
+   */
+  problem: z.enum(['not-found', 'not-executable', 'cannot-list']).nullable(),
+  /** The technical detail in English (a path, FFmpeg's own words), shown beside the worded problem. */
   message: z.string().nullable(),
   /** Where the FFmpeg devices shown come from: the cache of the last run, or a fresh listing. */
   source: z.enum(['cache', 'fresh', 'none']),
@@ -59,6 +64,13 @@ export const FfmpegStatusSchema = z.object({
   listedAt: z.number().nullable(),
 });
 export type FfmpegStatus = z.infer<typeof FfmpegStatusSchema>;
+export type FfmpegProblem = NonNullable<FfmpegStatus['problem']>;
+
+/** Each problem's message in the catalogues (`devices.ffmpeg.<key>`, main's and the renderer's). */
+export const FFMPEG_PROBLEM_KEYS = { 'not-found': 'notFound', 'not-executable': 'notExecutable', 'cannot-list': 'cannotList' } as const satisfies Record<
+  FfmpegProblem,
+  string
+>;
 
 /** Everything the menu and the pickers show. */
 export const DeviceSnapshotSchema = z.object({

@@ -12,7 +12,7 @@ import { memoryPort } from './test-support/memory-port';
 const NO_DEVICES: DeviceSnapshot = {
   entries: { camera: [], microphone: [], speaker: [] },
   selected: { camera: null, microphone: null, speaker: null },
-  ffmpeg: { state: 'ok', message: null, source: 'fresh', listedAt: 1 },
+  ffmpeg: { state: 'ok', problem: null, message: null, source: 'fresh', listedAt: 1 },
 };
 const SMALL = { width: 160, height: 90, frameRate: 30 };
 const dir = mkdtempSync(join(tmpdir(), 'rt-capture-'));

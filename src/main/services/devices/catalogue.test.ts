@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BrowserDevice, DeviceSnapshot } from '@shared/ipc/devices';
 import type { FfmpegBackend, FfmpegDevice, FfmpegDeviceKind } from '../ffmpeg/device';
-import { FfmpegNotFoundError, NOT_FOUND_MESSAGE } from '../ffmpeg/locate';
+import { FfmpegNotFoundError, locateFfmpeg, NOT_FOUND_MESSAGE } from '../ffmpeg/locate';
 import { parseSources } from '../ffmpeg/parse-sources';
 import { fixture } from '../ffmpeg/test-support/fixtures';
 import { startPulseServer, type PulseServer } from '../ffmpeg/test-support/pulse';
@@ -153,9 +153,43 @@ describe('the device catalogue', () => {
     await c.start();
     c.reportBrowserDevices([cam('v', 'fake_device_0')]);
     const snapshot = await c.refresh();
-    expect(snapshot.ffmpeg).toEqual({ state: 'unavailable', message: NOT_FOUND_MESSAGE, source: 'none', listedAt: null });
+    expect(snapshot.ffmpeg).toEqual({ state: 'unavailable', problem: 'not-found', message: NOT_FOUND_MESSAGE, source: 'none', listedAt: null });
     expect(snapshot.entries.camera).toMatchObject([{ label: 'fake_device_0', enabled: true, note: null }]);
     expect(snapshot.selected.camera).toBe('camera:fake_device_0');
+  });
+
+  it('tells an FFMPEG_PATH that names no program from FFmpeg that is missing, and from one that lists nothing', async () => {
+    const misnamed = track(
+      new DeviceCatalogue({
+        lister: async () => {
+          locateFfmpeg({ env: { FFMPEG_PATH: '/nope/ffmpeg' } });
+          return { backends: [], devices: [], errors: [] };
+        },
+        cache: memoryStore(),
+        choices: memoryStore(),
+        platform: 'linux',
+      }),
+    );
+    await misnamed.start();
+    expect((await misnamed.refresh()).ffmpeg).toMatchObject({
+      state: 'unavailable',
+      problem: 'not-executable',
+      message: expect.stringContaining('/nope/ffmpeg'),
+    });
+    const mute = track(
+      new DeviceCatalogue({
+        lister: async () => ({ backends: ['v4l2'], devices: [], errors: [{ backend: 'v4l2', message: 'Cannot list sources' }] }),
+        cache: memoryStore(),
+        choices: memoryStore(),
+        platform: 'linux',
+      }),
+    );
+    await mute.start();
+    expect((await mute.refresh()).ffmpeg).toMatchObject({
+      state: 'unavailable',
+      problem: 'cannot-list',
+      message: 'FFmpeg could not list devices: v4l2: Cannot list sources',
+    });
   });
 });
 

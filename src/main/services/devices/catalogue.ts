@@ -7,6 +7,7 @@ import type { DeviceCache } from './cache';
 import { matchDevices, resolveSelection } from './match';
 import { visibleDevices } from './visible';
 import { errorMessage } from '@shared/errors';
+import { FfmpegNotFoundError } from '../ffmpeg/locate';
 
 /** What one FFmpeg listing found. */
 export interface FfmpegListing {
@@ -43,7 +44,7 @@ type Listener = (snapshot: DeviceSnapshot) => void;
 export class DeviceCatalogue {
   private ffmpegDevices: FfmpegDevice[] = [];
   private pulseAnswered = false;
-  private status: FfmpegStatus = { state: 'pending', message: null, source: 'none', listedAt: null };
+  private status: FfmpegStatus = { state: 'pending', problem: null, message: null, source: 'none', listedAt: null };
   private browser: BrowserDevice[] | null = null;
   private choices: DeviceChoices = {};
   private added: readonly AddedSource[] = [];
@@ -66,7 +67,7 @@ export class DeviceCatalogue {
     if (cache?.ffmpeg) {
       this.ffmpegDevices = cache.ffmpeg.devices;
       this.pulseAnswered = cache.ffmpeg.pulseAnswered;
-      this.status = { state: 'ok', message: null, source: 'cache', listedAt: cache.ffmpeg.listedAt };
+      this.status = { state: 'ok', problem: null, message: null, source: 'cache', listedAt: cache.ffmpeg.listedAt };
     }
     if (cache?.browser && this.browser === null) this.browser = cache.browser;
     this.update();
@@ -167,13 +168,20 @@ export class DeviceCatalogue {
       const allFailed = listing.backends.length > 0 && listing.errors.length === listing.backends.length && kinds === undefined;
       this.status = {
         state: allFailed ? 'unavailable' : 'ok',
+        problem: allFailed ? 'cannot-list' : null,
         message: allFailed ? `FFmpeg could not list devices: ${listing.errors.map((e) => `${e.backend}: ${e.message}`).join('; ')}` : null,
         source: 'fresh',
         listedAt: now(),
       };
     } catch (error) {
       this.ffmpegDevices = [];
-      this.status = { state: 'unavailable', message: errorMessage(error), source: 'none', listedAt: null };
+      this.status = {
+        state: 'unavailable',
+        problem: error instanceof FfmpegNotFoundError ? error.reason : 'cannot-list',
+        message: errorMessage(error),
+        source: 'none',
+        listedAt: null,
+      };
     }
     this.update();
     await this.saveCache();

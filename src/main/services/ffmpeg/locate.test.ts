@@ -41,7 +41,9 @@ describe('finding the FFmpeg binary', () => {
       }
     })();
     expect(notFound).toBeInstanceOf(FfmpegNotFoundError);
+    expect((notFound as FfmpegNotFoundError).reason).toBe('not-found');
     expect((notFound as Error).message).toBe(NOT_FOUND_MESSAGE);
+    expect(() => locateFfmpeg({ env: { FFMPEG_PATH: '/nope/ffmpeg' } })).toThrow(expect.objectContaining({ reason: 'not-executable' }));
     expect(NOT_FOUND_MESSAGE).toMatch(/FFMPEG_PATH.*ffmpeg-static.*PATH/);
   });
 

@@ -10,6 +10,14 @@ export interface FfmpegLocation {
 
 export class FfmpegNotFoundError extends Error {
   override readonly name = 'FfmpegNotFoundError';
+
+  /** `not-executable`: FFMPEG_PATH is set, to no program; `not-found`: nowhere else either. */
+  constructor(
+    message: string,
+    readonly reason: 'not-found' | 'not-executable' = 'not-found',
+  ) {
+    super(message);
+  }
 }
 
 export const NOT_FOUND_MESSAGE =
@@ -35,7 +43,7 @@ export function locateFfmpeg(options: LocateOptions = {}): FfmpegLocation {
   const configured = env.FFMPEG_PATH?.trim();
   if (configured) {
     if (isExecutable(configured)) return { path: configured, source: 'FFMPEG_PATH' };
-    throw new FfmpegNotFoundError(`FFMPEG_PATH is set to "${configured}", but there is no executable file there.`);
+    throw new FfmpegNotFoundError(`FFMPEG_PATH is set to "${configured}", but there is no executable file there.`, 'not-executable');
   }
 
   const bundled = (options.staticPath ?? ffmpegStaticPath)();

@@ -2,7 +2,7 @@ import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeviceEntry, DeviceRole, DeviceSnapshot } from '../platform/devices';
 import type { TextKey } from '../text/i18n';
-import { deviceWords } from '../text/devices';
+import { deviceWords, ffmpegNotice } from '../text/devices';
 
 interface Props {
   snapshot: DeviceSnapshot;
@@ -21,6 +21,7 @@ const PICKERS: Array<{ role: DeviceRole; label: TextKey; testId: string; none: T
  */
 export function DevicePickers({ snapshot, onSelect }: Props): ReactElement {
   const { t } = useTranslation();
+  const notice = ffmpegNotice(snapshot.ffmpeg);
   return (
     <div className="pickers">
       {PICKERS.map((picker) => (
@@ -34,9 +35,9 @@ export function DevicePickers({ snapshot, onSelect }: Props): ReactElement {
           onChange={(key) => onSelect(picker.role, key)}
         />
       ))}
-      {snapshot.ffmpeg.message && (
-        <p className="muted device-notice" data-testid="ffmpeg-notice">
-          {snapshot.ffmpeg.message}
+      {notice && (
+        <p className="muted device-notice" data-testid="ffmpeg-notice" title={snapshot.ffmpeg.message ?? undefined}>
+          {notice}
         </p>
       )}
     </div>

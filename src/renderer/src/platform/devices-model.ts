@@ -25,7 +25,7 @@ export interface DeviceChoices {
 export const NO_DEVICES: DeviceSnapshot = {
   entries: { camera: [], microphone: [], speaker: [] },
   selected: { camera: null, microphone: null, speaker: null },
-  ffmpeg: { state: 'pending', message: null, source: 'none', listedAt: null },
+  ffmpeg: { state: 'pending', problem: null, message: null, source: 'none', listedAt: null },
 };
 
 /** Chromium's deviceId for the device in use for a role, if Chromium can open it. */

@@ -68,6 +68,11 @@ export const en = {
     noSpeaker: 'No speaker found',
     choose: 'Choose…',
     isDefault: '{label} (default)',
+    ffmpeg: {
+      notFound: 'FFmpeg was not found: only the devices Chromium lists can be used',
+      notExecutable: 'FFMPEG_PATH does not name an FFmpeg program: only the devices Chromium lists can be used',
+      cannotList: 'FFmpeg could not list the devices: only those Chromium lists can be used',
+    },
     micLevel: 'Microphone level',
     notes: {
       ffmpegMisses: 'FFmpeg does not list it',

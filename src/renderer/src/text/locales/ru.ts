@@ -72,6 +72,11 @@ export const ru: Catalogue<typeof en> = {
     noSpeaker: 'Динамик не найден',
     choose: 'Выберите…',
     isDefault: '{label} (по умолчанию)',
+    ffmpeg: {
+      notFound: 'FFmpeg не найден: доступны только устройства, которые видит Chromium',
+      notExecutable: 'В FFMPEG_PATH указана не программа FFmpeg: доступны только устройства, которые видит Chromium',
+      cannotList: 'FFmpeg не смог получить список устройств: доступны только те, что видит Chromium',
+    },
     micLevel: 'Уровень микрофона',
     notes: {
       ffmpegMisses: 'FFmpeg его не видит',
