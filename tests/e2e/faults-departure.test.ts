@@ -4,12 +4,14 @@ import { killBob, seeEachOther, sleepBob, startCall, type Call } from './support
 import { joinMeeting, remoteTileIds, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
 import { launchParticipant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
+import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS } from '@roundtable/signaling-server';
 
 let server: MeetingServer;
 beforeEach(async () => {
   await closeAllParticipants();
   await server?.close();
-  server = await startMeetingServer();
+  // The product's heartbeat: what these tests time is how soon it notices someone vanished.
+  server = await startMeetingServer({ pingIntervalMs: DEFAULT_PING_INTERVAL_MS, pingTimeoutMs: DEFAULT_PING_TIMEOUT_MS });
 });
 afterAll(async () => {
   await closeAllParticipants();

@@ -37,8 +37,11 @@ interface Person {
 /** Each group's browsers go before the next group's come: a small machine runs one group at a time. */
 const leaveAll = (people: Person[]): Promise<unknown> => Promise.all(people.splice(0).map((p) => p.close()));
 
-async function arrive(server: MeetingServer, room: string, name: string, color: PatternColor, cameraSize?: string): Promise<Person> {
-  const browser = await launchParticipant({ color, ...(cameraSize ? { cameraSize } : {}) });
+/** A small window (`small`): each headless Chromium composites its tiles in software, at a cost that grows with the window. */
+const SMALL_WINDOW = { width: 640, height: 360 };
+
+async function arrive(server: MeetingServer, room: string, name: string, color: PatternColor, cameraSize?: string, small = false): Promise<Person> {
+  const browser = await launchParticipant({ color, ...(cameraSize ? { cameraSize } : {}), ...(small ? { viewport: SMALL_WINDOW } : {}) });
   await browser.page.addInitScript(GAP_WATCH);
   await browser.page.goto(meetingUrl(server.url, room, name));
   return { name, color, page: browser.page, id: await selfId(browser.page), close: () => browser.close() };
@@ -148,15 +151,15 @@ describe('the move from the mesh to the SFU', () => {
       ['Cat', 'blue'],
       ['Dan', 'yellow'],
     ] as const) {
-      // Small cameras: five browsers on a small machine, each sending to the mesh and the SFU at once for a while.
-      people.push(await arrive(server, 'growing', name, color, '320x180'));
+      // Small cameras and windows: five browsers on a small machine, each sending to the mesh and the SFU at once for a while.
+      people.push(await arrive(server, 'growing', name, color, '320x180', true));
     }
     await expectEveryoneSeesEveryone(people);
     expect(await route(people[0]!.page)).toBe('mesh');
     expect(await openConnections(people[0]!.page)).toBe(3);
     for (const person of people) await resetGaps(person.page);
 
-    const eve = await arrive(server, 'growing', 'Eve', 'magenta', '320x180');
+    const eve = await arrive(server, 'growing', 'Eve', 'magenta', '320x180', true);
     const everyone = [...people, eve];
     for (const person of everyone) await expect.poll(() => route(person.page), { timeout: 10_000 }).toBe('sfu');
     // Everyone ends on one sending and one receiving connection: the mesh closed.

@@ -23,6 +23,15 @@ export interface MeetingServer {
 }
 
 /**
+ * How long a test server waits for a client's heartbeat unless a test says (the product waits
+ * DEFAULT_PING_TIMEOUT_MS, 5 s): on a two-core machine running three to five browsers, a page can
+ * stall for longer than that, and a drop it did not cause sets off a reconnection and a rejoin in
+ * the middle of what the test watches. The tests of how fast a vanished participant is seen to
+ * go (faults-departure, faults-network) set the product's values or shorter ones.
+ */
+export const TEST_PING_TIMEOUT_MS = 15_000;
+
+/**
  * The real signaling server with the real web client, on an ephemeral loopback port; with `sfu`,
  * the real SFU process too (on loopback), which meetings move to from `options.sfuFrom` people.
  */
@@ -30,7 +39,11 @@ export async function startMeetingServer(options: SignalingOptions = {}, port = 
   const handler = createWebClientHandler(WEB_ROOT);
   const http = createServer((req, res) => void handler(req, res));
   const sfu = extras.sfu ? await startSfu(childLauncher, { bindAddress: '127.0.0.1' }, process.env.SERVER_LOG ? consoleLogger : undefined) : null;
-  const signaling = createSignalingServer(http, { ...(sfu ? { sfu } : {}), ...(process.env.SERVER_LOG ? { log: consoleLogger } : {}) }, options);
+  const signaling = createSignalingServer(
+    http,
+    { ...(sfu ? { sfu } : {}), ...(process.env.SERVER_LOG ? { log: consoleLogger } : {}) },
+    { pingTimeoutMs: TEST_PING_TIMEOUT_MS, ...options },
+  );
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(port, '127.0.0.1', resolve);
