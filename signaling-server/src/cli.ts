@@ -409,6 +409,9 @@ async function main(): Promise<void> {
             process.stderr.write(`roundtable-server: running without the SFU (every meeting stays peer to peer): ${(error as Error).message}\n`),
         );
   server.on('error', (error) => fail(`cannot listen on ${options.host}:${options.port}: ${error.message}`, 1));
+  // It listens once the meetings a restart interrupted are back: until then a join would only wait
+  // for them, and the pages retrying every half second come in the moment it can take them.
+  await signaling.ready.catch(() => undefined);
   server.listen(options.port, options.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
