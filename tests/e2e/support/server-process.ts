@@ -46,9 +46,9 @@ export async function startServerProcess(
     { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const actual = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server process did not start within 30 s')), 30_000);
-    child.once('exit', (code) => reject(new Error(`the server process exited with ${code}`)));
     let output = '';
+    const timer = setTimeout(() => reject(new Error(`the server process (port ${port}) did not start within 30 s; it printed: ${output}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`the server process exited with ${code}; it printed: ${output}`)));
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on [^\s]+:(\d+)/.exec(output);
