@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllParticipants } from './support/chromium';
 import { iceCredentials, keepsMoving } from './support/fault-probes';
 import { restartServer, startCall, type Call } from './support/fault-scenarios';
@@ -12,9 +12,12 @@ let server: ServerProcess | undefined;
 /** Who `page`'s meeting says is the host. */
 const hostOf = (page: Page): Promise<string | null> =>
   page.evaluate(() => (window as unknown as { roundtable: { hostId(): string | null } }).roundtable.hostId());
-afterAll(async () => {
+// Each try ends with its browsers and its server gone: a retry's server can be given the port a
+// failed try's server had, and that try's pages, still retrying it, would walk into the new meeting.
+afterEach(async () => {
   await closeAllParticipants();
   await server?.kill();
+  server = undefined;
 });
 
 // A call, a stop and a start of the server process (from source, through tsx): on a two-core
