@@ -11,7 +11,7 @@ import { startPulseServer, type PulseServer } from '../ffmpeg/test-support/pulse
 import type { DeviceChoices } from '../settings/device-choices';
 import { memoryStore } from '../settings/json-file';
 import type { DeviceCache } from './cache';
-import { DeviceCatalogue, type FfmpegListing } from './catalogue';
+import { DeviceCatalogue, type CatalogueDeps, type FfmpegListing } from './catalogue';
 import { createDeviceCatalogue } from './index';
 
 const cam = (deviceId: string, label: string): BrowserDevice => ({ deviceId, kind: 'videoinput', label, groupId: deviceId });
@@ -46,7 +46,7 @@ function scriptedLister(devices: FfmpegDevice[]) {
   };
 }
 
-function catalogue(lister: ReturnType<typeof scriptedLister>['lister'], stores = { cache: memoryStore<DeviceCache>(), choices: memoryStore<DeviceChoices>() }) {
+function catalogue(lister: CatalogueDeps['lister'], stores = { cache: memoryStore<DeviceCache>(), choices: memoryStore<DeviceChoices>() }) {
   return new DeviceCatalogue({ lister, ...stores, platform: 'linux', hotplugDebounceMs: 50 });
 }
 
@@ -160,14 +160,9 @@ describe('the device catalogue', () => {
 
   it('tells an FFMPEG_PATH that names no program from FFmpeg that is missing, and from one that lists nothing', async () => {
     const misnamed = track(
-      new DeviceCatalogue({
-        lister: async () => {
-          locateFfmpeg({ env: { FFMPEG_PATH: '/nope/ffmpeg' } });
-          return { backends: [], devices: [], errors: [] };
-        },
-        cache: memoryStore(),
-        choices: memoryStore(),
-        platform: 'linux',
+      catalogue(async () => {
+        locateFfmpeg({ env: { FFMPEG_PATH: '/nope/ffmpeg' } });
+        return { backends: [], devices: [], errors: [] };
       }),
     );
     await misnamed.start();
@@ -176,14 +171,7 @@ describe('the device catalogue', () => {
       problem: 'not-executable',
       message: expect.stringContaining('/nope/ffmpeg'),
     });
-    const mute = track(
-      new DeviceCatalogue({
-        lister: async () => ({ backends: ['v4l2'], devices: [], errors: [{ backend: 'v4l2', message: 'Cannot list sources' }] }),
-        cache: memoryStore(),
-        choices: memoryStore(),
-        platform: 'linux',
-      }),
-    );
+    const mute = track(catalogue(async () => ({ backends: ['v4l2'], devices: [], errors: [{ backend: 'v4l2', message: 'Cannot list sources' }] })));
     await mute.start();
     expect((await mute.refresh()).ffmpeg).toMatchObject({
       state: 'unavailable',
