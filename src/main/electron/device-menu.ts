@@ -25,9 +25,9 @@ export function deviceMenuTemplate(snapshot: DeviceSnapshot, actions: DeviceMenu
   }));
   submenu.push({ type: 'separator' }, { id: 'devices-refresh', label: t('devices.refresh'), click: () => actions.refresh() });
   const { problem, message } = snapshot.ffmpeg;
-  if (problem || message) {
-    const label = problem ? t(`devices.ffmpeg.${FFMPEG_PROBLEM_KEYS[problem]}`) : message!;
-    submenu.push({ id: 'devices-ffmpeg-status', label: shorten(label, 120), enabled: false, ...(problem && message ? { toolTip: message } : {}) });
+  if (problem) {
+    const label = shorten(t(`devices.ffmpeg.${FFMPEG_PROBLEM_KEYS[problem]}`), 120);
+    submenu.push({ id: 'devices-ffmpeg-status', label, enabled: false, ...(message ? { toolTip: message } : {}) });
   }
   return { id: 'devices', label: t('devices.menu'), submenu };
 }

@@ -12,5 +12,5 @@ export function deviceWords(text: string | null): string | null {
 
 /** What is wrong with FFmpeg, in the current language (its technical detail stays in `status.message`); null when nothing is. */
 export function ffmpegNotice(status: FfmpegStatus): string | null {
-  return status.problem ? t(`devices.ffmpeg.${FFMPEG_PROBLEM_KEYS[status.problem]}`) : status.message;
+  return status.problem ? t(`devices.ffmpeg.${FFMPEG_PROBLEM_KEYS[status.problem]}`) : null;
 }
