@@ -194,7 +194,7 @@ export class SyntheticParticipant extends EventEmitter {
     track.onMessage((message) => {
       if (!isRtcp(message)) return;
       for (const item of parseRtcp(message)) {
-        const layer = source.layerOfSsrc(item.kind === 'sr' ? -1 : item.kind === 'remb' ? -1 : item.mediaSsrc);
+        const layer = source.layerOfSsrc('mediaSsrc' in item ? item.mediaSsrc : -1);
         if (layer < 0) continue;
         if (item.kind === 'keyframe') {
           this.plis++;

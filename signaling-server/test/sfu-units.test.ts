@@ -1,6 +1,7 @@
 /** The SFU's pure parts: layer choice, stream rewriting, loudness, loss and NACKs, RTCP and SDP. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DownlinkEstimate, type VideoDemand, allocateLayers } from '../src/sfu/worker/downlink.js';
 import { DEFAULT_LAYER, type LayerState, chooseLayer, layerOfRid } from '../src/sfu/worker/layers.js';
 import { LoudestSelector } from '../src/sfu/worker/loudest.js';
 import { AudioOut, VideoOut } from '../src/sfu/worker/out-stream.js';
@@ -147,6 +148,73 @@ describe('ReceiveStats', () => {
   });
 });
 
+describe("a subscriber's downlink", () => {
+  /** A camera's three layers arriving at 150, 500 and 1,500 kbit/s. */
+  const camera = (): LayerState[] => [150_000, 500_000, 1_500_000].map((bitrate) => ({ ...live(), bitrate }));
+  const demand = (width: number, height: number, current: number | null = null): VideoDemand => ({ view: { width, height }, layers: camera(), current });
+  const big = demand(1280, 720);
+  const tiles = [demand(320, 180), demand(640, 360), demand(320, 180)];
+
+  it('gives each view its layer while nothing says the downlink is short', () => {
+    expect(allocateLayers([big, ...tiles], Infinity)).toEqual([2, 0, 1, 0]);
+    expect(allocateLayers([big, ...tiles], 5_000_000)).toEqual([2, 0, 1, 0]);
+    // Not shown: nothing, whatever the budget.
+    expect(allocateLayers([demand(0, 0)], 300_000)).toEqual([null]);
+  });
+
+  it('keeps the smallest layer of everyone shown, and gives what is left to the largest view first', () => {
+    // Everyone's q is 600 of 1,450 (1,305 with 10 % kept spare for a new layer): the big view's h
+    // takes 350 more, its f would not fit, and the middle tile gets h with what remains.
+    expect(allocateLayers([...tiles, big], 1_450_000)).toEqual([0, 1, 0, 1]);
+    expect(allocateLayers([big, ...tiles], 1_100_000)).toEqual([1, 0, 0, 0]);
+    // Too little for even that: everyone still gets the smallest layer.
+    expect(allocateLayers([big, ...tiles], 200_000)).toEqual([0, 0, 0, 0]);
+    // A layer not arriving is never given; a measured rate counts over the assumed one.
+    const paused = { ...big, layers: [camera()[0]!, { ...live(), bitrate: 400_000 }, { width: null, height: null, live: false }] };
+    expect(allocateLayers([paused], 450_000)).toEqual([1]);
+  });
+
+  it('keeps a layer it forwards up to the budget, and takes a larger one only with 10 % to spare', () => {
+    expect(allocateLayers([demand(1280, 720, 2)], 1_500_000)).toEqual([2]);
+    expect(allocateLayers([demand(1280, 720, 1)], 1_500_000)).toEqual([1]);
+    expect(allocateLayers([demand(1280, 720, 1)], 1_700_000)).toEqual([2]);
+  });
+
+  it('lowers its estimate under reported loss, raises it back without, and holds it without reports', () => {
+    const downlink = new DownlinkEstimate();
+    const sent = { video: 0, audio: 0 };
+    /** One second of sending at these rates (bit/s), with `loss` reported. */
+    const second = (video: number, audio: number, loss: number | null, now: number): boolean => {
+      sent.video += video / 8;
+      sent.audio += audio / 8;
+      if (loss !== null) downlink.report(loss, 100);
+      return downlink.update(sent, now);
+    };
+    downlink.update(sent, 0);
+    expect(second(1_500_000, 50_000, 0, 1000)).toBe(false);
+    expect(downlink.limit).toBe(Infinity);
+    // 30 % lost of what was sent: down to 85 % of it, the sound's share kept apart for video.
+    expect(second(1_500_000, 50_000, 0.3, 2000)).toBe(true);
+    expect(downlink.limit).toBe(1_317_500);
+    expect(downlink.videoBudget).toBe(1_267_500);
+    // Moderate loss holds it; no reports at all hold it; clean reports raise it 8 % a second.
+    expect(second(500_000, 50_000, 0.05, 3000)).toBe(false);
+    expect(second(500_000, 50_000, null, 4000)).toBe(false);
+    expect(second(500_000, 50_000, 0, 5000)).toBe(true);
+    expect(downlink.limit).toBe(Math.round(1_317_500 * 1.08));
+    // Half a second is no window: its report counts in the window when it closes.
+    downlink.report(0.5, 100);
+    expect(downlink.update(sent, 5500)).toBe(false);
+    expect(second(500_000, 50_000, null, 6000)).toBe(true);
+    expect(downlink.limit).toBe(412_500);
+    // A few packets' loss, or loss while next to nothing was sent, moves nothing.
+    downlink.report(0.5, 10);
+    expect(second(500_000, 50_000, null, 7000)).toBe(false);
+    expect(second(20_000, 10_000, 0.5, 8000)).toBe(false);
+    expect(downlink.limit).toBe(412_500);
+  });
+});
+
 describe('RTCP', () => {
   it('reads what it writes: NACK, PLI, REMB, and FIR', () => {
     const seqs = [5, 6, 21, 22, 65535, 0, 400];
@@ -159,6 +227,16 @@ describe('RTCP', () => {
       { kind: 'keyframe', mediaSsrc: 7 },
       { kind: 'remb', bitrate: expect.closeTo(2_500_000, -2), ssrcs: [7, 8] },
       { kind: 'keyframe', mediaSsrc: 77 },
+    ]);
+  });
+
+  it("reads a receiver report's blocks: whose stream, the share lost, the highest sequence number", () => {
+    const block = { ssrc: 42, fractionLost: 0.25, cumulativeLost: 9, extendedHighestSeq: 0x1_0005, jitter: 0, lastSr: 0, delaySinceLastSr: 0 };
+    const compound = Buffer.concat([receiverReport(1, [block, { ...block, ssrc: 43, fractionLost: 0 }]), remb(1, 800_000, [42, 43])]);
+    expect(parseRtcp(compound)).toEqual([
+      { kind: 'report', ssrc: 42, fractionLost: 0.25, extendedHighestSeq: 0x1_0005 },
+      { kind: 'report', ssrc: 43, fractionLost: 0, extendedHighestSeq: 0x1_0005 },
+      { kind: 'remb', bitrate: 800_000, ssrcs: [42, 43] },
     ]);
   });
 });
@@ -246,7 +324,7 @@ describe('SDP', () => {
     expect(sections[3]).toMatch(/^a=inactive\r$/m);
   });
 
-  it("writes the subscriber's offer as the DTLS client, with its revision and whose media each line carries", () => {
+  it("writes the subscriber's offer as the DTLS client, with its revision and whose media each line carries, asking for no REMB", () => {
     const stack = [
       'v=0',
       'o=rtc 55 0 IN IP4 127.0.0.1',
@@ -258,6 +336,8 @@ describe('SDP', () => {
       'a=ssrc:77 cname:x',
       'a=ssrc:77 msid:sfu-4 video-4',
       'a=msid:sfu-4 video-4',
+      'a=rtcp-fb:96 nack pli',
+      'a=rtcp-fb:96 goog-remb',
       'a=setup:actpass',
       '',
     ].join('\r\n');
@@ -266,5 +346,8 @@ describe('SDP', () => {
     expect(offer).toMatch(/^a=setup:active\r$/m);
     expect(offer).toMatch(/^a=msid:participant-2 video-4\r$/m);
     expect(offer).toMatch(/^a=ssrc:77 msid:participant-2 video-4\r$/m);
+    // The SFU reads the subscriber's loss, not its own estimate.
+    expect(offer).toMatch(/^a=rtcp-fb:96 nack pli\r$/m);
+    expect(offer).not.toMatch(/goog-remb/);
   });
 });

@@ -16,6 +16,8 @@ export interface LayerState {
   height: number | null;
   /** Packets of it arrived lately. */
   live: boolean;
+  /** What it takes to forward, bits per second (null: not measured yet). */
+  bitrate?: number | null;
 }
 
 export interface ViewSize {

@@ -9,7 +9,9 @@ export type RtcpItem =
   /** A key frame request (PLI, or FIR for each FCI's SSRC). */
   | { kind: 'keyframe'; mediaSsrc: number }
   | { kind: 'nack'; mediaSsrc: number; seqs: number[] }
-  | { kind: 'remb'; bitrate: number; ssrcs: number[] };
+  | { kind: 'remb'; bitrate: number; ssrcs: number[] }
+  /** A report block (of a receiver or sender report) about the stream `ssrc`: the share lost since the last one, 0–1. */
+  | { kind: 'report'; ssrc: number; fractionLost: number; extendedHighestSeq: number };
 
 /** What a compound RTCP packet says that the SFU acts on. */
 export function parseRtcp(packet: Buffer): RtcpItem[] {
@@ -50,9 +52,18 @@ export function parseRtcp(packet: Buffer): RtcpItem[] {
       }
       out.push({ kind: 'nack', mediaSsrc: packet.readUInt32BE(p + 8), seqs });
     }
+    if (type === 200 || type === 201) reportBlocks(packet, p + (type === 200 ? 28 : 8), p + length, count, out);
     p += length;
   }
   return out;
+}
+
+const REPORT_BLOCK = 24;
+
+function reportBlocks(packet: Buffer, from: number, end: number, count: number, out: RtcpItem[]): void {
+  for (let i = 0, o = from; i < count && o + REPORT_BLOCK <= end; i++, o += REPORT_BLOCK) {
+    out.push({ kind: 'report', ssrc: packet.readUInt32BE(o), fractionLost: packet[o + 4]! / 256, extendedHighestSeq: packet.readUInt32BE(o + 8) });
+  }
 }
 
 /** A sender report without report blocks (RFC 3550 6.4.1). */

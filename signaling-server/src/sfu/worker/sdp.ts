@@ -243,6 +243,9 @@ export interface OfferedTrack {
  * libdatachannel is still taking in the answer, before it knows the fingerprint to check the
  * certificate against: it refuses the handshake and the connection fails. As the client it only
  * sends its ClientHello once it has the answer.
+ *
+ * No `goog-remb`: a browser's receiving-side estimate is no use to the SFU (`downlink.ts`), and
+ * without it the browser does not make one.
  */
 export function subscribeOffer(stackOffer: string, revision: number, tracks: readonly OfferedTrack[]): string {
   const byMid = new Map(tracks.map((t) => [t.mid, t]));
@@ -256,7 +259,7 @@ export function subscribeOffer(stackOffer: string, revision: number, tracks: rea
   });
   const body = sections.map((section) => {
     const track = section.mid === null ? undefined : byMid.get(section.mid);
-    const lines = section.lines.map((line) => (line === 'a=setup:actpass' ? 'a=setup:active' : line));
+    const lines = section.lines.flatMap((line) => (line === 'a=setup:actpass' ? ['a=setup:active'] : / goog-remb$/.test(line) ? [] : [line]));
     if (!track?.carries) return lines;
     const msid = `${track.carries.from} ${track.carries.slot}-${track.mid}`;
     return lines.map((line) => {

@@ -9,6 +9,26 @@ export const VIDEO_PT = 96;
 export const AUDIO_PT = 111;
 /** A layer with no packet for this long is taken as not sent (the publisher paused it). */
 const LIVE_MS = 1500;
+/** How long a layer's bitrate is counted over (each window weighs half in the figure). */
+const RATE_WINDOW_MS = 500;
+
+/** Bits per second of a stream, over windows of RATE_WINDOW_MS, smoothed. */
+class RateMeter {
+  private bytes = 0;
+  private windowStart: number | null = null;
+  bitrate: number | null = null;
+
+  count(bytes: number, now: number): void {
+    this.windowStart ??= now;
+    this.bytes += bytes;
+    const elapsed = now - this.windowStart;
+    if (elapsed < RATE_WINDOW_MS) return;
+    const rate = (this.bytes * 8000) / elapsed;
+    this.bitrate = this.bitrate === null ? rate : (this.bitrate + rate) / 2;
+    this.bytes = 0;
+    this.windowStart = now;
+  }
+}
 
 /** Counters shared by everything in the process (SfuStats). */
 export interface Counters {
@@ -48,6 +68,7 @@ export class VideoSource {
     width: null as number | null,
     height: null as number | null,
     lastPacketAt: -Infinity,
+    rate: new RateMeter(),
   }));
   readonly keyframes: KeyframeThrottle;
   /** Sends a key frame request for a layer's SSRC to the publisher; false if it cannot. */
@@ -71,17 +92,22 @@ export class VideoSource {
     for (const layer of this.layers) {
       layer.ssrc = null;
       layer.lastPacketAt = -Infinity;
+      layer.rate = new RateMeter();
     }
   }
 
   layerStates(now: number): LayerState[] {
-    return this.layers.map((l) => ({ width: l.width, height: l.height, live: now - l.lastPacketAt < LIVE_MS }));
+    return this.layers.map((l) => {
+      const live = now - l.lastPacketAt < LIVE_MS;
+      return { width: l.width, height: l.height, live, bitrate: live ? l.rate.bitrate : null };
+    });
   }
 
   forward(layer: number, packet: Buffer, rtp: RtpView, now: number): void {
     const info = this.layers[layer];
     if (!info) return;
     info.lastPacketAt = now;
+    info.rate.count(packet.length, now);
     let keyframe: boolean | null = null;
     const keyframeStart = (): boolean => (keyframe ??= isVp8KeyframeStart(packet, rtp));
     // The first packet of a frame (S bit, partition 0) may start a key frame that gives the size.

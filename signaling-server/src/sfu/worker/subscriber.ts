@@ -1,10 +1,11 @@
 import { Audio, PeerConnection, type RtcConfig, RtcpNackResponder, type Track, Video } from 'node-datachannel';
 import { type MediaSlot, type SfuTrack } from '../../protocol/sfu.js';
 import { gathered, randomSsrc, sendOn } from './connection.js';
+import { DownlinkEstimate, allocateLayers } from './downlink.js';
 import { KEYFRAME_INTERVAL_MS } from './keyframes.js';
-import { type ViewSize, chooseLayer } from './layers.js';
+import { type ViewSize } from './layers.js';
 import { AudioOut, VideoOut } from './out-stream.js';
-import { parseRtcp, senderReport } from './rtcp.js';
+import { type RtcpItem, parseRtcp, senderReport } from './rtcp.js';
 import { type OfferedTrack, subscribeOffer } from './sdp.js';
 import { AUDIO_PT, type AudioSource, type Sink, type Source, type SourceKey, VIDEO_PT, type VideoSource } from './sources.js';
 
@@ -29,7 +30,10 @@ abstract class Line {
   active = false;
   open = false;
   private packets = 0;
-  private octets = 0;
+  /** Payload bytes sent on it. */
+  octets = 0;
+  /** The highest sequence number the subscriber's last report of it said (null: none yet). */
+  reportedSeq: number | null = null;
 
   constructor(
     readonly mid: string,
@@ -95,6 +99,8 @@ export class Subscriber {
   /** The last offer made, for `resend`. */
   private lastOffer: { sdp: string; revision: number; fresh: boolean; tracks: SfuTrack[] } | null = null;
   private closed = false;
+  /** What the subscriber's downlink carries, from its reports. */
+  private readonly downlink = new DownlinkEstimate();
 
   constructor(
     name: string,
@@ -170,11 +176,15 @@ export class Subscriber {
     }
   }
 
-  /** Re-chooses every video's layer (views changed, layers came or went) and asks again for key frames not yet come. */
+  /**
+   * Re-chooses every video's layer (views changed, layers came or went, the downlink's estimate
+   * moved) and asks again for key frames not yet come.
+   */
   evaluate(now: number): void {
+    this.downlink.update(this.sent(), now);
+    this.allocate(now);
     for (const line of this.lines) {
       if (line.kind !== 'video' || !line.ready || !line.source) continue;
-      this.chooseLayer(line, now);
       const pending = line.out.pending;
       if (pending !== null && now - line.out.pendingSince >= KEYFRAME_INTERVAL_MS) line.source.keyframes.ask(pending);
     }
@@ -185,8 +195,8 @@ export class Subscriber {
     for (const line of this.lines) {
       if (line.key !== key || line.kind !== 'video') continue;
       line.out.restart(null, now);
-      if (line.ready) this.chooseLayer(line, now);
     }
+    this.allocate(now);
   }
 
   close(): void {
@@ -197,15 +207,43 @@ export class Subscriber {
     this.pc.close();
   }
 
-  private chooseLayer(line: VideoLine, now: number): void {
-    if (!line.source || line.key === null) return;
-    const layer = chooseLayer(this.views.get(line.key), line.source.layerStates(now));
-    if (line.out.want(layer, now) && layer !== null) line.source.keyframes.ask(layer);
+  /** Gives each video shown the layer its view asks for, as far as the downlink allows (`downlink.ts`). */
+  private allocate(now: number): void {
+    const videos = this.lines.flatMap((line) =>
+      line.kind === 'video' && line.ready && line.source && line.key !== null ? [{ line, source: line.source, key: line.key }] : [],
+    );
+    const demands = videos.map(({ line, source, key }) => ({
+      view: this.views.get(key),
+      layers: source.layerStates(now),
+      current: line.out.pending ?? line.out.layer,
+    }));
+    const layers = allocateLayers(demands, this.downlink.videoBudget);
+    videos.forEach(({ line, source }, i) => {
+      const layer = layers[i] ?? null;
+      if (line.out.want(layer, now) && layer !== null) source.keyframes.ask(layer);
+    });
+  }
+
+  /** Bytes sent to the subscriber so far, video and sound. */
+  private sent(): { video: number; audio: number } {
+    const sent = { video: 0, audio: 0 };
+    for (const line of this.lines) sent[line.kind] += line.octets;
+    return sent;
+  }
+
+  /** What the subscriber reports of a line: the loss it saw (its receiver reports). */
+  private onReport(line: AnyLine, items: readonly RtcpItem[]): void {
+    for (const item of items) {
+      if (item.kind !== 'report' || item.ssrc !== line.ssrc) continue;
+      const expected = line.reportedSeq === null ? 0 : (item.extendedHighestSeq - line.reportedSeq) >>> 0;
+      line.reportedSeq = item.extendedHighestSeq;
+      if (expected > 0 && expected < 0x8000) this.downlink.report(item.fractionLost, expected);
+    }
   }
 
   private activate(line: AnyLine, now: number): void {
     line.open = line.track.isOpen();
-    if (line.kind === 'video' && line.ready) this.chooseLayer(line, now);
+    if (line.kind === 'video' && line.ready) this.allocate(now);
   }
 
   private attach(line: AnyLine, source: Source, now: number): void {
@@ -247,14 +285,17 @@ export class Subscriber {
     const added = line;
     added.track.onOpen(() => {
       added.open = true;
-      if (added.kind === 'video' && added.ready) this.chooseLayer(added, performance.now());
+      if (added.kind === 'video' && added.ready) this.allocate(performance.now());
     });
     added.track.onClosed(() => {
       added.open = false;
     });
     added.track.onMessage((message) => {
-      if (this.closed || added.kind !== 'video') return;
-      for (const item of parseRtcp(message)) {
+      if (this.closed) return;
+      const items = parseRtcp(message);
+      this.onReport(added, items);
+      if (added.kind !== 'video') return;
+      for (const item of items) {
         // A compound packet reaches every track it names: act only on what is about this one.
         if (item.kind !== 'keyframe' || item.mediaSsrc !== added.ssrc || !added.source) continue;
         const layer = added.out.pending ?? added.out.layer;
