@@ -36,8 +36,14 @@ export class SfuPublisher {
 
   constructor(private readonly deps: PublisherDeps) {}
 
-  /** A new connection (the first, or again after our signaling came back); resolves once the SFU answered, and tries again until it does. */
+  /**
+   * A new connection (the first, or again after our signaling came back); resolves once the SFU
+   * answered, and tries again until it does. A retry still pending from before is dropped (it
+   * would replace this connection), and the next one waits the shortest time again.
+   */
   start(): Promise<void> {
+    clearTimeout(this.retry);
+    this.retryMs = RETRY_MS;
     return this.queue
       .run(() => this.connect())
       .catch((error: unknown) => {

@@ -50,8 +50,12 @@ export class SfuSubscriber {
     });
   }
 
-  /** Asks the SFU for a new receiving connection (its offer follows); asks again until one comes. */
+  /**
+   * Asks the SFU for a new receiving connection (its offer follows); asks again until one comes. A
+   * retry still pending from before is dropped (it would replace this connection).
+   */
   async start(): Promise<void> {
+    clearTimeout(this.retry);
     clearTimeout(this.offerWait);
     this.offerWait = setTimeout(() => this.askAgain(), OFFER_WITHIN_MS);
     try {
