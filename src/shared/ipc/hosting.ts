@@ -144,39 +144,25 @@ export const CertificateMismatchSchema = z.object({ host: z.string(), expected: 
 /** hosting:start's 'hosting-failed' details: why, in the system's words (e.g. "listen EADDRINUSE …"). */
 export const HostingFailedSchema = z.object({ reason: z.string() });
 
-/** What a failed hosting or invite call is about, read from its error's code and details (checked); null for anything else. */
-export type HostingFailure =
-  | ({ code: 'invalid-invite' } & InviteProblemDetails)
-  | ({ code: 'unreachable' } & z.infer<typeof UnreachableSchema>)
-  | ({ code: 'certificate-refused' } & z.infer<typeof CertificateMismatchSchema>)
-  | ({ code: 'hosting-failed' } & z.infer<typeof HostingFailedSchema>);
+/** Each code of a failed hosting or invite call that carries details, and the schema of those details. */
+const FAILURE_DETAILS = {
+  'invalid-invite': InviteProblemSchema,
+  unreachable: UnreachableSchema,
+  'certificate-refused': CertificateMismatchSchema,
+  'hosting-failed': HostingFailedSchema,
+} as const;
+type FailureCode = keyof typeof FAILURE_DETAILS;
 
+/** What a failed hosting or invite call is about: its code and its details. */
+export type HostingFailure = { [C in FailureCode]: { code: C } & z.infer<(typeof FAILURE_DETAILS)[C]> }[FailureCode];
+
+/** Reads a failure's code and details (checked against the code's schema); null for anything else. */
 export function readHostingFailure(error: unknown): HostingFailure | null {
-  if (!isDesktopError(error)) return null;
-  const read = <T extends object>(schema: z.ZodType<T>): T | null => {
-    const details = schema.safeParse(error.details);
-    return details.success ? details.data : null;
-  };
-  switch (error.code) {
-    case 'invalid-invite': {
-      const details = read(InviteProblemSchema);
-      return details && { code: error.code, ...details };
-    }
-    case 'unreachable': {
-      const details = read(UnreachableSchema);
-      return details && { code: error.code, ...details };
-    }
-    case 'certificate-refused': {
-      const details = read(CertificateMismatchSchema);
-      return details && { code: error.code, ...details };
-    }
-    case 'hosting-failed': {
-      const details = read(HostingFailedSchema);
-      return details && { code: error.code, ...details };
-    }
-    default:
-      return null;
-  }
+  if (!isDesktopError(error) || !Object.hasOwn(FAILURE_DETAILS, error.code)) return null;
+  const code = error.code as FailureCode;
+  const details = FAILURE_DETAILS[code].safeParse(error.details);
+  // The details were checked against this code's schema: together they are that member of the union.
+  return details.success ? ({ code, ...details.data } as HostingFailure) : null;
 }
 
 /** The app refused a server's certificate (not the pinned one): `message` in the app's language, for people. */
