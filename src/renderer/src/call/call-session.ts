@@ -570,7 +570,11 @@ export class CallSession {
 
   private localMediaState(): MediaState {
     const media = this.options.media;
-    return { audio: media.micEnabled && media.audioTrack !== null, video: media.cameraEnabled, screen: this.screen.videoTrack !== null };
+    return {
+      audio: media.micEnabled && media.audioTrack !== null,
+      video: media.cameraEnabled && media.videoTrack !== null,
+      screen: this.screen.videoTrack !== null,
+    };
   }
 
   /**

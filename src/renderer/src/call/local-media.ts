@@ -64,6 +64,10 @@ export class LocalMedia {
   private readonly captures = new Map<MediaStreamTrack, { handle: CapturedTrack; source: CaptureSource }>();
   /** Counts device switches per kind, so that only the latest one lands. */
   private readonly turns = { audio: 0, video: 0 };
+  /** Opens in flight per kind: a camera that is starting counts as on (the button says so at once). */
+  private readonly opening = { audio: 0, video: 0 };
+  /** Until the first start, the camera is as the user set it: the pre-join screen shows before the devices open. */
+  private started = false;
   /** A snapshot of everything above, for the UI. */
   private readonly writable = new Store<LocalMediaState>(this.snapshot());
   /** Read-only for everyone else: only this class changes it. */
@@ -84,8 +88,13 @@ export class LocalMedia {
   get micEnabled(): boolean {
     return this.micOn;
   }
+  /**
+   * Whether the camera is on as the user sees it: on and open, or on and about to open or still
+   * opening (so that a click meanwhile turns it off, as the button said it would). Peers are told
+   * of a camera only once it has a track.
+   */
   get cameraEnabled(): boolean {
-    return this.cameraOn && this.video !== null;
+    return this.cameraOn && (this.video !== null || this.opening.video > 0 || !this.started);
   }
   get devices(): DeviceChoice {
     return { ...this.choice };
@@ -99,12 +108,15 @@ export class LocalMedia {
   /** Opens the chosen devices; whatever cannot be opened is left off and explained in `error`. */
   async start(choice: DeviceChoice = this.choice): Promise<void> {
     this.choice = { ...choice };
+    this.started = true;
     const turn = { audio: (this.turns.audio += 1), video: (this.turns.video += 1) };
     const problems: string[] = [];
-    const [audio, video] = await Promise.all([
+    const opened = Promise.all([
       this.open('audio', this.inputFor('audio')).catch((error: unknown) => (problems.push(describe('microphone', error)), null)),
       this.cameraOn ? this.open('video', this.inputFor('video')).catch((error: unknown) => (problems.push(describe('camera', error)), null)) : null,
     ]);
+    this.changed();
+    const [audio, video] = await opened;
     // A device switch made meanwhile wins over what this start opened.
     if (turn.audio === this.turns.audio) this.setTrack('audio', audio);
     else this.release(audio);
@@ -174,16 +186,20 @@ export class LocalMedia {
   }
 
   async setCameraEnabled(on: boolean): Promise<void> {
+    const wasOn = this.cameraEnabled;
     this.cameraOn = on;
-    if (!on) this.setTrack('video', null);
-    else if (!this.video) {
-      try {
-        this.setTrack('video', await this.open('video', this.inputFor('video')));
-      } catch (error) {
-        this.problem = describe('camera', error);
-      }
+    if (!on) {
+      // Whatever camera is still opening is released when it lands (start and swap check the turn).
+      this.turns.video += 1;
+      this.setTrack('video', null);
+      this.changed();
+    } else if (!this.started) {
+      this.changed(); // start() opens it
+    } else if (!wasOn) {
+      const opened = this.swap('video', this.inputFor('video'));
+      this.changed(); // starting: the button reads on at once
+      await opened;
     }
-    this.changed();
   }
 
   stop(): void {
@@ -234,6 +250,15 @@ export class LocalMedia {
   }
 
   private async open(kind: Kind, input: Input): Promise<MediaStreamTrack> {
+    this.opening[kind] += 1;
+    try {
+      return await this.openDevice(kind, input);
+    } finally {
+      this.opening[kind] -= 1;
+    }
+  }
+
+  private async openDevice(kind: Kind, input: Input): Promise<MediaStreamTrack> {
     if ('capture' in input) return this.openCapture(kind, input.capture);
     const deviceId = input.deviceId;
     const base = kind === 'audio' ? AUDIO : VIDEO;
