@@ -37,6 +37,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/support/global-setup.ts'],
+          setupFiles: ['tests/e2e/support/browser-pool-setup.ts'],
           // Each test drives several Chromium processes; on two cores they run one file at a time.
           fileParallelism: false,
           testTimeout: 120_000,

@@ -66,14 +66,42 @@ export interface LaunchOptions {
 
 const launched = new Set<Participant>();
 
-/** One Chromium process per participant: each gets its own fake camera file. */
+/** A Chromium process, handed to one participant at a time. */
+interface PooledBrowser {
+  /** What it was started with: only a participant asking for exactly that gets it again. */
+  key: string;
+  server: BrowserServer;
+  browser: Browser;
+}
+
+/**
+ * Chromium processes whose participant closed, kept for the next participant of the same test
+ * file who asks for the same camera and flags: starting one and closing it costs 1.4 of the 4.5
+ * core-seconds a participant costs here (docs/testing.md). The next participant gets a context of
+ * its own (no cookies, storage, cache or permissions of the last one); a killed browser is never
+ * reused. The file's browsers close after its last test (support/browser-pool-setup.ts).
+ */
+const idle: PooledBrowser[] = [];
+
+async function takeBrowser(executablePath: string, flags: string[]): Promise<PooledBrowser> {
+  const key = JSON.stringify([executablePath, flags]);
+  for (let i = idle.findIndex((b) => b.key === key); i >= 0; i = idle.findIndex((b) => b.key === key)) {
+    const [pooled] = idle.splice(i, 1);
+    if (pooled?.browser.isConnected()) return pooled;
+    await pooled?.server.close().catch(() => undefined);
+  }
+  const server = await chromium.launchServer({ executablePath, headless: true, args: flags });
+  return { key, server, browser: await chromium.connect(server.wsEndpoint()) };
+}
+
+/** One Chromium process per participant at a time: each gets its own fake camera file. */
 export async function launchParticipant(options: LaunchOptions = {}): Promise<Participant> {
   const color = options.color === undefined ? null : options.color;
   // Playwright gives every launch a fresh, temporary --user-data-dir of its own.
   const flags = [...BASE_FLAGS, ...(options.extraFlags ?? [])];
   if (color) flags.push(`--use-file-for-fake-video-capture=${fakeCameraFile(color, options.cameraSize, options.cameraFps ?? 15)}`);
-  const server = await chromium.launchServer({ executablePath: options.executablePath ?? CHROMIUM, headless: true, args: flags });
-  const browser = await chromium.connect(server.wsEndpoint());
+  const pooled = await takeBrowser(options.executablePath ?? CHROMIUM, flags);
+  const { server, browser } = pooled;
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 720 },
     ...(options.locale ? { locale: options.locale } : {}),
@@ -93,15 +121,29 @@ export async function launchParticipant(options: LaunchOptions = {}): Promise<Pa
       await server.close().catch(() => undefined);
     },
     close: async () => {
-      launched.delete(participant);
-      await browser.close().catch(() => undefined);
-      await server.close().catch(() => undefined);
+      if (!launched.delete(participant)) return;
+      await context.close().catch(() => undefined);
+      if (browser.isConnected()) idle.push(pooled);
+      else await server.close().catch(() => undefined);
     },
   };
   launched.add(participant);
   return participant;
 }
 
+/** Closes every participant's page; their browsers wait for the file's next participants. */
 export async function closeAllParticipants(): Promise<void> {
   await Promise.all([...launched].map((p) => p.close()));
+}
+
+/** Closes every participant and every browser this file started. */
+export async function closeAllBrowsers(): Promise<void> {
+  await closeAllParticipants();
+  const all = idle.splice(0);
+  await Promise.all(
+    all.map(async ({ browser, server }) => {
+      await browser.close().catch(() => undefined);
+      await server.close().catch(() => undefined);
+    }),
+  );
 }
