@@ -102,6 +102,22 @@ describe("an SFU subscriber's downlink", () => {
     expect(line.seqJumps, 'sequence numbers follow on across the switches').toBe(jumps);
   });
 
+  it("is one subscriber's own: another who sees the same camera keeps its layer", async () => {
+    const [from, lossy, clean] = (await meet(3)) as [SyntheticParticipant, SyntheticParticipant, SyntheticParticipant];
+    for (const viewer of [lossy, clean]) meeting!.view(viewer, [{ from, width: 1280, height: 720 }]);
+    await until([lossy, clean], () => layerOf(lossy, from) === 2 && layerOf(clean, from) === 2, 10_000, 'the full layer for both');
+    const line = lineOf(clean, from)!;
+    const segmentsBefore = line.segments.length;
+
+    await whileReporting(
+      report(lossy, from, 0.3),
+      until([lossy], () => (layerOf(lossy, from) ?? 2) < 2, 5000, 'a lower layer for the one reporting loss'),
+    );
+    // The clean one's line went on in the same segment: no switch, nothing missing.
+    expect(line.segments.length).toBe(segmentsBefore);
+    expect(lastOf(clean, from)).toMatchObject({ layer: 2, gaps: 0 });
+  });
+
   it('keeps the largest view at its layer and lowers the smaller ones first', async () => {
     const [big, small, viewer] = (await meet(3)) as [SyntheticParticipant, SyntheticParticipant, SyntheticParticipant];
     meeting!.view(viewer, [
