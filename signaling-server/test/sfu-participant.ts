@@ -83,6 +83,8 @@ export interface SubscribeOffer {
  * A synthetic participant: one publishing connection (microphone, camera as q/h/f simulcast, and
  * from `share()` on a screen with its layers and sound), one receiving connection that answers the
  * SFU's offers and logs, per mid, every packet's tail. Everything runs on node-datachannel.
+ * Events: 'update' (something a test may wait for changed), 'packet' (mid, bytes: each RTP packet
+ * received).
  */
 export class SyntheticParticipant extends EventEmitter {
   readonly audio: AudioSource;
@@ -282,6 +284,7 @@ export class SyntheticParticipant extends EventEmitter {
   private onPacket(mid: string, packet: Buffer): void {
     const rtp = parseRtp(packet);
     if (!rtp) return;
+    this.emit('packet', mid, packet.length);
     const t = readTail(packet, rtp.payloadOffset);
     if (!t) return;
     let log = this.mids.get(mid);
