@@ -14,7 +14,8 @@ let bobId: string;
 beforeAll(async () => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   server = await startMeetingServer();
-  ada = await launchParticipant({ color: 'red' });
+  // Ada's screen at the size the app asks for (1920x1080); the others' smaller (chromium.ts).
+  ada = await launchParticipant({ color: 'red', screenSize: null });
   bob = await launchParticipant({ color: 'blue' });
   adaId = await joinMeeting(ada.page, server.url, 'share', 'Ada');
   bobId = await joinMeeting(bob.page, server.url, 'share', 'Bob');
@@ -41,6 +42,10 @@ describe('screen sharing', () => {
     await share.waitFor({ timeout: 20_000 });
     await expect.poll(async () => looksLikeFakeScreen(await tileRgb(bob.page, `${adaId}:screen`)), { timeout: 20_000 }).toBe(true);
     expect(await share.getAttribute('data-kind')).toBe('screen');
+    // At the screen's own resolution: text on it stays readable.
+    await expect
+      .poll(() => share.locator('video').evaluate((v: HTMLVideoElement) => `${v.videoWidth}x${v.videoHeight}`), { timeout: 10_000 })
+      .toBe('1920x1080');
 
     // The share takes the stage: the biggest tile, placed first.
     const shareBox = (await share.boundingBox())!;
