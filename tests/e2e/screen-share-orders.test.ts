@@ -36,6 +36,7 @@ const SCENARIOS: Scenario[] = [
 ];
 
 let server: MeetingServer;
+let runs = 0;
 let everyone: Participant[];
 beforeAll(async () => {
   server = await startMeetingServer();
@@ -60,7 +61,8 @@ async function join(page: Page, room: string, name: string, cameraOn: boolean): 
 describe('a screen share reaches everyone, whoever shares in whatever order', () => {
   for (const [index, scenario] of SCENARIOS.entries()) {
     it(scenario.name, async () => {
-      const room = `share-order-${index}`;
+      // A meeting of its own each time (a retry must not walk into the one the failed try left).
+      const room = `share-order-${index}-${++runs}`;
       const people = everyone.slice(0, scenario.people);
       const ids: string[] = [];
       for (const [n, person] of people.entries()) {
