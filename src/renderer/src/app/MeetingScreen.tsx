@@ -269,7 +269,7 @@ function Meeting({ session, media, speaker: speakerDevice, audioFirstAbove, init
             onSend={(text) => session.chat.send(text)}
             onLoadOlder={() => void session.chat.loadOlder()}
             onClose={() => openPanel('chat')}
-            files={session.chat}
+            files={session.chat.files}
             fileLimits={call.settings.files}
             isHost={isHost}
           />

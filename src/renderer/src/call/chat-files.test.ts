@@ -85,25 +85,25 @@ describe('files in the chat', () => {
     const ada = await participant(url, 'Ada');
     const bob = await participant(url, 'Bob');
     const bytes = new TextEncoder().encode('%PDF-1.4 minutes of the meeting');
-    ada.chat.attach(new File([bytes], 'minutes.pdf', { type: 'application/pdf' }));
+    ada.chat.files.attach(new File([bytes], 'minutes.pdf', { type: 'application/pdf' }));
     await vi.waitFor(() => expect(fileOf(bob.chat, 'minutes.pdf')).toMatchObject({ size: bytes.length, type: 'application/pdf' }));
     await vi.waitFor(() => expect(entries(ada.chat)).toEqual([expect.objectContaining({ status: 'sent', seq: 1, file: fileOf(bob.chat, 'minutes.pdf') })]));
     expect(entries(ada.chat)[0]).not.toHaveProperty('upload');
 
-    const downloaded = await bob.chat.download(fileOf(bob.chat, 'minutes.pdf')!);
+    const downloaded = await bob.chat.files.download(fileOf(bob.chat, 'minutes.pdf')!);
     expect(new Uint8Array(await downloaded.arrayBuffer())).toEqual(bytes);
     bob.transfer.tamper = true;
-    await expect(bob.chat.download(fileOf(bob.chat, 'minutes.pdf')!)).rejects.toMatchObject({ problem: 'damaged' });
+    await expect(bob.chat.files.download(fileOf(bob.chat, 'minutes.pdf')!)).rejects.toMatchObject({ problem: 'damaged' });
   });
 
   it('a file over the meeting’s limit is refused before it is sent; one the server refuses says why, by code', async () => {
     const url = await meetingServer(1000);
     const ada = await participant(url, 'Ada');
-    ada.chat.attach(new File([new Uint8Array(2000)], 'big.bin'), 1000);
-    ada.chat.attach(new File([], 'empty.txt'));
+    ada.chat.files.attach(new File([new Uint8Array(2000)], 'big.bin'), 1000);
+    ada.chat.files.attach(new File([], 'empty.txt'));
     // The app's own check passed (no limit given), the server's did not.
-    ada.chat.attach(new File([new Uint8Array(1001)], 'also-big.bin'));
-    ada.chat.attach(new File(['<html><script>alert(1)</script>'], 'cat.png', { type: 'image/png' }));
+    ada.chat.files.attach(new File([new Uint8Array(1001)], 'also-big.bin'));
+    ada.chat.files.attach(new File(['<html><script>alert(1)</script>'], 'cat.png', { type: 'image/png' }));
     await vi.waitFor(() =>
       expect(entries(ada.chat).map((m) => [m.upload?.name, m.status, m.upload?.problem, m.upload?.maxBytes])).toEqual([
         ['big.bin', 'failed', 'file-too-large', 1000],
@@ -112,7 +112,7 @@ describe('files in the chat', () => {
         ['cat.png', 'failed', 'file-type', undefined],
       ]),
     );
-    ada.chat.cancelFile(entries(ada.chat)[0]!.id);
+    ada.chat.files.cancelFile(entries(ada.chat)[0]!.id);
     await vi.waitFor(() => expect(entries(ada.chat)).toHaveLength(3));
   });
 
@@ -120,31 +120,31 @@ describe('files in the chat', () => {
     const url = await meetingServer();
     const ada = await participant(url, 'Ada');
     ada.transfer.failUploads = 1;
-    ada.chat.attach(new File(['notes'], 'notes.txt', { type: 'text/plain' }));
+    ada.chat.files.attach(new File(['notes'], 'notes.txt', { type: 'text/plain' }));
     await vi.waitFor(() => expect(entries(ada.chat)[0]).toMatchObject({ status: 'sent', file: { name: 'notes.txt' } }), { timeout: 5000 });
 
     ada.transfer.failUploads = 10;
-    ada.chat.attach(new File(['more notes'], 'more.txt'));
+    ada.chat.files.attach(new File(['more notes'], 'more.txt'));
     await vi.waitFor(() => expect(entries(ada.chat)[1]).toMatchObject({ status: 'failed', upload: { problem: 'network' } }), { timeout: 10_000 });
     ada.transfer.failUploads = 0;
-    ada.chat.retryFile(entries(ada.chat)[1]!.id);
+    ada.chat.files.retryFile(entries(ada.chat)[1]!.id);
     await vi.waitFor(() => expect(entries(ada.chat)[1]).toMatchObject({ status: 'sent', seq: 2, file: { name: 'more.txt' } }), { timeout: 5000 });
   });
 
   it('names are cleaned before they are offered (no folders, no hidden characters)', async () => {
     const url = await meetingServer();
     const ada = await participant(url, 'Ada');
-    ada.chat.attach(new File(['x'], 'report\u202efdp.exe'));
+    ada.chat.files.attach(new File(['x'], 'report\u202efdp.exe'));
     await vi.waitFor(() => expect(entries(ada.chat)[0]).toMatchObject({ status: 'sent', file: { name: 'reportfdp.exe' } }));
   });
 
   it('a download for someone no longer in the meeting fails with a reason', async () => {
     const url = await meetingServer();
     const ada = await participant(url, 'Ada');
-    ada.chat.attach(new File(['x'], 'x.txt'));
+    ada.chat.files.attach(new File(['x'], 'x.txt'));
     await vi.waitFor(() => expect(entries(ada.chat)[0]?.file).toBeDefined());
     const outsider = new ChatController(new SignalingClient(url), { transfer: nodeTransfer() });
-    const error = await outsider.download(entries(ada.chat)[0]!.file!).catch((e: unknown) => e);
+    const error = await outsider.files.download(entries(ada.chat)[0]!.file!).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FileProblemError);
   });
 });
