@@ -114,7 +114,7 @@ export async function launchParticipant(options: LaunchOptions = {}): Promise<Pa
     ...(options.locale ? { locale: options.locale } : {}),
   });
   const screenSize = options.screenSize === undefined ? '640x360' : options.screenSize;
-  if (screenSize) await context.addInitScript(captureScreensAt, screenSize);
+  if (screenSize) await context.addInitScript(captureScreensAt(screenSize));
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page ${color}] ${error.message}`));
   // PAGE_CONSOLE=1 prints what the page logs, for working out why a test failed.
@@ -140,15 +140,17 @@ export async function launchParticipant(options: LaunchOptions = {}): Promise<Pa
   return participant;
 }
 
-/** Runs in the page: getDisplayMedia captures at `size` ('WxH'), whatever size the app asks for. */
-function captureScreensAt(size: string): void {
+/** A script for the page: getDisplayMedia captures at `size` ('WxH'), whatever size the app asks for. */
+function captureScreensAt(size: string): string {
   const [width, height] = size.split('x').map(Number);
-  const devices = navigator.mediaDevices;
-  const capture = devices.getDisplayMedia.bind(devices);
-  devices.getDisplayMedia = (options) => {
-    const video = typeof options?.video === 'object' ? options.video : {};
-    return capture({ ...options, video: { ...video, width: { ideal: width }, height: { ideal: height } } });
-  };
+  return `(() => {
+    const devices = navigator.mediaDevices;
+    const capture = devices.getDisplayMedia.bind(devices);
+    devices.getDisplayMedia = (options) => {
+      const video = typeof options?.video === 'object' ? options.video : {};
+      return capture({ ...options, video: { ...video, width: { ideal: ${width} }, height: { ideal: ${height} } } });
+    };
+  })();`;
 }
 
 /** Closes every participant's page; their browsers wait for the file's next participants. */
