@@ -19,7 +19,7 @@ import type { LocalMedia } from './local-media';
 import { HostControls } from './host-controls';
 import { MeshTransport } from './mesh/mesh-transport';
 import { RoutedTransport } from './routed-transport';
-import type { SfuSignaling } from './sfu/sfu-signaling';
+import { sfuSignalingThrough } from './sfu/sfu-signaling';
 import { SfuTransport } from './sfu/sfu-transport';
 import { firstMedia } from './sfu/first-media';
 import { browserConnection, type ConnectionFactory } from './mesh/slot-transceivers';
@@ -171,7 +171,7 @@ export class CallSession {
           budget: options.budget ?? true,
           ...createConnection,
         }),
-        () => new SfuTransport(context, this.sfuSignaling(), { iceServers: options.iceServers ?? [], ...createConnection }),
+        () => new SfuTransport(context, sfuSignalingThrough(this.signaling), { iceServers: options.iceServers ?? [], ...createConnection }),
         firstMedia,
       );
     this.speaker = new ActiveSpeakerWatch(() => this.transport.peers());
@@ -432,20 +432,6 @@ export class CallSession {
   private useRoute(route: MediaRoute): void {
     this.transport.setRoute?.(route);
     if (route === 'sfu' && this.state.get().route !== 'sfu') this.patch({ route });
-  }
-
-  /** How the SFU transport reaches the SFU: through the meeting server. */
-  private sfuSignaling(): SfuSignaling {
-    const signaling = this.signaling;
-    return {
-      publish: async (offer) => (await signaling.request('sfu-publish', offer)).sdp,
-      subscribe: async (resume = false) => {
-        await signaling.request('sfu-subscribe', resume ? { resume } : {});
-      },
-      answer: (sdp, revision) => signaling.send('sfu-answer', { sdp, revision }),
-      view: (views) => signaling.send('sfu-view', { views }, () => undefined),
-      onOffer: (listener) => signaling.events.on('sfu-offer', listener),
-    };
   }
 
   /** The join request to send now. What it says of our media is what the server will know (`announced`). */

@@ -1,4 +1,5 @@
 import type { SfuOffer } from '@roundtable/signaling-server/protocol';
+import type { SignalingClient } from '../signaling-client';
 import type { Slot } from '../slots';
 
 /** A camera or screen as the subscriber shows it, for the SFU's choice of layer. */
@@ -9,7 +10,7 @@ export interface SfuView {
   height: number;
 }
 
-/** What the SFU transport asks of the meeting server (CallSession makes it from its signaling client). */
+/** What the SFU transport asks of the meeting server (`sfuSignalingThrough` makes it of a signaling client). */
 export interface SfuSignaling {
   /** Sends the publishing connection's offer; resolves with the SFU's answer. */
   publish(offer: { sdp: string; fresh: boolean; slots: Array<{ mid: string; slot: Slot }> }): Promise<string>;
@@ -23,6 +24,19 @@ export interface SfuSignaling {
   view(views: SfuView[]): void;
   /** The SFU's offers for the receiving connection; returns the unsubscribe. */
   onOffer(listener: (offer: SfuOffer) => void): () => void;
+}
+
+/** The SFU's requests and offers through the meeting server's signaling connection. */
+export function sfuSignalingThrough(signaling: SignalingClient): SfuSignaling {
+  return {
+    publish: async (offer) => (await signaling.request('sfu-publish', offer)).sdp,
+    subscribe: async (resume = false) => {
+      await signaling.request('sfu-subscribe', resume ? { resume } : {});
+    },
+    answer: (sdp, revision) => signaling.send('sfu-answer', { sdp, revision }),
+    view: (views) => signaling.send('sfu-view', { views }, () => undefined),
+    onOffer: (listener) => signaling.events.on('sfu-offer', listener),
+  };
 }
 
 /**
