@@ -109,6 +109,7 @@ describe('host controls in the app', () => {
 describe('ending the meeting', () => {
   it('the host ends it for everyone from the leave menu; everyone is told', async () => {
     const guestPage = (await launchParticipant({ color: 'cyan' })).page;
+    // The guest opens the same start=1 link the host did (New meeting's link, passed on).
     await guestPage.goto(meetingUrl(server.url, 'access', 'Last Guest'));
     await guestPage.getByTestId('passcode-input').waitFor({ timeout: 20_000 });
     await guestPage.getByTestId('passcode-input').fill('blue whale');
@@ -119,5 +120,23 @@ describe('ending the meeting', () => {
     await host.page.getByTestId('confirm-button').click(); // "End the meeting for everyone?"
     await expect.poll(() => guestPage.getByTestId('ended-reason').textContent(), { timeout: 10_000 }).toBe('The host ended the meeting for everyone.');
     await expect.poll(() => host.page.getByTestId('ended-reason').textContent(), { timeout: 10_000 }).toBe('The host ended the meeting for everyone.');
+
+    // Coming back never makes the guest the host of a new meeting behind their back (it did, with
+    // start=1 in the link): Rejoin joins the meeting if someone runs it again, else waits for its host.
+    expect(await guestPage.getByTestId('rejoin-button').textContent()).toBe('Rejoin');
+    await guestPage.getByTestId('rejoin-button').click();
+    await guestPage.getByTestId('join-button').click();
+    await guestPage.getByTestId('waiting-screen').waitFor({ timeout: 20_000 });
+    expect(await guestPage.evaluate(() => (window as unknown as { roundtable: { selfId(): string | null } }).roundtable.selfId())).toBeNull();
+
+    // The one who started it is offered to start it again, in so many words; they become its host
+    // and the waiting guest comes in.
+    expect(await host.page.getByTestId('rejoin-button').textContent()).toBe('Start it again');
+    await host.page.getByTestId('rejoin-button').click();
+    await host.page.getByTestId('join-button').click();
+    const again = await selfId(host.page);
+    await expect.poll(() => host.page.evaluate(() => (window as unknown as { roundtable: { hostId(): string | null } }).roundtable.hostId()), { timeout: 10_000 }).toBe(again);
+    const guestAgain = await selfId(guestPage);
+    await waitForRemoteTiles(host.page, [guestAgain]);
   });
 });

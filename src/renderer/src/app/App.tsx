@@ -61,7 +61,8 @@ export function App({ controller, canChooseServer }: { controller: AppController
           onLeave={() => void controller.leave()}
         />
       );
-    case 'left':
+    case 'left': {
+      const startAgain = controller.canStartAgain();
       return (
         <main className="home">
           <section className="card home-card" data-testid="left-screen">
@@ -83,13 +84,14 @@ export function App({ controller, canChooseServer }: { controller: AppController
                 className="primary"
                 data-testid="rejoin-button"
                 disabled={desktop.busy}
-                onClick={() => void (desktop.available ? lobby.rejoin() : controller.rejoin())}
+                onClick={() => void (desktop.available ? lobby.rejoin(startAgain) : controller.rejoin(startAgain))}
               >
-                {t('left.rejoin')}
+                {startAgain ? t('left.startAgain') : t('left.rejoin')}
               </button>
             </div>
           </section>
         </main>
       );
+    }
   }
 }

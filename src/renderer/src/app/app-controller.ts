@@ -156,14 +156,19 @@ export class AppController {
 
   /** The meeting ended under us (the host stopped it): show why, like a leave. */
   private watchForEnd(session: CallSession): void {
-    const off = session.state.subscribe(() => {
-      const { phase, error } = session.state.get();
-      if (phase !== 'ended' && phase !== 'sent-away') return;
+    const look = (): void => {
+      const { phase, error, self, settings } = session.state.get();
+      if (phase !== 'ended' && phase !== 'sent-away') {
+        this.hosting = self !== null && settings.hostId === self.id;
+        return;
+      }
       off();
       this.deps.secretStore.removeItem(joinedKey(this.state.get().choice));
       this.closeMedia();
       if (this.state.get().session === session) this.patch({ stage: 'left', session: null, ended: this.endReason ?? { reason: null, message: error } });
-    });
+    };
+    const off = session.state.subscribe(look);
+    look();
   }
 
   /** The server's reason for ending the meeting for us (a code, worded by text/ended.ts), whichever hears of it first. */
@@ -209,8 +214,24 @@ export class AppController {
     this.patch({ stage: 'left', session: null });
   }
 
-  rejoin(): Promise<void> {
-    return this.prepare(this.state.get().choice);
+  /**
+   * Back into the meeting just left. After our own leave it does what the first join did. After the
+   * meeting ended under us (someone ended it, or we were sent away) it starts it again only when the
+   * person chose that (`startAgain`, the left screen's "Start it again"): otherwise it joins it if
+   * someone runs it again, else it waits for its host like any guest, never silently the host.
+   */
+  rejoin(startAgain = false): Promise<void> {
+    const { choice, ended } = this.state.get();
+    return this.prepare(ended ? { ...choice, start: startAgain } : choice);
+  }
+
+  /** Whether we were the meeting's host, last we looked (kept once it ended). */
+  private hosting = false;
+
+  /** On the left screen: the meeting we hosted is over for everyone, so starting it again is ours to offer. */
+  canStartAgain(): boolean {
+    const { ended } = this.state.get();
+    return this.hosting && ended !== null && endedForEveryone(ended);
   }
 
   goHome(): void {
@@ -286,3 +307,8 @@ export class AppController {
 
 /** Where a page remembers that it was in this meeting (so a reload joins it again). */
 const joinedKey = (choice: MeetingChoice): string => `roundtable.joined:${choice.server}:${choice.room}`;
+
+/** A meeting-ended reason (over for everyone), as against being sent away from a meeting that goes on. */
+function endedForEveryone(ended: EndedReason): boolean {
+  return ended.reason === 'ended-by-host' || ended.reason === 'host-stopped' || ended.reason === 'server-shutdown';
+}

@@ -175,14 +175,14 @@ export function installDesktopBridge(controller: AppController, platform: Platfo
       });
     },
     dismissUntrusted: () => patch({ untrusted: null }),
-    rejoin: () =>
+    rejoin: (startAgain = false) =>
       task(async () => {
         const { choice } = controller.state.get();
         if (opened?.fingerprint && opened.server === choice.server) {
           const link = `${opened.server}/?${new URLSearchParams({ room: choice.room, fp: opened.fingerprint })}`;
           await desktop.hosting.resolveInvite({ link });
         }
-        await controller.rejoin();
+        await controller.rejoin(startAgain);
       }),
   };
 

@@ -53,8 +53,11 @@ export interface Lobby {
   trustAndJoin(): Promise<void>;
   /** Not the same fingerprint, or not now. */
   dismissUntrusted(): void;
-  /** Joins the meeting just left again; its certificate is checked again (leaving dropped its pin). */
-  rejoin(): Promise<void>;
+  /**
+   * Joins the meeting just left again; its certificate is checked again (leaving dropped its pin).
+   * `startAgain`: the meeting is over and the person chose to start it again (AppController.rejoin).
+   */
+  rejoin(startAgain?: boolean): Promise<void>;
 }
 
 export const idleLobby: LobbyState = { available: false, meetings: [], hosting: { state: 'idle', lastError: null }, busy: false, error: null, untrusted: null };

@@ -103,6 +103,7 @@ export const en = {
     left: 'You left the meeting',
     home: 'Home',
     rejoin: 'Rejoin',
+    startAgain: 'Start it again',
   },
   ended: {
     byHost: 'The host ended the meeting for everyone.',

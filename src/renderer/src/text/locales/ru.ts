@@ -107,6 +107,7 @@ export const ru: Catalogue<typeof en> = {
     left: 'Вы вышли со встречи',
     home: 'На главную',
     rejoin: 'Вернуться',
+    startAgain: 'Начать заново',
   },
   ended: {
     byHost: 'Организатор завершил встречу для всех.',
