@@ -42,6 +42,10 @@ describe('home and pre-join', () => {
     await page.getByTestId('room-input').fill('not/valid');
     await page.getByTestId('continue-button').click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Latin letters (a–z), digits and dashes');
+    // A Cyrillic code is told the same, not "letters" it has.
+    await page.getByTestId('room-input').fill('встреча-42');
+    await page.getByTestId('continue-button').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Latin letters (a–z), digits and dashes');
 
     await page.getByTestId('new-meeting').click();
     const code = await page.getByTestId('room-input').inputValue();
@@ -81,5 +85,12 @@ describe('home and pre-join', () => {
     const { page } = person;
     await page.goto(server.url);
     await expect.poll(() => page.getByTestId('name-input').inputValue()).toBe('Grace Hopper');
+  });
+
+  it('opens a link whose code is Cyrillic on the home screen with that code and why it is no code', async () => {
+    const { page } = person;
+    await page.goto(`${server.url}/?${new URLSearchParams({ room: 'встреча-42', name: 'Grace Hopper', autojoin: '1' })}`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Latin letters (a–z), digits and dashes');
+    expect(await page.getByTestId('room-input').inputValue()).toBe('встреча-42');
   });
 });

@@ -89,7 +89,7 @@ export class AppController {
       stage: 'home',
       choice: {
         name: launch.name ?? preferences.get('name') ?? '',
-        room: launch.room ?? '',
+        room: launch.room ?? launch.roomAsGiven ?? '',
         server: platform.defaultServer(),
         ...(launch.start ? { start: true } : {}),
       },

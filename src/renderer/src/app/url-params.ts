@@ -2,6 +2,8 @@ import { normalizeMeetingCode } from '../platform/meeting-code';
 
 export interface LaunchParams {
   room: string | null;
+  /** `room=` as the link gave it when it is not a meeting code (a Cyrillic one, say): shown with why. */
+  roomAsGiven: string | null;
   name: string | null;
   autojoin: boolean;
   /** `start=1`: start the meeting if nobody runs it yet (as New meeting does); otherwise wait for its host. */
@@ -23,7 +25,8 @@ export const DEFAULT_AUDIO_FIRST_ABOVE = 8;
 /** `?room=ROOM&name=NAME&autojoin=1[&start=1]` (what invite links and tests use). */
 export function parseLaunchParams(search: string): LaunchParams {
   const params = new URLSearchParams(search);
-  const room = normalizeMeetingCode(params.get('room') ?? '');
+  const given = params.get('room')?.trim().slice(0, 64) || null;
+  const room = normalizeMeetingCode(given ?? '');
   const name = params.get('name')?.trim().slice(0, 64) || null;
   const autojoin = params.get('autojoin') === '1' && room !== null && name !== null;
   const audioFirst = Number(params.get('audioFirst'));
@@ -31,5 +34,5 @@ export function parseLaunchParams(search: string): LaunchParams {
   const layout = params.get('layout') === 'speaker' ? 'speaker' : 'grid';
   const passcode = params.get('pwd')?.slice(0, 64) || null;
   const start = params.get('start') === '1';
-  return { room, name, autojoin, start, budget: params.get('budget') !== '0', audioFirstAbove, layout, passcode, relayOnly: params.get('relay') === '1' };
+  return { room, roomAsGiven: room === null ? given : null, name, autojoin, start, budget: params.get('budget') !== '0', audioFirstAbove, layout, passcode, relayOnly: params.get('relay') === '1' };
 }

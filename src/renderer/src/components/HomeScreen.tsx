@@ -57,7 +57,8 @@ export function HomeScreen({ initial, canChooseServer, onContinue, pastMeetings 
   /** The code came from New meeting (and was not edited since): joining starts the meeting. */
   const [starting, setStarting] = useState(initial.start ?? false);
   const [server, setServer] = useState(initial.server);
-  const [error, setError] = useState<TextKey | null>(null);
+  // A link whose code is no meeting code (a Cyrillic one, say) shows it, and says why at once.
+  const [error, setError] = useState<TextKey | null>(initial.room && !normalizeMeetingCode(initial.room) ? 'home.badCode' : null);
   const { t } = useTranslation();
 
   const submit = (event: FormEvent): void => {

@@ -39,7 +39,7 @@ describe("the desktop app's hosting and invite failures", () => {
       'That is not a meeting link: paste the whole link, starting with https://',
     );
     expect(hostingFailureText(invalid({ problem: 'not-http', what: 'server' }))).toBe('A server address starts with https:// or http://');
-    expect(hostingFailureText(invalid({ problem: 'bad-code' }))).toBe('A meeting code uses letters, digits and dashes, like calm-otter-42.');
+    expect(hostingFailureText(invalid({ problem: 'bad-code' }))).toBe('A meeting code uses Latin letters (a–z), digits and dashes, like ocean-ladder-fancy.');
     expect(hostingFailureText(new DesktopError('unreachable', 'x', { host: '127.0.0.1:9', reason: 'cannot reach 127.0.0.1:9: connect ECONNREFUSED' }))).toBe(
       'Cannot reach the meeting server at 127.0.0.1:9: cannot reach 127.0.0.1:9: connect ECONNREFUSED',
     );

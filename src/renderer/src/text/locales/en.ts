@@ -441,7 +441,7 @@ export const en = {
     noCode: 'This link has no meeting code in it. Ask for the invite link, or enter the code and the server address.',
     damagedFingerprint: "This link's certificate fingerprint is damaged; ask for the link again.",
     pinWithoutHttps: 'This link pins a certificate but does not use https://; ask for the link again.',
-    badCode: 'A meeting code uses letters, digits and dashes, like calm-otter-42.',
+    badCode: 'A meeting code uses Latin letters (a–z), digits and dashes, like ocean-ladder-fancy.',
     unreachable: 'Cannot reach the meeting server at {host}: {reason}',
     certificateMismatch:
       'The server at {host} presented a different certificate than the invite expects (expected {expected}, got {presented}). Someone may be intercepting the connection; not connecting.',
