@@ -96,6 +96,17 @@ describe('Space', () => {
     await expect.poll(() => toggle.isChecked()).toBe(before);
     await page.getByTestId('people-toggle').click();
 
+    // Typing in the chat box: Space is a space in the message.
+    await page.getByTestId('chat-toggle').click();
+    const input = page.getByTestId('chat-input');
+    await input.focus();
+    await page.keyboard.type('hello there');
+    expect(await input.inputValue()).toBe('hello there');
+    expect(await page.getByTestId('push-to-talk').count()).toBe(0);
+    expect(await micMuted(page)).toBe(true);
+    await input.fill('');
+    await page.getByTestId('chat-toggle').click();
+
     // Nothing focused (the page body): holding Space talks, letting go mutes again.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     expect((await focused(page)).testId).toBeNull();

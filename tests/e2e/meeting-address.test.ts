@@ -52,5 +52,17 @@ describe('the meeting in the address bar', () => {
     await ada.page.getByTestId('copy-invite').click();
     await expect.poll(() => ada.page.getByTestId('meeting-info').getByRole('status').textContent()).toBe('Copied');
     expect(await ada.page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/?room=address-bar`);
+
+    // A guest (Bob came by an invitation, not as its host) copies it the same way, and the link
+    // he copies brings him back into this meeting.
+    await bob.page.getByTestId('join-button').click();
+    const bobId = await selfId(bob.page);
+    await bob.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await bob.page.getByTestId('meeting-info-button').click();
+    await bob.page.getByTestId('copy-invite').click();
+    await expect.poll(() => bob.page.getByTestId('meeting-info').getByRole('status').textContent()).toBe('Copied');
+    const copied = await bob.page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(`${server.url}/?room=address-bar`);
+    expect(await ada.page.evaluate(() => (window as unknown as { roundtable: { hostId(): string | null } }).roundtable.hostId())).not.toBe(bobId);
   });
 });
