@@ -238,9 +238,37 @@ describe('a guest whose browser speaks Russian', () => {
     expect(await page.getByTestId('chat-attach').getAttribute('title')).toBe('Отправить файл');
     await russianScreen(page, 'chat');
     await russianScreen(bob.page, 'chat-guest');
-    // The People panel again, as the host left it.
+
+    // A file on its way, its progress bar moving (Bob's uploads slowed to 256 KB/s), then shared.
+    const cdp = await bob.page.context().newCDPSession(bob.page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+    const size = 1024 * 1024;
+    await bob.page.getByTestId('chat-file-input').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(size, 7) });
+    const progress = bob.page.locator('[data-testid="chat-file-upload"][data-file-name="big.bin"] [data-testid="chat-file-progress"]');
+    await expect.poll(async () => Number((await progress.getAttribute('value')) ?? 0), { timeout: 20_000 }).toBeGreaterThan(0);
+    const first = Number(await progress.getAttribute('value'));
+    await expect.poll(async () => Number((await progress.getAttribute('value')) ?? 0), { timeout: 20_000 }).toBeGreaterThan(first);
+    expect(Number(await progress.getAttribute('value'))).toBeLessThan(size);
+    await russianScreen(bob.page, 'chat-file-uploading');
+    await page.locator('[data-testid="chat-file"][data-file-name="big.bin"]').waitFor({ timeout: 30_000 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.detach();
+
+    // A file refused before it goes (an empty one), and why.
+    await bob.page.getByTestId('chat-file-input').setInputFiles({ name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) });
+    await bob.page.getByTestId('chat-file-problem').waitFor({ timeout: 10_000 });
+    await russianScreen(bob.page, 'chat-file-refused');
+    await bob.page.locator('[data-testid="chat-file-upload"][data-file-name="empty.txt"] [data-testid="chat-file-cancel"]').click();
+    // The People panel again, as the host left it, and the meeting's record from it.
     await page.getByTestId('people-toggle').click();
     await page.getByTestId('participants-panel').waitFor();
+    await page.getByTestId('open-meeting-record').click();
+    const record = page.getByTestId('meeting-record-dialog');
+    await expect.poll(() => record.getByTestId('meeting-record-row').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await russianScreen(page, 'meeting-record');
+    await page.keyboard.press('Escape');
+    await record.waitFor({ state: 'detached' });
   });
 
   it('waits, is turned away and leaves in Russian', async () => {
