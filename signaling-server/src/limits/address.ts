@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import { addressGroup } from './address-group.js';
 import { TokenBucket } from './rate-limit.js';
 
 /** What one network address may do, whatever connections it spreads it over. */
@@ -23,21 +24,18 @@ export const DEFAULT_ADDRESS_LIMITS: AddressLimits = {
 };
 
 /**
- * Where a connection comes from. Behind a reverse proxy every connection comes from the proxy,
- * so with `trustProxy` the last address in X-Forwarded-For (the one the proxy saw) is used; without
- * it the header is ignored, since anyone can send it.
+ * Where a connection comes from, as every per-address limit counts it: its address grouped by
+ * `addressGroup` (an IPv6 client by its /64, an IPv4-mapped one as IPv4). Behind a reverse proxy
+ * every connection comes from the proxy, so with `trustProxy` the last address in X-Forwarded-For
+ * (the one the proxy saw) is used; without it the header is ignored, since anyone can send it.
  */
 export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>, trustProxy: boolean): string {
-  const direct = normalize(req.socket.remoteAddress ?? 'unknown');
+  const direct = addressGroup(req.socket.remoteAddress ?? 'unknown');
   if (!trustProxy) return direct;
   const header = req.headers['x-forwarded-for'];
   const list = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((part) => part.trim());
   const last = list.at(-1);
-  return last && isIP(normalize(last)) ? normalize(last) : direct;
-}
-
-function normalize(address: string): string {
-  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address.toLowerCase();
+  return last && isIP(last.replace(/%.*$/, '')) ? addressGroup(last) : direct;
 }
 
 interface AddressState {

@@ -2,3 +2,4 @@ export { ConnectionGuard, TokenBucket, type ConnectionLimits, type LimitRefusal 
 export { DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_ROOM_SIZE, limitsFromRates } from './defaults.js';
 export { DESKTOP_APP_ORIGIN, isOriginAllowed, ownHostNames, parseOriginList } from './origins.js';
 export { AddressBook, clientAddress, DEFAULT_ADDRESS_LIMITS, type AddressLimits } from './address.js';
+export { addressGroup } from './address-group.js';
