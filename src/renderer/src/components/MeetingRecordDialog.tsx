@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeetingRecordView } from '@roundtable/signaling-server/protocol';
-import { download, recordFileName, recordToCsv } from '../records/csv';
+import { download, recordFileName, recordToCsv, recordToJson } from '../records/csv';
 import { Dialog } from './Dialog';
 import './MeetingRecord.css';
 
@@ -13,7 +13,7 @@ interface Props {
 
 const seconds = (ms: number): string => `${Math.round(ms / 1000)}`;
 
-/** A meeting's record for its host: who came and left when, waits, speaking time, quality; exported as CSV or JSON. */
+/** A meeting's record for its host: who came and left when, waits, speaking time, quality (round trip, loss, share of time video was degraded), recordings, files; exported as CSV or JSON. */
 export function MeetingRecordDialog({ load, onClose }: Props): ReactElement {
   const { t, i18n } = useTranslation();
   const [record, setRecord] = useState<MeetingRecordView | null>(null);
@@ -57,7 +57,9 @@ export function MeetingRecordDialog({ load, onClose }: Props): ReactElement {
                   <th>{t('meetingRecord.speaking')}</th>
                   <th>{t('meetingRecord.rtt')}</th>
                   <th>{t('meetingRecord.loss')}</th>
+                  <th>{t('meetingRecord.degraded')}</th>
                   <th>{t('meetingRecord.recordings')}</th>
+                  <th>{t('meetingRecord.filesShared')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -78,7 +80,11 @@ export function MeetingRecordDialog({ load, onClose }: Props): ReactElement {
                     <td>{t('meetingRecord.seconds', { seconds: seconds(person.speakingMs) })}</td>
                     <td>{person.quality.medianRttMs === null ? '—' : Math.round(person.quality.medianRttMs)}</td>
                     <td>{person.quality.lossPct === null ? '—' : person.quality.lossPct.toFixed(1)}</td>
+                    <td data-testid="meeting-record-degraded">
+                      {person.quality.degradedShare === null ? '—' : Math.round(person.quality.degradedShare * 100)}
+                    </td>
                     <td>{person.recordings.length}</td>
+                    <td data-testid="meeting-record-files">{person.filesShared}</td>
                   </tr>
                 ))}
               </tbody>
@@ -93,7 +99,7 @@ export function MeetingRecordDialog({ load, onClose }: Props): ReactElement {
               type="button"
               className="secondary"
               data-testid="record-export-json"
-              onClick={() => download(recordFileName(record, 'json'), JSON.stringify(record, null, 2), 'application/json')}
+              onClick={() => download(recordFileName(record, 'json'), recordToJson(record), 'application/json')}
             >
               {t('meetingRecord.exportJson')}
             </button>
