@@ -1,4 +1,4 @@
-import type { MeetingStats } from '@roundtable/signaling-server/protocol';
+import { RECORD_LIMITS, type MeetingStats } from '@roundtable/signaling-server/protocol';
 import type { LinkQuality } from '../call/quality';
 
 /** Above this level (0..1) our microphone counts as speaking. */
@@ -10,8 +10,16 @@ export interface StatsReporterDeps {
   microphoneLevel: () => Promise<number | null>;
   /** Each link's quality now (the call's QualityMonitor). */
   quality: () => Readonly<Record<string, LinkQuality>>;
+  /** Every 30 s unless said. */
   reportEveryMs?: number;
+  /**
+   * The first report, sooner (the soonest the server takes a report after the last: 10 s), so that
+   * a short stay or a short meeting is in the record too; then every `reportEveryMs`.
+   */
+  firstReportAfterMs?: number;
   sampleEveryMs?: number;
+  /** Quality samples (every 2 s unless said). */
+  qualityEveryMs?: number;
 }
 
 const median = (values: number[]): number | null => {
@@ -23,7 +31,7 @@ const median = (values: number[]): number | null => {
 
 /**
  * Measures, for the meeting's record, how long we spoke and how the call went, and reports it to
- * the server every 30 s (`meeting-stats`): speaking time from our own microphone's level, and the
+ * the server (`meeting-stats`: after 10 s, then every 30 s): speaking time from our own microphone's level, and the
  * median round trip, loss and share of degraded links from the quality samples.
  */
 export class MeetingStatsReporter {
@@ -32,17 +40,22 @@ export class MeetingStatsReporter {
   private loss: number[] = [];
   private degraded: number[] = [];
   private timers: Array<ReturnType<typeof setInterval>> = [];
+  private first: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: StatsReporterDeps) {}
 
   start(): void {
     const sampleMs = this.deps.sampleEveryMs ?? 250;
     this.timers.push(setInterval(() => this.sampleVoice(sampleMs), sampleMs));
-    this.timers.push(setInterval(() => this.sampleQuality(), 2_000));
-    this.timers.push(setInterval(() => this.report(), this.deps.reportEveryMs ?? 30_000));
+    this.timers.push(setInterval(() => this.sampleQuality(), this.deps.qualityEveryMs ?? 2_000));
+    this.first = setTimeout(() => {
+      this.report();
+      this.timers.push(setInterval(() => this.report(), this.deps.reportEveryMs ?? 30_000));
+    }, this.deps.firstReportAfterMs ?? RECORD_LIMITS.statsEveryMs);
   }
 
   stop(): void {
+    clearTimeout(this.first);
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
   }
