@@ -81,35 +81,65 @@ async function watchTiles<T>({ ada, bob }: Call, during: Promise<T>): Promise<{ 
 
 export interface ServerRestart {
   server: ServerProcess;
-  /** ms from the moment the restarted server listens to each one's rejoin (the meeting shows 'joined'). */
+  /**
+   * ms to each one's rejoin (the meeting shows 'joined'): from the moment the restarted server
+   * listens, or for one held back, from the moment their network came back.
+   */
   rejoinMs: { ada: number; bob: number };
   /** Video kept arriving, both ways, while the server was down. */
   flowedWhileDown: { ada: boolean; bob: boolean };
   /** Every remote tile list each page showed from the kill to both rejoins. */
   shown: { ada: string[][]; bob: string[][] };
+  /** With `adaBackLast`: who Bob's meeting said was host while he was back and Ada not yet. */
+  hostWhileAdaAway?: string | null;
 }
 
 /**
  * Stops the meeting server mid-call (SIGKILL: a crash; SIGTERM: a normal stop, as systemd or
- * Ctrl-C does) and starts it again on the same port.
+ * Ctrl-C does) and starts it again on the same port. `adaBackLast`: Ada's page is offline (her
+ * signaling cannot reach the server; the media, peer to peer, goes on) until Bob is back in the
+ * meeting and a second more has passed, so the restarted server sees him first.
  */
-export async function restartServer(call: Call, server: ServerProcess, dataDir: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<ServerRestart> {
+export async function restartServer(
+  call: Call,
+  server: ServerProcess,
+  dataDir: string,
+  signal: NodeJS.Signals = 'SIGKILL',
+  { adaBackLast = false }: { adaBackLast?: boolean } = {},
+): Promise<ServerRestart> {
   const { ada, bob } = call;
   const pages = [ada.browser.page, bob.browser.page];
+  const joinedAt = (page: Page): Promise<number> =>
+    until(async () => ((await phase(page)) === 'joined' ? Date.now() : undefined), 30_000, 'rejoined', 10);
   const { result, shown } = await watchTiles(
     call,
     (async () => {
       await server.stop(signal);
       await Promise.all(pages.map((page) => until(async () => ((await phase(page)) === 'reconnecting' ? true : undefined), 10_000, 'reconnecting')));
+      if (adaBackLast) await ada.browser.page.context().setOffline(true);
       // The media goes peer to peer: it keeps flowing while the server is down (and starting again).
       const flowing = Promise.all([keepsMoving(ada.browser.page, bob.id, 1500), keepsMoving(bob.browser.page, ada.id, 1500)]);
       const restarted = await startServerProcess(server.port, dataDir);
       const backAt = Date.now();
-      const rejoined = await Promise.all(
-        pages.map((page) => until(async () => ((await phase(page)) === 'joined' ? Date.now() : undefined), 30_000, 'rejoined', 10)),
-      );
+      if (!adaBackLast) {
+        const [adaAt, bobAt] = await Promise.all(pages.map(joinedAt));
+        const [adaFlow, bobFlow] = await flowing;
+        return { server: restarted, rejoinMs: { ada: adaAt - backAt, bob: bobAt - backAt }, flowedWhileDown: { ada: adaFlow, bob: bobFlow } };
+      }
+      const bobAt = await joinedAt(bob.browser.page);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      if ((await phase(ada.browser.page)) !== 'reconnecting') throw new Error('Ada came back while she was to be held offline');
+      const hostWhileAdaAway = await bob.browser.page.evaluate(() => (window as unknown as { roundtable: { hostId(): string | null } }).roundtable.hostId());
+      await ada.browser.page.context().setOffline(false);
+      const releasedAt = Date.now();
+      const adaAt = await joinedAt(ada.browser.page);
       const [adaFlow, bobFlow] = await flowing;
-      return { server: restarted, rejoinMs: { ada: rejoined[0]! - backAt, bob: rejoined[1]! - backAt }, flowedWhileDown: { ada: adaFlow, bob: bobFlow } };
+      return {
+        server: restarted,
+        rejoinMs: { ada: adaAt - releasedAt, bob: bobAt - backAt },
+        flowedWhileDown: { ada: adaFlow, bob: bobFlow },
+        hostWhileAdaAway,
+      };
     })(),
   );
   return { ...result, shown };
