@@ -61,6 +61,7 @@ export const hostRoutes = defineRoutes<RoomContext>()({
         return fail('forbidden', 'only the host can change the meeting settings');
     }
     meeting.passcode = passcode;
+    if (settings.passcode !== undefined) ctx.passcodes.passcodeChanged(meeting.instance);
     if (settings.locked !== undefined) meeting.locked = settings.locked;
     if (settings.waitingRoom !== undefined) meeting.waitingRoom = settings.waitingRoom;
     if (settings.keepChat !== undefined) meeting.keepChat = settings.keepChat;

@@ -92,7 +92,11 @@ async function startOrWait(ctx: RoomContext, entrant: Entrant, request: Join): P
   return ok(reply);
 }
 
-/** A running meeting: its rules decide, in order: bans, people already let in, the lock, its size, the passcode, the waiting room. */
+/**
+ * A running meeting: its rules decide, in order: bans, people already let in, the lock, its size,
+ * the passcode, the waiting room. While the meeting's passcode checks are paused (too many wrong
+ * guesses, rooms/passcode.ts) a newcomer with a passcode goes to the waiting room unchecked.
+ */
 async function admit(ctx: RoomContext, meeting: Meeting, entrant: Entrant, request: Pick<JoinRequest, 'passcode'>, probed = false): Promise<Reply<'join'>> {
   const { meetings, registry, addresses, address, socket } = ctx;
   const { id } = entrant;
@@ -105,23 +109,26 @@ async function admit(ctx: RoomContext, meeting: Meeting, entrant: Entrant, reque
   if (meeting.locked) return fail('locked', 'the meeting is locked: the host is not letting anyone else in');
   const taken = registry.members(meeting.code).length + meeting.waiting.size + meeting.reserved;
   if (taken >= ctx.maxRoomSize) return fail('room-full', `the meeting is full: at most ${ctx.maxRoomSize} people can be in it`);
+  // Past the meeting's cap on wrong guesses a passcode is not checked: the person waits for the host.
+  let paused = false;
   if (meeting.passcode) {
     if (!request.passcode) return fail('passcode-required', 'this meeting needs a passcode');
     // The seat is held while the passcode is checked: joins checked at the same time cannot overfill the meeting.
     meeting.reserved += 1;
-    let refusal;
+    let verdict;
     try {
-      refusal = await ctx.passcodes.check(meeting.instance, address, request.passcode, meeting.passcode);
+      verdict = await ctx.passcodes.check(meeting.instance, address, request.passcode, meeting.passcode);
     } finally {
       meeting.reserved -= 1;
     }
-    if (refusal) return fail(refusal.code, refusal.message, refusal.retryAfterMs);
+    if (verdict.kind === 'refused') return fail(verdict.error.code, verdict.error.message, verdict.error.retryAfterMs);
+    paused = verdict.kind === 'paused';
     // The meeting may have changed while the passcode was being checked.
     if (meetings.get(meeting.code) !== meeting) return fail('not-found', 'the meeting ended');
     if (meeting.banned.has(id)) return fail('banned', 'the host removed you from this meeting');
     if (meeting.locked) return fail('locked', 'the meeting is locked: the host is not letting anyone else in');
   }
-  if (meeting.waitingRoom && meeting.hostId !== id) {
+  if (paused || (meeting.waitingRoom && meeting.hostId !== id)) {
     meetings.addWaiter(meeting, { ...entrant, since: ctx.now(), socketId: socket.id });
     notifyHostOfWaiting(ctx, meeting);
     return ok({ waiting: true as const });

@@ -24,12 +24,23 @@ export interface PasscodeLimits {
   maxConcurrentHashes: number;
   /** Checks waiting for a turn, server-wide; beyond it a join is told to try again. */
   maxQueuedHashes: number;
-  /** Wrong guesses one meeting takes per `roomWindowMs`, from every address together, before repeat guessers are refused. */
+  /**
+   * Wrong guesses one meeting takes per `roomWindowMs`, from every address together (checks under
+   * way count as guesses until they are answered). Past it the meeting's passcode is not checked
+   * until the window frees a guess: people who have not guessed wrong wait for the host instead.
+   */
   maxWrongPerRoom: number;
   roomWindowMs: number;
 }
 
-export const DEFAULT_PASSCODE_LIMITS: PasscodeLimits = { maxConcurrentHashes: 2, maxQueuedHashes: 64, maxWrongPerRoom: 60, roomWindowMs: 10 * 60_000 };
+export const DEFAULT_PASSCODE_LIMITS: PasscodeLimits = { maxConcurrentHashes: 2, maxQueuedHashes: 64, maxWrongPerRoom: 30, roomWindowMs: 10 * 60_000 };
+
+/**
+ * What a passcode check came to: `right`; `refused` (wrong, or not checked: too soon, too busy);
+ * or `paused`: the meeting took all the wrong guesses it takes for now, so this one was not checked
+ * and the person is for the host to let in (`retryAfterMs`: when checks resume).
+ */
+export type PasscodeVerdict = { kind: 'right' } | { kind: 'refused'; error: ErrorBody } | { kind: 'paused'; retryAfterMs: number };
 
 /** Runs at most `limit` hashes at once, the rest in arrival order. */
 class HashQueue {
@@ -67,20 +78,30 @@ interface AddressRecord {
   until: number;
 }
 
+/** One meeting's guesses: when the recent wrong ones came, and how many checks are under way. */
+interface RoomRecord {
+  wrong: number[];
+  checking: number;
+}
+
 /**
  * Every passcode check goes through here: hashing (creating a passcode, checking one) is queued
- * server-wide, and guessing is slowed per meeting and address.
+ * server-wide, and guessing is capped per meeting and address.
  * - One check in flight per meeting and address: an attempt is reserved before the slow hash, so
  *   a hundred guesses sent at once are one guess and ninety-nine refusals.
  * - After each wrong guess from an address, its next one waits twice as long (1 s … 60 s).
- * - Across all addresses, a meeting takes `maxWrongPerRoom` wrong guesses per window; past that,
- *   addresses that already guessed wrong three times are refused. Someone who has not been
- *   guessing is always checked: other people's wrong guesses never keep a right passcode out.
+ * - A meeting takes `maxWrongPerRoom` wrong guesses per window from all addresses together, checks
+ *   under way counted as wrong until answered (so guesses sent at once from many addresses cannot
+ *   overshoot it). Past it nothing is checked until the window frees a guess: an address that
+ *   already guessed wrong is refused (`rate-limited`, `retryAfterMs`); anyone else is `paused`,
+ *   for the caller to put in the waiting room, where the host sees them and lets them in. So
+ *   guessing, however spread out, gets nowhere, and other people's wrong guesses never keep a
+ *   person out: at worst they wait for the host.
  */
 export class PasscodeGate {
   private readonly hashes: HashQueue;
   private readonly addresses = new Map<string, AddressRecord>();
-  private readonly rooms = new Map<string, number[]>();
+  private readonly rooms = new Map<string, RoomRecord>();
 
   constructor(
     private readonly now: () => number,
@@ -97,43 +118,60 @@ export class PasscodeGate {
     });
   }
 
-  /** Checks `passcode` for meeting `instance` from `address`: null when it is right, or why not. */
-  async check(instance: string, address: string, passcode: string, stored: PasscodeHash | Promise<PasscodeHash>): Promise<ErrorBody | null> {
+  /** Checks `passcode` for meeting `instance` from `address` (a network, limits/address-group.ts). */
+  async check(instance: string, address: string, passcode: string, stored: PasscodeHash | Promise<PasscodeHash>): Promise<PasscodeVerdict> {
     const key = `${instance}|${address}`;
     const now = this.now();
     const record = this.addresses.get(key) ?? { inFlight: false, failures: 0, until: 0 };
-    if (record.inFlight) return { code: 'rate-limited', message: 'a passcode from this address is being checked; wait for its answer' };
+    if (record.inFlight) return refused({ code: 'rate-limited', message: 'a passcode from this address is being checked; wait for its answer' });
     if (record.until > now) {
-      return {
+      return refused({
         code: 'rate-limited',
         message: `too many wrong passcodes: try again in ${Math.ceil((record.until - now) / 1000)} s`,
         retryAfterMs: record.until - now,
-      };
+      });
     }
-    const recent = this.recentWrong(instance, now);
-    if (record.failures >= 3 && recent.length >= this.limits.maxWrongPerRoom) {
-      return { code: 'rate-limited', message: 'too many wrong passcodes for this meeting: try again later' };
+    const room = this.room(instance, now);
+    if (room.wrong.length + room.checking >= this.limits.maxWrongPerRoom) {
+      // Until the oldest wrong guess leaves the window (or, if checks under way fill it, a moment).
+      const oldest = room.wrong[0];
+      const retryAfterMs = room.wrong.length >= this.limits.maxWrongPerRoom && oldest !== undefined ? oldest + this.limits.roomWindowMs - now : 1000;
+      if (record.failures > 0) {
+        return refused({
+          code: 'rate-limited',
+          message: `too many wrong passcodes for this meeting: try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+          retryAfterMs,
+        });
+      }
+      return { kind: 'paused', retryAfterMs };
     }
     record.inFlight = true;
     this.addresses.set(key, record);
+    room.checking += 1;
     try {
       const hash = await stored;
       const verdict = this.hashes.run(async () => timingSafeEqual(await scrypt(passcode.normalize('NFC'), hash.salt, LENGTH, PARAMETERS), hash.hash));
-      if (!verdict) return { code: 'busy', message: 'the server is busy checking passcodes: try again in a moment' };
+      if (!verdict) return refused({ code: 'busy', message: 'the server is busy checking passcodes: try again in a moment' });
       if (await verdict) {
         this.addresses.delete(key);
-        return null;
+        return { kind: 'right' };
       }
       record.failures += 1;
       const wait = Math.min(60_000, 1000 * 2 ** (record.failures - 1));
       record.until = this.now() + wait;
-      recent.push(this.now());
-      this.rooms.set(instance, recent);
+      room.wrong.push(this.now());
       if (this.addresses.size > 10_000) this.prune();
-      return { code: 'passcode-wrong', message: `wrong passcode (next try in ${Math.ceil(wait / 1000)} s)`, retryAfterMs: wait };
+      return refused({ code: 'passcode-wrong', message: `wrong passcode (next try in ${Math.ceil(wait / 1000)} s)`, retryAfterMs: wait });
     } finally {
       record.inFlight = false;
+      room.checking -= 1;
     }
+  }
+
+  /** The meeting has a new passcode: guesses at the old one say nothing about it, so the meeting's count starts again. */
+  passcodeChanged(instance: string): void {
+    const room = this.rooms.get(instance);
+    if (room) room.wrong = [];
   }
 
   /** The meeting ended: what was counted for it goes. */
@@ -142,12 +180,20 @@ export class PasscodeGate {
     for (const key of this.addresses.keys()) if (key.startsWith(`${instance}|`)) this.addresses.delete(key);
   }
 
-  private recentWrong(instance: string, now: number): number[] {
-    return (this.rooms.get(instance) ?? []).filter((t) => now - t < this.limits.roomWindowMs);
+  /** The meeting's record, its wrong guesses trimmed to the window. */
+  private room(instance: string, now: number): RoomRecord {
+    let room = this.rooms.get(instance);
+    if (!room) this.rooms.set(instance, (room = { wrong: [], checking: 0 }));
+    room.wrong = room.wrong.filter((t) => now - t < this.limits.roomWindowMs);
+    return room;
   }
 
   private prune(): void {
     const now = this.now();
     for (const [key, record] of this.addresses) if (!record.inFlight && record.until < now - 600_000) this.addresses.delete(key);
   }
+}
+
+function refused(error: ErrorBody): PasscodeVerdict {
+  return { kind: 'refused', error };
 }
