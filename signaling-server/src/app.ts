@@ -123,7 +123,7 @@ export interface SignalingServer {
   meetings: MeetingBook;
   /** Resolves once the meetings a restart interrupted are back (joins wait for it anyway). */
   ready: Promise<void>;
-  /** Whether it can take meetings now: not stopping, meetings restored, the store answering (for /readyz). */
+  /** Whether it can take meetings now: not stopping, meetings restored, the store (and in a cluster Redis) answering (for /readyz). */
   isReady(): Promise<boolean>;
   metrics: ServerMetrics;
   /** Meetings move to this SFU from now on (one that started before it was ready stays a mesh until it grows). */
@@ -279,6 +279,8 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     metrics,
     async isReady() {
       if (state.closing || !restored) return false;
+      // In a cluster: Redis answers and this node holds its lease.
+      if (!(await cluster.healthy())) return false;
       const answered = store.chatUsage('readiness-probe').then(
         () => true,
         () => false,

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../src/protocol/index.js';
-import { startPostgres, type RunningService } from './support/services.js';
+import { startNode, type ServerNode } from './support/nodes.js';
+import { startPostgres, startRedis, type RunningService } from './support/services.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 let postgres: RunningService;
@@ -77,5 +78,30 @@ describe("the operator's endpoints (a server on PostgreSQL)", () => {
     await postgres.stop();
     await expect.poll(async () => (await get('/readyz')).status, { timeout: 10_000 }).toBe(503);
     expect((await get('/healthz')).status).toBe(200);
+  });
+});
+
+describe("the operator's endpoints (a node of a cluster)", () => {
+  let redis: RunningService;
+  let store: RunningService;
+  let node: ServerNode;
+  beforeAll(async () => {
+    [redis, store] = await Promise.all([startRedis(), startPostgres()]);
+    node = await startNode('node-r', { ROUNDTABLE_REDIS_URL: redis.url, ROUNDTABLE_DATABASE_URL: store.url });
+  }, 60_000);
+  afterAll(async () => {
+    await node?.stop('SIGTERM');
+    await Promise.all([redis?.stop(), store?.stop()]);
+  });
+  const probe = async (path: string): Promise<number> => (await fetch(`${node.url}${path}`)).status;
+
+  it('is not ready while it has lost Redis, and ready again once Redis is back', async () => {
+    await expect.poll(() => probe('/readyz')).toBe(200);
+    const port = redis.port;
+    await redis.stop();
+    await expect.poll(() => probe('/readyz'), { timeout: 10_000 }).toBe(503);
+    expect(await probe('/healthz')).toBe(200);
+    redis = await startRedis(port);
+    await expect.poll(() => probe('/readyz'), { timeout: 10_000 }).toBe(200);
   });
 });

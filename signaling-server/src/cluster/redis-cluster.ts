@@ -1,23 +1,46 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { Member } from '../rooms/registry.js';
-import { newNodeId, type Cluster, type ClusterReply, type ClusterRequest } from './cluster.js';
+import { newNodeId, type Cluster, type ClusterMember, type ClusterReply, type ClusterRequest, type ClusterWaiter } from './cluster.js';
+import { readEnvelope, readMembers, readWaiters, type Envelope } from './messages.js';
 
 const PREFIX = 'rt:';
 /** A node is alive while its key is: refreshed every HEARTBEAT_MS, gone DEAD_AFTER_MS after it stops. */
 const HEARTBEAT_MS = 400;
 const DEAD_AFTER_MS = 1500;
+/**
+ * This node counts on its key for DEAD_AFTER_MS from when it sent the refresh, less this margin
+ * (clocks do not run at quite the same rate): after that, another node may have taken its meetings.
+ */
+const LEASE_MARGIN_MS = 250;
 const CALL_TIMEOUT_MS = 4000;
+/** A command Redis has not answered by then failed (a Redis that hangs must not hang the node). */
+const COMMAND_TIMEOUT_MS = 2000;
 
-/** Who runs `code`: the recorded owner while its node lives, else this node (and it says it took over). */
+/**
+ * Who runs `code` (KEYS[1]: its owner key; KEYS[2]: the node key prefix; ARGV: this node, the
+ * lease in ms): the recorded owner while its node lives, else this node (and it says it took over
+ * when another had it). The asker is alive: its key is renewed in the same step, so nobody takes
+ * a meeting from the node that just found it is its own.
+ */
 const OWNER_OF = `
+redis.call('SET', KEYS[2] .. ARGV[1], '1', 'PX', ARGV[2])
 local owner = redis.call('GET', KEYS[1])
+if owner == ARGV[1] then return {owner, 0} end
 if owner and redis.call('EXISTS', KEYS[2] .. owner) == 1 then return {owner, 0} end
 redis.call('SET', KEYS[1], ARGV[1])
-if owner and owner ~= ARGV[1] then return {ARGV[1], 1} end
+if owner then return {ARGV[1], 1} end
 return {ARGV[1], 0}`;
 
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end return 1`;
+/** 1 when this node (ARGV[1]) still owns KEYS[1] (its lease renewed with it), else 0. */
+const OWNS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2] .. ARGV[1], '1', 'PX', ARGV[2])
+return 1`;
+
+/** The meeting ended here: its owner key, members and waiters go (only if this node still owns it). */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
+return 1`;
 
 /** A token bucket: ARGV = per second, burst, now (ms). 1 when a token was taken. */
 const TAKE = `
@@ -32,32 +55,40 @@ redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
 return taken`;
 
-interface Envelope {
-  id: number;
-  from: string;
-  request?: ClusterRequest;
-  reply?: ClusterReply;
+interface Scripts {
+  rtOwnerOf(owner: string, nodes: string, node: string, leaseMs: string): Promise<[string, number]>;
+  rtOwns(owner: string, nodes: string, node: string, leaseMs: string): Promise<number>;
+  rtRelease(owner: string, members: string, waiting: string, node: string): Promise<number>;
+  rtTake(bucket: string, perSecond: string, burst: string, now: string): Promise<number>;
 }
 
 /**
- * The cluster in Redis (`--redis-url`): node liveness (a key each node refreshes), which node runs
- * each meeting (claimed atomically, taken over from a node that died), who is in each meeting,
- * token buckets shared by all nodes, and requests handed between nodes (pub/sub, one channel per
- * node). Broadcasts to a meeting's people go through Socket.IO's Redis streams adapter.
+ * The cluster in Redis (`--redis-url`): node liveness (a key each node refreshes: its lease), which
+ * node runs each meeting (claimed atomically, taken over from a node whose lease ran out), who is
+ * in each meeting and who waits, token buckets shared by all nodes, and requests handed between
+ * nodes (pub/sub, one channel per node). Broadcasts to a meeting's people go through Socket.IO's
+ * Redis streams adapter.
  */
 export class RedisCluster implements Cluster {
   readonly clustered = true;
   private readonly commands: Redis;
+  private readonly scripts: Scripts;
   private readonly subscriber: Redis;
   private readonly pending = new Map<
     number,
     { resolve: (reply: ClusterReply) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }
   >();
   private handler: ((request: ClusterRequest & { from: string }) => Promise<ClusterReply>) | null = null;
-  private readonly reconnectListeners: Array<() => void> = [];
+  private readonly resumeListeners: Array<() => Promise<void>> = [];
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private nextId = 1;
   private everReady = false;
+  /** Until then (this process's clock) nobody can have taken this node's meetings. */
+  private leaseUntil = 0;
+  /** Redis came back (possibly empty): check the meetings before counting on the lease again. */
+  private mustCheck = false;
+  private beating: Promise<void> | null = null;
+  private closed = false;
 
   private constructor(
     url: string,
@@ -65,16 +96,23 @@ export class RedisCluster implements Cluster {
     private readonly log: Logger,
   ) {
     const options = { maxRetriesPerRequest: 2, enableOfflineQueue: true, retryStrategy: (times: number) => Math.min(times * 100, 1000) };
-    this.commands = new Redis(url, options);
+    this.commands = new Redis(url, { ...options, commandTimeout: COMMAND_TIMEOUT_MS });
     this.subscriber = new Redis(url, options);
     for (const client of [this.commands, this.subscriber]) client.on('error', (error: Error) => this.log.warn(`redis: ${error.message}`));
     this.commands.defineCommand('rtOwnerOf', { numberOfKeys: 2, lua: OWNER_OF });
-    this.commands.defineCommand('rtRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.commands.defineCommand('rtOwns', { numberOfKeys: 2, lua: OWNS });
+    this.commands.defineCommand('rtRelease', { numberOfKeys: 3, lua: RELEASE });
     this.commands.defineCommand('rtTake', { numberOfKeys: 1, lua: TAKE });
+    this.scripts = this.commands as unknown as Scripts;
     this.subscriber.on('message', (_channel: string, text: string) => this.onMessage(text));
+    // Cut off from Redis: whatever happens there meanwhile (a restart, another node taking over)
+    // is not known here, so the lease is not counted on until the meetings are checked again.
+    this.commands.on('close', () => {
+      this.leaseUntil = 0;
+    });
     this.commands.on('ready', () => {
-      // The first time: starting. Later: Redis came back (possibly empty): say again what we hold.
-      if (this.everReady) for (const listener of this.reconnectListeners) listener();
+      // The first time: starting. Later: Redis came back (possibly empty): check what we hold.
+      if (this.everReady) this.mustCheck = true;
       this.everReady = true;
       void this.beat();
     });
@@ -90,22 +128,56 @@ export class RedisCluster implements Cluster {
     return cluster;
   }
 
-  private async beat(): Promise<void> {
-    await this.commands.set(`${PREFIX}node:${this.nodeId}`, '1', 'PX', DEAD_AFTER_MS).catch(() => undefined);
+  /** One heartbeat at a time: renews the node's key, and after a lapse checks its meetings first. */
+  private beat(): Promise<void> {
+    this.beating ??= this.renew().finally(() => {
+      this.beating = null;
+    });
+    return this.beating;
+  }
+
+  private async renew(): Promise<void> {
+    const sentAt = Date.now();
+    // The lease ran out before this beat (the process was paused, or Redis did not answer):
+    // another node may have taken meetings over meanwhile.
+    const lapsed = sentAt >= this.leaseUntil;
+    try {
+      await this.commands.set(`${PREFIX}node:${this.nodeId}`, '1', 'PX', DEAD_AFTER_MS);
+    } catch {
+      return;
+    }
+    if (lapsed || this.mustCheck) {
+      this.mustCheck = false;
+      this.leaseUntil = 0;
+      if (this.everReady && !this.closed) {
+        try {
+          for (const listener of this.resumeListeners) await listener();
+        } catch (error) {
+          this.log.warn(`could not check this node's meetings after losing touch: ${(error as Error).message}`);
+          this.mustCheck = true;
+          return;
+        }
+      }
+      // The key was renewed before the check: the lease runs from then.
+    }
+    if (!this.mustCheck) this.leaseUntil = sentAt + DEAD_AFTER_MS - LEASE_MARGIN_MS;
+  }
+
+  holdsLease(): boolean {
+    return Date.now() < this.leaseUntil && !this.mustCheck;
   }
 
   async ownerOf(code: string): Promise<{ node: string; tookOver: boolean }> {
-    const [node, tookOver] = (await (this.commands as unknown as { rtOwnerOf(...args: string[]): Promise<[string, number]> }).rtOwnerOf(
-      `${PREFIX}owner:${code}`,
-      `${PREFIX}node:`,
-      this.nodeId,
-    )) as [string, number];
+    const [node, tookOver] = await this.scripts.rtOwnerOf(`${PREFIX}owner:${code}`, `${PREFIX}node:`, this.nodeId, String(DEAD_AFTER_MS));
     return { node, tookOver: tookOver === 1 };
   }
 
+  async owns(code: string): Promise<boolean> {
+    return (await this.scripts.rtOwns(`${PREFIX}owner:${code}`, `${PREFIX}node:`, this.nodeId, String(DEAD_AFTER_MS))) === 1;
+  }
+
   async release(code: string): Promise<void> {
-    await (this.commands as unknown as { rtRelease(...args: string[]): Promise<number> }).rtRelease(`${PREFIX}owner:${code}`, this.nodeId);
-    await this.commands.del(`${PREFIX}members:${code}`);
+    await this.scripts.rtRelease(`${PREFIX}owner:${code}`, `${PREFIX}members:${code}`, `${PREFIX}waiting:${code}`, this.nodeId);
   }
 
   call(node: string, request: ClusterRequest): Promise<ClusterReply> {
@@ -130,12 +202,8 @@ export class RedisCluster implements Cluster {
   }
 
   private onMessage(text: string): void {
-    let envelope: Envelope;
-    try {
-      envelope = JSON.parse(text) as Envelope;
-    } catch {
-      return;
-    }
+    const envelope = readEnvelope(text);
+    if (!envelope) return;
     if (envelope.reply) {
       const waiting = this.pending.get(envelope.id);
       if (!waiting) return;
@@ -146,7 +214,7 @@ export class RedisCluster implements Cluster {
     }
     if (!envelope.request || !this.handler) return;
     void this.handler({ ...envelope.request, from: envelope.from })
-      .catch((error: unknown) => ({ ok: false as const, error: { code: 'internal' as const, message: (error as Error).message } }))
+      .catch((error: unknown): ClusterReply => ({ ok: false, error: { code: 'internal', message: (error as Error).message } }))
       .then((reply) => this.commands.publish(`${PREFIX}rpc:${envelope.from}`, JSON.stringify({ id: envelope.id, from: this.nodeId, reply })))
       .catch(() => undefined);
   }
@@ -155,7 +223,7 @@ export class RedisCluster implements Cluster {
     return (await this.commands.exists(`${PREFIX}node:${node}`)) === 1;
   }
 
-  saveMember(code: string, member: Member & { node: string }): void {
+  saveMember(code: string, member: ClusterMember): void {
     void this.commands.hset(`${PREFIX}members:${code}`, member.id, JSON.stringify(member)).catch(() => undefined);
   }
 
@@ -163,26 +231,43 @@ export class RedisCluster implements Cluster {
     void this.commands.hdel(`${PREFIX}members:${code}`, id).catch(() => undefined);
   }
 
-  async members(code: string): Promise<Array<Member & { node: string }>> {
-    const all = await this.commands.hgetall(`${PREFIX}members:${code}`);
-    return Object.values(all).map((text) => JSON.parse(text) as Member & { node: string });
+  async members(code: string): Promise<ClusterMember[]> {
+    return readMembers(Object.values(await this.commands.hgetall(`${PREFIX}members:${code}`)));
+  }
+
+  saveWaiter(code: string, waiter: ClusterWaiter): void {
+    void this.commands.hset(`${PREFIX}waiting:${code}`, waiter.id, JSON.stringify(waiter)).catch(() => undefined);
+  }
+
+  dropWaiter(code: string, id: string): void {
+    void this.commands.hdel(`${PREFIX}waiting:${code}`, id).catch(() => undefined);
+  }
+
+  async waiters(code: string): Promise<ClusterWaiter[]> {
+    return readWaiters(Object.values(await this.commands.hgetall(`${PREFIX}waiting:${code}`)));
   }
 
   async take(key: string, perSecond: number, burst: number): Promise<boolean> {
-    const taken = await (this.commands as unknown as { rtTake(...args: string[]): Promise<number> }).rtTake(
-      `${PREFIX}bucket:${key}`,
-      String(perSecond),
-      String(burst),
-      String(Date.now()),
-    );
+    const taken = await this.scripts.rtTake(`${PREFIX}bucket:${key}`, String(perSecond), String(burst), String(Date.now()));
     return taken === 1;
   }
 
-  onReconnect(listener: () => void): void {
-    this.reconnectListeners.push(listener);
+  onResume(listener: () => Promise<void>): void {
+    this.resumeListeners.push(listener);
+  }
+
+  async healthy(): Promise<boolean> {
+    if (this.closed || this.commands.status !== 'ready') return false;
+    const answered = this.commands.ping().then(
+      (pong) => pong === 'PONG',
+      () => false,
+    );
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1000).unref?.());
+    return (await Promise.race([answered, timeout])) && this.holdsLease();
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.heartbeat);
     for (const waiting of this.pending.values()) {
       clearTimeout(waiting.timer);

@@ -13,6 +13,7 @@ export const STATE_BROADCAST_MS = 100;
 export class StateBroadcaster {
   private readonly last = new Map<string, number>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly watchers: Array<(member: Member) => void> = [];
 
   constructor(
     private readonly io: SignalingIo,
@@ -20,8 +21,14 @@ export class StateBroadcaster {
     private readonly current: (room: string, id: string) => Member | undefined,
   ) {}
 
+  /** Told of every change as it is made (a cluster saves it for a node that may take the meeting over). */
+  watch(watcher: (member: Member) => void): void {
+    this.watchers.push(watcher);
+  }
+
   /** `member` changed: everyone in the meeting (them included) hears of it, now or shortly. */
   changed(member: Member): void {
+    for (const watcher of this.watchers) watcher(member);
     const key = `${member.room}|${member.id}`;
     if (this.pending.has(key)) return;
     const wait = (this.last.get(key) ?? Number.NEGATIVE_INFINITY) + STATE_BROADCAST_MS - this.now();

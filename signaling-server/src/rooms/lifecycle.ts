@@ -96,6 +96,8 @@ export function startGrace(state: ServerState, meeting: Meeting, ms: number): vo
   meeting.grace = setTimeout(() => {
     meeting.grace = undefined;
     if (state.meetings.get(meeting.code) !== meeting) return;
+    // In a cluster, a node out of touch may have lost the meeting: it decides once it has checked.
+    if (!state.cluster.holdsLease()) return startGrace(state, meeting, 250);
     const hostBack = meeting.hostId !== null && state.registry.member(meeting.code, meeting.hostId) !== undefined;
     if (hostBack) return;
     if (state.registry.members(meeting.code).length > 0) handHostTo(state, meeting);

@@ -49,6 +49,12 @@ export interface Meeting {
   grace?: ReturnType<typeof setTimeout>;
 }
 
+/** Who starts and stops waiting in a meeting's waiting room. */
+export interface WaitingWatcher {
+  waiterAdded(meeting: Meeting, waiter: Waiter): void;
+  waiterRemoved(meeting: Meeting, id: string): void;
+}
+
 const newInstanceId = (): string => randomBytes(16).toString('base64url');
 
 /**
@@ -62,6 +68,7 @@ export class MeetingBook {
   /** People waiting for a meeting that has not started (or that only its host may start again). */
   private readonly lobby = new Map<string, Set<string>>();
   private readonly lobbySockets = new Map<string, string>();
+  private watcher: WaitingWatcher | undefined;
 
   /** `fileCap`: the server's limit on a shared file, each meeting's until its host sets less. */
   constructor(readonly fileCap: number = FILE_LIMITS.maxFileBytes) {}
@@ -155,9 +162,15 @@ export class MeetingBook {
     return meeting;
   }
 
+  /** Told who starts and stops waiting (a cluster saves it for a node that may take the meeting over). */
+  watch(watcher: WaitingWatcher): void {
+    this.watcher = watcher;
+  }
+
   addWaiter(meeting: Meeting, waiter: Waiter): void {
     meeting.waiting.set(waiter.id, waiter);
     this.waitingSockets.set(waiter.socketId, { code: meeting.code, id: waiter.id });
+    this.watcher?.waiterAdded(meeting, waiter);
   }
 
   removeWaiter(meeting: Meeting, id: string): Waiter | undefined {
@@ -165,6 +178,7 @@ export class MeetingBook {
     if (!waiter) return undefined;
     meeting.waiting.delete(id);
     this.waitingSockets.delete(waiter.socketId);
+    this.watcher?.waiterRemoved(meeting, id);
     return waiter;
   }
 

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeClients, connectClient, joinRequest, nextEvent, record, request, settle, type Reply } from './harness.js';
+import { startNode, type ServerNode } from './support/nodes.js';
+import { startPostgres, startRedis, type RunningService } from './support/services.js';
+
+/**
+ * A meeting changing hands between nodes: its owner out of touch for longer than its lease (a
+ * paused process) or dead (kill -9). Whoever takes it over keeps everyone who is still connected
+ * and everything the owner had changed; the node that lost it notices and drops its copy.
+ */
+let redis: RunningService;
+let postgres: RunningService;
+let nodes: ServerNode[] = [];
+const env = (): Record<string, string> => ({ ROUNDTABLE_REDIS_URL: redis.url, ROUNDTABLE_DATABASE_URL: postgres.url });
+
+beforeAll(async () => {
+  [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  nodes = await Promise.all(['node-1', 'node-2', 'node-3'].map((name) => startNode(name, env())));
+}, 90_000);
+afterAll(async () => {
+  closeClients();
+  for (const node of nodes) node.process.kill('SIGCONT');
+  await Promise.all(nodes.map((node) => node.stop('SIGTERM')));
+  await Promise.all([redis?.stop(), postgres?.stop()]);
+});
+
+const url = (n: number): string => nodes[n]!.url;
+const idOf = (reply: Reply): string => (reply.self as { id: string }).id;
+interface Seen {
+  id: string;
+  host: boolean;
+  media: { audio: boolean };
+  hand: number | null;
+}
+
+describe('a meeting changing hands', () => {
+  it('its node paused past its lease: the meeting stays one, with its host, and the paused node drops its copy', async () => {
+    const hostJoin = joinRequest({ room: 'paused', name: 'Ada' });
+    const ada = await connectClient(url(0));
+    const adaId = idOf(await request(ada, 'join', hostJoin));
+    const bob = await connectClient(url(1));
+    const bobId = idOf(await request(bob, 'join', joinRequest({ room: 'paused', name: 'Bob', create: undefined })));
+    const bobSawLeave = record<{ id: string }>(bob, 'participant-left');
+    const adaSawLeave = record<{ id: string }>(ada, 'participant-left');
+
+    // Ada's node runs the meeting (she started it there). It stops for 2.5 s: past its 1.5 s lease.
+    nodes[0]!.process.kill('SIGSTOP');
+    try {
+      await settle(1800);
+      // Bob's request meanwhile makes his node take the meeting over.
+      expect(await request(bob, 'raise-hand', { raised: true })).toEqual({ ok: true });
+      await settle(700);
+    } finally {
+      nodes[0]!.process.kill('SIGCONT');
+    }
+    await settle(800);
+
+    // Ada, on the node that woke up, is still in the meeting and still its host.
+    expect(await request(ada, 'raise-hand', { raised: true })).toEqual({ ok: true });
+    const locked = nextEvent<{ locked: boolean }>(bob, 'room-settings');
+    expect(await request(ada, 'host-settings', { locked: false })).toMatchObject({ ok: true, room: { hostId: adaId } });
+    expect(await locked).toMatchObject({ locked: false, hostId: adaId });
+
+    // A newcomer sees everyone, the host as host; the others see the newcomer.
+    const adaSeesCy = nextEvent<{ name: string }>(ada, 'participant-joined');
+    const bobSeesCy = nextEvent<{ name: string }>(bob, 'participant-joined');
+    const cy = await connectClient(url(2));
+    const cyReply = await request(cy, 'join', joinRequest({ room: 'paused', name: 'Cy', create: undefined }));
+    expect(cyReply).toMatchObject({ ok: true, room: { hostId: adaId } });
+    const present = (cyReply.participants as Seen[]).map((p) => ({ id: p.id, host: p.host, hand: p.hand !== null }));
+    expect(present).toEqual(
+      expect.arrayContaining([
+        { id: adaId, host: true, hand: true },
+        { id: bobId, host: false, hand: true },
+      ]),
+    );
+    expect(present).toHaveLength(2);
+    expect(await adaSeesCy).toMatchObject({ name: 'Cy' });
+    expect(await bobSeesCy).toMatchObject({ name: 'Cy' });
+
+    // Signals and chat still go both ways between the host and the others.
+    const toAda = nextEvent<{ from: string }>(ada, 'signal');
+    expect(await request(cy, 'signal', { to: adaId, kind: 'candidate', candidate: null })).toEqual({ ok: true });
+    expect(await toAda).toMatchObject({ from: idOf(cyReply) });
+    const chat = nextEvent<{ text: string }>(cy, 'chat-message');
+    expect(await request(ada, 'chat-send', { id: 'paused-00001', text: 'still here' })).toMatchObject({ ok: true });
+    expect(await chat).toMatchObject({ text: 'still here' });
+
+    // Nobody was told anyone left.
+    expect(bobSawLeave).toEqual([]);
+    expect(adaSawLeave).toEqual([]);
+
+    // The host's controls reach the others: she mutes Cy.
+    const muted = nextEvent<{ kind: string }>(cy, 'host-notice');
+    expect(await request(ada, 'mute', { id: idOf(cyReply) })).toEqual({ ok: true });
+    expect(await muted).toMatchObject({ kind: 'muted' });
+  });
+
+  it("the meeting's node killed: the waiting room, a host's mute and raised hands survive on the node that takes over", async () => {
+    const hostJoin = joinRequest({ room: 'lasting', name: 'Ada', create: { waitingRoom: true } });
+    const ada = await connectClient(url(0));
+    const adaId = idOf(await request(ada, 'join', hostJoin));
+
+    // Bob waits, is let in, raises his hand; the host mutes him.
+    const bob = await connectClient(url(1));
+    const bobWaits = nextEvent<{ waiting: Array<{ id: string }> }>(ada, 'waiting-list');
+    expect(await request(bob, 'join', joinRequest({ room: 'lasting', name: 'Bob', create: undefined }))).toEqual({ ok: true, waiting: true });
+    const bobId = (await bobWaits).waiting[0]!.id;
+    const bobIn = nextEvent<{ self: { id: string } }>(bob, 'admitted');
+    expect(await request(ada, 'admit', { id: bobId })).toEqual({ ok: true });
+    expect((await bobIn).self.id).toBe(bobId);
+    expect(await request(bob, 'raise-hand', { raised: true })).toEqual({ ok: true });
+    const notice = nextEvent(bob, 'host-notice');
+    expect(await request(ada, 'mute', { id: bobId })).toEqual({ ok: true });
+    await notice;
+
+    // Gus waits, on a third node.
+    const gus = await connectClient(url(2));
+    const gusWaits = nextEvent<{ waiting: Array<{ id: string; name: string }> }>(ada, 'waiting-list');
+    expect(await request(gus, 'join', joinRequest({ room: 'lasting', name: 'Gus', create: undefined }))).toEqual({ ok: true, waiting: true });
+    const gusId = (await gusWaits).waiting[0]!.id;
+    await settle(200);
+
+    // The meeting's node dies; Ada comes back through another.
+    await nodes[0]!.stop('SIGKILL');
+    await settle(1800);
+    const adaBack = await connectClient(url(1));
+    const waitingList = nextEvent<{ waiting: Array<{ id: string; name: string }> }>(adaBack, 'waiting-list');
+    const back = await request(adaBack, 'join', hostJoin);
+    expect(back).toMatchObject({ ok: true, self: { id: adaId, host: true } });
+    const bobSeen = (back.participants as Seen[]).find((p) => p.id === bobId);
+    expect(bobSeen, 'Bob is still in the meeting').toBeDefined();
+    expect(bobSeen!.media.audio, "the host's mute held").toBe(false);
+    expect(bobSeen!.hand, 'his hand is still up').not.toBeNull();
+    // Gus still waits, and the host can let him in.
+    expect((await waitingList).waiting).toEqual([expect.objectContaining({ id: gusId, name: 'Gus' })]);
+    const gusIn = nextEvent<{ self: { id: string }; participants: Array<{ id: string }> }>(gus, 'admitted');
+    expect(await request(adaBack, 'admit', { id: gusId })).toEqual({ ok: true });
+    const admitted = await gusIn;
+    expect(admitted.self.id).toBe(gusId);
+    expect(admitted.participants.map((p) => p.id).sort()).toEqual([adaId, bobId].sort());
+    nodes[0] = await startNode('node-1', env());
+  });
+});
