@@ -122,7 +122,7 @@ export async function restartServer(
       const restarted = await startServerProcess(server.port, dataDir);
       const backAt = Date.now();
       if (!adaBackLast) {
-        const [adaAt, bobAt] = await Promise.all(pages.map(joinedAt));
+        const [adaAt, bobAt] = await Promise.all([joinedAt(ada.browser.page), joinedAt(bob.browser.page)]);
         const [adaFlow, bobFlow] = await flowing;
         return { server: restarted, rejoinMs: { ada: adaAt - backAt, bob: bobAt - backAt }, flowedWhileDown: { ada: adaFlow, bob: bobFlow } };
       }
