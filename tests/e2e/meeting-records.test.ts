@@ -20,7 +20,15 @@ import { closeClients, connectClient, request } from '../../signaling-server/tes
 import { closeAllParticipants, launchParticipant, type Participant } from './support/chromium';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
 import { meetingUrl, openChat, selfId, waitForRemoteTiles } from './support/meeting-page';
-import { SCREENSHOT_DIR } from './support/paths';
+import { SCREENSHOT_DIR, WEB_ROOT } from './support/paths';
+import { APP_CHANNELS } from '../../src/shared/ipc/app';
+import { HOSTING_CHANNELS, type HostingStatus } from '../../src/shared/ipc/hosting';
+import { MEETING_CHANNELS } from '../../src/shared/ipc/meeting';
+import { SETTINGS_CHANNELS } from '../../src/shared/ipc/settings';
+import { DesktopError } from '../../src/shared/ipc/result';
+import { channelRunners } from '../../src/main/ipc/dispatch';
+import { startDesktopRendererServer } from './support/desktop-platform';
+import { exposeDesktop, testAppHandlers } from './support/test-desktop';
 
 const ROOM = 'records';
 const work = mkdtempSync(join(tmpdir(), 'roundtable-records-'));
@@ -232,5 +240,59 @@ describe('the meeting record', () => {
     for (const name of ['Hana Host', 'Gus Guest']) near(person(ended, name).stints[0]!.leftAt, endedAt, `${name} left at the end`);
     const endedRow = (await exported(host.page, 'csv')).text.split('\r\n')[1]!.split(',');
     near(ms(endedRow[13]), endedAt, 'the meeting ended (CSV)');
+  });
+});
+
+describe("the desktop host's home screen", () => {
+  const hosting: HostingStatus = {
+    state: 'hosting',
+    port: 8443,
+    participants: 5,
+    announced: true,
+    self: { server: 'https://127.0.0.1:8443', room: 'calm-otter-42', fingerprint: 'fp' },
+    invite: {
+      code: 'calm-otter-42',
+      meetingName: 'Встреча: Ada',
+      fingerprint: 'fp',
+      fingerprintText: 'AB:CD:EF:01',
+      links: [{ address: '192.168.1.20', url: 'https://192.168.1.20:8443/?room=calm-otter-42&fp=fp' }],
+    },
+  };
+  const notHere = (): never => {
+    throw new DesktopError('unavailable', 'not in this test');
+  };
+
+  it('in Russian, keeps the hosting card’s buttons inside it (they wrap)', async () => {
+    const window = await launchParticipant({ color: 'green' });
+    const renderer = await startDesktopRendererServer(WEB_ROOT);
+    const sections = { app: APP_CHANNELS, hosting: HOSTING_CHANNELS, meeting: MEETING_CHANNELS, settings: SETTINGS_CHANNELS };
+    const runners = channelRunners(sections, {
+      ...testAppHandlers('0.0.0-test'),
+      'hosting:status': () => hosting,
+      'hosting:discovered': () => [],
+      'hosting:start': notHere,
+      'hosting:stop': notHere,
+      'hosting:copy-invite': notHere,
+      'hosting:resolve-invite': notHere,
+      'meeting:report': () => undefined,
+      'settings:language': () => ({ setting: 'ru', language: 'ru' }),
+      'settings:set-language': notHere,
+    });
+    try {
+      await exposeDesktop(window.page, sections, runners);
+      await window.page.goto(`${renderer.url}/`);
+      const panel = window.page.getByTestId('hosting-panel');
+      await panel.waitFor();
+      await expect.poll(() => window.page.getByTestId('stop-hosting').textContent()).toBe('Завершить встречу');
+      const card = (await panel.boundingBox())!;
+      for (const id of ['copy-invite', 'stop-hosting']) {
+        const box = (await window.page.getByTestId(id).boundingBox())!;
+        expect(box.x, id).toBeGreaterThanOrEqual(card.x);
+        expect(box.x + box.width, id).toBeLessThanOrEqual(card.x + card.width);
+      }
+      await window.page.screenshot({ path: `${SCREENSHOT_DIR}/ru-desktop-home-hosting.png`, fullPage: true });
+    } finally {
+      await renderer.close();
+    }
   });
 });
