@@ -7,7 +7,8 @@ export { ServerMetrics } from './ops/metrics.js';
 export type { Logger } from './logger.js';
 export { MemoryStore } from './store/memory-store.js';
 export { SqliteStore } from './store/sqlite-store.js';
-export type { ServerStore, MeetingRecord } from './store/store.js';
+export type { ServerStore, MeetingRecord, RecordStore } from './store/store.js';
+export { storedRecords, type StoredRecords } from './records/reader.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export {
   CertificatePinError,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MeetingRecordSummary, MeetingRecordView } from '../src/protocol/index.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
+import { storedRecords } from '../src/index.js';
 import type { SignalingDeps } from '../src/app.js';
 import { closeClients, connectClient, joined, joinRequest, nextEvent, record, request, settle, startServer, type TestServer } from './harness.js';
 
@@ -175,5 +176,37 @@ describe('meeting records', () => {
       { joinedAt: T0, leftAt: T0 + 10_000 },
       { joinedAt: T0 + 20_000, leftAt: null },
     ]);
+  });
+
+  it('are read from the store once no server runs on it (the desktop app after hosting), by the host only', async () => {
+    clock = T0;
+    const dir = mkdtempSync(join(tmpdir(), 'rt-records-'));
+    dirs.push(dir);
+    const file = join(dir, 'chat.db');
+    const first = await start({ store: await SqliteStore.open(file) });
+    const { hostSecret } = await scriptedMeeting(first.url);
+    closeClients();
+    await first.close();
+    server = undefined;
+
+    const store = await SqliteStore.open(file);
+    try {
+      const records = storedRecords(store.records);
+      const [summary] = await records.list([hostSecret]);
+      expect(summary).toMatchObject({ code: 'standup', startedAt: T0, endedAt: T0 + 60_000, people: 3 });
+      const record = (await records.get(summary!.id, [hostSecret]))!;
+      expectFigures(record);
+      // Anyone else's secrets: nothing listed, nothing read, nothing deleted.
+      expect(await records.list([secretOf('Bob')])).toEqual([]);
+      expect(await records.list([])).toEqual([]);
+      expect(await records.get(summary!.id, [secretOf('Bob')])).toBeNull();
+      expect(await records.delete(summary!.id, [secretOf('Bob')])).toBe(false);
+      expect(await records.get('no-such-record', [hostSecret])).toBeNull();
+      // The host deletes it.
+      expect(await records.delete(summary!.id, [hostSecret])).toBe(true);
+      expect(await records.list([hostSecret])).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });
