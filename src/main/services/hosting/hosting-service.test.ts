@@ -99,6 +99,22 @@ async function occupyPort(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as AddressInfo).port };
 }
 
+/** Opens a Socket.IO connection (WebSocket only) as a browser page would, with its Origin and, for DNS rebinding, its Host. */
+function connectAs(status: Hosting, headers: { origin?: string; host?: string }): Promise<Socket> {
+  const socket = io(status.self.server, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    agent: createPinnedAgent(status.invite.fingerprint) as never,
+    extraHeaders: { ...(headers.origin ? { origin: headers.origin } : {}), ...(headers.host ? { host: headers.host } : {}) },
+  });
+  cleanups.push(() => socket.disconnect());
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
 describe('hosting a meeting', () => {
   it('starts an HTTPS/WSS meeting server with an invite: a short code and a pinned link for every LAN address', async () => {
     const service_ = await service();
@@ -188,6 +204,37 @@ describe('hosting a meeting', () => {
     expect(hosting(b).invite.code).toBe(hosting(a).invite.code);
     const page = await get(`${hosting(a).self.server}/?room=${hosting(a).invite.code}`, hosting(a).invite.fingerprint);
     expect(page.body).toContain('<title>Roundtable web</title>');
+  });
+
+  it("refuses browser pages of other origins and rebinding Host names; the app's own pages and the desktop app connect", async () => {
+    const status = hosting(await (await service()).start());
+    const port = status.port;
+    // A web page in a guest's browser, on its own origin.
+    await expect(connectAs(status, { origin: 'https://evil.example' })).rejects.toThrow();
+    // A page on a domain that resolves to this machine (DNS rebinding): its Origin and Host both name it,
+    // so a check against the request's own Host would let it in.
+    await expect(connectAs(status, { origin: `https://evil.example:${port}`, host: `evil.example:${port}` })).rejects.toThrow();
+    // The hosted meeting's own pages: at loopback, at each address in the invite links, at the host's names.
+    for (const origin of [
+      `https://127.0.0.1:${port}`,
+      `https://localhost:${port}`,
+      ...status.invite.links.map((l) => `https://${l.address}:${port}`),
+      `https://desk-7.local:${port}`,
+    ]) {
+      expect(
+        await connectAs(status, { origin }).then(
+          () => 'ok',
+          () => 'refused',
+        ),
+        origin,
+      ).toBe('ok');
+    }
+    // The desktop app, and clients that are not browsers (no Origin).
+    expect((await connectAs(status, { origin: 'app://roundtable' })).connected).toBe(true);
+    expect((await connectAs(status, {})).connected).toBe(true);
+    // The right name on the wrong scheme or port is another origin.
+    await expect(connectAs(status, { origin: `http://127.0.0.1:${port}` })).rejects.toThrow();
+    await expect(connectAs(status, { origin: `https://127.0.0.1:${port + 1}` })).rejects.toThrow();
   });
 
   it('says clearly why it could not host, and stays idle', async () => {

@@ -165,7 +165,11 @@ export class HostingService {
     const store = await SqliteStore.open(join(this.options.dataDir, 'chat.db'));
     const listenHost = this.options.listenHost ?? '0.0.0.0';
     const sfu = await this.startSfu(listenHost);
-    const signaling = createSignalingServer(https, { log: this.log, store, ...(sfu ? { sfu } : {}) }, this.options.signaling);
+    const signaling = createSignalingServer(
+      https,
+      { log: this.log, store, ...(sfu ? { sfu } : {}) },
+      signalingOptions(hostName, addresses, this.options.signaling),
+    );
     let port: number;
     try {
       port = await listenWithFallback(https, listenHost, options.port ?? this.options.preferredPort ?? DEFAULT_HOSTING_PORT);
@@ -216,6 +220,17 @@ export class HostingService {
   private emit(): void {
     this.events.emit('status', this.status());
   }
+}
+
+/**
+ * The hosted server's options: browsers may connect only from its own pages (the strict default,
+ * never `Host`-based), and its own names include every name the invite links and the certificate
+ * use (the host name, its `.local`, the advertised addresses), even when they are not this
+ * machine's interface addresses or `os.hostname()` (an address behind port forwarding, a name the
+ * user chose).
+ */
+function signalingOptions(hostName: string, addresses: readonly string[], options: SignalingOptions = {}): SignalingOptions {
+  return { ...options, extraHostNames: [...(options.extraHostNames ?? []), hostName, `${hostName}.local`, ...addresses] };
 }
 
 function delay(ms: number): Promise<void> {
