@@ -208,8 +208,9 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     cluster,
     socketById: (id) => io.sockets.sockets.get(id) ?? (cluster.clustered ? router.remote(id, 'unknown') : undefined),
     nodeOf: (id) => (io.sockets.sockets.has(id) ? cluster.nodeId : (router.knownNode(id) ?? 'unknown')),
-    // One SFU per process: a meeting spread over several nodes stays a mesh (docs/operations.md).
-    sfu: cluster.clustered ? null : (deps.sfu ?? null),
+    // Each node has an SFU of its own; a meeting's media goes through its owner's (every request of
+    // the meeting, sfu-publish and the rest, runs on the node that owns it: cluster/routing.ts).
+    sfu: deps.sfu ?? null,
     sfuFrom: options.sfuFrom === undefined ? DEFAULT_SFU_FROM : options.sfuFrom,
   };
   if (state.sfu) relaySfuOffers(state, state.sfu);
@@ -289,7 +290,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
       return Promise.race([answered, timeout]);
     },
     attachSfu(sfu) {
-      if (state.sfu || cluster.clustered) return;
+      if (state.sfu) return;
       state.sfu = sfu;
       relaySfuOffers(state, sfu);
       sfuReady(state);

@@ -74,7 +74,8 @@ const HELP = `roundtable-server: Roundtable's signaling server and web client
   --sfu-from <n|off>    a meeting's media moves from the mesh to the SFU (a process of its own) when
                         it has this many people; 0 = from the start, off = never (env
                         ROUNDTABLE_SFU_FROM; default ${DEFAULT_SFU_FROM}). Through the SFU, media is
-                        decrypted on this machine. One node only: with --redis-url meetings stay a mesh
+                        decrypted on this machine. With --redis-url each node runs an SFU and a
+                        meeting's media goes through the one of the node that owns the meeting
   --sfu-ports <a-b>     UDP ports the SFU's connections use (env ROUNDTABLE_SFU_PORTS; default any)
   --help                show this
 `;
@@ -250,7 +251,7 @@ export function readOptions(): Options | null {
   }
   const sfuFromText = values['sfu-from'] ?? process.env.ROUNDTABLE_SFU_FROM ?? String(DEFAULT_SFU_FROM);
   if (sfuFromText !== 'off' && !/^\d+$/.test(sfuFromText)) fail(`--sfu-from must be a whole number or "off", got "${sfuFromText}"`);
-  const sfuFrom = sfuFromText === 'off' || redisUrl !== undefined ? null : Number(sfuFromText);
+  const sfuFrom = sfuFromText === 'off' ? null : Number(sfuFromText);
   const portsText = values['sfu-ports'] ?? process.env.ROUNDTABLE_SFU_PORTS ?? '0-0';
   const ports = /^(\d+)-(\d+)$/.exec(portsText);
   const sfuPorts = ports ? { begin: Number(ports[1]), end: Number(ports[2]) } : null;

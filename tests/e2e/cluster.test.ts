@@ -1,9 +1,11 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNode, type ServerNode } from '../../signaling-server/test/support/nodes';
 import { startPostgres, startRedis, type RunningService } from '../../signaling-server/test/support/services';
 import { startBalancer, type Balancer } from './support/balancer';
 import { closeAllParticipants, launchParticipant } from './support/chromium';
-import { keepsMoving, phase, until } from './support/fault-probes';
+import { keepsMoving, phase, until, videoMoving } from './support/fault-probes';
+import { GAP_WATCH } from './support/media-gaps';
 import { chatMessages, joinMeeting, openChat, peerStats, remoteTileIds, typeChatMessages, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
 import { WEB_ROOT } from './support/paths';
 
@@ -14,7 +16,7 @@ let nodes: ServerNode[] = [];
 let balancer: Balancer;
 /** The nodes the load balancer sends new connections to, in order of preference (the first that answers). */
 let behindBalancer: number[] = [];
-let startOne: (name: string) => Promise<ServerNode>;
+let startOne: (name: string, extraArgs?: string[]) => Promise<ServerNode>;
 let failoverTries = 0;
 beforeAll(async () => {
   [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
@@ -22,8 +24,8 @@ beforeAll(async () => {
   const env = { ROUNDTABLE_REDIS_URL: redis.url, ROUNDTABLE_DATABASE_URL: postgres.url };
   // As behind nginx: the address people use is the balancer's.
   const args = ['--web-root', WEB_ROOT, '--public-url', balancer.url];
-  startOne = async (name) => {
-    const node = await startNode(name, env, 0, args);
+  startOne = async (name, extraArgs = []) => {
+    const node = await startNode(name, env, 0, [...args, ...extraArgs]);
     nodes.push(node);
     return node;
   };
@@ -138,6 +140,57 @@ describe('a meeting on two nodes', () => {
         await expect.poll(async () => (await chatMessages(page)).filter((m) => m.status === 'sent').map((m) => m.text), { timeout: 30_000 }).toEqual(expected);
       }
     } finally {
+      await Promise.all([ada.close(), bob.close()]);
+    }
+  });
+});
+
+const route = (page: Page): Promise<string | null> => page.evaluate(() => (window as unknown as { roundtable: { route(): string | null } }).roundtable.route());
+/** Connections the page holds open now, and has made so far (GAP_WATCH). */
+const openConnections = (page: Page): Promise<number> => page.evaluate('window.gapWatch.connections()') as Promise<number>;
+const connectionsMade = (page: Page): Promise<number> => page.evaluate('window.gapWatch.made()') as Promise<number>;
+
+describe('a meeting on the SFU, in a cluster', () => {
+  it("goes through the SFU of the node that owns it, whichever node each person reaches; when that node dies, through the next owner's", async () => {
+    // Two nodes of their own whose meetings go through the SFU from the first person.
+    const [first, second] = await Promise.all(['sfu-node-1', 'sfu-node-2'].map((name) => startOne(name, ['--sfu-from', '0'])));
+    const ada = await launchParticipant({ color: 'red' });
+    const bob = await launchParticipant({ color: 'blue' });
+    const before = behindBalancer;
+    try {
+      for (const { page } of [ada, bob]) await page.addInitScript(GAP_WATCH);
+      // Both through the load balancer: Ada reaches the first node, which comes to own the meeting; Bob the second.
+      behindBalancer = [first!.port];
+      const adaId = await joinMeeting(ada.page, balancer.url, 'big-on-two-nodes', 'Ada');
+      behindBalancer = [second!.port];
+      const bobId = await joinMeeting(bob.page, balancer.url, 'big-on-two-nodes', 'Bob');
+      // One SFU carries both (two SFUs that know nothing of each other would show nobody).
+      expect(await waitForTileColor(ada.page, bobId, 'blue', 30_000)).toBe('blue');
+      expect(await waitForTileColor(bob.page, adaId, 'red', 30_000)).toBe('red');
+      for (const page of [ada.page, bob.page]) {
+        expect(await route(page)).toBe('sfu');
+        expect(await openConnections(page)).toBe(2);
+      }
+
+      // The owner dies, and its SFU with it: the second node takes the meeting over and runs its
+      // media on its own SFU; each person's connections are made anew there.
+      const made = await Promise.all([ada.page, bob.page].map(connectionsMade));
+      await first!.stop('SIGKILL');
+      const killedAt = Date.now();
+      for (const [i, page] of [ada.page, bob.page].entries()) {
+        await until(
+          async () => ((await connectionsMade(page)) >= made[i]! + 2 && (await openConnections(page)) === 2 ? true : undefined),
+          60_000,
+          'new SFU connections',
+        );
+      }
+      const [adaSees, bobSees] = await Promise.all([videoMoving(ada.page, bobId, 'blue', 60_000), videoMoving(bob.page, adaId, 'red', 60_000)]);
+      console.log(`SFU owner killed: video back after ${adaSees - killedAt} ms (Ada) and ${bobSees - killedAt} ms (Bob)`);
+      for (const page of [ada.page, bob.page]) expect(await route(page)).toBe('sfu');
+      expect(await remoteTileIds(ada.page)).toEqual([bobId]);
+      expect(await remoteTileIds(bob.page)).toEqual([adaId]);
+    } finally {
+      behindBalancer = before;
       await Promise.all([ada.close(), bob.close()]);
     }
   });

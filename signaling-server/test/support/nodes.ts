@@ -14,10 +14,16 @@ export interface ServerNode {
 
 /** One node of a cluster: the server command as an operator runs it, on loopback. */
 export async function startNode(name: string, env: Record<string, string>, port = 0, extraArgs: string[] = []): Promise<ServerNode> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--host', '127.0.0.1', '--port', String(port), '--http', '--node-name', name, ...extraArgs], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // Every node would start an SFU process of its own: only the tests that use one ask for it.
+  const sfu = extraArgs.includes('--sfu-from') ? [] : ['--sfu-from', 'off'];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, '--host', '127.0.0.1', '--port', String(port), '--http', '--node-name', name, ...sfu, ...extraArgs],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const actual = await new Promise<number>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`node ${name} did not start within 30 s`)), 30_000);
