@@ -1,7 +1,10 @@
+import { createConnection, createServer, type Socket as NetSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
 import { closeClients, connectClient, joinRequest, nextEvent, record, request, settle, type Reply } from './harness.js';
 import { startNode, type ServerNode } from './support/nodes.js';
 import { startPostgres, startRedis, type RunningService } from './support/services.js';
+import type { JoinRequest } from '../src/protocol/index.js';
 
 /**
  * A meeting changing hands between nodes: its owner out of touch for longer than its lease (a
@@ -31,6 +34,56 @@ interface Seen {
   host: boolean;
   media: { audio: boolean };
   hand: number | null;
+}
+
+/** A TCP proxy in front of Redis, for one node: `cut` drops its connections (and refuses new ones) until `restore`. */
+async function redisProxy(target: number): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+  const open = new Set<NetSocket>();
+  let passing = true;
+  const server = createServer((client) => {
+    if (!passing) return void client.destroy();
+    const upstream = createConnection(target, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const cut = (): void => {
+    passing = false;
+    for (const socket of open) socket.destroy();
+  };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    cut,
+    restore: () => {
+      passing = true;
+    },
+    close: async () => {
+      cut();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** A participant as the app behaves: reconnects after a drop and joins again as themselves. */
+function appClient(url: string, join: JoinRequest): { socket: Socket; joins: Reply[] } {
+  const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnectionDelay: 250, reconnectionDelayMax: 500 });
+  const joins: Reply[] = [];
+  socket.on(
+    'connect',
+    () =>
+      void (socket.timeout(5000).emitWithAck('join', join) as Promise<Reply>).then(
+        (reply) => joins.push(reply),
+        () => undefined,
+      ),
+  );
+  return { socket, joins };
 }
 
 describe('a meeting changing hands', () => {
@@ -140,5 +193,45 @@ describe('a meeting changing hands', () => {
     expect(admitted.self.id).toBe(gusId);
     expect(admitted.participants.map((p) => p.id).sort()).toEqual([adaId, bobId].sort());
     nodes[0] = await startNode('node-1', env());
+  });
+
+  it('its node cut off from Redis past the orphan grace: the new owner dropped its people, and once back in touch it has them join again', async () => {
+    const proxy = await redisProxy(redis.port);
+    const cutOff = await startNode('node-4', { ...env(), ROUNDTABLE_REDIS_URL: proxy.url });
+    try {
+      const hostJoin = joinRequest({ room: 'cut-off', name: 'Ada' });
+      const ada = appClient(cutOff.url, hostJoin);
+      await expect.poll(() => ada.joins.length).toBe(1);
+      const adaId = idOf(ada.joins[0]!);
+      const bob = await connectClient(url(1));
+      const bobId = idOf(await request(bob, 'join', joinRequest({ room: 'cut-off', name: 'Bob', create: undefined })));
+      const adaLeft = nextEvent<{ id: string }>(bob, 'participant-left', 15_000);
+
+      proxy.cut();
+      await settle(1800);
+      // Bob's node takes the meeting over; Ada's node looks dead, so after the grace she counts as gone.
+      expect(await request(bob, 'raise-hand', { raised: true })).toEqual({ ok: true });
+      expect(await adaLeft).toMatchObject({ id: adaId });
+      const adaBack = nextEvent<{ id: string; host: boolean }>(bob, 'participant-joined', 15_000);
+      proxy.restore();
+
+      // Her node finds it lost the meeting and closes her connection; her app comes back and joins again, as host.
+      expect(await adaBack).toMatchObject({ id: adaId, host: true });
+      await expect.poll(() => ada.joins.length, { timeout: 5000 }).toBe(2);
+      expect(ada.joins[1]).toMatchObject({ ok: true, self: { id: adaId, host: true }, participants: [expect.objectContaining({ id: bobId })] });
+      expect(await request(ada.socket, 'raise-hand', { raised: true })).toEqual({ ok: true });
+      const cy = await connectClient(url(2));
+      const cyReply = await request(cy, 'join', joinRequest({ room: 'cut-off', name: 'Cy', create: undefined }));
+      expect((cyReply.participants as Seen[]).map((p) => [p.id, p.host]).sort()).toEqual(
+        [
+          [adaId, true],
+          [bobId, false],
+        ].sort(),
+      );
+      ada.socket.disconnect();
+    } finally {
+      await cutOff.stop('SIGKILL');
+      await proxy.close();
+    }
   });
 });

@@ -83,11 +83,16 @@ export class RedisCluster implements Cluster {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private nextId = 1;
   private everReady = false;
-  /** Until then (this process's clock) nobody can have taken this node's meetings. */
-  private leaseUntil = 0;
+  /** Until then (this process's clock) this node's key lives for sure: sent at + DEAD_AFTER_MS − margin. */
+  private keyUntil = 0;
+  /** This node has checked its meetings since it last lost touch (only then does the lease count). */
+  private verified = false;
+  /** How often it lost touch; a check counts only if it did not lose touch again meanwhile. */
+  private lapses = 0;
   /** Redis came back (possibly empty): check the meetings before counting on the lease again. */
   private mustCheck = false;
   private beating: Promise<void> | null = null;
+  private checking = false;
   private closed = false;
 
   private constructor(
@@ -108,7 +113,7 @@ export class RedisCluster implements Cluster {
     // Cut off from Redis: whatever happens there meanwhile (a restart, another node taking over)
     // is not known here, so the lease is not counted on until the meetings are checked again.
     this.commands.on('close', () => {
-      this.leaseUntil = 0;
+      this.keyUntil = 0;
     });
     this.commands.on('ready', () => {
       // The first time: starting. Later: Redis came back (possibly empty): check what we hold.
@@ -128,7 +133,7 @@ export class RedisCluster implements Cluster {
     return cluster;
   }
 
-  /** One heartbeat at a time: renews the node's key, and after a lapse checks its meetings first. */
+  /** One heartbeat at a time: renews the node's key; after a lapse, the node checks its meetings. */
   private beat(): Promise<void> {
     this.beating ??= this.renew().finally(() => {
       this.beating = null;
@@ -138,9 +143,9 @@ export class RedisCluster implements Cluster {
 
   private async renew(): Promise<void> {
     const sentAt = Date.now();
-    // The lease ran out before this beat (the process was paused, or Redis did not answer):
+    // The key may have run out before this beat (the process was paused, or Redis did not answer):
     // another node may have taken meetings over meanwhile.
-    const lapsed = sentAt >= this.leaseUntil;
+    const lapsed = sentAt >= this.keyUntil;
     try {
       await this.commands.set(`${PREFIX}node:${this.nodeId}`, '1', 'PX', DEAD_AFTER_MS);
     } catch {
@@ -148,23 +153,31 @@ export class RedisCluster implements Cluster {
     }
     if (lapsed || this.mustCheck) {
       this.mustCheck = false;
-      this.leaseUntil = 0;
-      if (this.everReady && !this.closed) {
-        try {
-          for (const listener of this.resumeListeners) await listener();
-        } catch (error) {
-          this.log.warn(`could not check this node's meetings after losing touch: ${(error as Error).message}`);
-          this.mustCheck = true;
-          return;
-        }
-      }
-      // The key was renewed before the check: the lease runs from then.
+      this.lapses += 1;
+      this.verified = false;
     }
-    if (!this.mustCheck) this.leaseUntil = sentAt + DEAD_AFTER_MS - LEASE_MARGIN_MS;
+    this.keyUntil = Math.max(this.keyUntil, sentAt + DEAD_AFTER_MS - LEASE_MARGIN_MS);
+    if (!this.verified) void this.check();
+  }
+
+  /** Runs the resume listeners (the heartbeat goes on meanwhile); the lease counts once they are done. */
+  private async check(): Promise<void> {
+    if (this.checking || this.closed) return;
+    this.checking = true;
+    const lapses = this.lapses;
+    try {
+      for (const listener of this.resumeListeners) await listener();
+      // Lost touch again meanwhile: the next beat checks again.
+      if (lapses === this.lapses) this.verified = true;
+    } catch (error) {
+      this.log.warn(`could not check this node's meetings after losing touch: ${(error as Error).message}`);
+    } finally {
+      this.checking = false;
+    }
   }
 
   holdsLease(): boolean {
-    return Date.now() < this.leaseUntil && !this.mustCheck;
+    return this.verified && Date.now() < this.keyUntil;
   }
 
   async ownerOf(code: string): Promise<{ node: string; tookOver: boolean }> {

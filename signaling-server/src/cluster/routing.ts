@@ -271,29 +271,34 @@ export class MeetingRouter {
    * dropped them as gone) are closed so their apps join again as themselves.
    */
   private async resume(): Promise<void> {
+    await Promise.all(this.state.meetings.all().map((meeting) => this.recheck(meeting)));
+  }
+
+  private async recheck(meeting: Meeting): Promise<void> {
     const { state } = this;
-    for (const meeting of state.meetings.all()) {
-      const { node, tookOver } = await this.cluster.ownerOf(meeting.code);
-      if (node === this.cluster.nodeId && !tookOver) {
-        for (const member of state.registry.members(meeting.code)) this.saveMember(member);
-        for (const waiter of meeting.waiting.values()) this.cluster.saveWaiter(meeting.code, { ...waiter, node: state.nodeOf(waiter.socketId) });
-        continue;
-      }
-      if (node === this.cluster.nodeId) {
-        // Its owner meanwhile (which had taken it from this node) stopped: back from what it saved.
-        await this.inherit(meeting.code);
-        continue;
-      }
-      this.log.warn(`meeting ${meeting.instance} is run by ${node} now: dropping this node's copy`);
-      const local = this.forget(meeting);
-      for (const socketId of local) {
-        const reply = await this.cluster.call(node, { kind: 'present', socketId }).catch(() => null);
-        if (reply && !isMoved(reply) && reply.ok) continue;
-        this.meetingOf.delete(socketId);
-        // The transport closes, not the socket: the app reconnects (a server's disconnect it would not).
-        state.io.sockets.sockets.get(socketId)?.conn.close();
-      }
+    const { node, tookOver } = await this.cluster.ownerOf(meeting.code);
+    if (state.meetings.get(meeting.code) !== meeting) return;
+    if (node === this.cluster.nodeId && !tookOver) {
+      for (const member of state.registry.members(meeting.code)) this.saveMember(member);
+      for (const waiter of meeting.waiting.values()) this.cluster.saveWaiter(meeting.code, { ...waiter, node: state.nodeOf(waiter.socketId) });
+      return;
     }
+    if (node === this.cluster.nodeId) {
+      // Its owner meanwhile (which had taken it from this node) stopped: back from what it saved.
+      await this.inherit(meeting.code);
+      return;
+    }
+    this.log.warn(`meeting ${meeting.instance} is run by ${node} now: dropping this node's copy`);
+    const local = this.forget(meeting);
+    await Promise.all(
+      local.map(async (socketId) => {
+        const reply = await this.cluster.call(node, { kind: 'present', socketId }).catch(() => null);
+        if (reply && !isMoved(reply) && reply.ok) return;
+        this.meetingOf.delete(socketId);
+        // The transport closes, not the socket: the app reconnects (after a server's disconnect it would not).
+        state.io.sockets.sockets.get(socketId)?.conn.close();
+      }),
+    );
   }
 
   private saveMember(member: Member): void {
