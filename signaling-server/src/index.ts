@@ -9,6 +9,7 @@ export { MemoryStore } from './store/memory-store.js';
 export { SqliteStore } from './store/sqlite-store.js';
 export type { ServerStore, MeetingRecord, RecordStore } from './store/store.js';
 export { storedRecords, type StoredRecords } from './records/reader.js';
+export { participantIdFromSecret } from './rooms/identity.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export {
   CertificatePinError,

@@ -17,13 +17,15 @@ type Sections<Wrap extends 'api' | 'bridge'> = {
  * Every method resolves with the result or rejects with a DesktopError (code, message, details).
  * The renderer reaches it only through `platform/`; a browser guest has none of it.
  */
-export interface DesktopApi extends Omit<Sections<'api'>, 'capture' | 'recording' | 'settings'> {
+export interface DesktopApi extends Omit<Sections<'api'>, 'capture' | 'recording' | 'settings' | 'records'> {
   /** FFmpeg sources (optional: a shell or a test that offers none leaves it out). */
   capture?: CaptureApi;
   /** Recording meetings to the Videos folder (optional, like capture). */
   recording?: Sections<'api'>['recording'];
   /** Choices main keeps and uses itself (the language); optional, like capture. */
   settings?: Sections<'api'>['settings'];
+  /** Records of meetings hosted on the built-in server, read from its store (optional, like capture). */
+  records?: Sections<'api'>['records'];
   on: Subscribe;
 }
 
@@ -32,9 +34,10 @@ export interface DesktopApi extends Omit<Sections<'api'>, 'capture' | 'recording
  * result envelope and never rejects (the contextBridge would drop an error's code and details).
  * The renderer's platform/ turns it into a DesktopApi with desktopClient().
  */
-export interface DesktopBridge extends Omit<Sections<'bridge'>, 'capture' | 'recording' | 'settings'> {
+export interface DesktopBridge extends Omit<Sections<'bridge'>, 'capture' | 'recording' | 'settings' | 'records'> {
   capture?: CaptureBridge;
   recording?: Sections<'bridge'>['recording'];
   settings?: Sections<'bridge'>['settings'];
+  records?: Sections<'bridge'>['records'];
   on: Subscribe;
 }

@@ -5,6 +5,7 @@ import { DEVICES_CHANNELS, DEVICES_EVENTS } from './ipc/devices';
 import { HOSTING_CHANNELS, HOSTING_EVENTS } from './ipc/hosting';
 import { MEETING_CHANNELS, MEETING_EVENTS } from './ipc/meeting';
 import { RECORDING_CHANNELS, RECORDING_EVENTS } from './ipc/recording';
+import { RECORDS_CHANNELS } from './ipc/records';
 import { SCREEN_CHANNELS } from './ipc/screen';
 import { SETTINGS_CHANNELS, SETTINGS_EVENTS } from './ipc/settings';
 
@@ -21,6 +22,7 @@ export const DESKTOP_CHANNELS = {
   capture: CAPTURE_CHANNELS,
   recording: RECORDING_CHANNELS,
   settings: SETTINGS_CHANNELS,
+  records: RECORDS_CHANNELS,
 };
 export type DesktopChannels = typeof DESKTOP_CHANNELS;
 

@@ -20,6 +20,7 @@ import { rendererDevServerUrl } from './dev-server';
 import { languageFile, LanguageSettings } from '../services/settings/language';
 import { desktopText } from '../text/desktop-text';
 import { settingsIpcHandlers } from './settings-ipc';
+import { createRecordsHandlers, hostingStoreRecords, RecordsService } from '../services/records/records-service';
 
 /** The system's languages, most preferred first: the OS's list, then Chromium's locale. */
 function systemLanguages(): string[] {
@@ -84,6 +85,10 @@ export function startShell(paths: ShellPaths, services: ShellServices = {}): voi
       ...captureIpcHandlers(capture, text),
       ...recording.handlers,
       ...settingsIpcHandlers(language),
+      // Past meetings of the built-in server, read from its store while it does not run.
+      ...createRecordsHandlers(
+        new RecordsService({ open: hostingStoreRecords(app.getPath('userData')), hosting: () => hostingServices.hosting.status().state !== 'idle' }),
+      ),
     };
     registerChannels(DESKTOP_CHANNELS, handlers, devServerUrl);
     installCapturePorts(capture, devServerUrl);
