@@ -8,6 +8,8 @@ export interface PastMeetingsSource {
   list: () => Promise<MeetingRecordSummary[]>;
   open: (id: string) => Promise<MeetingRecordView>;
   remove: (id: string) => Promise<void>;
+  /** Calls back when the list may have changed (e.g. the desktop stopped hosting); returns the unsubscribe. */
+  changes?: (listener: () => void) => () => void;
 }
 
 /** Meetings we hosted on this server (their records), to open or delete; nothing shows when there are none. */
@@ -19,6 +21,7 @@ export function PastMeetings({ source }: { source: PastMeetingsSource }): ReactE
     source.list().then(setMeetings, () => setMeetings([]));
   }, [source]);
   useEffect(refresh, [refresh]);
+  useEffect(() => source.changes?.(refresh), [source, refresh]);
   const load = useCallback(() => source.open(open ?? ''), [source, open]);
   if (meetings.length === 0) return null;
   const time = (ms: number): string => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));

@@ -23,3 +23,14 @@ export function rememberHosted(store: SecretStore, server: string, secret: strin
   if (known[0] === secret) return;
   store.setItem(keyOf(server), JSON.stringify([secret, ...known.filter((s) => s !== secret)].slice(0, MAX)));
 }
+
+/** Every secret we kept, on any server (newest first per server), at most `limit`: what main's own store is asked with. */
+export function allHostedSecrets(store: Pick<Storage, 'getItem' | 'key' | 'length'>, limit = 64): string[] {
+  const servers: string[] = [];
+  for (let i = 0; i < store.length; i += 1) {
+    const key = store.key(i);
+    if (key?.startsWith('roundtable.hosted:')) servers.push(key.slice('roundtable.hosted:'.length));
+  }
+  const all = servers.flatMap((server) => hostedSecrets({ getItem: (k) => store.getItem(k), setItem: () => undefined }, server));
+  return [...new Set(all)].slice(0, limit);
+}
