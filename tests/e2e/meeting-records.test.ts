@@ -28,7 +28,10 @@ import { SETTINGS_CHANNELS } from '../../src/shared/ipc/settings';
 import { DesktopError } from '../../src/shared/ipc/result';
 import { channelRunners } from '../../src/main/ipc/dispatch';
 import { startDesktopRendererServer } from './support/desktop-platform';
-import { exposeDesktop, testAppHandlers } from './support/test-desktop';
+import { exposeDesktop, idleHostingHandlers, testAppHandlers } from './support/test-desktop';
+import { RECORDS_CHANNELS } from '../../src/shared/ipc/records';
+import { createRecordsHandlers, hostingStoreRecords, RecordsService } from '../../src/main/services/records/records-service';
+import { participantIdFromSecret, SqliteStore } from '@roundtable/signaling-server';
 
 const ROOM = 'records';
 const work = mkdtempSync(join(tmpdir(), 'roundtable-records-'));
@@ -291,6 +294,78 @@ describe("the desktop host's home screen", () => {
         expect(box.x + box.width, id).toBeLessThanOrEqual(card.x + card.width);
       }
       await window.page.screenshot({ path: `${SCREENSHOT_DIR}/ru-desktop-home-hosting.png`, fullPage: true });
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  it('lists the meetings hosted on its built-in server once that no longer runs, read by main from its store', async () => {
+    // The built-in server's store, as hosting left it: one meeting this person hosted.
+    const dataDir = mkdtempSync(join(work, 'userdata-'));
+    const secret = `desktop-host-secret-${'d'.repeat(24)}`;
+    const hostId = participantIdFromSecret(secret);
+    const T0 = Date.UTC(2026, 10, 30, 9, 0, 0);
+    const store = await SqliteStore.open(join(dataDir, 'chat.db'));
+    await store.records.save({
+      id: 'desktop-record-1',
+      instance: 'instance-1',
+      code: 'calm-otter-42',
+      startedAt: T0,
+      endedAt: T0 + 600_000,
+      hostIds: [hostId],
+      people: [
+        {
+          id: hostId,
+          name: 'Ada Desktop',
+          stints: [{ joinedAt: T0, leftAt: T0 + 600_000 }],
+          waits: [],
+          speakingMs: 120_000,
+          samples: { rttMs: [12], lossPct: [0.5], degradedShare: [0.2] },
+          recordings: [],
+          files: 1,
+        },
+      ],
+      keepUntil: T0 + 30 * 86_400_000,
+      savedAt: T0 + 600_000,
+    });
+    await store.close();
+
+    const window = await launchParticipant({ color: 'green' });
+    const renderer = await startDesktopRendererServer(WEB_ROOT);
+    const sections = { app: APP_CHANNELS, hosting: HOSTING_CHANNELS, meeting: MEETING_CHANNELS, records: RECORDS_CHANNELS };
+    const runners = channelRunners(sections, {
+      ...testAppHandlers('0.0.0-test'),
+      ...idleHostingHandlers(),
+      ...createRecordsHandlers(new RecordsService({ open: hostingStoreRecords(dataDir), hosting: () => false })),
+    });
+    try {
+      await exposeDesktop(window.page, sections, runners);
+      await window.page.goto(`${renderer.url}/`);
+      // The renderer kept the secret it hosted with (for the built-in server's address).
+      await window.page.evaluate((s) => localStorage.setItem('roundtable.hosted:https://127.0.0.1:8443', JSON.stringify([s])), secret);
+      await window.page.reload();
+      const item = window.page.getByTestId('past-meeting');
+      await item.waitFor({ timeout: 15_000 });
+      expect(await item.count()).toBe(1);
+      expect(await item.textContent()).toContain('calm-otter-42');
+      await item.getByTestId('past-meeting-open').click();
+      const dialog = window.page.getByTestId('meeting-record-dialog');
+      await expect.poll(() => dialog.getByTestId('meeting-record-row').count(), { timeout: 10_000 }).toBe(1);
+      const row = dialog.getByTestId('meeting-record-row');
+      expect(await row.textContent()).toContain('Ada Desktop');
+      expect(await row.getByTestId('meeting-record-degraded').textContent()).toBe('20');
+      expect(await row.getByTestId('meeting-record-files').textContent()).toBe('1');
+      await window.page.screenshot({ path: `${SCREENSHOT_DIR}/desktop-past-meetings.png`, fullPage: true });
+      await dialog.getByTestId('record-close').click();
+      // Deleted from main's store.
+      await item.getByTestId('past-meeting-delete').click();
+      await expect.poll(() => window.page.getByTestId('past-meeting').count(), { timeout: 10_000 }).toBe(0);
+      const again = await SqliteStore.open(join(dataDir, 'chat.db'));
+      try {
+        expect(await again.records.get('desktop-record-1')).toBeNull();
+      } finally {
+        await again.close();
+      }
     } finally {
       await renderer.close();
     }
