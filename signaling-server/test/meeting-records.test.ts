@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MeetingRecordSummary, MeetingRecordView } from '../src/protocol/index.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { storedRecords } from '../src/index.js';
+import { toView } from '../src/records/journal.js';
 import type { SignalingDeps } from '../src/app.js';
 import { closeClients, connectClient, joined, joinRequest, nextEvent, record, request, settle, startServer, type TestServer } from './harness.js';
 
@@ -208,5 +209,36 @@ describe('meeting records', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('sum up quality: median round trip and loss, and video degraded as the share of the time', () => {
+    // Three reports (each about 30 s): degraded for most of the last one only.
+    const view = toView({
+      id: 'record-0001',
+      instance: 'instance-1',
+      code: 'standup',
+      startedAt: T0,
+      endedAt: T0 + 90_000,
+      hostIds: [],
+      people: [
+        {
+          id: 'person-00000001',
+          name: 'Bob',
+          stints: [{ joinedAt: T0, leftAt: T0 + 90_000 }],
+          waits: [],
+          speakingMs: 0,
+          samples: { rttMs: [30, 40, 400], lossPct: [0, 1, 9], degradedShare: [0, 0, 0.9] },
+          recordings: [],
+          files: 3,
+        },
+      ],
+      keepUntil: null,
+      savedAt: T0,
+    });
+    expect(view.people[0]!.quality.medianRttMs).toBe(40);
+    expect(view.people[0]!.quality.lossPct).toBe(1);
+    expect(view.people[0]!.quality.degradedShare).toBeCloseTo(0.3, 9);
+    expect(view.people[0]!.filesShared).toBe(3);
+    expect(view.filesShared).toBe(3);
   });
 });

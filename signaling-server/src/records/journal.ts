@@ -242,7 +242,12 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** What the host is shown (and exports): quality as medians, waits with their length, no raw samples. */
+/** The share of time video was degraded: the mean of each report's share (a median would call a third of the meeting degraded "none"). */
+export function mean(values: readonly number[]): number | null {
+  return values.length === 0 ? null : values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+/** What the host is shown (and exports): round trip and loss as medians, degraded video as a share of time, waits with their length, no raw samples. */
 export function toView(log: MeetingLog): MeetingRecordView {
   return {
     id: log.id,
@@ -258,7 +263,7 @@ export function toView(log: MeetingLog): MeetingRecordView {
       stints: p.stints.map((s) => ({ ...s })),
       waits: p.waits.map((w) => ({ ...w, waitedMs: w.until - w.since })),
       speakingMs: p.speakingMs,
-      quality: { medianRttMs: median(p.samples.rttMs), lossPct: median(p.samples.lossPct), degradedShare: median(p.samples.degradedShare) },
+      quality: { medianRttMs: median(p.samples.rttMs), lossPct: median(p.samples.lossPct), degradedShare: mean(p.samples.degradedShare) },
       recordings: p.recordings.map((r) => ({ ...r })),
       filesShared: p.files,
     })),
