@@ -218,9 +218,16 @@ export class MeetingRouter {
     if (stale) this.forget(stale);
     const record = (await state.store.loadMeetings()).find((r) => r.code === code && r.state === 'live');
     if (!record || state.meetings.get(code)) return;
-    const [usage, members, waiters] = await Promise.all([state.store.chatUsage(record.instance), this.cluster.members(code), this.cluster.waiters(code)]);
+    const [usage, newest, members, waiters] = await Promise.all([
+      state.store.chatUsage(record.instance),
+      state.store.chatPage(record.instance, { limit: 1 }),
+      this.cluster.members(code),
+      this.cluster.waiters(code),
+    ]);
     if (state.meetings.get(code)) return;
     const meeting = state.meetings.restore(record, usage);
+    // The node that died may have stored its last messages without posting them: sent again, they are posted.
+    meeting.inherited = { upToSeq: newest.messages.at(-1)?.seq ?? 0, reposted: new Set() };
     for (const { node, ...member } of members) {
       if (member.room !== code || meeting.banned.has(member.id)) continue;
       state.registry.join({ ...member, host: meeting.hostId === member.id });

@@ -70,8 +70,12 @@ export const chatRoutes = defineRoutes<RoomContext>()({
       }
     }
     if ('conflict' in result) return fail('invalid-payload', `message id "${id}" belongs to another message`);
-    // A resend of a stored message is acknowledged again but not posted twice.
-    if (!result.duplicate && meetings.get(meeting.code) === meeting) io.to(meeting.code).emit('chat-message', result.stored);
+    // A resend of a stored message is acknowledged again but not posted twice, unless the node that
+    // stored it died meanwhile, perhaps before posting it (meeting.inherited).
+    const { inherited } = meeting;
+    const repost = result.duplicate && inherited !== undefined && result.stored.seq <= inherited.upToSeq && !inherited.reposted.has(id);
+    if (repost) inherited.reposted.add(id);
+    if ((!result.duplicate || repost) && meetings.get(meeting.code) === meeting) io.to(meeting.code).emit('chat-message', result.stored);
     return ok({ message: result.stored });
   },
 

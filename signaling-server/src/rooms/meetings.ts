@@ -45,6 +45,12 @@ export interface Meeting {
   route: MediaRoute;
   /** Its record (records/journal.ts), once it has one. */
   recordId?: string;
+  /**
+   * Taken over from a node that died (cluster/routing.ts): the messages up to `upToSeq` were stored
+   * by it, and it may have died before posting the last of them. Such a message sent again is posted
+   * again (once: the apps keep messages by id, so a second copy changes nothing there).
+   */
+  inherited?: { upToSeq: number; reposted: Set<string> };
   /** While set, the meeting goes on with nobody in it: its host (or, after a restart, its people) may be back. */
   grace?: ReturnType<typeof setTimeout>;
 }
