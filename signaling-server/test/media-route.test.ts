@@ -125,9 +125,16 @@ describe('the media route', () => {
     expect(sfu.ops('publish')).toEqual([{ op: 'publish', meeting: instanceOf(), member: ada.id, detail: 'v=0 offer' }]);
     expect(await request(bob.socket, 'sfu-subscribe', {})).toEqual({ ok: true });
     expect(sfu.ops('subscribe')).toEqual([{ op: 'subscribe', meeting: instanceOf(), member: bob.id }]);
-    // Back from a signaling drop: the SFU is asked to keep the connection it has.
-    expect(await request(bob.socket, 'sfu-subscribe', { resume: true })).toEqual({ ok: true });
+    // Back from a signaling drop: the SFU is asked to keep the connection it has, and the member
+    // learns whether this server's SFU holds their sending connection (Ada published to it, Bob
+    // did not: after a restart or another node's takeover, nobody has).
+    expect(await request(bob.socket, 'sfu-subscribe', { resume: true })).toEqual({ ok: true, held: false });
     expect(sfu.ops('subscribe')[1]).toEqual({ op: 'subscribe', meeting: instanceOf(), member: bob.id, detail: { resume: true } });
+    expect(await request(ada.socket, 'sfu-subscribe', { resume: true })).toEqual({ ok: true, held: true });
+    sfu.calls.splice(
+      sfu.calls.findIndex((c) => c.op === 'subscribe' && c.member === ada.id),
+      1,
+    );
 
     const adaOffers = record(ada.socket, 'sfu-offer');
     const bobOffer = nextEvent(bob.socket, 'sfu-offer');

@@ -13,7 +13,7 @@ import {
   MeetingRecordsRequestSchema,
   MeetingStatsSchema,
 } from './records.js';
-import { SfuAnswerSchema, SfuPublishReplySchema, SfuPublishSchema, SfuSubscribeSchema, SfuViewSchema } from './sfu.js';
+import { SfuAnswerSchema, SfuPublishReplySchema, SfuPublishSchema, SfuSubscribeReplySchema, SfuSubscribeSchema, SfuViewSchema } from './sfu.js';
 
 /** The body of a plain acknowledgement: `{ ok: true }` and nothing else. */
 const Done = z.strictObject({});
@@ -59,7 +59,7 @@ export const REQUESTS = {
   'end-meeting': { request: EmptyRequestSchema, reply: Done },
   // The SFU (only in a meeting on the `sfu` route; see sfu.ts).
   'sfu-publish': { request: SfuPublishSchema, reply: SfuPublishReplySchema },
-  'sfu-subscribe': { request: SfuSubscribeSchema, reply: Done },
+  'sfu-subscribe': { request: SfuSubscribeSchema, reply: SfuSubscribeReplySchema },
   'sfu-answer': { request: SfuAnswerSchema, reply: Done },
   'sfu-view': { request: SfuViewSchema, reply: Done },
   /** Lets someone the host removed come back (through the meeting's usual rules). */

@@ -68,6 +68,13 @@ export const SfuSubscribeSchema = z.strictObject({
 });
 
 /**
+ * With `resume`: `held`, whether the SFU this request reached holds our sending connection. False
+ * after the server restarted, or when another node took the meeting over (its SFU is not the one
+ * we were sending to): publish again, at once (a fresh receiving connection is on its way too).
+ */
+export const SfuSubscribeReplySchema = z.strictObject({ held: z.boolean().optional() });
+
+/**
  * How big the subscriber shows each participant's camera and screen, in device pixels (0 x 0: not
  * shown). The SFU forwards the smallest layer that covers it, and nothing for 0 x 0.
  */

@@ -13,6 +13,18 @@ const NOT_IN_ROOM = fail('not-in-room', 'join a meeting first');
 export const SFU_KEEP_MS = 20_000;
 
 /**
+ * Who of each meeting publishes to this process's SFU. A meeting another node ran (its owner
+ * died) or this process ran before a restart is a new Meeting here, with nobody in it: a member
+ * coming back to it learns that their sending connection is gone (`held: false`).
+ */
+const publishing = new WeakMap<Meeting, Set<string>>();
+const publishersOf = (meeting: Meeting): Set<string> => {
+  let set = publishing.get(meeting);
+  if (!set) publishing.set(meeting, (set = new Set()));
+  return set;
+};
+
+/**
  * Moves a meeting to the SFU once it has `sfuFrom` people (it does not move back). Everyone else
  * is told (`media-route`); whoever just entered learns it from their join reply.
  */
@@ -59,9 +71,13 @@ export function mediaChanged(state: ServerState, member: Member): void {
 export function memberGone(state: ServerState, meeting: Meeting, id: string, deliberate: boolean): void {
   const { sfu } = state;
   if (!sfu || meeting.route !== 'sfu') return;
-  if (deliberate) return sfu.leave(meeting.instance, id);
+  const leave = (): void => {
+    publishersOf(meeting).delete(id);
+    sfu.leave(meeting.instance, id);
+  };
+  if (deliberate) return leave();
   setTimeout(() => {
-    if (!state.registry.member(meeting.code, id)) sfu.leave(meeting.instance, id);
+    if (!state.registry.member(meeting.code, id)) leave();
   }, SFU_KEEP_MS).unref?.();
 }
 
@@ -99,6 +115,7 @@ export const sfuRoutes = defineRoutes<RoomContext>()({
     if (new Set(offer.slots.map((s) => s.slot)).size !== offer.slots.length) return fail('invalid-payload', 'each slot is sent once');
     try {
       const sdp = await sfu.publish(meeting.instance, member.id, offer);
+      publishersOf(meeting).add(member.id);
       sfu.mute(meeting.instance, member.id, !member.media.audio);
       return ok({ sdp });
     } catch (error) {
@@ -110,7 +127,7 @@ export const sfuRoutes = defineRoutes<RoomContext>()({
     const where = onSfu(ctx);
     if ('refused' in where) return where.refused;
     where.sfu.subscribe(where.meeting.instance, where.member.id, resume ?? false);
-    return ok();
+    return ok(resume ? { held: publishersOf(where.meeting).has(where.member.id) } : {});
   },
   'sfu-answer': ({ sdp, revision }, ctx) => {
     const where = onSfu(ctx);

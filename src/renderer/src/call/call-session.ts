@@ -211,7 +211,8 @@ export class CallSession {
       s.on('participant-updated', (p) => this.onUpdated(p)),
       s.on('reaction', (reaction) => this.onReaction(reaction)),
       s.on('signal', (message) => this.transport.receiveSignal(message)),
-      s.on('media-route', ({ route }) => this.useRoute(route)),
+      // Told of a move to the SFU while on it already: the meeting's SFU is a new one.
+      s.on('media-route', ({ route }) => (route === 'sfu' && this.state.get().route === 'sfu' ? this.transport.sfuRenewed?.() : this.useRoute(route))),
       s.on('connected', (again) => {
         if (again && this.phase === 'reconnecting') void this.rejoin();
       }),

@@ -82,6 +82,10 @@ export class RoutedTransport implements CallTransport {
     }
   }
 
+  sfuRenewed(): void {
+    this.sfu?.sfuRenewed?.();
+  }
+
   prepare(): void {
     this.mesh.prepare();
   }

@@ -98,6 +98,12 @@ export interface CallTransport {
   setIceServers(servers: RTCIceServer[]): void;
   /** How the meeting's media travels now, as the server says (a transport that has one route ignores it). */
   setRoute?(route: MediaRoute): void;
+  /**
+   * The server moved the meeting to an SFU while ours was in use: its SFU is a new one (the server
+   * restarted, or another node of a cluster took the meeting over), so our connections to the old
+   * one are made anew there at once, rather than when they notice it is gone.
+   */
+  sfuRenewed?(): void;
   /** Everyone whose media it carries. */
   peers(): Iterable<RemotePeer>;
   peer(id: string): RemotePeer | undefined;

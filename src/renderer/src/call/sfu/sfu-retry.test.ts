@@ -74,7 +74,7 @@ beforeEach(() => {
   made = [];
   offers = null;
   signaling.publish.mockReset().mockResolvedValue('v=0 answer');
-  signaling.subscribe.mockReset().mockResolvedValue(undefined);
+  signaling.subscribe.mockReset().mockResolvedValue({});
 });
 afterEach(() => vi.useRealTimers());
 
@@ -117,7 +117,7 @@ describe('the SFU connections after the server came back', () => {
     const asked = signaling.subscribe.mock.calls.length;
     expect(asked).toBe(3);
 
-    signaling.subscribe.mockResolvedValue(undefined);
+    signaling.subscribe.mockResolvedValue({});
     await subscriber.start();
     await offer(2);
     const current = made.at(-1)!;

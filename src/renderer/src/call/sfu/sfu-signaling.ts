@@ -17,9 +17,10 @@ export interface SfuSignaling {
   /**
    * Asks for a new receiving connection: a fresh offer follows. With `resume` (back after our
    * signaling dropped), the SFU keeps the one we have if it still has it, and only sends again an
-   * offer we did not answer.
+   * offer we did not answer; it resolves with whether the SFU still holds our sending connection
+   * (false: it is not the one we sent to, after a restart or a takeover by another node).
    */
-  subscribe(resume?: boolean): Promise<void>;
+  subscribe(resume?: boolean): Promise<{ held?: boolean }>;
   answer(sdp: string, revision: number): void;
   view(views: SfuView[]): void;
   /** The SFU's offers for the receiving connection; returns the unsubscribe. */
@@ -30,9 +31,7 @@ export interface SfuSignaling {
 export function sfuSignalingThrough(signaling: SignalingClient): SfuSignaling {
   return {
     publish: async (offer) => (await signaling.request('sfu-publish', offer)).sdp,
-    subscribe: async (resume = false) => {
-      await signaling.request('sfu-subscribe', resume ? { resume } : {});
-    },
+    subscribe: (resume = false) => signaling.request('sfu-subscribe', resume ? { resume } : {}),
     answer: (sdp, revision) => signaling.send('sfu-answer', { sdp, revision }),
     view: (views) => signaling.send('sfu-view', { views }, () => undefined),
     onOffer: (listener) => signaling.events.on('sfu-offer', listener),

@@ -68,10 +68,12 @@ export class SfuSubscriber {
 
   /**
    * Back after our signaling dropped, with this connection up: the SFU keeps it and sends again an
-   * offer we missed (or makes a new connection, if it no longer has ours).
+   * offer we missed (or makes a new connection, if it no longer has ours). Resolves with whether
+   * that SFU still holds our sending connection (a server that does not say: as far as we know).
    */
-  async resume(): Promise<void> {
-    await this.deps.signaling.subscribe(true);
+  async resume(): Promise<boolean> {
+    const { held } = await this.deps.signaling.subscribe(true);
+    return held ?? true;
   }
 
   get connectionState(): RTCPeerConnectionState {

@@ -86,17 +86,30 @@ export class SfuTransport implements CallTransport {
   /**
    * If only our signaling dropped, the SFU still holds our connections (for a while, see the
    * server's SFU_KEEP_MS) and the media went on: both stay, and the SFU sends again what we
-   * missed. If the server restarted, its SFU is a new one that knows neither: both are made anew,
-   * the tiles keeping the old tracks until the new ones come.
+   * missed. If the server restarted, or another node of a cluster took the meeting over, its SFU
+   * is a new one that knows neither: both are made anew, the tiles keeping the old tracks until the
+   * new ones come. Our connections may not have noticed yet (the old SFU died a moment ago), so the
+   * server's word (`held`) decides as soon as it is heard.
    */
   private async resume(): Promise<void> {
     const warn = (what: string) => (error: unknown) => console.warn(`could not ${what} the SFU again`, error);
     if (await this.publisher.reachesSfu()) {
-      if (this.subscriber.connectionState === 'connected') await this.subscriber.resume().catch(warn('resume receiving from'));
-      else await this.subscriber.start().catch(warn('subscribe to'));
+      if (this.subscriber.connectionState !== 'connected') {
+        await this.subscriber.start().catch(warn('subscribe to'));
+        return;
+      }
+      // Not held: the SFU here sends a fresh receiving connection of itself; we publish to it anew.
+      const held = await this.subscriber.resume().catch((error: unknown) => (warn('resume receiving from')(error), true));
+      if (!held) await this.publisher.start().catch(warn('publish to'));
       return;
     }
     await Promise.all([this.publisher.start().catch(warn('publish to')), this.subscriber.start().catch(warn('subscribe to'))]);
+  }
+
+  /** See CallTransport.sfuRenewed: both connections anew, the tiles keeping the old tracks until the new ones come. */
+  sfuRenewed(): void {
+    const warn = (what: string) => (error: unknown) => console.warn(`could not ${what} the new SFU`, error);
+    void Promise.all([this.publisher.start().catch(warn('publish to')), this.subscriber.start().catch(warn('subscribe to'))]);
   }
 
   /** The mesh's messages: nothing for the SFU. */
