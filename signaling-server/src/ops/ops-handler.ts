@@ -8,8 +8,8 @@ export interface OpsOptions {
 
 /**
  * The operator's endpoints: `/healthz` (the process answers), `/readyz` (it can take meetings: the
- * store is open and the meetings a restart interrupted are back; 503 otherwise, and while it
- * stops) and `/metrics`. Returns false for any other path, for the next handler.
+ * store answers and the meetings a restart interrupted are back, and a node of a cluster reaches
+ * Redis and holds its lease; 503 otherwise, and while it stops) and `/metrics`. Returns false for any other path, for the next handler.
  */
 export function createOpsHandler(signaling: SignalingServer, options: OpsOptions = {}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
