@@ -61,7 +61,7 @@ export const RecordPersonSchema = z.strictObject({
   stints: z.array(Stint),
   waits: z.array(Wait),
   speakingMs: z.number(),
-  /** Medians of what the client reported (null: it reported nothing). */
+  /** Round trip and loss: medians of what the client reported; degradedShare: the mean of the reports' shares, a share of the time (null: it reported nothing). */
   quality: z.strictObject({ medianRttMs: z.number().nullable(), lossPct: z.number().nullable(), degradedShare: z.number().nullable() }),
   recordings: z.array(Recording),
   filesShared: z.number(),
