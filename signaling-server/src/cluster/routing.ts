@@ -312,7 +312,7 @@ export class MeetingRouter {
     this.cluster.saveMember(member.room, { ...member, node: this.state.nodeOf(member.socketId) });
   }
 
-  /** Members on nodes that died: gone once ORPHAN_GRACE_MS passed without them joining again. */
+  /** Members (and people waiting) on nodes that died: gone once ORPHAN_GRACE_MS passed without them joining again. */
   private async dropOrphans(): Promise<void> {
     const { state } = this;
     // Out of touch: the meetings here may not be this node's any more.
@@ -320,20 +320,22 @@ export class MeetingRouter {
     const alive = new Map<string, boolean>();
     const now = state.now();
     for (const meeting of state.meetings.all()) {
-      for (const member of state.registry.members(meeting.code)) {
-        const socket = this.remotes.get(member.socketId);
+      const people = [...state.registry.members(meeting.code), ...meeting.waiting.values()];
+      for (const { socketId } of people) {
+        const socket = this.remotes.get(socketId);
         if (!socket) continue;
         if (!alive.has(socket.node)) alive.set(socket.node, await this.cluster.isAlive(socket.node).catch(() => true));
         if (alive.get(socket.node)) {
-          this.orphans.delete(member.socketId);
+          this.orphans.delete(socketId);
           continue;
         }
-        const since = this.orphans.get(member.socketId) ?? now;
-        this.orphans.set(member.socketId, since);
+        const since = this.orphans.get(socketId) ?? now;
+        this.orphans.set(socketId, since);
         if (now - since < ORPHAN_GRACE_MS || !this.cluster.holdsLease()) continue;
-        this.orphans.delete(member.socketId);
+        this.orphans.delete(socketId);
+        // A member counts as timed out; someone waiting leaves the waiting room (the host's list is updated).
         leaveRoom(this.contextFor(socket, 'unknown'), 'timed-out');
-        this.remotes.delete(member.socketId);
+        this.remotes.delete(socketId);
       }
     }
   }
