@@ -209,6 +209,10 @@ describe('a meeting changing hands', () => {
     expect(admitted.self.id).toBe(gusId);
     expect(admitted.participants.map((p) => p.id).sort()).toEqual([adaId, bobId].sort());
     await expect.poll(() => lists.at(-1)?.waiting, { timeout: 9000 }).toEqual([]);
+    // The meeting's record (for its host) goes on: one record of this meeting, not one per node.
+    await settle(1200);
+    const records = await request(adaBack, 'meeting-records', { secrets: [hostJoin.secret] });
+    expect((records.meetings as Array<{ code: string }>).filter((m) => m.code === 'lasting')).toHaveLength(1);
     nodes[0] = await startNode('node-1', env(), 0, ['--metrics']);
   });
 
