@@ -76,6 +76,14 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
+/** The node a request was handed to stopped (its key is gone) before it answered: ask whoever runs the meeting now. */
+export class NodeGone extends Error {
+  constructor(readonly node: string) {
+    super(`node ${node} stopped`);
+    this.name = 'NodeGone';
+  }
+}
+
 export const newNodeId = (): string => `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 /** A server on its own: every meeting is on this node, nothing is shared. */

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { newNodeId, type Cluster, type ClusterMember, type ClusterReply, type ClusterRequest, type ClusterWaiter } from './cluster.js';
+import { newNodeId, NodeGone, type Cluster, type ClusterMember, type ClusterReply, type ClusterRequest, type ClusterWaiter } from './cluster.js';
 import { readEnvelope, readMembers, readWaiters, type Envelope } from './messages.js';
 
 const PREFIX = 'rt:';
@@ -13,6 +13,8 @@ const DEAD_AFTER_MS = 1500;
  */
 const LEASE_MARGIN_MS = 250;
 const CALL_TIMEOUT_MS = 4000;
+/** While a call waits, how often the asked node's liveness is looked at. */
+const WATCH_MS = 250;
 /** A command Redis has not answered by then failed (a Redis that hangs must not hang the node). */
 const COMMAND_TIMEOUT_MS = 2000;
 
@@ -196,17 +198,38 @@ export class RedisCluster implements Cluster {
   call(node: string, request: ClusterRequest): Promise<ClusterReply> {
     const id = this.nextId++;
     return new Promise<ClusterReply>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const fail = (error: Error): void => {
+        const waiting = this.pending.get(id);
+        if (!waiting) return;
         this.pending.delete(id);
-        reject(new Error(`node ${node} did not answer`));
-      }, CALL_TIMEOUT_MS);
-      this.pending.set(id, { resolve, reject, timer });
-      const envelope: Envelope = { id, from: this.nodeId, request };
-      this.commands.publish(`${PREFIX}rpc:${node}`, JSON.stringify(envelope)).catch((error: Error) => {
-        clearTimeout(timer);
-        this.pending.delete(id);
+        clearTimeout(waiting.timer);
+        clearInterval(watch);
         reject(error);
+      };
+      const timer = setTimeout(() => fail(new Error(`node ${node} did not answer`)), CALL_TIMEOUT_MS);
+      // A node that stopped never answers: once its key is gone, the caller need not wait out the timeout.
+      const watch = setInterval(() => {
+        void this.isAlive(node).then(
+          (alive) => {
+            if (!alive) fail(new NodeGone(node));
+          },
+          () => undefined,
+        );
+      }, WATCH_MS);
+      watch.unref?.();
+      this.pending.set(id, {
+        resolve: (reply) => {
+          clearInterval(watch);
+          resolve(reply);
+        },
+        reject: (error) => {
+          clearInterval(watch);
+          reject(error);
+        },
+        timer,
       });
+      const envelope: Envelope = { id, from: this.nodeId, request };
+      this.commands.publish(`${PREFIX}rpc:${node}`, JSON.stringify(envelope)).catch((error: Error) => fail(error));
     });
   }
 

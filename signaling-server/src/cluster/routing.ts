@@ -7,7 +7,7 @@ import type { Meeting, Waiter } from '../rooms/meetings.js';
 import { RemoteSocket } from '../rooms/member-socket.js';
 import type { Member } from '../rooms/registry.js';
 import type { Result, ParticipantLeft } from '../protocol/index.js';
-import type { Cluster, ClusterReply, ClusterRequest } from './cluster.js';
+import { NodeGone, type Cluster, type ClusterReply, type ClusterRequest } from './cluster.js';
 
 type AnyRoute = Route<RoomContext>;
 type Handle = (data: never, ctx: RoomContext) => Result<object> | Promise<Result<object>>;
@@ -104,9 +104,10 @@ export class MeetingRouter {
         if (!isMoved(answer)) reply = answer;
         else if (attempt >= ATTEMPTS) return fail('busy', 'the meeting is moving between servers: try again in a moment');
       } catch (error) {
-        // The owner died as we asked: the next look finds it gone and takes the meeting over.
+        // The owner died as we asked: the next look finds it gone and takes the meeting over (at
+        // once when its key is known to be gone, else after a moment).
         if (attempt >= 2) return fail('busy', `the node running this meeting did not answer: ${(error as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, 600));
+        if (!(error instanceof NodeGone)) await new Promise((resolve) => setTimeout(resolve, 600));
       }
     }
     if (event === 'join' && reply.ok) this.meetingOf.set(ctx.socket.id, code);
