@@ -41,6 +41,11 @@ export class MemoryStore implements ServerStore {
         .sort((a, b) => b.startedAt - a.startedAt)
         .slice(0, limit)
         .map((log) => structuredClone(log)),
+    recent: async (limit) =>
+      [...this.logs.values()]
+        .sort((a, b) => b.startedAt - a.startedAt)
+        .slice(0, limit)
+        .map((log) => structuredClone(log)),
     delete: async (id) => {
       this.logs.delete(id);
     },

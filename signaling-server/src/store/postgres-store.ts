@@ -81,6 +81,10 @@ export class PostgresStore implements ServerStore {
       );
       return rows.map((row) => row.log);
     },
+    recent: async (limit) => {
+      const { rows } = await this.pool.query<{ log: MeetingLog }>('SELECT log FROM meeting_logs ORDER BY started_at DESC LIMIT $1', [limit]);
+      return rows.map((row) => row.log);
+    },
     delete: async (id) => {
       await this.pool.query('DELETE FROM meeting_logs WHERE id = $1', [id]);
     },

@@ -17,6 +17,7 @@ export type WriterRequest = { id: number } & (
   | { op: 'recordSave'; log: MeetingLog }
   | { op: 'recordGet'; record: string }
   | { op: 'recordsByHost'; hostIds: string[]; limit: number }
+  | { op: 'recordsRecent'; limit: number }
   | { op: 'recordDelete'; record: string }
   | { op: 'recordPurge'; now: number }
   | { op: 'close' }

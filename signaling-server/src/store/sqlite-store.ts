@@ -42,6 +42,7 @@ export class SqliteStore implements ServerStore {
     save: (log) => this.call({ op: 'recordSave', log }),
     get: (id) => this.call<MeetingLog | null>({ op: 'recordGet', record: id }),
     byHost: (hostIds, limit) => this.call<MeetingLog[]>({ op: 'recordsByHost', hostIds, limit }),
+    recent: (limit) => this.call<MeetingLog[]>({ op: 'recordsRecent', limit }),
     delete: (id) => this.call({ op: 'recordDelete', record: id }),
     purgeExpired: (now) => this.call<number>({ op: 'recordPurge', now }),
   };

@@ -257,6 +257,10 @@ function run(db: Sqlite.Database, request: WriterRequest): unknown {
       ) as unknown as Array<{ log: string }>;
       return rows.map((row) => JSON.parse(row.log) as MeetingLog);
     }
+    case 'recordsRecent': {
+      const rows = db.all('SELECT log FROM meeting_logs ORDER BY started_at DESC LIMIT ?', [request.limit]) as unknown as Array<{ log: string }>;
+      return rows.map((row) => JSON.parse(row.log) as MeetingLog);
+    }
     case 'recordDelete':
       db.run('DELETE FROM meeting_logs WHERE id = ?', [request.record]);
       db.run('DELETE FROM meeting_log_hosts WHERE record = ?', [request.record]);

@@ -162,6 +162,8 @@ export interface RecordStore {
   get(id: string): Promise<MeetingLog | null>;
   /** Records any of `hostIds` hosted, newest first. */
   byHost(hostIds: string[], limit: number): Promise<MeetingLog[]>;
+  /** Every meeting's record, newest first (for whoever runs the server: npm run records). */
+  recent(limit: number): Promise<MeetingLog[]>;
   delete(id: string): Promise<void>;
   /** Deletes records whose `keepUntil` passed; resolves with how many. */
   purgeExpired(now: number): Promise<number>;
