@@ -43,6 +43,24 @@ type TrackGeneratorConstructor = new (init: { kind: 'audio' | 'video' }) => Trac
 const LATENCY_SAMPLES = 600;
 const wallClock = (): number => performance.timeOrigin + performance.now();
 
+/**
+ * Why a capture ended or could not start, when this page says so rather than FFmpeg or main (whose
+ * own words pass as they are): a code, not a sentence. The catalogues word it wherever a source's
+ * reason is shown (addSource.cameraStopped / microphoneStopped, media.sourceFailed select on it);
+ * camelCase because ICU select keys take no hyphen.
+ */
+export const CAPTURE_REASON = {
+  /** FFmpeg finished without a word of its own (the stream or the file is over). */
+  ended: 'sourceEnded',
+  /** Stopped here before its first frame. */
+  stopped: 'sourceStopped',
+  /** This Chromium cannot make tracks from frames. */
+  noGenerator: 'noTrackGenerator',
+  /** An FFmpeg source asked for where there is no FFmpeg (a browser guest); local-media.ts. */
+  needsDesktop: 'needsDesktopApp',
+} as const;
+export type CaptureReasonCode = (typeof CAPTURE_REASON)[keyof typeof CAPTURE_REASON];
+
 /** Every FFmpeg track open in this page (for diagnostics and the capture benchmark). */
 export const openFfmpegTracks = new Set<FfmpegTrack>();
 
@@ -81,7 +99,7 @@ export class FfmpegTrack implements CapturedTrack {
     private readonly now: () => number = wallClock,
   ) {
     const Generator = (globalThis as { MediaStreamTrackGenerator?: TrackGeneratorConstructor }).MediaStreamTrackGenerator;
-    if (!Generator) throw new Error('This browser engine cannot make tracks from FFmpeg frames (no MediaStreamTrackGenerator).');
+    if (!Generator) throw new Error(CAPTURE_REASON.noGenerator);
     const generator = new Generator({ kind: media });
     this.track = generator;
     this.writer = generator.writable.getWriter();
@@ -118,7 +136,7 @@ export class FfmpegTrack implements CapturedTrack {
     if (ArrayBuffer.isView(data)) return this.onFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     if (typeof data !== 'object' || data === null) return;
     const message = data as { type?: unknown; reason?: unknown };
-    if (message.type === 'ended') this.finish(typeof message.reason === 'string' ? message.reason : 'The source ended.');
+    if (message.type === 'ended') this.finish(typeof message.reason === 'string' ? message.reason : CAPTURE_REASON.ended);
   }
 
   private onFrame(bytes: Uint8Array): void {
@@ -192,7 +210,7 @@ export class FfmpegTrack implements CapturedTrack {
     void this.writer.close().catch(() => undefined);
     this.track.stop();
     this.port.close();
-    const why = reason ?? 'Stopped.';
+    const why = reason ?? CAPTURE_REASON.stopped;
     this.failedFirst(new Error(why));
     if (reason !== null) this.events.emit('ended', reason);
   }

@@ -274,7 +274,7 @@ export class LocalMedia {
   /** Starts FFmpeg on the source; its track ends the way a device's would when the source dies. */
   private async openCapture(kind: Kind, source: CaptureSource): Promise<MediaStreamTrack> {
     const opener = this.options.capture;
-    if (!opener) throw new CaptureError('FFmpeg sources need the desktop app.');
+    if (!opener) throw new CaptureError('needsDesktopApp'); // ffmpeg-track.ts CAPTURE_REASON.needsDesktop: the catalogues word it
     let handle: CapturedTrack;
     try {
       handle = await opener.open({ source, media: kind, ...(kind === 'video' ? { video: DEFAULT_VIDEO_FORMAT } : {}) });

@@ -15,7 +15,11 @@ import { t } from './i18n';
  * patterns are the engine's own fixed sentences, which engine-words.test.ts pins. What follows a
  * colon ("…could not be opened: Connection refused", "Could not start recording: …") is FFmpeg's, the
  * main process's or the browser's own message (MediaRecorder, getUserMedia): it has no code, so it
- * is passed through as it is.
+ * is passed through as it is — except where call/ itself gives the reason: then it is a code
+ * (ffmpeg-track.ts CAPTURE_REASON: the source ended, stopped, no track generator, FFmpeg sources
+ * need the desktop app) that the catalogue messages taking a reason (media.sourceFailed,
+ * addSource.cameraStopped / microphoneStopped) word with an ICU select, so the notice of a stopped
+ * source, which uses those messages directly, words it too.
  */
 type Device = 'camera' | 'microphone';
 

@@ -285,8 +285,10 @@ export const en = {
     add: 'Add',
     noSound: 'Added, but it has no sound.',
     noPicture: 'Added, but it has no picture.',
-    cameraStopped: 'The camera source stopped: {reason}',
-    microphoneStopped: 'The microphone source stopped: {reason}',
+    cameraStopped:
+      'The camera source stopped: {reason, select, sourceEnded {The source ended.} sourceStopped {Stopped.} noTrackGenerator {This browser engine cannot make tracks from FFmpeg frames (no MediaStreamTrackGenerator).} needsDesktopApp {FFmpeg sources need the desktop app.} other {{reason}}}',
+    microphoneStopped:
+      'The microphone source stopped: {reason, select, sourceEnded {The source ended.} sourceStopped {Stopped.} noTrackGenerator {This browser engine cannot make tracks from FFmpeg frames (no MediaStreamTrackGenerator).} needsDesktopApp {FFmpeg sources need the desktop app.} other {{reason}}}',
     restarting: 'Restarting…',
     restart: 'Restart',
     notInThisVersion: 'This version of the app cannot use FFmpeg sources.',
@@ -402,7 +404,8 @@ export const en = {
     cancel: 'Cancel',
   },
   media: {
-    sourceFailed: 'The {device, select, camera {camera} other {microphone}} source could not be opened: {reason}',
+    sourceFailed:
+      'The {device, select, camera {camera} other {microphone}} source could not be opened: {reason, select, sourceEnded {The source ended.} sourceStopped {Stopped.} noTrackGenerator {This browser engine cannot make tracks from FFmpeg frames (no MediaStreamTrackGenerator).} needsDesktopApp {FFmpeg sources need the desktop app.} other {{reason}}}',
     denied: 'Permission to use the {device, select, camera {camera} other {microphone}} was denied.',
     notFound: 'No {device, select, camera {camera} other {microphone}} was found.',
     busy: 'The {device, select, camera {camera} other {microphone}} is in use by another program.',

@@ -290,8 +290,10 @@ export const ru: Catalogue<typeof en> = {
     add: 'Добавить',
     noSound: 'Источник добавлен, но звука в нём нет.',
     noPicture: 'Источник добавлен, но изображения в нём нет.',
-    cameraStopped: 'Источник камеры остановился: {reason}',
-    microphoneStopped: 'Источник микрофона остановился: {reason}',
+    cameraStopped:
+      'Источник камеры остановился: {reason, select, sourceEnded {поток закончился.} sourceStopped {его остановили.} noTrackGenerator {этот браузерный движок не умеет превращать кадры FFmpeg в дорожки (нет MediaStreamTrackGenerator).} needsDesktopApp {источники FFmpeg работают только в приложении для компьютера.} other {{reason}}}',
+    microphoneStopped:
+      'Источник микрофона остановился: {reason, select, sourceEnded {поток закончился.} sourceStopped {его остановили.} noTrackGenerator {этот браузерный движок не умеет превращать кадры FFmpeg в дорожки (нет MediaStreamTrackGenerator).} needsDesktopApp {источники FFmpeg работают только в приложении для компьютера.} other {{reason}}}',
     restarting: 'Перезапуск…',
     restart: 'Перезапустить',
     notInThisVersion: 'Эта версия приложения не умеет работать с источниками FFmpeg.',
@@ -407,7 +409,8 @@ export const ru: Catalogue<typeof en> = {
     cancel: 'Отмена',
   },
   media: {
-    sourceFailed: 'Не удалось открыть {device, select, camera {источник камеры} other {источник микрофона}}: {reason}',
+    sourceFailed:
+      'Не удалось открыть {device, select, camera {источник камеры} other {источник микрофона}}: {reason, select, sourceEnded {поток закончился.} sourceStopped {его остановили.} noTrackGenerator {этот браузерный движок не умеет превращать кадры FFmpeg в дорожки (нет MediaStreamTrackGenerator).} needsDesktopApp {источники FFmpeg работают только в приложении для компьютера.} other {{reason}}}',
     denied: 'Доступ {device, select, camera {к камере} other {к микрофону}} запрещён.',
     notFound: '{device, select, camera {Камера не найдена} other {Микрофон не найден}}.',
     busy: '{device, select, camera {Камера занята} other {Микрофон занят}} другой программой.',
