@@ -135,7 +135,9 @@ describe('ending the meeting', () => {
     await host.page.getByTestId('rejoin-button').click();
     await host.page.getByTestId('join-button').click();
     const again = await selfId(host.page);
-    await expect.poll(() => host.page.evaluate(() => (window as unknown as { roundtable: { hostId(): string | null } }).roundtable.hostId()), { timeout: 10_000 }).toBe(again);
+    await expect
+      .poll(() => host.page.evaluate(() => (window as unknown as { roundtable: { hostId(): string | null } }).roundtable.hostId()), { timeout: 10_000 })
+      .toBe(again);
     const guestAgain = await selfId(guestPage);
     await waitForRemoteTiles(host.page, [guestAgain]);
   });

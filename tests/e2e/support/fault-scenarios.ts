@@ -109,8 +109,7 @@ export async function restartServer(
 ): Promise<ServerRestart> {
   const { ada, bob } = call;
   const pages = [ada.browser.page, bob.browser.page];
-  const joinedAt = (page: Page): Promise<number> =>
-    until(async () => ((await phase(page)) === 'joined' ? Date.now() : undefined), 30_000, 'rejoined', 10);
+  const joinedAt = (page: Page): Promise<number> => until(async () => ((await phase(page)) === 'joined' ? Date.now() : undefined), 30_000, 'rejoined', 10);
   const { result, shown } = await watchTiles(
     call,
     (async () => {

@@ -34,5 +34,16 @@ export function parseLaunchParams(search: string): LaunchParams {
   const layout = params.get('layout') === 'speaker' ? 'speaker' : 'grid';
   const passcode = params.get('pwd')?.slice(0, 64) || null;
   const start = params.get('start') === '1';
-  return { room, roomAsGiven: room === null ? given : null, name, autojoin, start, budget: params.get('budget') !== '0', audioFirstAbove, layout, passcode, relayOnly: params.get('relay') === '1' };
+  return {
+    room,
+    roomAsGiven: room === null ? given : null,
+    name,
+    autojoin,
+    start,
+    budget: params.get('budget') !== '0',
+    audioFirstAbove,
+    layout,
+    passcode,
+    relayOnly: params.get('relay') === '1',
+  };
 }
