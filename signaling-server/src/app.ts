@@ -190,7 +190,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     registry,
     meetings,
     store,
-    passcodes: new PasscodeGate(now, { ...DEFAULT_PASSCODE_LIMITS, ...options.passcodeLimits }),
+    passcodes: new PasscodeGate(now, { ...DEFAULT_PASSCODE_LIMITS, ...options.passcodeLimits }, cluster.passcodeCounters),
     addresses,
     broadcast: new StateBroadcaster(io, now, (room, id) => registry.member(room, id)),
     now,

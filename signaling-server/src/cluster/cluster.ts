@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Result } from '../protocol/index.js';
 import type { Waiter } from '../rooms/meetings.js';
 import type { Member } from '../rooms/registry.js';
+import type { PasscodeCounterStore } from '../rooms/passcode.js';
 
 /** What a node asks the node that runs a meeting to do for one of its connections. */
 export type ClusterRequest =
@@ -65,6 +66,8 @@ export interface Cluster {
   waiters(code: string): Promise<ClusterWaiter[]>;
   /** Token buckets shared by every node: true when `key` may spend one now. */
   take(key: string, perSecond: number, burst: number): Promise<boolean>;
+  /** Where the passcode gate keeps its counters so a node taking a meeting over has them (none on its own: memory only). */
+  readonly passcodeCounters: PasscodeCounterStore | undefined;
   /**
    * Called when this node was out of touch (its lease ran out, or Redis came back, possibly empty):
    * the listener checks which meetings are still its own and says again who is in them. The lease
@@ -89,6 +92,7 @@ export const newNodeId = (): string => `${hostname()}-${process.pid}-${randomByt
 /** A server on its own: every meeting is on this node, nothing is shared. */
 export class SoloCluster implements Cluster {
   readonly clustered = false;
+  readonly passcodeCounters = undefined;
   constructor(readonly nodeId = 'solo') {}
   async ownerOf(): Promise<{ node: string; tookOver: boolean }> {
     return { node: this.nodeId, tookOver: false };

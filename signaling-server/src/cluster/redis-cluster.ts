@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { newNodeId, NodeGone, type Cluster, type ClusterMember, type ClusterReply, type ClusterRequest, type ClusterWaiter } from './cluster.js';
+import { RedisPasscodeCounters } from './passcode-counters.js';
 import { readEnvelope, readMembers, readWaiters, type Envelope } from './messages.js';
 
 const PREFIX = 'rt:';
@@ -76,6 +77,7 @@ export class RedisCluster implements Cluster {
   private readonly commands: Redis;
   private readonly scripts: Scripts;
   private readonly subscriber: Redis;
+  readonly passcodeCounters: RedisPasscodeCounters;
   private readonly pending = new Map<
     number,
     { resolve: (reply: ClusterReply) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }
@@ -111,6 +113,7 @@ export class RedisCluster implements Cluster {
     this.commands.defineCommand('rtRelease', { numberOfKeys: 3, lua: RELEASE });
     this.commands.defineCommand('rtTake', { numberOfKeys: 1, lua: TAKE });
     this.scripts = this.commands as unknown as Scripts;
+    this.passcodeCounters = new RedisPasscodeCounters(this.commands, PREFIX);
     this.subscriber.on('message', (_channel: string, text: string) => this.onMessage(text));
     // Cut off from Redis: whatever happens there meanwhile (a restart, another node taking over)
     // is not known here, so the lease is not counted on until the meetings are checked again.

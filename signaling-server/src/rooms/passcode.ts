@@ -42,6 +42,27 @@ export const DEFAULT_PASSCODE_LIMITS: PasscodeLimits = { maxConcurrentHashes: 2,
  */
 export type PasscodeVerdict = { kind: 'right' } | { kind: 'refused'; error: ErrorBody } | { kind: 'paused'; retryAfterMs: number };
 
+/** A meeting's guess counters as a store keeps them: its recent wrong guesses, and each address's back-off. */
+export interface PasscodeCounts {
+  wrong: number[];
+  addresses: Record<string, { failures: number; until: number }>;
+}
+
+/**
+ * Where the gate's counters are kept besides this node's memory, so that they outlive it: in a
+ * cluster, Redis (cluster/passcode-counters.ts), and the node that takes a meeting over carries on
+ * from them. Without one they live in memory only. Checks under way are not kept: they die with the node.
+ */
+export interface PasscodeCounterStore {
+  load(instance: string): Promise<PasscodeCounts>;
+  /** A wrong guess from `address` at `at` (its `failures`-th in a row; it waits until `until`); the meeting keeps its newest `keep`, each for `windowMs`. */
+  wrong(instance: string, address: string, guess: { at: number; failures: number; until: number; keep: number; windowMs: number }): Promise<void>;
+  /** The address got the passcode right: its back-off goes. */
+  right(instance: string, address: string): Promise<void>;
+  /** A new passcode: the meeting's wrong guesses go. */
+  passcodeChanged(instance: string): Promise<void>;
+}
+
 /** Runs at most `limit` hashes at once, the rest in arrival order. */
 class HashQueue {
   private running = 0;
@@ -102,10 +123,13 @@ export class PasscodeGate {
   private readonly hashes: HashQueue;
   private readonly addresses = new Map<string, AddressRecord>();
   private readonly rooms = new Map<string, RoomRecord>();
+  /** Meetings whose counters came (or are coming) from the store: once per meeting on this node. */
+  private readonly loaded = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly now: () => number,
     private readonly limits: PasscodeLimits = DEFAULT_PASSCODE_LIMITS,
+    private readonly store?: PasscodeCounterStore,
   ) {
     this.hashes = new HashQueue(limits.maxConcurrentHashes, limits.maxQueuedHashes);
   }
@@ -120,6 +144,8 @@ export class PasscodeGate {
 
   /** Checks `passcode` for meeting `instance` from `address` (a network, limits/address-group.ts). */
   async check(instance: string, address: string, passcode: string, stored: PasscodeHash | Promise<PasscodeHash>): Promise<PasscodeVerdict> {
+    // Counters this node does not have yet (it took the meeting over) first come from the store; unread, nothing is checked.
+    if (this.store && !(await this.load(instance))) return refused({ code: 'busy', message: 'the server is busy checking passcodes: try again in a moment' });
     const key = `${instance}|${address}`;
     const now = this.now();
     const record = this.addresses.get(key) ?? { inFlight: false, failures: 0, until: 0 };
@@ -154,13 +180,18 @@ export class PasscodeGate {
       if (!verdict) return refused({ code: 'busy', message: 'the server is busy checking passcodes: try again in a moment' });
       if (await verdict) {
         this.addresses.delete(key);
+        void this.store?.right(instance, address).catch(() => undefined);
         return { kind: 'right' };
       }
       record.failures += 1;
       const wait = Math.min(60_000, 1000 * 2 ** (record.failures - 1));
       record.until = this.now() + wait;
-      room.wrong.push(this.now());
+      const at = this.now();
+      room.wrong.push(at);
       if (this.addresses.size > 10_000) this.prune();
+      // Kept before the answer goes out: a node that dies right after it cannot give the guesser a fresh count.
+      const { maxWrongPerRoom: keep, roomWindowMs: windowMs } = this.limits;
+      await this.store?.wrong(instance, address, { at, failures: record.failures, until: record.until, keep, windowMs }).catch(() => undefined);
       return refused({ code: 'passcode-wrong', message: `wrong passcode (next try in ${Math.ceil(wait / 1000)} s)`, retryAfterMs: wait });
     } finally {
       record.inFlight = false;
@@ -172,12 +203,41 @@ export class PasscodeGate {
   passcodeChanged(instance: string): void {
     const room = this.rooms.get(instance);
     if (room) room.wrong = [];
+    void this.store?.passcodeChanged(instance).catch(() => undefined);
   }
 
-  /** The meeting ended: what was counted for it goes. */
+  /**
+   * The meeting ended, or another node runs it now: this node's counters for it go (the store's
+   * stay for whoever runs it, and lapse after the window).
+   */
   forget(instance: string): void {
     this.rooms.delete(instance);
+    this.loaded.delete(instance);
     for (const key of this.addresses.keys()) if (key.startsWith(`${instance}|`)) this.addresses.delete(key);
+  }
+
+  /** Reads the meeting's counters from the store once; false (and read again next time) when it did not answer. */
+  private load(instance: string): Promise<boolean> {
+    let loading = this.loaded.get(instance);
+    if (loading) return loading;
+    loading = this.store!.load(instance).then(
+      (saved) => {
+        if (this.loaded.get(instance) !== loading) return true;
+        const room = this.room(instance, this.now());
+        room.wrong = [...saved.wrong, ...room.wrong].sort((a, b) => a - b);
+        for (const [address, { failures, until }] of Object.entries(saved.addresses)) {
+          const key = `${instance}|${address}`;
+          if (!this.addresses.has(key)) this.addresses.set(key, { inFlight: false, failures, until });
+        }
+        return true;
+      },
+      () => {
+        if (this.loaded.get(instance) === loading) this.loaded.delete(instance);
+        return false;
+      },
+    );
+    this.loaded.set(instance, loading);
+    return loading;
   }
 
   /** The meeting's record, its wrong guesses trimmed to the window. */
