@@ -121,7 +121,7 @@ describe('a guest whose browser speaks Russian', () => {
 
     await ada.page.goto(meetingUrl(server.url, room, 'Ada', false));
     await ada.page.getByTestId('join-button').waitFor();
-    await expect.poll(() => ada.page.getByTestId('join-button').textContent()).toBe('Присоединиться');
+    await expect.poll(() => ada.page.getByTestId('join-button').textContent()).toBe('Войти');
     await russianScreen(ada.page, 'prejoin');
 
     await ada.page.getByTestId('join-button').click();

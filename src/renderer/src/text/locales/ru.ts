@@ -56,12 +56,12 @@ export const ru: Catalogue<typeof en> = {
     meetingName: 'Встреча: {name}',
   },
   prejoin: {
-    ready: 'Готовы присоединиться?',
+    ready: 'Готовы войти?',
     meetingAs: 'Встреча <meeting>{room}</meeting>, вы — <strong>{name}</strong>',
     passcode: 'Пароль встречи',
     back: 'Назад',
     joining: 'Подключение…',
-    join: 'Присоединиться',
+    join: 'Войти',
   },
   devices: {
     camera: 'Камера',
