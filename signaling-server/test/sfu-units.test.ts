@@ -297,7 +297,7 @@ describe('SDP', () => {
     expect(() => readPublishOffer('hello', ['0'])).toThrow(/SDP/);
   });
 
-  it('answers every slot on one transport, simulcast received, VP8 and Opus only, REMB instead of transport-cc', () => {
+  it('answers every slot on one transport, simulcast received, VP8 (with its RTX) and Opus only, REMB instead of transport-cc', () => {
     const offer = readPublishOffer(chrome, ['0', '1', '2']);
     const answer = publishAnswer(offer, stackAnswer, ['0', '1', '2'], 3);
     expect(answer).toMatch(/^o=rtc 123 3 IN IP4/m);
@@ -305,8 +305,8 @@ describe('SDP', () => {
     const sections = answer.split(/(?=^m=)/m).slice(1);
     expect(sections.map((s) => s.split('\r\n')[0])).toEqual([
       'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-      'm=video 9 UDP/TLS/RTP/SAVPF 96',
-      'm=video 9 UDP/TLS/RTP/SAVPF 96',
+      'm=video 9 UDP/TLS/RTP/SAVPF 96 97',
+      'm=video 9 UDP/TLS/RTP/SAVPF 96 97',
       expect.stringMatching(/^m=audio 0 /), // mid 3 is no slot here: rejected
     ]);
     for (const video of sections.slice(1, 3)) {
@@ -315,7 +315,7 @@ describe('SDP', () => {
       expect(video).toMatch(/^a=simulcast:recv q;h;f\r$/m);
       expect(video).toMatch(/^a=rtcp-fb:96 goog-remb\r$/m);
       expect(video).toMatch(/^a=rtcp-fb:96 nack pli\r$/m);
-      expect(video).not.toMatch(/transport-cc|transport-wide|rtx|red\/|ulpfec/);
+      expect(video).not.toMatch(/transport-cc|transport-wide|red\/|ulpfec/);
       expect(video).toMatch(/^a=setup:active\r$/m);
       expect(video).toMatch(/^a=fingerprint:sha-256 AA:BB\r$/m);
       expect(video).not.toMatch(/^a=candidate/m);

@@ -5,6 +5,7 @@ import { layerOfRid } from './layers.js';
 import { BitrateEstimate, ReceiveStats } from './receive-stats.js';
 import { nack, parseRtcp, pli, receiverReport, remb, type ReportBlock } from './rtcp.js';
 import { type RtpView, isRtcp, parseRtp, readAudioLoudness, readTextExtension } from './rtp.js';
+import { unwrapRtx } from './rtx.js';
 import { type PublishOffer, publishAnswer } from './sdp.js';
 import { type Counters, type Source } from './sources.js';
 
@@ -40,6 +41,12 @@ interface Stream {
  * receives every packet on the one track libdatachannel is shown (see sdp.ts), tells the streams
  * apart (announced SSRCs, the mid and rid header extensions) and hands them to the meeting's
  * sources. It sends the publisher receiver reports, REMB, NACKs for gaps and key frame requests.
+ *
+ * A video's retransmissions come as RTX (`rtx.ts`) on an SSRC of their own, which an offer's FID
+ * group ties to its media SSRC or, for simulcast, the mid and repaired rid extensions to a layer:
+ * each is unwrapped and taken as the original packet (a late one, filling the gap the SFU asked
+ * for; one already here is dropped as a copy). The browser's bandwidth probes come there too, as
+ * padding alone: they go no further.
  */
 export class Publisher {
   private readonly pc: PeerConnection;
@@ -47,6 +54,10 @@ export class Publisher {
   private offer: PublishOffer | null = null;
   private slots = new Map<string, MediaSlot>();
   private readonly streams = new Map<number, Stream>();
+  /** RTX SSRC -> the stream it repairs (learnt from its first packet). */
+  private readonly rtxStreams = new Map<number, Stream>();
+  /** The RTX payload types answered (the offer's, for its VP8). */
+  private rtxPayloadTypes = new Set<number>();
   private readonly ssrc = randomSsrc();
   private readonly estimate = new BitrateEstimate();
   private readonly reportTimer: NodeJS.Timeout;
@@ -88,8 +99,10 @@ export class Publisher {
     if (this.offer && this.offer.anchorMid !== offer.anchorMid) throw new Error('a renegotiation must keep the first m-line');
     // A mid now carrying another slot: learn every stream again.
     for (const [mid, slot] of this.slots) if (slots.get(mid) !== slot) this.streams.clear();
+    this.rtxStreams.clear();
     this.offer = offer;
     this.slots = new Map(slots);
+    this.rtxPayloadTypes = new Set(offer.media.flatMap((m) => (slots.has(m.mid) && m.rtxPayloadType !== null ? [m.rtxPayloadType] : [])));
     this.pc.setRemoteDescription(offer.forStack, 'offer');
     const stackAnswer = first ? await gathered(this.pc) : (this.pc.localDescription()?.sdp ?? '');
     if (this.closed) throw new Error('the connection closed');
@@ -102,6 +115,7 @@ export class Publisher {
     clearInterval(this.reportTimer);
     if (this.nackTimer) clearTimeout(this.nackTimer);
     this.streams.clear();
+    this.rtxStreams.clear();
     this.track = null;
     this.pc.close();
   }
@@ -110,9 +124,61 @@ export class Publisher {
     const rtp = parseRtp(packet);
     if (rtp === null) return;
     this.host.counters.rtpIn++;
+    if (this.rtxPayloadTypes.has(rtp.payloadType)) {
+      this.onRtx(packet, rtp);
+      return;
+    }
     const stream = this.streams.get(rtp.ssrc) ?? this.place(packet, rtp);
     if (!stream || rtp.payloadType !== stream.payloadType) return;
-    const now = performance.now();
+    this.receive(stream, packet, rtp, performance.now());
+  }
+
+  /** An RTX packet: the original inside goes on as if it had come itself; a probe or a packet of no known stream is dropped. */
+  private onRtx(packet: Buffer, rtp: RtpView): void {
+    let stream = this.rtxStreams.get(rtp.ssrc);
+    // The stream it repaired was replaced (the layer's SSRC changed): learn it again.
+    if (stream && this.streams.get(stream.stats.ssrc) !== stream) {
+      this.rtxStreams.delete(rtp.ssrc);
+      stream = undefined;
+    }
+    stream ??= this.placeRtx(packet, rtp) ?? undefined;
+    if (!stream) return;
+    const original = unwrapRtx(packet, rtp, stream.payloadType, stream.stats.ssrc);
+    const originalRtp = original && parseRtp(original);
+    if (!original || !originalRtp) return; // padding only (a bandwidth probe), or too short
+    this.receive(stream, original, originalRtp, performance.now());
+  }
+
+  /** Which stream an RTX SSRC not seen before repairs: by the offer's FID group, else by its mid and repaired rid. */
+  private placeRtx(packet: Buffer, rtp: RtpView): Stream | null {
+    const offer = this.offer;
+    if (!offer) return null;
+    let stream: Stream | undefined;
+    const announced = offer.media.find((m) => m.rtxSsrcs.has(rtp.ssrc));
+    if (announced) {
+      stream = announced.rtxPayloadType === rtp.payloadType ? this.streams.get(announced.rtxSsrcs.get(rtp.ssrc)!) : undefined;
+    } else {
+      const media = offer.media.find((m) => m.mid === readTextExtension(packet, rtp, offer.extensions.mid));
+      const slot = media && this.slots.get(media.mid);
+      const source = slot && this.host.source(slot);
+      if (!media || !slot || source?.kind !== 'video' || media.rtxPayloadType !== rtp.payloadType) return null;
+      let layer = 0;
+      if (media.rids.length > 1) {
+        const rid = readTextExtension(packet, rtp, offer.extensions.repairedRid);
+        layer = rid === null ? -1 : layerOfRid(rid, media.rids);
+      }
+      const ssrc = source.layers[layer]?.ssrc;
+      stream = ssrc === null || ssrc === undefined ? undefined : this.streams.get(ssrc);
+      if (stream?.slot !== slot) stream = undefined;
+    }
+    // Not learnt while its media stream is unknown: nothing of it was asked for yet.
+    if (!stream?.video) return null;
+    this.rtxStreams.set(rtp.ssrc, stream);
+    return stream;
+  }
+
+  /** A media packet of `stream` (as it came, or unwrapped from RTX). */
+  private receive(stream: Stream, packet: Buffer, rtp: RtpView, now: number): void {
     if (!stream.stats.packet(rtp.seq, packet.length, now)) return; // a copy of one already here
     const source = this.host.source(stream.slot);
     if (!source) return;

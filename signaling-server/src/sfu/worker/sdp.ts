@@ -9,9 +9,15 @@
  * DTLS) from libdatachannel's answer; every packet of the connection reaches the anchor's track
  * and is told apart here (SSRC, mid and rid extensions).
  *
- * What the SFU accepts: VP8 and Opus (no RTX, RED or FEC), NACK, PLI, FIR and REMB feedback (not
- * transport-wide congestion control: the SFU sends REMB), and the mid, rid and audio level header
- * extensions.
+ * What the SFU accepts: VP8 and Opus, RTX (RFC 4588) for VP8 (no RED or FEC), NACK, PLI, FIR and
+ * REMB feedback (not transport-wide congestion control: the SFU sends REMB), and the mid, rid,
+ * repaired rid and audio level header extensions. A publisher's RTX streams are told apart by its
+ * `ssrc-group:FID` lines or, for simulcast (which announces no SSRCs), by the repaired rid
+ * extension that names the layer they repair.
+ *
+ * Subscribing: each video m-line offers RTX (`RTX_PT`, apt the VP8 payload type) with an RTX SSRC
+ * of its own in a FID group; the SFU answers a NACK with the packet wrapped as RTX, if the answer
+ * kept RTX (`answeredRtx`).
  */
 
 import { type MediaSlot } from '../../protocol/sfu.js';
@@ -74,8 +80,12 @@ export interface OfferedMedia {
   payloadType: number | null;
   /** Its simulcast rids in the offer's order (empty: one stream). */
   rids: string[];
-  /** The SSRCs it announces (a browser's audio does; its simulcast video does not). */
+  /** The media SSRCs it announces (a browser's audio does; its simulcast video does not). */
   ssrcs: number[];
+  /** The RTX payload type for its codec (video, if offered: apt = `payloadType`), or null. */
+  rtxPayloadType: number | null;
+  /** Its announced RTX SSRCs (`ssrc-group:FID media rtx`): RTX SSRC -> media SSRC. */
+  rtxSsrcs: ReadonlyMap<number, number>;
 }
 
 /** What the SFU needs of a publisher's offer. */
@@ -86,7 +96,7 @@ export interface PublishOffer {
   /** The offer as libdatachannel sees it: the anchor alone. */
   forStack: string;
   /** Header extension ids (the same for every m-line of a bundle). */
-  extensions: { mid: number | null; rid: number | null; audioLevel: number | null };
+  extensions: { mid: number | null; rid: number | null; repairedRid: number | null; audioLevel: number | null };
   iceUfrag: string | null;
   /** What `answer` writes for each m-line. */
   readonly sections: readonly Section[];
@@ -101,7 +111,7 @@ function extensionIds(sections: readonly Section[]): PublishOffer['extensions'] 
       }
     return null;
   };
-  return { mid: find(EXTENSION.mid), rid: find(EXTENSION.rid), audioLevel: find(EXTENSION.audioLevel) };
+  return { mid: find(EXTENSION.mid), rid: find(EXTENSION.rid), repairedRid: find(EXTENSION.repairedRid), audioLevel: find(EXTENSION.audioLevel) };
 }
 
 /** The payload type of the accepted codec of a section (the first one offered), or null. */
@@ -113,6 +123,30 @@ function acceptedPayloadType(section: Section): number | null {
     if (m && m[2]!.toLowerCase() === codec) return Number(m[1]);
   }
   return null;
+}
+
+/** The RTX payload type (`rtx/<clock>` with `apt=<payloadType>`) of a video section, or null. */
+function rtxPayloadTypeOf(section: Section, payloadType: number | null): number | null {
+  if (section.kind !== 'video' || payloadType === null) return null;
+  for (const line of section.lines) {
+    const m = /^a=fmtp:(\d+) (?:.*;)?\s*apt=(\d+)\s*(?:;.*)?$/.exec(line);
+    if (!m || Number(m[2]) !== payloadType) continue;
+    const pt = m[1]!;
+    if (section.lines.some((l) => new RegExp(`^a=rtpmap:${pt} rtx/`, 'i').test(l))) return Number(pt);
+  }
+  return null;
+}
+
+/** `a=ssrc-group:FID media rtx` lines: RTX SSRC -> media SSRC. */
+function fidGroups(section: Section): Map<number, number> {
+  const groups = new Map<number, number>();
+  const isSsrc = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
+  for (const value of attributes(section.lines, 'ssrc-group')) {
+    const [semantics, media, rtx] = value.trim().split(/\s+/);
+    const [m, r] = [Number(media), Number(rtx)];
+    if (semantics === 'FID' && isSsrc(m) && isSsrc(r) && m !== r) groups.set(r, m);
+  }
+  return groups;
 }
 
 /** Reads a publisher's offer. Throws (with a message for the server's log) if it is unusable. */
@@ -135,13 +169,18 @@ export function readPublishOffer(offer: string, mids: readonly string[]): Publis
           .filter((rid) => rids.includes(rid))
       : rids;
     const dir = direction(section.lines);
+    const payloadType = acceptedPayloadType(section);
+    const rtxPayload = rtxPayloadTypeOf(section, payloadType);
+    const rtxSsrcs = rtxPayload === null ? new Map<number, number>() : fidGroups(section);
     media.push({
       mid: section.mid,
       kind: section.kind,
       sending: section.port !== 0 && (dir === 'sendonly' || dir === 'sendrecv'),
-      payloadType: acceptedPayloadType(section),
+      payloadType,
       rids: ordered,
-      ssrcs: [...new Set(attributes(section.lines, 'ssrc').map((v) => Number(v.split(' ')[0])))].filter(Number.isFinite),
+      ssrcs: [...new Set(attributes(section.lines, 'ssrc').map((v) => Number(v.split(' ')[0])))].filter((ssrc) => Number.isFinite(ssrc) && !rtxSsrcs.has(ssrc)),
+      rtxPayloadType: rtxPayload,
+      rtxSsrcs,
     });
   }
   for (const mid of mids) if (!media.some((m) => m.mid === mid)) throw new Error(`the offer has no m-line with mid ${mid}`);
@@ -150,21 +189,21 @@ export function readPublishOffer(offer: string, mids: readonly string[]): Publis
   const anchorSection = sections.find((s) => s.mid === anchor.mid)!;
   const forStack = [
     ...session.map((l) => (l.startsWith('a=group:BUNDLE') ? `a=group:BUNDLE ${anchor.mid}` : l)),
-    ...filteredSection(anchorSection, anchor.payloadType!),
+    ...filteredSection(anchorSection, [anchor.payloadType!]),
   ].join(EOL);
   const iceUfrag = attribute(anchorSection.lines, 'ice-ufrag') ?? attribute(session, 'ice-ufrag') ?? null;
   return { media, anchorMid: anchor.mid, forStack: forStack + EOL, extensions: extensionIds(sections), iceUfrag, sections };
 }
 
-/** A section with only the accepted codec, feedback and header extensions. */
-function filteredSection(section: Section, payloadType: number): string[] {
-  const pt = String(payloadType);
+/** A section with only the accepted codec (and its RTX), feedback and header extensions. */
+function filteredSection(section: Section, payloadTypes: readonly number[]): string[] {
+  const pts = payloadTypes.map(String);
   return section.lines
-    .map((line, i) => (i === 0 ? `m=${section.kind} ${section.port} ${section.proto} ${pt}` : line))
+    .map((line, i) => (i === 0 ? `m=${section.kind} ${section.port} ${section.proto} ${pts.join(' ')}` : line))
     .filter((line) => {
       const codecLine = /^a=(rtpmap|fmtp|rtcp-fb):(\S+)(?: (.*))?$/.exec(line);
       if (codecLine) {
-        if (codecLine[2] !== pt && codecLine[2] !== '*') return false;
+        if (!pts.includes(codecLine[2]!) && codecLine[2] !== '*') return false;
         return codecLine[1] !== 'rtcp-fb' || ACCEPTED_FEEDBACK.test(codecLine[3] ?? '');
       }
       const extmap = /^a=extmap:\d+(?:\/\w+)? (\S+)/.exec(line);
@@ -202,9 +241,10 @@ export function publishAnswer(offer: PublishOffer, stackAnswer: string, mids: re
       continue;
     }
     bundle.push(media.mid);
-    const kept = filteredSection(section, media.payloadType!);
+    const payloadTypes = [media.payloadType!, ...(media.rtxPayloadType === null ? [] : [media.rtxPayloadType])];
+    const kept = filteredSection(section, payloadTypes);
     const lines = [
-      `m=${section.kind} 9 ${section.proto} ${media.payloadType}`,
+      `m=${section.kind} 9 ${section.proto} ${payloadTypes.join(' ')}`,
       'c=IN IP4 0.0.0.0',
       `a=mid:${media.mid}`,
       ...kept.filter((l) => l.startsWith('a=extmap:')),
@@ -259,14 +299,38 @@ export function subscribeOffer(stackOffer: string, revision: number, tracks: rea
   });
   const body = sections.map((section) => {
     const track = section.mid === null ? undefined : byMid.get(section.mid);
-    const lines = section.lines.flatMap((line) => (line === 'a=setup:actpass' ? ['a=setup:active'] : / goog-remb$/.test(line) ? [] : [line]));
-    if (!track?.carries) return lines;
-    const msid = `${track.carries.from} ${track.carries.slot}-${track.mid}`;
-    return lines.map((line) => {
-      if (line.startsWith('a=msid:')) return `a=msid:${msid}`;
-      if (line.startsWith(`a=ssrc:${track.ssrc} msid:`)) return `a=ssrc:${track.ssrc} msid:${msid}`;
-      return line;
+    const lines = section.lines.flatMap((line) => {
+      if (line === 'a=setup:actpass') return ['a=setup:active'];
+      if (/ goog-remb$/.test(line)) return [];
+      // libdatachannel writes RTX in capitals; browsers compare names without case, but say it as they do.
+      return [line.replace(/^(a=rtpmap:\d+ )RTX\//, '$1rtx/')];
     });
+    const msid = track?.carries ? `${track.carries.from} ${track.carries.slot}-${track.mid}` : null;
+    const rewritten = lines.map((line) => {
+      if (msid === null) return line;
+      if (line.startsWith('a=msid:')) return `a=msid:${msid}`;
+      // Every SSRC of the line (the media's and its RTX's) belongs to the same track.
+      const ssrcMsid = /^a=ssrc:(\d+) msid:/.exec(line);
+      return ssrcMsid ? `a=ssrc:${ssrcMsid[1]} msid:${msid}` : line;
+    });
+    // libdatachannel repeats `a=msid` for each SSRC it announces: once is what a browser expects.
+    return rewritten.filter((line, i) => !line.startsWith('a=msid:') || rewritten.indexOf(line) === i);
   });
   return [...head, ...body.flat()].join(EOL) + EOL;
+}
+
+/**
+ * The mids of a subscriber's answer whose m-line kept RTX for `payloadType` (an `rtx` rtpmap with
+ * `apt=payloadType` and that payload type in its format list): the SFU resends on them as RTX,
+ * on the others as the plain packet.
+ */
+export function answeredRtx(answer: string, payloadType: number, rtxPayloadType: number): Set<string> {
+  const mids = new Set<string>();
+  for (const section of parse(answer).sections) {
+    if (section.kind !== 'video' || section.mid === null || section.port === 0) continue;
+    const formats = section.lines[0]!.split(' ').slice(3);
+    if (!formats.includes(String(rtxPayloadType))) continue;
+    if (rtxPayloadTypeOf(section, payloadType) === rtxPayloadType) mids.add(section.mid);
+  }
+  return mids;
 }

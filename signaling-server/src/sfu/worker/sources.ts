@@ -6,6 +6,8 @@ import { type RtpView, isVp8KeyframeStart, stampPacket, strippedPacket, vp8Keyfr
 
 /** The payload types of the SFU's own offers to subscribers. */
 export const VIDEO_PT = 96;
+/** RTX for VIDEO_PT (RFC 4588: apt=96), the retransmissions of video lines. */
+export const RTX_PT = 97;
 export const AUDIO_PT = 111;
 /** A layer with no packet for this long is taken as not sent (the publisher paused it). */
 const LIVE_MS = 1500;

@@ -1,4 +1,4 @@
-import { Audio, PeerConnection, type RtcConfig, RtcpNackResponder, type Track, Video } from 'node-datachannel';
+import { Audio, PeerConnection, type RtcConfig, type Track, Video } from 'node-datachannel';
 import { type MediaSlot, type SfuTrack } from '../../protocol/sfu.js';
 import { gathered, randomSsrc, sendOn } from './connection.js';
 import { DownlinkEstimate, allocateLayers } from './downlink.js';
@@ -6,11 +6,11 @@ import { KEYFRAME_INTERVAL_MS } from './keyframes.js';
 import { type ViewSize } from './layers.js';
 import { AudioOut, VideoOut } from './out-stream.js';
 import { type RtcpItem, parseRtcp, senderReport } from './rtcp.js';
-import { type OfferedTrack, subscribeOffer } from './sdp.js';
-import { AUDIO_PT, type AudioSource, type Sink, type Source, type SourceKey, VIDEO_PT, type VideoSource } from './sources.js';
+import { Retransmitter } from './retransmitter.js';
+import { type OfferedTrack, answeredRtx, subscribeOffer } from './sdp.js';
+import { AUDIO_PT, type AudioSource, RTX_PT, type Sink, type Source, type SourceKey, VIDEO_PT, type VideoSource } from './sources.js';
 
-/** Packets each video m-line keeps for retransmission on a NACK (about half a second of 720p). */
-const NACK_CACHE = 150;
+const VIDEO_CLOCK = 90_000;
 const CNAME = 'roundtable-sfu';
 
 /** What a subscriber's connection needs of its meeting. */
@@ -63,9 +63,26 @@ class VideoLine extends Line implements Sink<VideoOut> {
   readonly kind = 'video';
   readonly out: VideoOut;
   source: VideoSource | null = null;
-  constructor(mid: string, ssrc: number, track: Track, rtcpTrack: () => Track | null) {
+  /** What it sent lately, for the subscriber's NACKs. */
+  readonly retransmitter: Retransmitter;
+  /** The subscriber's answer kept RTX on this line: NACKs are answered as RTX. */
+  rtx = false;
+  constructor(mid: string, ssrc: number, rtxSsrc: number, track: Track, rtcpTrack: () => Track | null) {
     super(mid, ssrc, track, rtcpTrack);
     this.out = new VideoOut(ssrc);
+    this.retransmitter = new Retransmitter(ssrc, rtxSsrc, RTX_PT);
+  }
+
+  override send(packet: Buffer): boolean {
+    if (!super.send(packet)) return false;
+    this.retransmitter.remember(packet);
+    return true;
+  }
+
+  /** Answers the subscriber's NACK of `seqs` (sequence numbers of this line) with what is still kept. */
+  nacked(seqs: readonly number[]): void {
+    if (!this.open) return;
+    for (const packet of this.retransmitter.resend(seqs, this.rtx)) sendOn(this.track, packet);
   }
 }
 
@@ -164,6 +181,8 @@ export class Subscriber {
     }
     this.pc.setRemoteDescription(sdp, 'answer');
     this.awaiting = null;
+    const rtx = answeredRtx(sdp, VIDEO_PT, RTX_PT);
+    for (const line of this.lines) if (line.kind === 'video') line.rtx = rtx.has(line.mid);
     for (const line of this.lines) {
       if (line.key !== null && line.assignedIn !== null && line.assignedIn <= revision && !line.active) {
         line.active = true;
@@ -227,7 +246,7 @@ export class Subscriber {
   /** Bytes sent to the subscriber so far, video and sound. */
   private sent(): { video: number; audio: number } {
     const sent = { video: 0, audio: 0 };
-    for (const line of this.lines) sent[line.kind] += line.octets;
+    for (const line of this.lines) sent[line.kind] += line.octets + (line.kind === 'video' ? line.retransmitter.resentBytes : 0);
     return sent;
   }
 
@@ -266,16 +285,19 @@ export class Subscriber {
 
   private addLine(kind: 'audio' | 'video'): AnyLine {
     const mid = String(this.nextMid++);
-    const ssrc = randomSsrc((s) => this.lines.some((l) => l.ssrc === s));
+    const taken = (s: number): boolean => this.lines.some((l) => l.ssrc === s || (l.kind === 'video' && l.retransmitter.rtxSsrc === s));
+    const ssrc = randomSsrc(taken);
     let line: AnyLine;
     if (kind === 'video') {
+      // RTX on an SSRC of its own, tied to the media's by a FID group; NACKs are answered by the line.
+      const rtxSsrc = randomSsrc((s) => s === ssrc || taken(s));
       const media = new Video(mid, 'SendOnly');
       media.addVP8Codec(VIDEO_PT);
+      media.addRTXCodec(RTX_PT, VIDEO_PT, VIDEO_CLOCK);
       media.addSSRC(ssrc, CNAME, `sfu-${mid}`, `video-${mid}`);
-      const track = this.pc.addTrack(media);
-      // libdatachannel keeps what it sent and answers NACKs itself (a retransmission on the same SSRC).
-      track.setMediaHandler(new RtcpNackResponder(NACK_CACHE));
-      line = new VideoLine(mid, ssrc, track, this.rtcpTrack);
+      media.addSSRC(rtxSsrc, CNAME, `sfu-${mid}`, `video-${mid}`);
+      media.parseSdpLine(`a=ssrc-group:FID ${ssrc} ${rtxSsrc}`);
+      line = new VideoLine(mid, ssrc, rtxSsrc, this.pc.addTrack(media), this.rtcpTrack);
     } else {
       const media = new Audio(mid, 'SendOnly');
       media.addOpusCodec(AUDIO_PT);
@@ -297,6 +319,7 @@ export class Subscriber {
       if (added.kind !== 'video') return;
       for (const item of items) {
         // A compound packet reaches every track it names: act only on what is about this one.
+        if (item.kind === 'nack' && item.mediaSsrc === added.ssrc) added.nacked(item.seqs);
         if (item.kind !== 'keyframe' || item.mediaSsrc !== added.ssrc || !added.source) continue;
         const layer = added.out.pending ?? added.out.layer;
         if (layer !== null) added.source.keyframes.ask(layer);
