@@ -1,7 +1,7 @@
 /** RTX (RFC 4588) in the SFU, its pure parts: wrapping and unwrapping, what a line keeps to resend, and the SDP. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Retransmitter } from '../src/sfu/worker/retransmitter.js';
+import { RESEND_INTERVAL_MS, Retransmitter } from '../src/sfu/worker/retransmitter.js';
 import { parseRtp, stampPacket, strippedPacket } from '../src/sfu/worker/rtp.js';
 import { rtxOriginalSeq, unwrapRtx, wrapRtx } from '../src/sfu/worker/rtx.js';
 import { answeredRtx, publishAnswer, readPublishOffer, subscribeOffer } from '../src/sfu/worker/sdp.js';
@@ -100,16 +100,16 @@ describe("a subscriber line's retransmissions", () => {
 
   it('resends what a NACK asks for as RTX in the numbering that line gave it, though the buffer was rewritten for another subscriber', () => {
     const { lines } = forwardedToTwo([100, 40000], [5000, 777]);
-    const [rtx] = lines[0].resend([100], true);
+    const [rtx] = lines[0].resend([100], true, 1000);
     const parsed = parseRtp(rtx!)!;
     expect(parsed).toMatchObject({ payloadType: 97, ssrc: 0x2111, timestamp: 5000, marker: true });
     expect(rtx!.readUInt16BE(parsed.payloadOffset)).toBe(100);
     expect(rtx!.subarray(parsed.payloadOffset + 2)).toEqual(vp8Payload);
     // The RTX stream's own sequence numbers follow on.
-    const [again] = lines[0].resend([100], true);
+    const [again] = lines[0].resend([100], true, 1000 + RESEND_INTERVAL_MS);
     expect(parseRtp(again!)!.seq).toBe((parsed.seq + 1) & 0xffff);
     // Without RTX (the answer did not keep it): the packet itself, on the media SSRC, as first sent to that line.
-    const [plain] = lines[1].resend([40000], false);
+    const [plain] = lines[1].resend([40000], false, 1000);
     expect(parseRtp(plain!)).toMatchObject({ payloadType: 96, seq: 40000, timestamp: 777, ssrc: 0x1222 });
     expect(lines[0].resent).toBe(2);
   });
@@ -122,8 +122,23 @@ describe("a subscriber line's retransmissions", () => {
       stampPacket(packet, seq & 0xffff, seq, 1);
       line.remember(packet);
     }
-    expect(line.resend([65000, 65043], true)).toEqual([]); // pushed out by the 256 after them
-    expect(line.resend([(65000 + 299) & 0xffff, 65044, 1234], true).map((p) => p.readUInt16BE(12))).toEqual([(65000 + 299) & 0xffff, 65044]);
+    expect(line.resend([65000, 65043], true, 0)).toEqual([]); // pushed out by the 256 after them
+    expect(line.resend([(65000 + 299) & 0xffff, 65044, 1234], true, 0).map((p) => p.readUInt16BE(12))).toEqual([(65000 + 299) & 0xffff, 65044]);
+  });
+
+  it('resends a packet at most once in RESEND_INTERVAL_MS, however often or however many times one NACK names it', () => {
+    const line = new Retransmitter(1, 2, 97);
+    const incoming = rtpPacket({ pt: 96, seq: 1, timestamp: 1, ssrc: 1, payload: vp8Payload });
+    for (let seq = 0; seq < 256; seq++) {
+      const packet = strippedPacket(incoming, parseRtp(incoming)!, 96);
+      stampPacket(packet, seq, seq, 1);
+      line.remember(packet);
+    }
+    const every = Array.from({ length: 256 }, (_, seq) => seq);
+    expect(line.resend([...every, ...every], true, 50)).toHaveLength(256);
+    expect(line.resend(every, true, 50 + RESEND_INTERVAL_MS - 1)).toHaveLength(0);
+    expect(line.resend([7], true, 50 + RESEND_INTERVAL_MS)).toHaveLength(1);
+    expect(line.resent).toBe(257);
   });
 });
 

@@ -2,8 +2,8 @@
  * RTX (RFC 4588) through the real SFU process, over real connections (node-datachannel here):
  * a subscriber's NACK is answered with the packet wrapped as RTX on the line's RTX stream, and a
  * publisher's retransmission sent as RTX of a simulcast layer (tagged with the repaired rid, as
- * Chromium does) reaches subscribers as the original packet; its padding-only probes and
- * malformed RTX go no further.
+ * Chromium does) or of a stream whose RTX SSRC its offer announces (FID group) reaches
+ * subscribers as the original packet; its padding-only probes and malformed RTX go no further.
  */
 import { PeerConnection, type Track, Video } from 'node-datachannel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,8 @@ class Viewer {
  * A camera published as a browser does with RTX: VP8 and `rtx` (apt=96), the mid, rid and repaired
  * rid extensions, q/h/f simulcast. What the SFU NACKs it sends as RTX of the layer: its own SSRC
  * and sequence numbers, the mid and repaired rid extensions, the original sequence number first.
+ * As `fid`: one stream (the camera's smallest layer alone, no simulcast) whose SSRC and RTX SSRC
+ * the offer announces in a FID group, its RTX sent without extensions.
  */
 class RtxPublisher {
   readonly camera: SimulcastSource;
@@ -138,6 +140,7 @@ class RtxPublisher {
   constructor(
     readonly index: number,
     readonly id: string,
+    readonly mode: 'simulcast' | 'fid' = 'simulcast',
   ) {
     this.camera = new SimulcastSource(index, 'video', '0', 0x20000000 + index * 0x100);
     this.pc = new PeerConnection(`rtx-pub-${id}`, CONFIG);
@@ -154,8 +157,15 @@ class RtxPublisher {
     video.parseSdpLine(`a=extmap:${EXT.mid} ${URI.mid}`);
     video.parseSdpLine(`a=extmap:${EXT.rid} ${URI.rid}`);
     video.parseSdpLine(`a=extmap:${RRID.id} ${RRID.uri}`);
-    for (const rid of ['q', 'h', 'f']) video.parseSdpLine(`a=rid:${rid} send`);
-    video.parseSdpLine('a=simulcast:send q;h;f');
+    if (this.mode === 'simulcast') {
+      for (const rid of ['q', 'h', 'f']) video.parseSdpLine(`a=rid:${rid} send`);
+      video.parseSdpLine('a=simulcast:send q;h;f');
+    } else {
+      const ssrc = this.camera.layers[0]!.ssrc;
+      video.addSSRC(ssrc, this.id, this.id, 'camera');
+      video.addSSRC(this.rtxSsrcOf(0), this.id, this.id, 'camera');
+      video.parseSdpLine(`a=ssrc-group:FID ${ssrc} ${this.rtxSsrcOf(0)}`);
+    }
     const track = this.pc.addTrack(video);
     this.track = track;
     track.onMessage((message) => {
@@ -179,13 +189,14 @@ class RtxPublisher {
     // As a browser's simulcast offer: no SSRCs; asking to be the DTLS client (see sfu-participant.ts).
     const sdp = (await gathered(this.pc))
       .split('\r\n')
-      .filter((line) => !/^a=(ssrc|ssrc-group|msid):/.test(line))
+      .filter((line) => this.mode === 'fid' || !/^a=(ssrc|ssrc-group|msid):/.test(line))
       .map((line) => (line === 'a=setup:actpass' ? 'a=setup:active' : line))
       .join('\r\n');
     const answer = await sfu.publish(MEETING, this.id, { sdp, fresh: true, slots: [{ mid: '0', slot: 'video' }] });
     this.pc.setRemoteDescription(answer, 'answer');
+    const only = this.mode === 'fid' ? this.camera.layers[0]!.ssrc : null;
     this.timer = setInterval(() => {
-      for (const packet of this.camera.nextFrame()) this.send(packet);
+      for (const packet of this.camera.nextFrame()) if (only === null || packet.readUInt32BE(8) === only) this.send(packet);
     }, 1000 / FPS);
     return answer;
   }
@@ -210,16 +221,11 @@ class RtxPublisher {
   asRtx(original: Buffer, layer: number): Buffer {
     const rtp = parseRtp(original)!;
     const payload = Buffer.concat([original.subarray(2, 4), original.subarray(rtp.payloadOffset, rtp.payloadEnd)]);
-    return this.rtxPacket(
-      this.rtxSsrcOf(layer),
-      rtp.timestamp,
-      rtp.marker,
-      [
-        [EXT.mid, '0'],
-        [RRID.id, TEST_LAYERS[layer]!.rid],
-      ],
-      payload,
-    );
+    const tags: [number, string][] = [
+      [EXT.mid, '0'],
+      [RRID.id, TEST_LAYERS[layer]!.rid],
+    ];
+    return this.rtxPacket(this.rtxSsrcOf(layer), rtp.timestamp, rtp.marker, this.mode === 'fid' ? [] : tags, payload);
   }
 
   send(packet: Buffer): void {
@@ -242,6 +248,7 @@ let logs: SfuLog[] = [];
 let meeting: TestMeeting;
 let camera: SyntheticParticipant;
 let publisher: RtxPublisher;
+let fidPublisher: RtxPublisher;
 let viewer: Viewer;
 
 beforeAll(async () => {
@@ -250,18 +257,20 @@ beforeAll(async () => {
   camera = await meeting.join(1);
   publisher = new RtxPublisher(2, 'rtx-publisher');
   await publisher.publish(sfu);
+  fidPublisher = new RtxPublisher(3, 'rtx-fid-publisher', 'fid');
+  await fidPublisher.publish(sfu);
   viewer = new Viewer(sfu, 'rtx-viewer');
   await until(
     [camera],
     () =>
-      [camera.id, publisher.id].every((from) => {
+      [camera.id, publisher.id, fidPublisher.id].every((from) => {
         const mid = viewer.midOf(from);
         return mid !== undefined && viewer.received.filter((p) => p.mid === mid && p.tail?.keyframe).length > 0;
       }),
     20_000,
     'the viewer getting both cameras',
   ).catch((error: unknown) => {
-    const mids = [camera.id, publisher.id].map((from) => `${from} on ${viewer.midOf(from) ?? 'no line'}`).join(', ');
+    const mids = [camera.id, publisher.id, fidPublisher.id].map((from) => `${from} on ${viewer.midOf(from) ?? 'no line'}`).join(', ');
     throw new Error(
       `${String(error)} (${mids}; ${viewer.received.length} packets; offered: ${viewer.offer !== null}; the SFU said: ${logs.map((l) => l.message).join(' | ')})`,
     );
@@ -271,9 +280,34 @@ beforeAll(async () => {
 afterAll(async () => {
   viewer?.close();
   publisher?.close();
+  fidPublisher?.close();
   meeting?.close();
   await sfu?.stop();
 });
+
+/** `from` holds back a packet of the layer the viewer gets, sends it as RTX once the SFU NACKs it: the viewer gets it as the original, in its gap. */
+async function expectRtxTakenAsOriginal(from: RtxPublisher): Promise<void> {
+  const mid = viewer.midOf(from.id)!;
+  const ofPublisher = (): Received[] => viewer.received.filter((p) => p.mid === mid && p.tail?.publisher === from.index);
+  const layer = ofPublisher().at(-1)!.tail!.layer;
+  const held = from.camera.layers[layer]!.counter;
+  const seq = from.camera.holdBack(layer);
+  await until([], () => ofPublisher().some((p) => p.tail?.counter === held && p.tail.layer === layer), 2000, 'the held-back packet, as RTX, forwarded');
+  expect(from.nacked).toContain(seq);
+  expect(from.rtxSent).toBeGreaterThan(0);
+  const late = ofPublisher().find((p) => p.tail?.counter === held && p.tail.layer === layer)!;
+  const neighbours = ofPublisher().filter((p) => p.tail?.layer === layer && Math.abs(p.tail.counter - held) === 1);
+  expect(neighbours).toHaveLength(2);
+  // The original: VP8 on the line's media SSRC, with the sequence number between its neighbours'.
+  expect(late.pt).toBe(VP8_PT);
+  expect(late.ssrc).toBe(rtxOfLine(viewer.offer!.sdp, mid)!.ssrc);
+  for (const n of neighbours) {
+    expect(late.ssrc).toBe(n.ssrc);
+    expect((n.seq - late.seq) & 0xffff).toBe(n.tail!.counter > held ? 1 : 0xffff);
+  }
+  // Came after the packet that followed it: it filled the gap.
+  expect(late.at).toBeGreaterThan(neighbours.find((n) => n.tail!.counter > held)!.at);
+}
 
 describe('RTX through the SFU', () => {
   it("answers a subscriber's NACK with the packet wrapped as RTX: the line's RTX payload type and SSRC, the original sequence number and payload inside", async () => {
@@ -319,27 +353,12 @@ describe('RTX through the SFU', () => {
     expect(viewer.received.slice(before).some((p) => p.ssrc === rtxSsrc)).toBe(false);
   });
 
-  it("takes a publisher's RTX of a simulcast layer (repaired rid) as the original packet, filling the gap, and forwards it as that packet", async () => {
-    const mid = viewer.midOf(publisher.id)!;
-    const ofPublisher = (): Received[] => viewer.received.filter((p) => p.mid === mid && p.tail?.publisher === publisher.index);
-    const layer = ofPublisher().at(-1)!.tail!.layer;
-    const held = publisher.camera.layers[layer]!.counter;
-    const seq = publisher.camera.holdBack(layer);
-    await until([], () => ofPublisher().some((p) => p.tail?.counter === held && p.tail.layer === layer), 2000, 'the held-back packet, as RTX, forwarded');
-    expect(publisher.nacked).toContain(seq);
-    expect(publisher.rtxSent).toBeGreaterThan(0);
-    const late = ofPublisher().find((p) => p.tail?.counter === held && p.tail.layer === layer)!;
-    const neighbours = ofPublisher().filter((p) => p.tail?.layer === layer && Math.abs(p.tail.counter - held) === 1);
-    expect(neighbours).toHaveLength(2);
-    // The original: VP8 on the line's media SSRC, with the sequence number between its neighbours'.
-    expect(late.pt).toBe(VP8_PT);
-    expect(late.ssrc).toBe(rtxOfLine(viewer.offer!.sdp, mid)!.ssrc);
-    for (const n of neighbours) {
-      expect(late.ssrc).toBe(n.ssrc);
-      expect((n.seq - late.seq) & 0xffff).toBe(n.tail!.counter > held ? 1 : 0xffff);
-    }
-    // Came after the packet that followed it: it filled the gap.
-    expect(late.at).toBeGreaterThan(neighbours.find((n) => n.tail!.counter > held)!.at);
+  it("takes a publisher's RTX of a simulcast layer (tied to it by the repaired rid) as the original packet, filling the gap, and forwards it as that packet", async () => {
+    await expectRtxTakenAsOriginal(publisher);
+  });
+
+  it("takes a publisher's RTX announced in a FID group (no extensions) as the original packet, the same way", async () => {
+    await expectRtxTakenAsOriginal(fidPublisher);
   });
 
   it("forwards none of a publisher's padding-only RTX probes or malformed RTX, and goes on forwarding its media", async () => {

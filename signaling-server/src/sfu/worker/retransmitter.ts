@@ -14,11 +14,19 @@ import { wrapRtx } from './rtx.js';
 /** A power of two (slots by sequence number): about 1.5 s of a 720p layer, far more than a NACK's round trip. */
 const CAPACITY = 256;
 const MASK = CAPACITY - 1;
+/**
+ * A packet is resent at most this often: a subscriber's NACKs cost it a few bytes each and the SFU
+ * a packet each, so a flood of them (or a NACK naming every packet kept, again and again) is held
+ * to one copy per packet per interval. A browser asks again only after a round trip, longer than
+ * this on any real link.
+ */
+export const RESEND_INTERVAL_MS = 10;
 
 export class Retransmitter {
   private readonly packets: (Buffer | undefined)[] = new Array<Buffer | undefined>(CAPACITY);
   private readonly seqs = new Int32Array(CAPACITY).fill(-1);
   private readonly timestamps = new Uint32Array(CAPACITY);
+  private readonly resentAt = new Float64Array(CAPACITY).fill(-Infinity);
   private rtxSeq = Math.floor(Math.random() * 0x10000);
   /** Packets resent, and bytes (RTP headers included). */
   resent = 0;
@@ -38,15 +46,20 @@ export class Retransmitter {
     this.packets[slot] = packet;
     this.seqs[slot] = seq;
     this.timestamps[slot] = packet.readUInt32BE(4);
+    this.resentAt[slot] = -Infinity;
   }
 
-  /** The packets to send for a NACK of `seqs` (those still kept; each once per NACK), as RTX if `rtx`. */
-  resend(seqs: readonly number[], rtx: boolean): Buffer[] {
+  /**
+   * The packets to send for a NACK of `seqs` at `now` (performance.now()): those still kept and
+   * not resent in the last RESEND_INTERVAL_MS, as RTX if `rtx`.
+   */
+  resend(seqs: readonly number[], rtx: boolean, now: number): Buffer[] {
     const out: Buffer[] = [];
     for (const seq of new Set(seqs)) {
       const slot = seq & MASK;
       const packet = this.packets[slot];
-      if (!packet || this.seqs[slot] !== seq) continue;
+      if (!packet || this.seqs[slot] !== seq || now - this.resentAt[slot]! < RESEND_INTERVAL_MS) continue;
+      this.resentAt[slot] = now;
       const timestamp = this.timestamps[slot]!;
       let again: Buffer;
       if (rtx) {
@@ -63,10 +76,5 @@ export class Retransmitter {
       out.push(again);
     }
     return out;
-  }
-
-  clear(): void {
-    this.packets.fill(undefined);
-    this.seqs.fill(-1);
   }
 }

@@ -82,7 +82,7 @@ class VideoLine extends Line implements Sink<VideoOut> {
   /** Answers the subscriber's NACK of `seqs` (sequence numbers of this line) with what is still kept. */
   nacked(seqs: readonly number[]): void {
     if (!this.open) return;
-    for (const packet of this.retransmitter.resend(seqs, this.rtx)) sendOn(this.track, packet);
+    for (const packet of this.retransmitter.resend(seqs, this.rtx, performance.now())) sendOn(this.track, packet);
   }
 }
 
