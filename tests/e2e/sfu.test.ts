@@ -41,10 +41,24 @@ const leaveAll = (people: Person[]): Promise<unknown> => Promise.all(people.spli
 const SMALL_WINDOW = { width: 640, height: 360 };
 
 async function arrive(server: MeetingServer, room: string, name: string, color: PatternColor, cameraSize?: string, small = false): Promise<Person> {
-  const browser = await launchParticipant({ color, ...(cameraSize ? { cameraSize } : {}), ...(small ? { viewport: SMALL_WINDOW } : {}) });
+  return (await launch(color, cameraSize, small)).enter(server, room, name);
+}
+
+/** A browser started and ready (its start is the heaviest moment of a participant here), not in the meeting yet. */
+async function launch(color: PatternColor, cameraSize?: string, small = false) {
+  const browser = await launchParticipant({
+    color,
+    ...(cameraSize ? { cameraSize } : {}),
+    // A small window also gets a camera at 10 frames a second: five of them on two cores.
+    ...(small ? { viewport: SMALL_WINDOW, cameraFps: 10 } : {}),
+  });
   await browser.page.addInitScript(GAP_WATCH);
-  await browser.page.goto(meetingUrl(server.url, room, name));
-  return { name, color, page: browser.page, id: await selfId(browser.page), close: () => browser.close() };
+  return {
+    enter: async (server: MeetingServer, room: string, name: string): Promise<Person> => {
+      await browser.page.goto(meetingUrl(server.url, room, name));
+      return { name, color, page: browser.page, id: await selfId(browser.page), close: () => browser.close() };
+    },
+  };
 }
 
 const route = (page: Page): Promise<string | null> => page.evaluate(() => (window as unknown as { roundtable: { route(): string | null } }).roundtable.route());
@@ -152,14 +166,17 @@ describe('the move from the mesh to the SFU', () => {
       ['Dan', 'yellow'],
     ] as const) {
       // Small cameras and windows: five browsers on a small machine, each sending to the mesh and the SFU at once for a while.
-      people.push(await arrive(server, 'growing', name, color, '320x180', true));
+      people.push(await arrive(server, 'growing', name, color, '160x90', true));
     }
     await expectEveryoneSeesEveryone(people);
     expect(await route(people[0]!.page)).toBe('mesh');
     expect(await openConnections(people[0]!.page)).toBe(3);
+    // Eve's browser starts before the watch: on a machine of their own, nobody's sound would stall
+    // while her Chromium starts up; here it takes both cores for a second.
+    const evesBrowser = await launch('magenta', '160x90', true);
     for (const person of people) await resetGaps(person.page);
 
-    const eve = await arrive(server, 'growing', 'Eve', 'magenta', '320x180', true);
+    const eve = await evesBrowser.enter(server, 'growing', 'Eve');
     const everyone = [...people, eve];
     for (const person of everyone) await expect.poll(() => route(person.page), { timeout: 10_000 }).toBe('sfu');
     // Everyone ends on one sending and one receiving connection: the mesh closed.
@@ -172,15 +189,25 @@ describe('the move from the mesh to the SFU', () => {
         gaps.push({ viewer: viewer.name, other: other.name, ...(await mediaGaps(viewer.page, other.id)) });
     }
     console.log(`mesh -> SFU gaps (ms): ${JSON.stringify(gaps)}`);
-    // Nobody's tile went out, and nobody's media broke. The target is under 1 s of silence; here
-    // five browsers share two cores with the test, their pages stall for seconds at a time (a
-    // stall shows as the same gap for everyone a page watches), so the figures are reported and
-    // only a broken move (a gap of half a minute: media that never came back) fails.
     for (const gap of gaps) expect(gap.tileRemoved, `${gap.viewer}'s tile of ${gap.other}`).toBe(false);
-    const audio = gaps.map((g) => g.audioMs).sort((a, b) => a - b);
-    console.log(`audio gap during the move: median ${audio[Math.floor(audio.length / 2)]} ms, max ${audio.at(-1)} ms`);
+    const median = (values: number[]): string => {
+      const sorted = [...values].sort((x, y) => x - y);
+      return `median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted.at(-1)} ms`;
+    };
+    console.log(
+      `audio lost during the move: longest ${median(gaps.map((g) => g.audioLostMs))}; all made up ${median(gaps.map((g) => g.audioConcealedMs))}; as the pages' timers saw it: ${median(gaps.map((g) => g.audioMs))}`,
+    );
     for (const gap of gaps) {
-      expect(gap.audioMs, `${gap.viewer} hearing ${gap.other}`).toBeLessThan(30_000);
+      // Everyone heard everyone through both: the mesh's track, then the SFU's.
+      expect(gap.audioTracks, `${gap.viewer} hearing ${gap.other}`).toBe(2);
+      // The issue's limit is 1 s of anyone's sound lost. It is counted where it is lost (audio made
+      // up in place of packets that did not come), not by the page's timer, which reads a page's
+      // stall as silence though the sound plays on another thread. But five browsers share two
+      // cores here, and what is lost follows whose page starved, on both tracks alike: in one run
+      // everyone lost 1.6-4.1 s of Cat, mesh and SFU, while Cat's page stalled 5.6 s, and 0.2-0.7 s
+      // of the others. So the figures are logged (docs/testing.md) and only a broken move fails:
+      // sound that does not come back.
+      expect(gap.audioLostMs, `${gap.viewer} hearing ${gap.other}`).toBeLessThan(15_000);
       expect(gap.videoMs, `${gap.viewer} seeing ${gap.other}`).toBeLessThan(30_000);
     }
   }, 240_000);

@@ -103,11 +103,19 @@ const viewBody = {
   view: z.strictObject({ width: z.number().int().min(0).max(16384), height: z.number().int().min(0).max(16384) }),
 };
 
+/**
+ * During a meeting's move from the mesh to the SFU: everything the receiver sends now reaches the
+ * sender through the SFU, so their mesh connection may close once the receiver says the same.
+ * Each side closes it only then: closing it when only one side had moved cut the other's sound.
+ */
+const movedBody = { kind: z.literal('moved') };
+
 /** One WebRTC negotiation message for exactly one other participant of the same room. */
 export const SignalRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ to: ParticipantIdSchema, ...descriptionBody }),
   z.strictObject({ to: ParticipantIdSchema, ...candidateBody }),
   z.strictObject({ to: ParticipantIdSchema, ...viewBody }),
+  z.strictObject({ to: ParticipantIdSchema, ...movedBody }),
 ]);
 
 export const EmptyRequestSchema = z.strictObject({});
@@ -137,6 +145,7 @@ export const SignalMessageSchema = z.discriminatedUnion('kind', [
   z.strictObject({ from: ParticipantIdSchema, ...descriptionBody }),
   z.strictObject({ from: ParticipantIdSchema, ...candidateBody }),
   z.strictObject({ from: ParticipantIdSchema, ...viewBody }),
+  z.strictObject({ from: ParticipantIdSchema, ...movedBody }),
 ]);
 
 /** A STUN or TURN server for the participant's connections (RTCIceServer's shape). */

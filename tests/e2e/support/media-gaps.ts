@@ -6,6 +6,13 @@ import type { Page } from 'playwright-core';
  * its picture went without anything new (a new packet played from the track its audio element
  * plays, a new frame in its video element), and whether the tile ever left the page. Whatever
  * connection or track carries them, so a move from one to another is measured as people notice it.
+ *
+ * Those two are read by the page's own timer, so a page that stalls (five browsers on two cores)
+ * shows its stall as a gap though the sound played on, on its own thread. The sound lost is also
+ * counted where it happens: the audio Chromium made up in place of packets that did not come
+ * (`concealedSamples` of the inbound audio) on every track the person's audio element played, read
+ * every 200 ms and as a connection closes. A gap is a run of readings each mostly made up; a
+ * starved CPU's scattered short fill-ins are counted in the total only.
  */
 export const GAP_WATCH = `(() => {
   const connections = [];
@@ -17,6 +24,27 @@ export const GAP_WATCH = `(() => {
   };
   window.RTCPeerConnection.prototype = Native.prototype;
   Object.setPrototypeOf(window.RTCPeerConnection, Native);
+  // Audio by track id, as read so far: { concealedMs, playedMs, run, longestRunMs }. playedMs counts
+  // what played, made-up audio included; run is the made-up audio of the readings since the last
+  // mostly-real one.
+  const concealment = new Map();
+  const readConcealment = (pc) =>
+    pc.getStats().then((report) => report.forEach((s) => {
+      if (s.type !== 'inbound-rtp' || s.kind !== 'audio' || !s.trackIdentifier || !s.totalSamplesReceived) return;
+      const msPerSample = (s.totalSamplesDuration * 1000) / s.totalSamplesReceived;
+      const now = { concealedMs: s.concealedSamples * msPerSample, playedMs: s.totalSamplesDuration * 1000 };
+      const last = concealment.get(s.trackIdentifier) ?? { concealedMs: 0, playedMs: 0, run: 0, longestRunMs: 0 };
+      if (now.playedMs <= last.playedMs) return;
+      const madeUp = now.concealedMs - last.concealedMs;
+      const run = madeUp >= 0.5 * (now.playedMs - last.playedMs) ? last.run + madeUp : 0;
+      concealment.set(s.trackIdentifier, { ...now, run, longestRunMs: Math.max(last.longestRunMs, run) });
+    })).catch(() => undefined);
+  // The last reading of a connection the app closes (asked for before it closes).
+  const nativeClose = Native.prototype.close;
+  Native.prototype.close = function () {
+    void readConcealment(this);
+    return nativeClose.call(this);
+  };
   const microphones = [];
   const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   navigator.mediaDevices.getUserMedia = async (constraints) => {
@@ -31,6 +59,9 @@ export const GAP_WATCH = `(() => {
   };
   let watched = new Map();
   let timer = null;
+  let statsTimer = null;
+  // Concealed audio by track id when the watch started.
+  let concealedBefore = new Map();
   let lookedAt = 0;
   let stallMs = 0;
   const look = () => {
@@ -49,6 +80,7 @@ export const GAP_WATCH = `(() => {
       const sources = receiver ? receiver.getSynchronizationSources() : [];
       const heard = sources.length ? Math.max(...sources.map((s) => s.rtpTimestamp)) + ':' + track.id : null;
       if (heard !== null && heard !== w.heard) { w.heard = heard; w.audioMs = Math.max(w.audioMs, now - w.audioAt); w.audioAt = now; }
+      if (track) w.audioTracks.add(track.id);
     }
   };
   window.gapWatch = {
@@ -66,7 +98,12 @@ export const GAP_WATCH = `(() => {
       return layers;
     },
     localAudio: () => microphones.filter((t) => t.readyState === 'live').at(-1) ?? null,
-    reset: () => {
+    reset: async () => {
+      await Promise.all(open().map(readConcealment));
+      concealedBefore = new Map([...concealment].map(([id, c]) => [id, c.concealedMs]));
+      for (const c of concealment.values()) c.longestRunMs = c.run = 0;
+      clearInterval(statsTimer);
+      statsTimer = setInterval(() => open().forEach(readConcealment), 200);
       const now = performance.now();
       lookedAt = now;
       stallMs = 0;
@@ -74,16 +111,31 @@ export const GAP_WATCH = `(() => {
       for (const tile of document.querySelectorAll('[data-testid="tile"][data-participant-id]')) {
         const id = tile.getAttribute('data-participant-id');
         if (tile.getAttribute('data-local') === 'true' || id.includes(':')) continue;
-        watched.set(id, { removed: false, frames: null, heard: null, videoAt: now, audioAt: now, videoMs: 0, audioMs: 0 });
+        watched.set(id, { removed: false, frames: null, heard: null, videoAt: now, audioAt: now, videoMs: 0, audioMs: 0, audioTracks: new Set() });
       }
       clearInterval(timer);
       timer = setInterval(look, 50);
     },
-    gaps: (id) => {
+    gaps: async (id) => {
       const w = watched.get(id);
       if (!w) return null;
+      await Promise.all(open().map(readConcealment));
+      let concealedMs = 0;
+      let longestMs = 0;
+      const byTrack = [];
+      for (const track of w.audioTracks) {
+        const c = concealment.get(track);
+        if (!c) continue;
+        concealedMs += c.concealedMs - (concealedBefore.get(track) ?? 0);
+        longestMs = Math.max(longestMs, c.longestRunMs);
+        byTrack.push(Math.round(c.longestRunMs));
+      }
       const now = performance.now();
       return {
+        audioLostMs: Math.round(longestMs),
+        audioConcealedMs: Math.round(concealedMs),
+        audioLostByTrackMs: byTrack,
+        audioTracks: w.audioTracks.size,
         audioMs: Math.round(Math.max(w.audioMs, now - w.audioAt)),
         videoMs: Math.round(Math.max(w.videoMs, now - w.videoAt)),
         tileRemoved: w.removed,
@@ -94,8 +146,16 @@ export const GAP_WATCH = `(() => {
 })();`;
 
 export interface MediaGaps {
-  /** The longest stretch without a new sound packet played, ms. */
+  /** The longest stretch without a new sound packet played, ms, as the page's own timer saw it (a page stall counts). */
   audioMs: number;
+  /** The longest stretch of the person's sound lost since the watch started: made up by Chromium in place of packets that did not come, on whichever track played it. */
+  audioLostMs: number;
+  /** All of the person's sound made up meanwhile, short fill-ins of a starved CPU included. */
+  audioConcealedMs: number;
+  /** The longest stretch lost on each of those tracks, in the order they played. */
+  audioLostByTrackMs: number[];
+  /** How many tracks played the person's sound meanwhile (2: mesh then SFU). */
+  audioTracks: number;
   /** The longest stretch without a new frame shown, ms. */
   videoMs: number;
   tileRemoved: boolean;

@@ -173,6 +173,7 @@ export class CallSession {
         }),
         () => new SfuTransport(context, sfuSignalingThrough(this.signaling), { iceServers: options.iceServers ?? [], ...createConnection }),
         firstMedia,
+        (to, body) => context.send(to, body),
       );
     this.speaker = new ActiveSpeakerWatch(() => this.transport.peers());
     this.quality = new QualityMonitor(() => this.transport.peers());

@@ -3,6 +3,7 @@ import { Emitter } from './emitter';
 import { MESH_CLOSE_AFTER_MS, RoutedTransport } from './routed-transport';
 import type { SlotTracks } from './slots';
 import { FakeTrack } from './test-support/fake-media';
+import type { SignalMessage } from '@roundtable/signaling-server/protocol';
 import type { CallTransport, RemotePeer, TransportEvents } from './transport';
 
 /** A transport that records what it is told and emits what a test makes it. */
@@ -10,11 +11,14 @@ class ScriptedTransport implements CallTransport {
   readonly events = new Emitter<TransportEvents>();
   readonly told: string[] = [];
   closed = false;
+  /** Whom it has a connection with (the mesh: one each). */
+  readonly links = new Set<string>();
   prepare(): void {
     this.told.push('prepare');
   }
   start(_self: string, present: readonly { id: string }[]): Promise<void> {
     this.told.push(`start ${present.map((p) => p.id).join(',')}`);
+    for (const p of present) this.links.add(p.id);
     return Promise.resolve();
   }
   participantJoined(id: string): void {
@@ -22,11 +26,15 @@ class ScriptedTransport implements CallTransport {
   }
   participantLeft(id: string): void {
     this.told.push(`left ${id}`);
+    this.links.delete(id);
+  }
+  stopSendingTo(id: string): void {
+    this.told.push(`quiet to ${id}`);
   }
   signalingLost(): void {}
   signalingRestored(): void {}
-  receiveSignal(): void {
-    this.told.push('signal');
+  receiveSignal(message: SignalMessage): void {
+    this.told.push(`signal ${message.kind} from ${message.from}`);
   }
   setLocalTracks(): void {
     this.told.push('tracks');
@@ -37,10 +45,10 @@ class ScriptedTransport implements CallTransport {
   setRoomSize(): void {}
   setIceServers(): void {}
   peers(): Iterable<RemotePeer> {
-    return [];
+    return [...this.links].map((id) => ({ remoteId: id }) as RemotePeer);
   }
-  peer(): RemotePeer | undefined {
-    return undefined;
+  peer(id: string): RemotePeer | undefined {
+    return this.links.has(id) ? ({ remoteId: id } as RemotePeer) : undefined;
   }
   connectionTo(): RTCPeerConnection | undefined {
     return undefined;
@@ -67,15 +75,25 @@ function setUp() {
   // Media plays on a received fake track once it unmutes.
   const firstMedia = (track: MediaStreamTrack): Promise<void> =>
     new Promise((resolve) => (track.muted ? track.addEventListener('unmute', () => resolve(), { once: true }) : resolve()));
-  const routed = new RoutedTransport(mesh, () => sfu, firstMedia);
+  const sent: string[] = [];
+  const routed = new RoutedTransport(
+    mesh,
+    () => sfu,
+    firstMedia,
+    (to, body) => sent.push(`${body.kind} to ${to}`),
+  );
   const shown: Array<[string, Partial<SlotTracks>]> = [];
   routed.events.on('tracks', (id, tracks) => shown.push([id, tracks]));
-  return { mesh, sfu, routed, shown };
+  /** `from` says everything of ours plays at their end through the SFU. */
+  const heardMoved = (from: string): void => routed.receiveSignal({ from, kind: 'moved' });
+  return { mesh, sfu, routed, shown, sent, heardMoved };
 }
 
 describe('RoutedTransport', () => {
   it("keeps each person's mesh tracks until their media arrives through the SFU, then closes the mesh once everyone moved", async () => {
-    const { mesh, sfu, routed, shown } = setUp();
+    const { mesh, sfu, routed, shown, heardMoved } = setUp();
+    heardMoved('ada');
+    heardMoved('bob');
     await routed.start('me', [
       { id: 'ada', restarted: false },
       { id: 'bob', restarted: false },
@@ -108,7 +126,7 @@ describe('RoutedTransport', () => {
   });
 
   it("moves each slot on its own: Ada's sound through the SFU while her camera's first frame is still on its way", async () => {
-    const { mesh, sfu, routed, shown } = setUp();
+    const { mesh, sfu, routed, shown, heardMoved } = setUp();
     await routed.start('me', [{ id: 'ada', restarted: false }]);
     const meshAudio = received('audio', 'mesh mic', false);
     const meshVideo = received('video', 'mesh cam', false);
@@ -117,6 +135,7 @@ describe('RoutedTransport', () => {
     const sfuAudio = received('audio', 'sfu mic', true);
     const sfuVideo = received('video', 'sfu cam', true);
     sfu.events.emit('tracks', 'ada', asTracks({ audio: sfuAudio, video: sfuVideo }));
+    heardMoved('ada');
     sfuAudio.unmute();
     await flush();
     expect(shown.at(-1)).toEqual(['ada', { audio: sfuAudio }]);
@@ -160,6 +179,51 @@ describe('RoutedTransport', () => {
     expect(mesh.told).toEqual(['prepare']);
     expect(mesh.closed).toBe(true);
     expect(sfu.told).toEqual(['start ada', 'joined bob', 'view ada']);
+  });
+
+  it('closes each mesh connection only once both sides moved: the first to move keeps sending to the other until it hears that they moved too', async () => {
+    const { mesh, sfu, routed, sent, heardMoved } = setUp();
+    await routed.start('me', [
+      { id: 'ada', restarted: false },
+      { id: 'bob', restarted: false },
+    ]);
+    routed.setRoute('sfu');
+    const adaSfu = received('audio', 'ada sfu', true);
+    const bobSfu = received('audio', 'bob sfu', true);
+    sfu.events.emit('tracks', 'ada', asTracks({ audio: adaSfu }));
+    sfu.events.emit('tracks', 'bob', asTracks({ audio: bobSfu }));
+    adaSfu.unmute();
+    await flush();
+    // Ada's sound plays through the SFU here: we tell her, and keep the connection, which still
+    // carries our sound to her until ours plays at her end through the SFU.
+    expect(sent).toEqual(['moved to ada']);
+    expect(mesh.links).toEqual(new Set(['ada', 'bob']));
+    // Bob moved us before we moved him: nothing closes until we have too, but we stop sending to him there.
+    heardMoved('bob');
+    expect(mesh.links).toEqual(new Set(['ada', 'bob']));
+    expect(mesh.told).toContain('quiet to bob');
+    expect(mesh.told).not.toContain('quiet to ada');
+    bobSfu.unmute();
+    await flush();
+    expect(sent).toEqual(['moved to ada', 'moved to bob']);
+    expect(mesh.links).toEqual(new Set(['ada']));
+    expect(mesh.closed).toBe(false);
+    // Ada's late negotiation still reaches her connection; Bob's, closed on both sides, no longer.
+    routed.receiveSignal({ from: 'ada', kind: 'candidate', candidate: null });
+    routed.receiveSignal({ from: 'bob', kind: 'candidate', candidate: null });
+    expect(mesh.told.filter((t) => t.startsWith('signal'))).toEqual(['signal candidate from ada']);
+    heardMoved('ada');
+    expect(mesh.closed).toBe(true);
+    // Said once each.
+    expect(sent).toEqual(['moved to ada', 'moved to bob']);
+  });
+
+  it('ignores a `moved` from someone while the meeting is still a mesh', async () => {
+    const { mesh, routed, heardMoved } = setUp();
+    await routed.start('me', [{ id: 'ada', restarted: false }]);
+    heardMoved('ada');
+    expect(mesh.links).toEqual(new Set(['ada']));
+    expect(mesh.told).toEqual(['start ada']);
   });
 
   it('ignores a move back to the mesh', async () => {

@@ -1,4 +1,4 @@
-import type { MediaRoute, SignalMessage } from '@roundtable/signaling-server/protocol';
+import type { MediaRoute, SignalBody, SignalMessage } from '@roundtable/signaling-server/protocol';
 import type { ViewSize } from './budget';
 import { Emitter } from './emitter';
 import type { Slot, SlotTracks } from './slots';
@@ -11,8 +11,11 @@ export const MESH_CLOSE_AFTER_MS = 8000;
  * The meeting's media route, and the move from one to the other: a meeting starts as a mesh and
  * moves to the SFU when the server says so (`media-route`, or the join reply). During the move
  * both run: each participant's microphone and camera keep the mesh's track until the SFU's plays
- * (a sound, a decoded frame), then take the SFU's, so no tile goes blank and no sound stops; once
- * everyone has moved (or after MESH_CLOSE_AFTER_MS) the mesh closes.
+ * (a sound, a decoded frame), then take the SFU's, so no tile goes blank and no sound stops.
+ * Each side says `moved` once everything of the other's plays through the SFU; the other then stops
+ * sending on their mesh connection, which closes once both have said it: it carries both ways, and
+ * the side that moved first would otherwise cut the other's sound of it. Once every connection is
+ * closed (or after MESH_CLOSE_AFTER_MS) the mesh closes.
  */
 export class RoutedTransport implements CallTransport {
   readonly events = new Emitter<TransportEvents>();
@@ -25,6 +28,9 @@ export class RoutedTransport implements CallTransport {
   private readonly slotsMoved = new Map<string, Set<Slot>>();
   /** SFU tracks waiting for their first media before they replace the mesh's. */
   private readonly waiting = new Map<string, Partial<SlotTracks>>();
+  /** Whom we told that everything of theirs plays through the SFU, and who told us the same. */
+  private readonly toldMoved = new Set<string>();
+  private readonly heardMoved = new Set<string>();
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
   private lastTracks: SlotTracks | null = null;
   private iceServers: RTCIceServer[] | null = null;
@@ -36,6 +42,8 @@ export class RoutedTransport implements CallTransport {
     private readonly makeSfu: () => CallTransport,
     /** Resolves once something plays on a track (sfu/first-media.ts in the browser). */
     private readonly firstMedia: (track: MediaStreamTrack) => Promise<void>,
+    /** Relays a `moved` signal to one participant. */
+    private readonly send: (to: string, body: SignalBody) => void,
   ) {
     mesh.events.on('tracks', (id, tracks) => {
       if (!this.meshOpen) return;
@@ -75,6 +83,7 @@ export class RoutedTransport implements CallTransport {
     if (this.started) {
       // In the meeting already: the move starts now, the mesh carrying everything meanwhile.
       void sfu.start(this.started.selfId, this.started.present).catch((error: unknown) => console.warn('could not reach the SFU', error));
+      for (const id of this.heardMoved) this.mesh.stopSendingTo?.(id);
       this.closeTimer = setTimeout(() => this.closeMesh(), MESH_CLOSE_AFTER_MS);
     } else {
       // Joining a meeting that is on the SFU already: no mesh at all.
@@ -109,8 +118,11 @@ export class RoutedTransport implements CallTransport {
     this.slotsMoved.delete(id);
     this.waiting.delete(id);
     this.views.delete(id);
+    this.toldMoved.delete(id);
+    this.heardMoved.delete(id);
     if (this.meshOpen) this.mesh.participantLeft(id);
     this.sfu?.participantLeft(id);
+    if (this.meshOpen && this.sfu) this.closeMeshIfDone();
   }
 
   signalingLost(): void {
@@ -120,12 +132,23 @@ export class RoutedTransport implements CallTransport {
 
   signalingRestored(present: readonly PresentPeer[]): void {
     if (this.started) this.started = { ...this.started, present };
-    if (this.meshOpen) this.mesh.signalingRestored(present);
+    if (this.meshOpen) this.mesh.signalingRestored(present.filter((p) => !this.closedWith(p.id)));
     this.sfu?.signalingRestored(present);
   }
 
   receiveSignal(message: SignalMessage): void {
-    if (this.meshOpen) this.mesh.receiveSignal(message);
+    if (!this.meshOpen) return;
+    if (message.kind === 'moved') {
+      // Kept even if the server's word of the move has not reached us yet: we close nothing before we moved them.
+      this.heardMoved.add(message.from);
+      // What we send them on the mesh is heard no more: stop encoding it (a move doubles the work meanwhile).
+      if (this.sfu) this.mesh.stopSendingTo?.(message.from);
+      this.closeLinkIfDone(message.from);
+      return;
+    }
+    // A connection both sides closed stays closed, whatever of it is still on the way.
+    if (this.closedWith(message.from)) return;
+    this.mesh.receiveSignal(message);
   }
 
   setLocalTracks(tracks: SlotTracks): void {
@@ -209,7 +232,7 @@ export class RoutedTransport implements CallTransport {
         this.events.emit('tracks', id, { [slot]: track });
         const peer = this.sfu?.peer(id);
         if (first && peer) this.events.emit('connection', id, peer.connectionState === 'connected' ? 'connected' : 'connecting');
-        if (this.everyoneMoved()) this.closeMesh();
+        this.movedOne(id);
       });
     }
     this.waiting.set(id, pending);
@@ -225,11 +248,35 @@ export class RoutedTransport implements CallTransport {
     return slots;
   }
 
-  /** Everyone's media that the SFU brings plays through it. */
-  private everyoneMoved(): boolean {
-    return (this.started?.present ?? []).every(
-      (p) => this.moved.has(p.id) && !Object.values(this.waiting.get(p.id) ?? {}).some((track) => track !== null && track !== undefined),
-    );
+  /** Everything of `id`'s that the SFU brings plays through it. */
+  private allMoved(id: string): boolean {
+    return this.moved.has(id) && !Object.values(this.waiting.get(id) ?? {}).some((track) => track !== null && track !== undefined);
+  }
+
+  /** A slot of `id`'s plays through the SFU now: once all of theirs do, we tell them. */
+  private movedOne(id: string): void {
+    if (this.allMoved(id) && !this.toldMoved.has(id)) {
+      this.toldMoved.add(id);
+      this.send(id, { kind: 'moved' });
+    }
+    this.closeLinkIfDone(id);
+  }
+
+  /** Whether our mesh connection with `id` closed because both of us moved. */
+  private closedWith(id: string): boolean {
+    return this.toldMoved.has(id) && this.heardMoved.has(id);
+  }
+
+  private closeLinkIfDone(id: string): void {
+    if (!this.closedWith(id)) return;
+    if (this.mesh.peer(id)) this.mesh.participantLeft(id);
+    this.closeMeshIfDone();
+  }
+
+  /** Everyone's media plays through the SFU and the mesh carries nobody's any more. */
+  private closeMeshIfDone(): void {
+    const present = this.started?.present ?? [];
+    if (present.every((p) => this.allMoved(p.id)) && [...this.mesh.peers()].length === 0) this.closeMesh();
   }
 
   private closeMesh(): void {

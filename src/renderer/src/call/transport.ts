@@ -104,6 +104,11 @@ export interface CallTransport {
    * one are made anew there at once, rather than when they notice it is gone.
    */
   sfuRenewed?(): void;
+  /**
+   * `id` plays everything of ours through the SFU now (the move, routed-transport.ts): send them
+   * nothing more on their own connection, which stays open until we have moved them too.
+   */
+  stopSendingTo?(id: string): void;
   /** Everyone whose media it carries. */
   peers(): Iterable<RemotePeer>;
   peer(id: string): RemotePeer | undefined;

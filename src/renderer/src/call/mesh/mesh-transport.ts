@@ -2,7 +2,7 @@ import type { SignalMessage } from '@roundtable/signaling-server/protocol';
 import type { ViewSize } from '../budget';
 import { Emitter } from '../emitter';
 import { nextTask } from '../next-task';
-import { SLOTS, type SlotTracks } from '../slots';
+import { noTracks, SLOTS, type SlotTracks } from '../slots';
 import { connectionStatus, type CallTransport, type PresentPeer, type RemotePeer, type TransportContext, type TransportEvents } from '../transport';
 import { ViewReports } from '../view-reports';
 import { MeshBudget } from './mesh-budget';
@@ -46,6 +46,8 @@ const OFFER_IF_IDLE_PER_PERSON_MS = 1000;
 export class MeshTransport implements CallTransport {
   readonly events = new Emitter<TransportEvents>();
   private readonly links = new Map<string, PeerLink>();
+  /** People who play what we send through the SFU now (stopSendingTo): their connections send nothing. */
+  private readonly servedElsewhere = new Set<string>();
   private readonly createConnection: ConnectionFactory;
   /** The first offer, made on the pre-join screen (prepare). */
   private readonly offerInWaiting: OfferInWaiting;
@@ -95,6 +97,7 @@ export class MeshTransport implements CallTransport {
   }
 
   participantLeft(id: string): void {
+    this.servedElsewhere.delete(id);
     this.dropLink(id);
     this.retired.forget(id);
     this.budget.forget(id);
@@ -132,6 +135,7 @@ export class MeshTransport implements CallTransport {
       this.budget.setView(from, body.view, this.links.get(from));
       return;
     }
+    if (body.kind === 'moved') return; // the move to the SFU's business (routed-transport.ts)
     // Late words of a connection we already replaced (its answer or restart offer, still on the way)
     // would hijack the new one, which would then check against a closed peer forever.
     if (body.kind === 'description' && this.retired.isRetired(from, fingerprintOf(body.description.sdp))) return;
@@ -164,10 +168,17 @@ export class MeshTransport implements CallTransport {
 
   setLocalTracks(tracks: SlotTracks): void {
     for (const link of this.links.values()) {
+      if (this.servedElsewhere.has(link.remoteId)) continue;
       for (const slot of SLOTS) void link.replaceTrack(slot, tracks[slot]);
     }
     this.budget.applyAll(this.links.values());
     for (const link of this.links.values()) void tuneScreenSender(link, tracks.screen !== null);
+  }
+
+  stopSendingTo(id: string): void {
+    this.servedElsewhere.add(id);
+    const link = this.links.get(id);
+    if (link) for (const slot of SLOTS) void link.replaceTrack(slot, null);
   }
 
   setViewSize(id: string, size: ViewSize): void {
@@ -232,7 +243,7 @@ export class MeshTransport implements CallTransport {
       iceServers: this.iceServers,
       relayOnly: this.options.relayOnly ?? false,
       localStream: this.context.localStream,
-      localTracks: () => this.context.localTracks(),
+      localTracks: () => (this.servedElsewhere.has(remoteId) ? noTracks() : this.context.localTracks()),
       send: (body) => this.context.send(remoteId, body),
       createConnection: this.createConnection,
     });

@@ -34,7 +34,7 @@ function call(options: { offerer: 'ada' | 'bob' } = { offerer: 'ada' }) {
     });
     link.events.on('tracks', (t) => received[self].push(t));
     wire.connect(self, (_from, body) => {
-      if (body.kind !== 'view') link.receive(body);
+      if (body.kind !== 'view' && body.kind !== 'moved') link.receive(body);
     });
     return link;
   };

@@ -15,7 +15,7 @@ import {
 } from './slot-transceivers';
 
 /** The messages perfect negotiation exchanges (view hints are for the call, not the connection). */
-export type NegotiationBody = Exclude<SignalBody, { kind: 'view' }>;
+export type NegotiationBody = Exclude<SignalBody, { kind: 'view' | 'moved' }>;
 
 export interface PeerLinkOptions {
   remoteId: string;
