@@ -56,12 +56,29 @@ describe('input that is not what the protocol says', () => {
       { to: bob.id, kind: 'both', description: { type: 'offer', sdp: '' } },
       { to: 'not an id!', kind: 'candidate', candidate: null },
       { to: ada.id, kind: 'candidate', candidate: null },
+      { to: bob.id, kind: 'moved', view: { width: 1, height: 1 } },
+      { to: ada.id, kind: 'moved' },
     ];
     for (const payload of bad) {
       const reply = await request(ada.socket, 'signal', payload);
       expect(reply, JSON.stringify(payload)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     }
     expect(server.signaling.registry.snapshot()).toEqual(before);
+  });
+
+  it("relays a 'moved' to that one person of the same meeting, stamped with who sent it, and no further", async () => {
+    const ada = await joined(server.url);
+    const bob = await joined(server.url);
+    const eve = await joined(server.url, { room: 'another-meeting-entirely' });
+    const toBob = nextEvent<unknown>(bob.socket, 'signal');
+    let adaGotOne = false;
+    ada.socket.on('signal', () => (adaGotOne = true));
+    expect(await request(ada.socket, 'signal', { to: bob.id, kind: 'moved' })).toEqual({ ok: true });
+    expect(await toBob).toEqual({ from: ada.id, kind: 'moved' });
+    // Someone in another meeting cannot be told, nor tell.
+    expect(await request(eve.socket, 'signal', { to: bob.id, kind: 'moved' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    await settle();
+    expect(adaGotOne).toBe(false);
   });
 
   it('refuses oversized payloads and SDPs', async () => {
