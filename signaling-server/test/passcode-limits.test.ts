@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SignalingDeps, SignalingOptions } from '../src/app.js';
+import { PasscodeGate, type PasscodeCounterStore } from '../src/rooms/passcode.js';
 import { closeClients, connectClient, joined, joinRequest, nextEvent, request, startServer, type Reply, type TestServer } from './harness.js';
 
 /**
@@ -83,5 +84,29 @@ describe('passcode hashing is capped server-wide', () => {
     expect(codes.every((c) => c === 'busy' || c === 'passcode-wrong')).toBe(true);
     const bob = await connectClient(url, { address: '198.51.100.9' });
     expect(await request(bob, 'join', guess('correct horse', 'Bob'))).toMatchObject({ ok: true, self: { name: 'Bob' } });
+  });
+});
+
+describe("a wrong guess whose count is still being stored (a cluster's Redis, slow on a busy machine)", () => {
+  it('counts once, not as wrong and as being checked both: the next guess is still checked', async () => {
+    let release: () => void = () => undefined;
+    let writes = 0;
+    const store: PasscodeCounterStore = {
+      load: () => Promise.resolve({ wrong: [], addresses: {} }),
+      // The first wrong guess's write hangs until released; the others are quick.
+      wrong: () => (++writes === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()),
+      right: () => Promise.resolve(),
+      passcodeChanged: () => Promise.resolve(),
+    };
+    const gate = new PasscodeGate(() => Date.now(), { maxConcurrentHashes: 2, maxQueuedHashes: 8, maxWrongPerRoom: 2, roomWindowMs: 60_000 }, store);
+    const stored = await gate.hash('correct horse')!;
+    const first = gate.check('vault', '203.0.113.1', 'wrong-1', stored);
+    await expect.poll(() => writes).toBe(1);
+    // The meeting has one wrong guess of its two: before, the first still counted as being checked too, and this one waited for the host unchecked.
+    expect(await gate.check('vault', '203.0.113.2', 'wrong-2', stored)).toMatchObject({ kind: 'refused', error: { code: 'passcode-wrong' } });
+    release();
+    expect(await first).toMatchObject({ kind: 'refused', error: { code: 'passcode-wrong' } });
+    // Two wrong: the budget is used up now.
+    expect(await gate.check('vault', '203.0.113.3', 'wrong-3', stored)).toMatchObject({ kind: 'paused' });
   });
 });

@@ -174,6 +174,11 @@ export class PasscodeGate {
     record.inFlight = true;
     this.addresses.set(key, record);
     room.checking += 1;
+    let checking = true;
+    const checked = (): void => {
+      if (checking) room.checking -= 1;
+      checking = false;
+    };
     try {
       const hash = await stored;
       const verdict = this.hashes.run(async () => timingSafeEqual(await scrypt(passcode.normalize('NFC'), hash.salt, LENGTH, PARAMETERS), hash.hash));
@@ -187,6 +192,9 @@ export class PasscodeGate {
       const wait = Math.min(60_000, 1000 * 2 ** (record.failures - 1));
       record.until = this.now() + wait;
       const at = this.now();
+      // Counted as wrong from now on, no longer as being checked: while the store below is written
+      // (slow on a busy machine) it would count twice and fill the meeting's budget early.
+      checked();
       room.wrong.push(at);
       if (this.addresses.size > 10_000) this.prune();
       // Kept before the answer goes out: a node that dies right after it cannot give the guesser a fresh count.
@@ -195,7 +203,7 @@ export class PasscodeGate {
       return refused({ code: 'passcode-wrong', message: `wrong passcode (next try in ${Math.ceil(wait / 1000)} s)`, retryAfterMs: wait });
     } finally {
       record.inFlight = false;
-      room.checking -= 1;
+      checked();
     }
   }
 
