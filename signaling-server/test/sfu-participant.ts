@@ -6,7 +6,8 @@ import { AudioSource, EXT, FPS, OPUS_PT, SimulcastSource, type TestSlot, URI, VP
 
 const CONFIG = { iceServers: [], bindAddress: '127.0.0.1' };
 
-function gathered(pc: PeerConnection): Promise<string> {
+/** The connection's local description once ICE gathering is complete (its candidates in it). */
+export function gathered(pc: PeerConnection): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('ICE gathering did not complete')), 5000);
     const done = (): void => {

@@ -12,7 +12,7 @@ import { nack, parseRtcp } from '../src/sfu/worker/rtcp.js';
 import { parseRtp } from '../src/sfu/worker/rtp.js';
 import { type SfuLog, TestMeeting, startTestSfu } from './sfu-harness.js';
 import { EXT, FPS, SimulcastSource, TEST_LAYERS, URI, VP8_PT, type Tail, readTail } from './sfu-media.js';
-import { type SyntheticParticipant, until } from './sfu-participant.js';
+import { gathered, type SyntheticParticipant, until } from './sfu-participant.js';
 
 const MEETING = 'meeting-rtx';
 const CONFIG = { iceServers: [], bindAddress: '127.0.0.1' };
@@ -20,18 +20,6 @@ const PUBLISHER_RTX_PT = 97;
 const RRID = { id: 11, uri: 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id' } as const;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const isRtcp = (packet: Buffer): boolean => packet.length >= 8 && (packet[1]! & 0x7f) >= 64 && (packet[1]! & 0x7f) <= 95;
-
-function gathered(pc: PeerConnection): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('ICE gathering did not complete')), 5000);
-    const done = (): void => {
-      clearTimeout(timer);
-      resolve(pc.localDescription()?.sdp ?? '');
-    };
-    if (pc.gatheringState() === 'complete') done();
-    else pc.onGatheringStateChange((state) => state === 'complete' && done());
-  });
-}
 
 /** One RTP packet as a subscriber got it. */
 interface Received {
