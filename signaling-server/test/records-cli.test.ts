@@ -35,7 +35,8 @@ const log = (id: string, code: string, startedAt: number): MeetingLog => ({
 });
 
 /** Whoever runs a server reads its meetings' records from its store (issue 22), with no meeting secret and no network. */
-describe('npm run records', () => {
+// Each step starts the command afresh (node + tsx): seconds apiece on a busy machine.
+describe('npm run records', { timeout: 90_000 }, () => {
   it('lists every meeting, newest first, shows one as its host sees it, and deletes one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rt-records-cli-'));
     const store = await SqliteStore.open(join(dir, 'chat.db'));
