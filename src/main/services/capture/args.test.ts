@@ -16,6 +16,8 @@ describe("FFmpeg's command line for a capture", () => {
     const rtsp = captureArgs({ source: { kind: 'url', url: 'rtsp://user:pw@10.0.0.9/stream1' }, media: 'audio' });
     expect(rtsp[rtsp.indexOf('-protocol_whitelist') + 1]).toBe(PROTOCOL_WHITELIST.rtsp);
     expect(rtsp[rtsp.indexOf('-rtsp_transport') + 1]).toBe('tcp');
+    // A live stream is looked at for 1 s before it plays, not FFmpeg's 5 s of its real time.
+    for (const args of [http, rtsp, probeArgs({ kind: 'url', url })]) expect(args[args.indexOf('-analyzeduration') + 1]).toBe('1000000');
 
     // A path that looks like an option or a protocol stays a file: "file:" is prefixed and only "file" is allowed.
     const file = captureArgs({ source: { kind: 'file', path: '/tmp/-f lavfi concat:a|b.mp4' }, media: 'video' });

@@ -18,10 +18,19 @@ export const PROTOCOL_WHITELIST = {
 /** How long a network source may stay silent before FFmpeg gives up on it (microseconds). */
 const NETWORK_TIMEOUT_US = '10000000';
 
-/** What comes before `-i` for a network stream: low latency, a read timeout, the whitelist. */
+/**
+ * How much of a network stream FFmpeg reads to learn its streams before it opens them (microseconds).
+ * Its default, 5 s, is 5 s of a live stream's real time: an HTTP camera measured here took 5.4 s to
+ * probe and 5.9 s more to its first frame, 11 s from "Add" to a picture; with 1 s, 1.4 s and 2.0 s.
+ * A live stream's streams and codecs show in its first second (MPEG-TS tables, RTSP's SDP), and
+ * the capture rescales and resamples whatever the stream's rate, so nothing depends on the rest.
+ */
+const NETWORK_ANALYZE_US = '1000000';
+
+/** What comes before `-i` for a network stream: low latency, a short look at it, a read timeout, the whitelist. */
 function networkInput(url: string): string[] {
   const protocol = new URL(url).protocol;
-  const live = ['-fflags', 'nobuffer', '-flags', 'low_delay'];
+  const live = ['-fflags', 'nobuffer', '-flags', 'low_delay', '-analyzeduration', NETWORK_ANALYZE_US];
   if (protocol === 'rtsp:' || protocol === 'rtsps:') {
     return [...live, '-protocol_whitelist', PROTOCOL_WHITELIST.rtsp, '-rtsp_transport', 'tcp', '-timeout', NETWORK_TIMEOUT_US, '-i', url];
   }
