@@ -12,7 +12,7 @@
  *   flooder, and `duringBurst`: the other meeting's round trip meanwhile.
  * `floodedToIdle` is the p50 ratio the issue asks to stay within 2. Prints one JSON object.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -86,7 +86,8 @@ async function main(): Promise<void> {
   const reference = await bareReference();
   // BENCH_SERVER_CLI: another checkout's signaling-server/src/cli.ts, to compare (A/B) in one run of this script.
   const cli = process.env.BENCH_SERVER_CLI || undefined;
-  const server = await startServerProcess(0, mkdtempSync(join(tmpdir(), 'rt-bench-chat-')), cli ? { cli } : { extraArgs: ['--trust-proxy'] });
+  const dataDir = mkdtempSync(join(tmpdir(), 'rt-bench-chat-'));
+  const server = await startServerProcess(0, dataDir, cli ? { cli } : { extraArgs: ['--trust-proxy'] });
   const sockets: Socket[] = [];
   try {
     const prober = await member(server.url, 'quiet-meeting');
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
   } finally {
     for (const socket of sockets) socket.disconnect();
     await server.kill();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

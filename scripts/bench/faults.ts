@@ -18,7 +18,7 @@
  *
  * Real servers, real Chromium, the production web client; needs root for the namespaces.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildWebClient } from '../build/web-client';
@@ -41,12 +41,14 @@ type Samples = Record<
 >;
 
 async function serverRestarts(samples: Samples, failures: string[]): Promise<void> {
-  let server = await startServerProcess(0, mkdtempSync(join(tmpdir(), 'rt-bench-faults-')));
+  // Each restart keeps its data in a folder of this one, removed at the end.
+  const dataRoot = mkdtempSync(join(tmpdir(), 'rt-bench-faults-'));
+  let server = await startServerProcess(0, mkdtempSync(join(dataRoot, 'server-')));
   try {
     const call = await startCall('bench-restart', { url: server.url });
     for (let run = 0; run < RUNS; run += 1) {
       try {
-        const restart = await restartServer(call, server, mkdtempSync(join(tmpdir(), 'rt-bench-faults-')));
+        const restart = await restartServer(call, server, mkdtempSync(join(dataRoot, 'server-')));
         server = restart.server;
         samples.serverRestartRejoinMs.push(restart.rejoinMs.ada, restart.rejoinMs.bob);
         log(`server restart ${run + 1}/${RUNS}: rejoined after ${restart.rejoinMs.ada} / ${restart.rejoinMs.bob} ms`);
@@ -58,6 +60,7 @@ async function serverRestarts(samples: Samples, failures: string[]): Promise<voi
   } finally {
     await closeAllParticipants();
     await server.kill();
+    rmSync(dataRoot, { recursive: true, force: true });
   }
 }
 
