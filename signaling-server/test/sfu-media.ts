@@ -4,6 +4,7 @@
  * level extension; mid and rid header extensions), whose payload ends with a tail that says whose
  * packet it is, of which slot and layer, and where it stands (a counter per stream, the frame).
  */
+import { readFileSync } from 'node:fs';
 
 export const SLOTS = ['audio', 'video', 'screen', 'screenAudio'] as const;
 export type TestSlot = (typeof SLOTS)[number];
@@ -240,4 +241,26 @@ export function senderReportNow(ssrc: number, rtpTimestamp: number): Buffer {
   b.writeUInt32BE(Math.floor(((ms % 1000) / 1000) * 0x100000000) >>> 0, 12);
   b.writeUInt32BE(rtpTimestamp >>> 0, 16);
   return b;
+}
+
+/** Chromium's publishing offer: a microphone, a camera and a screen as q/h/f simulcast, and screen sound. */
+export const CHROME_OFFER = readFileSync(new URL('./sfu-chrome-offer.sdp', import.meta.url), 'utf8');
+
+/** What libdatachannel answers to the anchor it is shown (one Opus line), with its host candidate or none. */
+export function stackAnswer(options: { candidate: boolean }): string {
+  return [
+    'v=0',
+    'o=rtc 123 0 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'a=group:BUNDLE 0',
+    'a=fingerprint:sha-256 AA:BB',
+    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+    'a=mid:0',
+    'a=setup:active',
+    'a=ice-ufrag:abcd',
+    'a=ice-pwd:secretsecretsecret',
+    ...(options.candidate ? ['a=candidate:1 1 UDP 2114977791 192.0.2.1 40000 typ host', 'a=end-of-candidates'] : []),
+    '',
+  ].join('\r\n');
 }

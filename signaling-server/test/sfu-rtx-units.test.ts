@@ -1,10 +1,10 @@
 /** RTX (RFC 4588) in the SFU, its pure parts: wrapping and unwrapping, what a line keeps to resend, and the SDP. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RESEND_INTERVAL_MS, Retransmitter } from '../src/sfu/worker/retransmitter.js';
 import { parseRtp, stampPacket, strippedPacket } from '../src/sfu/worker/rtp.js';
 import { rtxOriginalSeq, unwrapRtx, wrapRtx } from '../src/sfu/worker/rtx.js';
 import { answeredRtx, publishAnswer, readPublishOffer, subscribeOffer } from '../src/sfu/worker/sdp.js';
+import { CHROME_OFFER, stackAnswer as stackAnswerSdp } from './sfu-media.js';
 
 const MID = 4;
 const RRID = 11;
@@ -143,21 +143,8 @@ describe("a subscriber line's retransmissions", () => {
 });
 
 describe('RTX in the SDP', () => {
-  const chrome = readFileSync(new URL('./sfu-chrome-offer.sdp', import.meta.url), 'utf8');
-  const stackAnswer = [
-    'v=0',
-    'o=rtc 123 0 IN IP4 127.0.0.1',
-    's=-',
-    't=0 0',
-    'a=group:BUNDLE 0',
-    'a=fingerprint:sha-256 AA:BB',
-    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-    'a=mid:0',
-    'a=setup:active',
-    'a=ice-ufrag:abcd',
-    'a=ice-pwd:secretsecretsecret',
-    '',
-  ].join('\r\n');
+  const chrome = CHROME_OFFER;
+  const stackAnswer = stackAnswerSdp({ candidate: false });
 
   it("accepts a browser's RTX for VP8 and the repaired rid extension, and answers them", () => {
     const offer = readPublishOffer(chrome, ['0', '1', '2']);

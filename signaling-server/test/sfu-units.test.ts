@@ -1,5 +1,4 @@
 /** The SFU's pure parts: layer choice, stream rewriting, loudness, loss and NACKs, RTCP and SDP. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DownlinkEstimate, type VideoDemand, allocateLayers } from '../src/sfu/worker/downlink.js';
 import { DEFAULT_LAYER, type LayerState, chooseLayer, layerOfRid } from '../src/sfu/worker/layers.js';
@@ -9,7 +8,7 @@ import { BitrateEstimate, ReceiveStats } from '../src/sfu/worker/receive-stats.j
 import { nack, parseRtcp, pli, receiverReport, remb } from '../src/sfu/worker/rtcp.js';
 import { isVp8KeyframeStart, parseRtp, readTextExtension, vp8KeyframeSize } from '../src/sfu/worker/rtp.js';
 import { publishAnswer, readPublishOffer, subscribeOffer } from '../src/sfu/worker/sdp.js';
-import { SimulcastSource } from './sfu-media.js';
+import { CHROME_OFFER, SimulcastSource, stackAnswer as stackAnswerSdp } from './sfu-media.js';
 
 const live = (width: number | null = null, height: number | null = null): LayerState => ({ width, height, live: true });
 const dead = (): LayerState => ({ width: null, height: null, live: false });
@@ -260,24 +259,9 @@ describe('RTP', () => {
 
 describe('SDP', () => {
   // Chromium's offer for a microphone, a camera and a screen as q/h/f simulcast, and screen sound.
-  const chrome = readFileSync(new URL('./sfu-chrome-offer.sdp', import.meta.url), 'utf8');
+  const chrome = CHROME_OFFER;
   const mids = ['0', '1', '2', '3'];
-  const stackAnswer = [
-    'v=0',
-    'o=rtc 123 0 IN IP4 127.0.0.1',
-    's=-',
-    't=0 0',
-    'a=group:BUNDLE 0',
-    'a=fingerprint:sha-256 AA:BB',
-    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-    'a=mid:0',
-    'a=setup:active',
-    'a=ice-ufrag:abcd',
-    'a=ice-pwd:secretsecretsecret',
-    'a=candidate:1 1 UDP 2114977791 192.0.2.1 40000 typ host',
-    'a=end-of-candidates',
-    '',
-  ].join('\r\n');
+  const stackAnswer = stackAnswerSdp({ candidate: true });
 
   it("reads a browser's publishing offer", () => {
     const offer = readPublishOffer(chrome, mids);
