@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run setup:test — installs what the tests run (Debian packages): Chromium for the browser
-# tests, FFmpeg, PulseAudio (a private sound server), iproute2 (network namespaces) and coturn
-# (a TURN relay), PostgreSQL and Redis (the multi-node server tests start their own, on loopback).
+# tests, FFmpeg, PulseAudio (a private sound server), iproute2 (network namespaces), nftables
+# (lossy links between them), coturn (a TURN relay), PostgreSQL and Redis (the multi-node server
+# tests start their own, on loopback).
 # As root it installs them; otherwise it prints the command to run.
 set -euo pipefail
 need=()
@@ -10,6 +11,7 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v pulseaudio >/dev/null 2>&1 || need+=(pulseaudio)
 command -v pactl >/dev/null 2>&1 || need+=(pulseaudio-utils)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v turnserver >/dev/null 2>&1 || need+=(coturn)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)

@@ -14,6 +14,7 @@ export const FFMPEG = { command: 'ffmpeg', pkg: 'ffmpeg', why: 'capture, devices
 export const PULSEAUDIO = { command: 'pulseaudio', pkg: 'pulseaudio', why: 'a private sound server for the capture tests' };
 export const PACTL = { command: 'pactl', pkg: 'pulseaudio-utils', why: 'the capture tests' };
 export const IP = { command: 'ip', pkg: 'iproute2', why: 'the network-fault tests (network namespaces)' };
+export const NFT = { command: 'nft', pkg: 'nftables', why: 'lossy links in the network-fault tests (netns.ts lose())' };
 export const TURNSERVER = { command: 'turnserver', pkg: 'coturn', why: 'a call relayed through TURN' };
 export const REDIS = { command: 'redis-server', pkg: 'redis-server', why: 'the multi-node server tests' };
 export const POSTGRES = { command: postgresBin('initdb'), pkg: 'postgresql', why: 'chat in PostgreSQL' };

@@ -9,9 +9,10 @@ import { chromiumBehind } from './chromium';
  * meeting server listens) and one namespace per participant machine, each plugged into the bridge
  * by a veth pair. A participant's Chromium runs inside its namespace, so its only address, its
  * signaling and its WebRTC media all cross its own cable, and `cut()` unplugs that cable at the
- * switch (the root end of the veth goes down) while everyone else stays connected.
+ * switch (the root end of the veth goes down) while everyone else stays connected; `lose()` makes
+ * the cable drop UDP packets at random instead (nftables).
  *
- * Needs root (ip netns). Names carry a tag (the test's pid by default) so parallel runs and the
+ * Needs root (ip netns, nft). Names carry a tag (the test's pid by default) so parallel runs and the
  * discovery test do not collide; `destroy()` removes everything and is safe to call twice, and
  * `removeStaleLabs()` cleans up after a run that was killed.
  */
@@ -39,6 +40,18 @@ export interface LabMachine {
   cut(what?: 'all' | 'media'): void;
   /** Plugs every cable back in. */
   plug(): void;
+  /**
+   * Makes its LAN cable lose UDP packets at random (WebRTC's media, RTCP and ICE; signaling and the
+   * web client are TCP and cross it whole): `sent` percent of what the machine sends, `received`
+   * percent of what comes to it; `lose({})` makes it lossless again. A packet is dropped where it
+   * comes off the cable (at the switch's port for what the machine sends, at the machine's own
+   * port for what it receives), so its sender sees it leave, as on a real lossy link: a drop on the
+   * way out would fail the sender's send() instead. Uses nftables (`nft`, Debian's nftables),
+   * since kernels without netem (`tc qdisc ... netem`, CONFIG_NET_SCH_NETEM) still filter packets.
+   */
+  lose(loss: { sent?: number; received?: number }): void;
+  /** The UDP packets its cable dropped each way since the last `lose()`. */
+  dropped(): { sent: number; received: number };
 }
 
 export interface Lab {
@@ -50,6 +63,50 @@ export interface Lab {
 
 const PREFIX = 'rtf';
 const ip = (...args: string[]): void => void execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Runs `nft` with `script` (its -f syntax), inside network namespace `ns` if given; returns what it printed. */
+const nft = (script: string, ns?: string): string =>
+  execFileSync(ns ? 'ip' : 'nft', [...(ns ? ['netns', 'exec', ns, 'nft'] : []), '-f', '-'], {
+    input: script,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+
+function tryNft(script: string): void {
+  try {
+    nft(script);
+  } catch {
+    // already gone, or no nft here (then it never made anything)
+  }
+}
+
+/**
+ * The nftables of a lossy cable end: a table of its own holding one chain on `device`'s ingress
+ * that drops `percent` of the UDP packets that come in (numgen draws a fresh number per packet).
+ */
+function lossyIngress(table: string, chain: string, device: string, percent: number): string {
+  const perTenThousand = Math.round(Math.min(Math.max(percent, 0), 100) * 100);
+  return [
+    `table netdev ${table} {}`,
+    `delete table netdev ${table}`,
+    `table netdev ${table} {`,
+    `  chain ${chain} {`,
+    `    type filter hook ingress device "${device}" priority 0; policy accept;`,
+    `    ip protocol udp numgen random mod 10000 < ${perTenThousand} counter drop`,
+    `  }`,
+    `}`,
+    '',
+  ].join('\n');
+}
+
+/** The packets the counter of table's only rule has counted (0 when there is no such table). */
+function droppedBy(table: string, ns?: string): number {
+  try {
+    const listed = nft(`list table netdev ${table}\n`, ns);
+    return Number(/counter packets (\d+)/.exec(listed)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
 
 function tryIp(...args: string[]): void {
   try {
@@ -67,6 +124,7 @@ export function createLab(subnet: number, tag = String(process.pid % 100_000)): 
   const scripts = mkdtempSync(join(tmpdir(), 'rt-netns-'));
   const destroy = (): void => {
     for (const machine of machines.splice(0)) {
+      tryNft(`delete table netdev ${machine.port}\n`); // a lossy switch port's (a namespace's go with it)
       tryIp('netns', 'del', machine.ns); // takes its end of the veth pairs, and so the pairs
       tryIp('link', 'del', machine.port);
       tryIp('link', 'del', `${machine.port}s`);
@@ -130,6 +188,13 @@ export function createLab(subnet: number, tag = String(process.pid % 100_000)): 
           ip('link', 'set', port, 'up');
           if (options.signalingLink) ip('link', 'set', `${port}s`, 'up');
         },
+        // What the machine sends is dropped on the switch's port (a table named after it, in the
+        // root namespace), what it receives on its own lan0 (a table in its namespace).
+        lose: ({ sent = 0, received = 0 }) => {
+          nft(lossyIngress(port, 'lossy', port, sent));
+          nft(lossyIngress('lossy', 'lossy', 'lan0', received), ns);
+        },
+        dropped: () => ({ sent: droppedBy(port), received: droppedBy('lossy', ns) }),
       };
       machines.push(machine);
       return machine;
@@ -168,5 +233,16 @@ export function removeStaleLabs(): void {
   for (const line of list(['-o', 'link', 'show', 'type', 'bridge']).split('\n')) {
     const match = new RegExp(`^\\d+: (${PREFIX}b(\\d+))[:@]`).exec(line);
     if (match && !alive(match[2]!)) tryIp('link', 'del', match[1]!);
+  }
+  // Lossy switch ports (lose()): a table named after the port, rtf<tag>p<n>.
+  let tables = '';
+  try {
+    tables = execFileSync('nft', ['list', 'tables', 'netdev'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    tables = '';
+  }
+  for (const line of tables.split('\n')) {
+    const match = new RegExp(`^table netdev (${PREFIX}(\\d+)p\\d+)$`).exec(line.trim());
+    if (match && !alive(match[2]!)) tryNft(`delete table netdev ${match[1]!}\n`);
   }
 }
