@@ -10,9 +10,9 @@ import type { Page } from 'playwright-core';
  * Those two are read by the page's own timer, so a page that stalls (five browsers on two cores)
  * shows its stall as a gap though the sound played on, on its own thread. The sound lost is also
  * counted where it happens: the audio Chromium made up in place of packets that did not come
- * (`concealedSamples` of the inbound audio) on every track the person's audio element played, read
- * every 200 ms and as a connection closes. A gap is a run of readings each mostly made up; a
- * starved CPU's scattered short fill-ins are counted in the total only.
+ * (`concealedSamples` of the inbound audio) on every track the person's audio element played, while
+ * it played it, read every 200 ms and as a connection closes. A gap is a run of readings each mostly
+ * made up; a starved CPU's scattered short fill-ins are counted in the total only.
  */
 export const GAP_WATCH = `(() => {
   const connections = [];
@@ -24,20 +24,26 @@ export const GAP_WATCH = `(() => {
   };
   window.RTCPeerConnection.prototype = Native.prototype;
   Object.setPrototypeOf(window.RTCPeerConnection, Native);
-  // Audio by track id, as read so far: { concealedMs, playedMs, run, longestRunMs }. playedMs counts
-  // what played, made-up audio included; run is the made-up audio of the readings since the last
-  // mostly-real one.
+  // Audio by track id, as read so far: { concealedMs, playedMs, lostMs, run, longestRunMs }.
+  // concealedMs and playedMs are Chromium's counts (playedMs includes made-up audio); lostMs is what
+  // was made up while the track was the one an audio element played; run is the made-up audio of
+  // the readings since the last mostly-real one. Chromium goes on pulling (and making up) a track
+  // no element plays any more, such as the mesh's once the SFU's took over: that is nobody's loss.
   const concealment = new Map();
+  // The tracks audio elements play now (updated by the watch's look every 50 ms).
+  let playing = new Set();
   const readConcealment = (pc) =>
     pc.getStats().then((report) => report.forEach((s) => {
       if (s.type !== 'inbound-rtp' || s.kind !== 'audio' || !s.trackIdentifier || !s.totalSamplesReceived) return;
       const msPerSample = (s.totalSamplesDuration * 1000) / s.totalSamplesReceived;
       const now = { concealedMs: s.concealedSamples * msPerSample, playedMs: s.totalSamplesDuration * 1000 };
-      const last = concealment.get(s.trackIdentifier) ?? { concealedMs: 0, playedMs: 0, run: 0, longestRunMs: 0 };
+      const last = concealment.get(s.trackIdentifier);
+      // A track's first reading is where its counts start: what it made up before no element played.
+      if (!last) return void concealment.set(s.trackIdentifier, { ...now, lostMs: 0, run: 0, longestRunMs: 0 });
       if (now.playedMs <= last.playedMs) return;
-      const madeUp = now.concealedMs - last.concealedMs;
-      const run = madeUp >= 0.5 * (now.playedMs - last.playedMs) ? last.run + madeUp : 0;
-      concealment.set(s.trackIdentifier, { ...now, run, longestRunMs: Math.max(last.longestRunMs, run) });
+      const madeUp = playing.has(s.trackIdentifier) ? now.concealedMs - last.concealedMs : 0;
+      const run = madeUp > 0 && madeUp >= 0.5 * (now.playedMs - last.playedMs) ? last.run + madeUp : 0;
+      concealment.set(s.trackIdentifier, { ...now, lostMs: last.lostMs + madeUp, run, longestRunMs: Math.max(last.longestRunMs, run) });
     })).catch(() => undefined);
   // The last reading of a connection the app closes (asked for before it closes).
   const nativeClose = Native.prototype.close;
@@ -60,11 +66,12 @@ export const GAP_WATCH = `(() => {
   let watched = new Map();
   let timer = null;
   let statsTimer = null;
-  // Concealed audio by track id when the watch started.
-  let concealedBefore = new Map();
   let lookedAt = 0;
   let stallMs = 0;
+  const playingNow = () =>
+    new Set([...document.querySelectorAll('audio')].flatMap((a) => (a.srcObject ? a.srcObject.getAudioTracks().map((t) => t.id) : [])));
   const look = () => {
+    playing = playingNow();
     const now = performance.now();
     stallMs = Math.max(stallMs, now - lookedAt);
     lookedAt = now;
@@ -99,9 +106,9 @@ export const GAP_WATCH = `(() => {
     },
     localAudio: () => microphones.filter((t) => t.readyState === 'live').at(-1) ?? null,
     reset: async () => {
+      playing = playingNow();
       await Promise.all(open().map(readConcealment));
-      concealedBefore = new Map([...concealment].map(([id, c]) => [id, c.concealedMs]));
-      for (const c of concealment.values()) c.longestRunMs = c.run = 0;
+      for (const c of concealment.values()) c.lostMs = c.longestRunMs = c.run = 0;
       clearInterval(statsTimer);
       statsTimer = setInterval(() => open().forEach(readConcealment), 200);
       const now = performance.now();
@@ -126,7 +133,7 @@ export const GAP_WATCH = `(() => {
       for (const track of w.audioTracks) {
         const c = concealment.get(track);
         if (!c) continue;
-        concealedMs += c.concealedMs - (concealedBefore.get(track) ?? 0);
+        concealedMs += c.lostMs;
         longestMs = Math.max(longestMs, c.longestRunMs);
         byTrack.push(Math.round(c.longestRunMs));
       }

@@ -21,7 +21,7 @@ import { MeshTransport } from './mesh/mesh-transport';
 import { RoutedTransport } from './routed-transport';
 import { sfuSignalingThrough } from './sfu/sfu-signaling';
 import { SfuTransport } from './sfu/sfu-transport';
-import { firstMedia } from './sfu/first-media';
+import { firstMedia, receiverOf } from './sfu/first-media';
 import { browserConnection, type ConnectionFactory } from './mesh/slot-transceivers';
 import { ParticipantList, type RemoteParticipant } from './participants';
 import { ScreenShare } from './screen-share';
@@ -172,7 +172,7 @@ export class CallSession {
           ...createConnection,
         }),
         () => new SfuTransport(context, sfuSignalingThrough(this.signaling), { iceServers: options.iceServers ?? [], ...createConnection }),
-        firstMedia,
+        (track) => firstMedia(track, () => receiverOf(this.connections, track)),
         (to, body) => context.send(to, body),
       );
     this.speaker = new ActiveSpeakerWatch(() => this.transport.peers());
