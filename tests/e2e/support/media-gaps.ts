@@ -146,6 +146,7 @@ export const GAP_WATCH = `(() => {
         audioMs: Math.round(Math.max(w.audioMs, now - w.audioAt)),
         videoMs: Math.round(Math.max(w.videoMs, now - w.videoAt)),
         tileRemoved: w.removed,
+        connectionsMade: connections.length,
         pageStallMs: Math.round(Math.max(stallMs, now - lookedAt)),
       };
     },
@@ -166,6 +167,8 @@ export interface MediaGaps {
   /** The longest stretch without a new frame shown, ms. */
   videoMs: number;
   tileRemoved: boolean;
+  /** How many connections the page made from its start (closed ones included). */
+  connectionsMade: number;
   /** The longest time the page's own 50 ms watch did not run (the page stalled): a gap this long says nothing of the media. */
   pageStallMs: number;
 }

@@ -2,7 +2,7 @@
  * The SFU connections across a server restart: while the server is away a failed connection is
  * retried (and cannot be negotiated), and once it is back the transport makes both anew. A retry
  * left pending from the outage must not then replace the new connection (the media would stop a
- * second time, seconds after it came back).
+ * second time, seconds after it came back). Nor must the retry of an offer that came late.
  */
 import type { SfuOffer } from '@roundtable/signaling-server/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -124,6 +124,22 @@ describe('the SFU connections after the server came back', () => {
     current.state('connected');
     await vi.advanceTimersByTimeAsync(20_000);
     expect(signaling.subscribe).toHaveBeenCalledTimes(asked + 1);
+    expect(subscriber.connection).toBe(current as unknown as RTCPeerConnection);
+    subscriber.close();
+  });
+
+  it('an offer that comes after its wait ran out is kept: the retry the wait set up asks for no other', async () => {
+    const subscriber = new SfuSubscriber({ createConnection, iceServers: () => [], signaling });
+    await subscriber.start();
+    // A busy SFU: its offer takes longer than the 5 s the subscriber waits before asking again.
+    await vi.advanceTimersByTimeAsync(5_500);
+    offers!({ sdp: 'v=0 offer', revision: 1, fresh: true, tracks: [] });
+    await vi.advanceTimersByTimeAsync(0);
+    const current = made.at(-1)!;
+    current.state('connected');
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(signaling.subscribe).toHaveBeenCalledTimes(1);
+    expect(made).toHaveLength(1);
     expect(subscriber.connection).toBe(current as unknown as RTCPeerConnection);
     subscriber.close();
   });

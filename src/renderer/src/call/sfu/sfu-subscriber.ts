@@ -115,7 +115,11 @@ export class SfuSubscriber {
     if (!offer.fresh && offer.revision === this.revision && answered?.type === 'answer') return this.deps.signaling.answer(answered.sdp, offer.revision);
     if (!offer.fresh && (offer.revision <= this.revision || !this.pc)) return;
     let pc = this.pc;
-    if (offer.fresh) clearTimeout(this.offerWait);
+    // The offer we asked for came, late or not: a retry asking for another would replace it.
+    if (offer.fresh) {
+      clearTimeout(this.offerWait);
+      clearTimeout(this.retry);
+    }
     if (offer.fresh || !pc) {
       pc?.close();
       pc = this.deps.createConnection({ iceServers: this.deps.iceServers(), bundlePolicy: 'max-bundle' });
