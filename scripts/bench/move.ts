@@ -1,0 +1,176 @@
+/**
+ * npm run bench:move — how much of people's sound the move from the mesh to the SFU loses, next to
+ * what a fifth person joining a mesh loses of it anyway, on the same machine in the same run.
+ *
+ * Four people (Ann, Ben, Cat, Dan: one Chromium each, small windows and cameras, as in the e2e move
+ * tests) meet on the mesh, and Eve joins. In the arm `move` the meeting moves to the SFU as she
+ * comes (`sfuFrom: 5`); in the arm `stay` it stays a mesh (`sfuFrom: null`, the CLI's `--sfu-from off`): the same five
+ * browsers on the same cores and the same newcomer, without the move. For each of the twelve pairs
+ * of the four, from just before Eve comes until WATCH_MS later (or until the meeting settled, if
+ * later), it reads the longest stretch of the other's sound that Chromium made up in place of
+ * packets that did not come (tests/e2e/support/media-gaps.ts). Rounds alternate which arm goes
+ * first. Prints one JSON object.
+ *
+ * On a machine where five Chromiums share two cores, a page that starves loses sound whatever the
+ * meeting does; `stay` is that floor, and the move's own cost is what `move` loses beyond it.
+ */
+import type { Page } from 'playwright-core';
+import type { SignalingOptions } from '@roundtable/signaling-server';
+import { buildWebClient } from '../build/web-client';
+import { closeAllBrowsers, launchParticipant } from '../../tests/e2e/support/chromium';
+import type { PatternColor } from '../../tests/e2e/support/fake-media';
+import { GAP_WATCH, type MediaGaps } from '../../tests/e2e/support/media-gaps';
+import { startMeetingServer } from '../../tests/e2e/support/meeting-server';
+import { meetingUrl } from '../../tests/e2e/support/meeting-page';
+import { WEB_ROOT } from '../../tests/e2e/support/paths';
+import { log, summary } from './support/stats';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WATCH_MS = Number(process.env.BENCH_WATCH_MS ?? 20_000);
+/** Cameras on (the default) or off: `BENCH_CAMERAS=off`. */
+const CAMERAS = process.env.BENCH_CAMERAS !== 'off';
+const SETTLE_TIMEOUT_MS = 60_000;
+const ARMS = { move: { sfuFrom: 5 }, stay: { sfuFrom: null } } satisfies Record<string, SignalingOptions>;
+type Arm = keyof typeof ARMS;
+
+const PEOPLE: Array<[string, PatternColor]> = [
+  ['Ann', 'red'],
+  ['Ben', 'green'],
+  ['Cat', 'blue'],
+  ['Dan', 'yellow'],
+];
+
+interface Person {
+  name: string;
+  page: Page;
+  id: string;
+}
+
+// Page code as text: tsx would wrap functions in a helper the page lacks.
+const SELF_ID = `window.roundtable?.selfId() ?? null`;
+const REMOTE_TILES = `[...document.querySelectorAll('[data-testid="tile"]:not([data-local="true"])')].map((t) => t.getAttribute('data-participant-id')).filter((id) => !id.includes(':'))`;
+const ROUTE = `window.roundtable.route()`;
+const OPEN_CONNECTIONS = `window.gapWatch.connections()`;
+const RECEIVED_AUDIO = (id: string): string => `window.roundtable.stats(${JSON.stringify(id)}).then((s) => s?.audio.packetsReceived ?? 0)`;
+
+/** Polls `check` every 100 ms until it holds; throws with `what` after `timeoutMs`. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = SETTLE_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A browser started, with the gap watch in it, not in the meeting yet (its start is its heaviest moment). */
+async function launch(color: PatternColor, small: boolean) {
+  const participant = await launchParticipant({
+    ...(CAMERAS ? { color } : {}),
+    cameraSize: '160x90',
+    ...(small ? { viewport: { width: 640, height: 360 }, cameraFps: 10 } : {}),
+  });
+  await participant.page.addInitScript(GAP_WATCH);
+  return async (url: string, room: string, name: string): Promise<Person> => {
+    await participant.page.goto(meetingUrl(url, room, name));
+    await until(`${name} in the meeting`, async () => (await participant.page.evaluate(SELF_ID)) !== null);
+    if (!CAMERAS) await cameraOff(participant.page);
+    return { name, page: participant.page, id: (await participant.page.evaluate(SELF_ID)) as string };
+  };
+}
+
+async function cameraOff(page: Page): Promise<void> {
+  const toggle = page.getByTestId('camera-toggle');
+  await until('the camera button', async () => (await toggle.getAttribute('aria-pressed')) !== null);
+  if ((await toggle.getAttribute('aria-pressed')) === 'false') await toggle.click();
+  await until('the camera off', async () => (await toggle.getAttribute('aria-pressed')) === 'true');
+}
+
+/** Everyone shows a tile of each of the others, and each other's sound arrives. */
+async function allMet(people: Person[]): Promise<void> {
+  for (const viewer of people) {
+    const others = people.filter((p) => p !== viewer).map((p) => p.id);
+    await until(`${viewer.name} showing everyone`, async () => {
+      const shown = (await viewer.page.evaluate(REMOTE_TILES)) as string[];
+      return others.every((id) => shown.includes(id));
+    });
+    for (const id of others) await until(`${viewer.name} hearing ${id}`, async () => ((await viewer.page.evaluate(RECEIVED_AUDIO(id))) as number) > 10);
+  }
+}
+
+interface ArmRun {
+  /** The longest stretch of sound lost, per pair of the four (ms). */
+  longestLostMs: number[];
+  /** All sound made up meanwhile, per pair (ms). */
+  madeUpMs: number[];
+  /** From Eve's arrival until the meeting settled (everyone on the SFU with the mesh closed, or on a five-way mesh). */
+  settledMs: number;
+}
+
+async function runArm(arm: Arm): Promise<ArmRun> {
+  const server = await startMeetingServer(ARMS[arm], 0, { sfu: true });
+  const room = `bench-${arm}`;
+  try {
+    const people: Person[] = [];
+    for (const [name, color] of PEOPLE) people.push(await (await launch(color, true))(server.url, room, name));
+    await allMet(people);
+    const evesEntry = await launch('magenta', true);
+    for (const person of people) await person.page.evaluate('window.gapWatch.reset()');
+    const start = Date.now();
+    const eve = await evesEntry(server.url, room, 'Eve');
+    const everyone = [...people, eve];
+    await allMet(everyone);
+    const wantConnections = arm === 'move' ? 2 : 4;
+    for (const person of everyone)
+      await until(`${person.name} settled`, async () => {
+        const route = (await person.page.evaluate(ROUTE)) as string;
+        return route === (arm === 'move' ? 'sfu' : 'mesh') && (await person.page.evaluate(OPEN_CONNECTIONS)) === wantConnections;
+      });
+    const settledMs = Date.now() - start;
+    if (Date.now() - start < WATCH_MS) await new Promise((resolve) => setTimeout(resolve, WATCH_MS - (Date.now() - start)));
+    const longestLostMs: number[] = [];
+    const madeUpMs: number[] = [];
+    for (const viewer of people) {
+      for (const other of people.filter((p) => p !== viewer)) {
+        const gaps = (await viewer.page.evaluate(`window.gapWatch.gaps(${JSON.stringify(other.id)})`)) as MediaGaps;
+        longestLostMs.push(gaps.audioLostMs);
+        madeUpMs.push(gaps.audioConcealedMs);
+      }
+    }
+    return { longestLostMs, madeUpMs, settledMs };
+  } finally {
+    await closeAllBrowsers();
+    await server.close();
+  }
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function main(): Promise<void> {
+  log('building the web client…');
+  await buildWebClient(WEB_ROOT);
+  const runs: Record<Arm, ArmRun[]> = { move: [], stay: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order: Arm[] = round % 2 === 0 ? ['move', 'stay'] : ['stay', 'move'];
+    for (const arm of order) {
+      log(`round ${round + 1}, ${arm}…`);
+      const run = await runArm(arm);
+      log(`  longest lost per pair (ms): ${JSON.stringify(run.longestLostMs)}; settled after ${run.settledMs} ms`);
+      runs[arm].push(run);
+    }
+  }
+  const report = (all: ArmRun[]) => ({
+    medianPairLongestLostMs: all.map((r) => median(r.longestLostMs)),
+    worstPairLongestLostMs: all.map((r) => Math.max(...r.longestLostMs)),
+    longestLostMs: summary(all.flatMap((r) => r.longestLostMs)),
+    madeUpMs: summary(all.flatMap((r) => r.madeUpMs)),
+    settledMs: all.map((r) => r.settledMs),
+  });
+  process.stdout.write(
+    `${JSON.stringify({ benchmark: 'move-sound', cameras: CAMERAS, watchMs: WATCH_MS, rounds: ROUNDS, move: report(runs.move), stay: report(runs.stay) })}\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
