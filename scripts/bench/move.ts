@@ -32,6 +32,8 @@ const CAMERAS = process.env.BENCH_CAMERAS !== 'off';
 const SETTLE_TIMEOUT_MS = 60_000;
 const ARMS = { move: { sfuFrom: 5 }, stay: { sfuFrom: null } } satisfies Record<string, SignalingOptions>;
 type Arm = keyof typeof ARMS;
+/** The arms to run (`BENCH_ARMS=move` for the move alone). */
+const RUN_ARMS = (process.env.BENCH_ARMS ?? 'move,stay').split(',').filter((arm): arm is Arm => arm in ARMS);
 
 const PEOPLE: Array<[string, PatternColor]> = [
   ['Ann', 'red'],
@@ -102,6 +104,10 @@ interface ArmRun {
   longestLostMs: number[];
   /** All sound made up meanwhile, per pair (ms). */
   madeUpMs: number[];
+  /** The longest loss per pair on each track that played it, in order (the mesh's, then the SFU's). */
+  byTrackMs: number[][];
+  /** The longest time each of the four's page did not run its 50 ms watch (ms). */
+  pageStallMs: number[];
   /** From Eve's arrival until the meeting settled (everyone on the SFU with the mesh closed, or on a five-way mesh). */
   settledMs: number;
 }
@@ -129,14 +135,19 @@ async function runArm(arm: Arm): Promise<ArmRun> {
     if (Date.now() - start < WATCH_MS) await new Promise((resolve) => setTimeout(resolve, WATCH_MS - (Date.now() - start)));
     const longestLostMs: number[] = [];
     const madeUpMs: number[] = [];
+    const byTrackMs: number[][] = [];
+    const pageStallMs: number[] = [];
     for (const viewer of people) {
       for (const other of people.filter((p) => p !== viewer)) {
         const gaps = (await viewer.page.evaluate(`window.gapWatch.gaps(${JSON.stringify(other.id)})`)) as MediaGaps;
         longestLostMs.push(gaps.audioLostMs);
         madeUpMs.push(gaps.audioConcealedMs);
+        byTrackMs.push(gaps.audioLostByTrackMs);
       }
+      const any = people.find((p) => p !== viewer)!;
+      pageStallMs.push(((await viewer.page.evaluate(`window.gapWatch.gaps(${JSON.stringify(any.id)})`)) as MediaGaps).pageStallMs);
     }
-    return { longestLostMs, madeUpMs, settledMs };
+    return { longestLostMs, madeUpMs, byTrackMs, pageStallMs, settledMs };
   } finally {
     await closeAllBrowsers();
     await server.close();
@@ -150,15 +161,20 @@ async function main(): Promise<void> {
   await buildWebClient(WEB_ROOT);
   const runs: Record<Arm, ArmRun[]> = { move: [], stay: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    const order: Arm[] = round % 2 === 0 ? ['move', 'stay'] : ['stay', 'move'];
+    const order = round % 2 === 0 ? RUN_ARMS : [...RUN_ARMS].reverse();
     for (const arm of order) {
       log(`round ${round + 1}, ${arm}…`);
       const run = await runArm(arm);
-      log(`  longest lost per pair (ms): ${JSON.stringify(run.longestLostMs)}; settled after ${run.settledMs} ms`);
+      log(`  longest lost per pair (ms): ${JSON.stringify(run.longestLostMs)}; by track ${JSON.stringify(run.byTrackMs)}`);
+      log(`  pages' longest stall (ms): ${JSON.stringify(run.pageStallMs)}; settled after ${run.settledMs} ms`);
       runs[arm].push(run);
     }
   }
   const report = (all: ArmRun[]) => ({
+    /** Per pair, the longest loss on the first track that played it (the mesh's) and on the ones after (the SFU's). */
+    longestLostOnMeshTrackMs: summary(all.flatMap((r) => r.byTrackMs.map((t) => t[0] ?? 0))),
+    longestLostOnLaterTracksMs: summary(all.flatMap((r) => r.byTrackMs.map((t) => Math.max(0, ...t.slice(1))))),
+    pageStallMs: summary(all.flatMap((r) => r.pageStallMs)),
     medianPairLongestLostMs: all.map((r) => median(r.longestLostMs)),
     worstPairLongestLostMs: all.map((r) => Math.max(...r.longestLostMs)),
     longestLostMs: summary(all.flatMap((r) => r.longestLostMs)),
@@ -166,7 +182,7 @@ async function main(): Promise<void> {
     settledMs: all.map((r) => r.settledMs),
   });
   process.stdout.write(
-    `${JSON.stringify({ benchmark: 'move-sound', cameras: CAMERAS, watchMs: WATCH_MS, rounds: ROUNDS, move: report(runs.move), stay: report(runs.stay) })}\n`,
+    `${JSON.stringify({ benchmark: 'move-sound', cameras: CAMERAS, watchMs: WATCH_MS, rounds: ROUNDS, ...Object.fromEntries(RUN_ARMS.map((arm) => [arm, report(runs[arm])])) })}\n`,
   );
 }
 
