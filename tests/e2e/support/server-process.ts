@@ -45,6 +45,10 @@ export async function startServerProcess(
     ],
     { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  // Asked for an SFU, it takes meetings before the SFU is ready, and they start as a mesh: wait for
+  // it (on a busy machine its process takes seconds to start).
+  const extra = options.extraArgs ?? [];
+  const waitsForSfu = extra.includes('--sfu-from') && extra[extra.indexOf('--sfu-from') + 1] !== 'off';
   const actual = await new Promise<number>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`the server process (port ${port}) did not start within 30 s; it printed: ${output}`)), 30_000);
@@ -52,7 +56,7 @@ export async function startServerProcess(
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on [^\s]+:(\d+)/.exec(output);
-      if (match) {
+      if (match && (!waitsForSfu || output.includes('go through the SFU'))) {
         clearTimeout(timer);
         resolve(Number(match[1]));
       }
