@@ -2,79 +2,36 @@ import {
   PROTOCOL_VERSION,
   type HostNotice,
   type JoinedReply,
-  type MediaState,
   type Participant,
   type Reaction,
   type RoomSettings,
-  type WaitingPerson,
-  type BanList,
   type MediaRoute,
 } from '@roundtable/signaling-server/protocol';
 import { ActiveSpeakerWatch } from './audio-levels';
 import type { ViewSize } from './budget';
 import { failureText } from '../text/failures';
+import { CallConnections } from './call-connections';
+import { initialCallState, type CallPhase, type CallState } from './call-state';
 import { ChatController } from './chat';
 import { randomToken } from './ids';
-import type { LocalMedia } from './local-media';
 import { HostControls } from './host-controls';
-import { MeshTransport } from './mesh/mesh-transport';
-import { RoutedTransport } from './routed-transport';
-import { sfuSignalingThrough } from './sfu/sfu-signaling';
-import { SfuTransport } from './sfu/sfu-transport';
-import { firstMedia, receiverOf } from './sfu/first-media';
+import { IceServerRefresh } from './ice-refresh';
+import { LocalSending, sameMedia, type CallMedia } from './local-sending';
+import { meetingTransport, relaySignal } from './meeting-transport';
 import { browserConnection, type ConnectionFactory } from './mesh/slot-transceivers';
-import { ParticipantList, type RemoteParticipant } from './participants';
+import { ParticipantList } from './participants';
 import { ScreenShare } from './screen-share';
 import { QualityMonitor } from './quality';
 import { loadSecret, secretKey } from './secret';
 import { rememberHosted } from '../records/hosted';
 import { SignalingClient, SignalingError } from './signaling-client';
-import type { SlotTracks } from './slots';
 import { Store, type ReadonlyStore } from './store';
 import type { CallTransport, TransportContext } from './transport';
 
 export type { ConnectionStatus } from './transport';
 export type { RemoteParticipant } from './participants';
-
-/**
- * `waiting`: in the waiting room until the host lets us in; `sent-away`: the host turned us away or
- * removed us; `ended`: the meeting ended for everyone.
- */
-export type CallPhase = 'idle' | 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'left' | 'sent-away' | 'ended' | 'failed';
-
-export interface CallState {
-  phase: CallPhase;
-  error: string | null;
-  self: { id: string; name: string } | null;
-  room: string;
-  /** Everyone else, in order of joining. */
-  participants: readonly RemoteParticipant[];
-  local: MediaState;
-  /** When this participant raised their hand, or null. */
-  hand: number | null;
-  /** This participant is recording the meeting (as the server knows it). */
-  recording: boolean;
-  /** The room's rules: who hosts, locked, waiting room, passcode. */
-  settings: RoomSettings;
-  /** For the host: who is in the waiting room, longest waiting first. */
-  waiting: readonly WaitingPerson[];
-  /** For the host: who was removed (and is kept out until let back). */
-  banned: BanList['banned'];
-  /** What the host asked of us or did to us, newest last, until dismissed. */
-  notices: readonly (HostNotice & { key: string })[];
-  /** Why joining failed, for the screens that can fix it (a passcode prompt). */
-  errorCode: string | null;
-  /** Reactions of the last few seconds, for the bursts on tiles. */
-  reactions: readonly (Reaction & { key: string })[];
-  /** How the meeting's media travels: peer to peer, or through the meeting server's SFU (decrypted there). */
-  route: MediaRoute;
-}
-
-/** What the call uses of this participant's camera and microphone (LocalMedia). */
-export type CallMedia = Pick<
-  LocalMedia,
-  'events' | 'stream' | 'audioTrack' | 'videoTrack' | 'micEnabled' | 'cameraEnabled' | 'setMicEnabled' | 'setCameraEnabled'
->;
+export type { CallPhase, CallState } from './call-state';
+export type { CallMedia } from './local-sending';
 
 export interface CallSessionOptions {
   serverUrl: string;
@@ -111,11 +68,6 @@ export interface CallSessionOptions {
 }
 
 const REACTION_MS = 3000;
-/**
- * TURN credentials are short-lived (the server's default is 10 minutes). A relay already allocated
- * outlives them, but an ICE restart or a new connection needs valid ones: they are renewed this often.
- */
-const ICE_REFRESH_MS = 4 * 60_000;
 
 /**
  * A meeting as this participant experiences it: its phases (joining, waiting, in, reconnecting,
@@ -136,14 +88,13 @@ export class CallSession {
   readonly screen = new ScreenShare();
   private readonly participants: ParticipantList;
   private readonly transport: CallTransport;
-  private readonly connections = new Set<RTCPeerConnection>();
+  private readonly connections: CallConnections;
+  private readonly sending: LocalSending;
+  private readonly iceServers: IceServerRefresh;
   private passcode: string | undefined;
   private readonly session = randomToken(12);
   private readonly secret: string;
   private readonly unsubscribe: Array<() => void> = [];
-  private iceRefresh: ReturnType<typeof setInterval> | undefined;
-  /** What the server last heard from us about our microphone, camera and screen (a join request or a `media` message). */
-  private announced: MediaState | null = null;
 
   constructor(private readonly options: CallSessionOptions) {
     this.signaling = options.signaling ?? new SignalingClient(options.serverUrl);
@@ -151,49 +102,25 @@ export class CallSession {
     this.chat = new ChatController(this.signaling);
     this.host = new HostControls(this.signaling);
     this.passcode = options.passcode;
+    this.sending = new LocalSending(options.media, this.screen, (local) => this.signaling.send('media', local));
+    this.connections = new CallConnections(options.createConnection ?? browserConnection);
     const context = this.transportContext();
-    // Every connection the call makes is kept (until closed), so our own microphone's level can be
-    // read from whichever sends it (ownAudioLevel) without running Web Audio in the meeting.
-    const make = options.createConnection ?? browserConnection;
-    const createConnection = {
-      createConnection: (config: RTCConfiguration): RTCPeerConnection => {
-        const pc = make(config);
-        this.connections.add(pc);
-        return pc;
-      },
-    };
     this.transport =
       options.transport?.(context) ??
-      new RoutedTransport(
-        new MeshTransport(context, {
-          iceServers: options.iceServers ?? [],
-          relayOnly: options.relayOnly ?? false,
-          budget: options.budget ?? true,
-          ...createConnection,
-        }),
-        () => new SfuTransport(context, sfuSignalingThrough(this.signaling), { iceServers: options.iceServers ?? [], ...createConnection }),
-        (track) => firstMedia(track, () => receiverOf(this.connections, track)),
-        (to, body) => context.send(to, body),
-      );
+      meetingTransport(context, this.signaling, this.connections, {
+        iceServers: options.iceServers ?? [],
+        relayOnly: options.relayOnly ?? false,
+        budget: options.budget ?? true,
+      });
+    this.iceServers = new IceServerRefresh({
+      apply: (servers) => this.transport.setIceServers(servers),
+      fallback: options.iceServers ?? [],
+      fetch: async () => (await this.signaling.request('ice-servers', {})).iceServers,
+      active: () => this.phase === 'joined',
+    });
     this.speaker = new ActiveSpeakerWatch(() => this.transport.peers());
     this.quality = new QualityMonitor(() => this.transport.peers());
-    this.state = this.writable = new Store<CallState>({
-      phase: 'idle',
-      error: null,
-      self: null,
-      room: options.room,
-      participants: [],
-      local: this.localMediaState(),
-      hand: null,
-      recording: false,
-      settings: { hostId: null, locked: false, waitingRoom: false, hasPasscode: false, keepChat: false },
-      waiting: [],
-      banned: [],
-      notices: [],
-      errorCode: null,
-      reactions: [],
-      route: 'mesh',
-    });
+    this.state = this.writable = new Store<CallState>(initialCallState(options.room, this.sending.state()));
     this.participants = new ParticipantList({
       get: () => this.state.get().participants,
       set: (participants) => {
@@ -310,7 +237,7 @@ export class CallSession {
 
   /** In the meeting (at once, or when the host admits us from the waiting room). */
   private async enter(reply: JoinedReply): Promise<void> {
-    this.useIceServers(reply.iceServers);
+    this.iceServers.use(reply.iceServers);
     this.patch({ phase: 'joined', self: { id: reply.self.id, name: reply.self.name }, hand: reply.self.hand, settings: reply.room });
     this.keepSecretWhileKept(reply.room);
     this.announceMedia();
@@ -386,21 +313,7 @@ export class CallSession {
   /** Our microphone's level now (0..1) as one of our connections sends it, or null when none does. */
   async ownAudioLevel(): Promise<number | null> {
     const track = this.options.media.audioTrack;
-    if (!track) return null;
-    for (const pc of [...this.connections]) {
-      if (pc.signalingState === 'closed') {
-        this.connections.delete(pc);
-        continue;
-      }
-      const sender = pc.getSenders().find((s) => s.track === track);
-      if (!sender) continue;
-      let level: number | null = null;
-      (await sender.getStats()).forEach((entry: { type: string; kind?: string; audioLevel?: number }) => {
-        if (entry.type === 'media-source' && entry.kind === 'audio' && entry.audioLevel !== undefined) level = entry.audioLevel;
-      });
-      if (level !== null) return level;
-    }
-    return null;
+    return track ? this.connections.sendingLevel(track) : null;
   }
 
   /** What flows from one participant (their microphone and camera, however the media travels). */
@@ -411,18 +324,8 @@ export class CallSession {
   /** What the transport needs of the call. */
   private transportContext(): TransportContext {
     return {
-      send: (to, body) =>
-        this.signaling.send(
-          'signal',
-          { to, ...body },
-          // A lost view report is not worth a warning: the next one says it again.
-          body.kind === 'view'
-            ? undefined
-            : (error) => {
-                if (error.code !== 'not-found') console.warn(`signal to ${to} failed: ${error.message}`);
-              },
-        ),
-      localTracks: () => this.localTracks(),
+      send: relaySignal(this.signaling),
+      localTracks: () => this.sending.tracks(),
       localStream: this.options.media.stream,
       isListed: (id) => this.participants.has(id),
       othersCount: () => this.participants.all.length,
@@ -436,16 +339,15 @@ export class CallSession {
     if (route === 'sfu' && this.state.get().route !== 'sfu') this.patch({ route });
   }
 
-  /** The join request to send now. What it says of our media is what the server will know (`announced`). */
+  /** The join request to send now. What it says of our media is what the server will know. */
   private joinRequest() {
-    this.announced = this.localMediaState();
     return {
       protocol: PROTOCOL_VERSION,
       room: this.options.room,
       name: this.options.name,
       secret: this.secret,
       session: this.session,
-      media: this.announced,
+      media: this.sending.forJoin(),
       ...(this.passcode ? { passcode: this.passcode } : {}),
       ...(this.options.create ? { create: this.options.create } : {}),
     };
@@ -470,7 +372,7 @@ export class CallSession {
       this.patch({ phase: 'joined', error: null, settings: reply.room });
       this.announceMedia();
       // Fresh TURN credentials for the connections made from now on.
-      this.useIceServers(reply.iceServers);
+      this.iceServers.use(reply.iceServers);
       const present = reply.participants.map((participant) => ({ id: participant.id, restarted: this.addParticipant(participant) }));
       this.useRoute(reply.route ?? 'mesh');
       this.transport.signalingRestored(present);
@@ -534,57 +436,19 @@ export class CallSession {
   }
 
   private onLocalTracks(): void {
-    this.transport.setLocalTracks(this.localTracks());
-    const local = this.localMediaState();
+    this.transport.setLocalTracks(this.sending.tracks());
+    const local = this.sending.state();
     if (!sameMedia(this.state.get().local, local)) this.patch({ local });
     this.announceMedia(local);
   }
 
-  /**
-   * Tells everyone what we send now, unless the server already knows it. A change made while the
-   * join request was on its way (a camera that finished opening, a toggle on the pre-join screen)
-   * is told once we are in: the request carried what we sent before it.
-   */
-  private announceMedia(local = this.localMediaState()): void {
-    if (this.phase !== 'joined' || (this.announced && sameMedia(this.announced, local))) return;
-    this.announced = local;
-    this.signaling.send('media', local);
-  }
-
-  private localTracks(): SlotTracks {
-    const media = this.options.media;
-    return { audio: media.audioTrack, video: media.videoTrack, screen: this.screen.videoTrack, screenAudio: this.screen.audioTrack };
-  }
-
-  private localMediaState(): MediaState {
-    const media = this.options.media;
-    return {
-      audio: media.micEnabled && media.audioTrack !== null,
-      video: media.cameraEnabled && media.videoTrack !== null,
-      screen: this.screen.videoTrack !== null,
-    };
-  }
-
-  /**
-   * The STUN/TURN servers the meeting server handed us, for every connection from now on (ICE
-   * restarts included); TURN credentials are renewed while we are in the meeting.
-   */
-  private useIceServers(servers: RTCIceServer[] | undefined): void {
-    this.transport.setIceServers(servers ?? this.options.iceServers ?? []);
-    clearInterval(this.iceRefresh);
-    this.iceRefresh = undefined;
-    if (!servers?.some((server) => server.credential)) return;
-    this.iceRefresh = setInterval(() => {
-      if (this.phase !== 'joined') return;
-      this.signaling.request('ice-servers', {}).then(
-        ({ iceServers }) => this.useIceServers(iceServers),
-        () => undefined,
-      );
-    }, ICE_REFRESH_MS);
+  /** Tells everyone what we send now, once we are in (LocalSending tells only what the server does not know). */
+  private announceMedia(local = this.sending.state()): void {
+    if (this.phase === 'joined') this.sending.announce(local);
   }
 
   private teardown(): void {
-    clearInterval(this.iceRefresh);
+    this.iceServers.stop();
     this.screen.stop(false);
     this.speaker.stop();
     this.quality.stop();
@@ -597,10 +461,6 @@ export class CallSession {
   private patch(change: Partial<CallState>): void {
     this.writable.update((s) => ({ ...s, ...change }));
   }
-}
-
-function sameMedia(a: MediaState, b: MediaState): boolean {
-  return a.audio === b.audio && a.video === b.video && a.screen === b.screen;
 }
 
 export { SignalingError };
