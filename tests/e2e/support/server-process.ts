@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { startCli } from '../../../signaling-server/test/support/cli-process';
 import { PROJECT_ROOT, WEB_ROOT } from './paths';
 
 export interface ServerProcess {
@@ -12,8 +12,6 @@ export interface ServerProcess {
   stop(signal: NodeJS.Signals): Promise<void>;
 }
 
-const CLI = fileURLToPath(new URL('../../../signaling-server/src/cli.ts', import.meta.url));
-
 /**
  * The real server command (signaling-server's bin, from source) in a child process of its own,
  * plain HTTP on loopback, keeping its chat history in `dataDir`.
@@ -23,12 +21,9 @@ export async function startServerProcess(
   dataDir: string,
   options: { extraArgs?: readonly string[]; /** another checkout's cli.ts, for A/B benchmarks */ cli?: string } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
+  const server = await startCli(
+    `the server process (port ${port})`,
     [
-      '--import',
-      'tsx',
-      options.cli ?? CLI,
       '--host',
       '127.0.0.1',
       '--port',
@@ -43,36 +38,7 @@ export async function startServerProcess(
       ...(options.cli === undefined ? ['--sfu-from', 'off'] : []),
       ...(options.extraArgs ?? []),
     ],
-    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    { cli: options.cli, cwd: PROJECT_ROOT },
   );
-  // Asked for an SFU, it takes meetings before the SFU is ready, and they start as a mesh: wait for
-  // it (on a busy machine its process takes seconds to start).
-  const extra = options.extraArgs ?? [];
-  const waitsForSfu = extra.includes('--sfu-from') && extra[extra.indexOf('--sfu-from') + 1] !== 'off';
-  const actual = await new Promise<number>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`the server process (port ${port}) did not start within 30 s; it printed: ${output}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`the server process exited with ${code}; it printed: ${output}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on [^\s]+:(\d+)/.exec(output);
-      if (match && (!waitsForSfu || output.includes('go through the SFU'))) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-  });
-  const stop = async (signal: NodeJS.Signals): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
-  };
-  return {
-    url: `http://127.0.0.1:${actual}`,
-    port: actual,
-    process: child,
-    kill: () => stop('SIGKILL'),
-    stop,
-  };
+  return { ...server, kill: () => server.stop('SIGKILL') };
 }
