@@ -21,7 +21,7 @@ import { closeAllBrowsers, launchParticipant } from '../../tests/e2e/support/chr
 import type { PatternColor } from '../../tests/e2e/support/fake-media';
 import { GAP_WATCH, type MediaGaps } from '../../tests/e2e/support/media-gaps';
 import { startMeetingServer } from '../../tests/e2e/support/meeting-server';
-import { meetingUrl } from '../../tests/e2e/support/meeting-page';
+import { meetingUrl, turnCameraOff } from '../../tests/e2e/support/meeting-page';
 import { WEB_ROOT } from '../../tests/e2e/support/paths';
 import { log, summary } from './support/stats';
 
@@ -75,16 +75,9 @@ async function launch(color: PatternColor, small: boolean) {
   return async (url: string, room: string, name: string): Promise<Person> => {
     await participant.page.goto(meetingUrl(url, room, name));
     await until(`${name} in the meeting`, async () => (await participant.page.evaluate(SELF_ID)) !== null);
-    if (!CAMERAS) await cameraOff(participant.page);
+    if (!CAMERAS) await turnCameraOff(participant.page);
     return { name, page: participant.page, id: (await participant.page.evaluate(SELF_ID)) as string };
   };
-}
-
-async function cameraOff(page: Page): Promise<void> {
-  const toggle = page.getByTestId('camera-toggle');
-  await until('the camera button', async () => (await toggle.getAttribute('aria-pressed')) !== null);
-  if ((await toggle.getAttribute('aria-pressed')) === 'false') await toggle.click();
-  await until('the camera off', async () => (await toggle.getAttribute('aria-pressed')) === 'true');
 }
 
 /** Everyone shows a tile of each of the others, and each other's sound arrives. */

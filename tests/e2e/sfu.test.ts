@@ -5,7 +5,17 @@ import type { SignalingOptions } from '@roundtable/signaling-server';
 import { closeAllParticipants, launchParticipant } from './support/chromium';
 import type { PatternColor } from './support/fake-media';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
-import { meetingUrl, peerStats, receivedFrameHeight, seesShare, selfId, tile, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
+import {
+  meetingUrl,
+  peerStats,
+  receivedFrameHeight,
+  seesShare,
+  selfId,
+  tile,
+  turnCameraOff,
+  waitForRemoteTiles,
+  waitForTileColor,
+} from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
 import { GAP_WATCH, mediaGaps, resetGaps, sentLayers } from './support/media-gaps';
 
@@ -211,7 +221,7 @@ describe('the move from the mesh to the SFU', () => {
   it("with the cameras off (nothing else for five browsers to starve on), the median pair loses at most 1 s of the other's sound, and everyone's comes back", async () => {
     const server = await sfuServer({ sfuFrom: 5 });
     const people = await fourArrive(server, 'talking');
-    for (const person of people) await cameraOff(person.page);
+    for (const person of people) await turnCameraOff(person.page);
     for (const viewer of people)
       await waitForRemoteTiles(
         viewer.page,
@@ -224,7 +234,7 @@ describe('the move from the mesh to the SFU', () => {
     for (const person of people) await resetGaps(person.page);
 
     const eve = await evesBrowser.enter(server, 'talking', 'Eve');
-    await cameraOff(eve.page);
+    await turnCameraOff(eve.page);
     const everyone = [...people, eve];
     for (const person of everyone) await expect.poll(() => route(person.page), { timeout: 10_000 }).toBe('sfu');
     for (const person of people) await expect.poll(() => openConnections(person.page), { timeout: 20_000 }).toBe(2);
@@ -279,12 +289,4 @@ async function fourArrive(server: MeetingServer, room: string): Promise<Person[]
   ] as const)
     people.push(await arrive(server, room, name, color, '160x90', true));
   return people;
-}
-
-/** Turns the camera off from the meeting's own button (pressed = off), and waits until the app says it is off. */
-async function cameraOff(page: Page): Promise<void> {
-  const toggle = page.getByTestId('camera-toggle');
-  await expect.poll(() => toggle.getAttribute('aria-pressed'), { timeout: 15_000 }).not.toBeNull();
-  if ((await toggle.getAttribute('aria-pressed')) === 'false') await toggle.click();
-  await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
 }

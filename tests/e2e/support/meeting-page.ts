@@ -185,3 +185,14 @@ export async function typeChatMessages(page: Page, texts: string[]): Promise<voi
     }
   }, texts);
 }
+
+/**
+ * Turns this person's camera off from the meeting's toolbar, once the camera button knows its
+ * state (while the camera is still opening it has none), and waits until it shows off.
+ */
+export async function turnCameraOff(page: Page, timeout = 15_000): Promise<void> {
+  const toggle = page.locator('[data-testid="camera-toggle"][aria-pressed]');
+  await toggle.waitFor({ timeout });
+  if ((await toggle.getAttribute('aria-pressed')) === 'false') await toggle.click();
+  await page.locator('[data-testid="camera-toggle"][aria-pressed="true"]').waitFor({ timeout });
+}
