@@ -1,6 +1,8 @@
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllParticipants, launchParticipant } from './support/chromium';
 import { cameraLook, PREVIEW_VIDEO, tileVideo } from './support/desktop-devices';
+import { ICE_WATCH } from './support/fault-probes';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
 import { joinMeeting, meetingUrl, selfId, waitForTileColor } from './support/meeting-page';
 import { recordDescriptions, tamperFirstDescription } from './support/signal-tampering';
@@ -29,9 +31,13 @@ describe('the first offer, made on the pre-join screen', () => {
     const adaId = await joinMeeting(ada.page, server.url, 'prepared', 'Ada');
 
     const bob = await launchParticipant({ color: 'blue' });
+    await bob.page.addInitScript(ICE_WATCH);
     await bob.page.goto(meetingUrl(server.url, 'prepared', 'Bob', false));
     await bob.page.locator('[data-testid="join-button"]:enabled').waitFor();
-    await bob.page.waitForTimeout(500); // a person looks at the preview
+    // A person looks at the preview for a second or more; the offer made meanwhile has its
+    // candidates by then (a fixed half second was too short beside a busy core: 0.53 s). Without a
+    // prepared offer, no connection exists before the join and this wait fails.
+    await preparedOffer(bob.page, 'a=candidate:');
     await bob.page.getByTestId('join-button').click();
     const bobId = await selfId(bob.page);
 
@@ -47,9 +53,10 @@ describe('the first offer, made on the pre-join screen', () => {
     await joinMeeting(ada.page, server.url, 'prepared-camera', 'Ada');
 
     const bob = await launchParticipant({ color: null, extraFlags: ['--use-fake-device-for-media-stream=device-count=3'] });
+    await bob.page.addInitScript(ICE_WATCH);
     await bob.page.goto(meetingUrl(server.url, 'prepared-camera', 'Bob', false));
     await expect.poll(() => cameraLook(bob.page, PREVIEW_VIDEO), { timeout: 20_000 }).toBe('pacman');
-    await bob.page.waitForTimeout(500); // the offer is made with this camera
+    await preparedOffer(bob.page, 'a=msid:'); // the offer is made with this camera
     await bob.page.getByTestId('camera-select').selectOption({ label: 'fake_device_2' });
     await expect.poll(() => cameraLook(bob.page, PREVIEW_VIDEO), { timeout: 10_000 }).toBe('plain-green');
     await bob.page.getByTestId('join-button').click();
@@ -80,3 +87,11 @@ describe('the first offer, made on the pre-join screen', () => {
     expect(await waitForTileColor(bob.page, adaId, 'red', 20_000, ada.page)).toBe('red');
   });
 });
+
+/** Waits until the page's first connection (the offer made on the pre-join screen) has an offer whose SDP holds `line`. */
+async function preparedOffer(page: Page, line: string): Promise<void> {
+  await page.waitForFunction((line) => {
+    const made = (window as unknown as { __rtIce: { connections: RTCPeerConnection[] } }).__rtIce.connections;
+    return made[0]?.localDescription?.sdp.includes(line) ?? false;
+  }, line);
+}
