@@ -28,7 +28,8 @@ const PACED_MEDIA = [
 export default defineConfig({
   resolve: { alias: sourceAliases },
   test: {
-    reporters: ['default'],
+    // The second one says why a test that passed on its retry failed first (tests/support/retry-reporter.ts).
+    reporters: ['default', './tests/support/retry-reporter.ts'],
     // Each run's temporary folders in one, removed at the end (tests/support/temp-dir-setup.ts).
     globalSetup: ['tests/support/temp-dir-setup.ts'],
     projects: [
