@@ -78,6 +78,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // `expect.poll` waits for what will happen, not for a deadline (those are explicit in each
+          // test): Vitest's default of 1 s failed on a loaded machine, where a page can stall longer.
+          expect: { poll: { timeout: 10_000 } },
           // A test that drives three to five browsers on two cores can starve for seconds at a
           // time on a loaded machine; one more try there, never in the unit tests (docs/testing.md).
           retry: 1,
