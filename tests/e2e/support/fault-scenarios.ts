@@ -162,8 +162,9 @@ export async function cutLink(call: Call, machine: LabMachine, ms: number, what:
     (async () => {
       machine.cut(what);
       await new Promise((resolve) => setTimeout(resolve, ms));
-      machine.plug();
-      const backAt = Date.now();
+      // Measured from when the cable went back in: stamped after plug() returned, it came after a
+      // connection Bob had already started on the mended path (a loaded run: 70 ms before).
+      const backAt = machine.plug();
       const story = async (): Promise<string> => {
         const since = backAt - ms - 1000;
         const of = async (page: Page): Promise<string> =>
