@@ -4,6 +4,7 @@ import { closeAllParticipants, launchParticipant, type Participant } from './sup
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
 import { chatMessages, meetingUrl, openChat, selfId, sendChat, waitForRemoteTiles, waitForTileColor } from './support/meeting-page';
 import { SCREENSHOT_DIR } from './support/paths';
+import { delayRequest } from './support/signal-tampering';
 
 /** What a person sees of the meeting's privacy rules: waiting for a host, starting it, a ban, a kept chat. */
 let server: MeetingServer;
@@ -102,5 +103,27 @@ describe('a private meeting', () => {
     await bob.page.getByTestId('leave-button').waitFor({ timeout: 20_000 });
     await openChat(bob.page);
     await expect.poll(async () => (await chatMessages(bob.page)).map((m) => m.text)).toEqual(['decisions: ship on Friday']);
+  });
+});
+
+describe("the host's meeting switches", () => {
+  it('show the choice at once, while the server has yet to answer, and keep it once it has', async () => {
+    const page = await ada.page.context().newPage();
+    // The host's change reaches the server 1.5 s late, as over a slow link or from a busy machine.
+    await page.addInitScript(delayRequest('host-settings', 1_500));
+    try {
+      await page.goto(meetingUrl(server.url, 'slow-switches', 'Ada'));
+      await selfId(page);
+      await page.getByTestId('people-toggle').click();
+      const lock = page.getByTestId('lock-toggle');
+      await lock.click();
+      // Before the server knows: the switch is on, the meeting's own badge not yet.
+      expect(await lock.isChecked()).toBe(true);
+      expect(await page.getByTestId('locked-indicator').count()).toBe(0);
+      await page.getByTestId('locked-indicator').waitFor();
+      expect(await lock.isChecked()).toBe(true);
+    } finally {
+      await page.close();
+    }
   });
 });

@@ -84,11 +84,15 @@ export const loseCandidatesFor = (ms: number): string =>
 export const recordDescriptions = (): string =>
   onRelayedSignal('description', `(window.__descriptions ??= []).push(JSON.parse(event.data.slice(2))[1].description);`);
 
-/** The page's join request (a `42<ack id>["join",…]` WebSocket frame) leaves `ms` late, as over a slow network. */
-export const delayJoinRequest = (ms: number): string => `(() => {
+/** The page's `event` request (a `42<ack id>["event",…]` WebSocket frame) leaves `ms` late, as over a slow network. */
+export const delayRequest = (event: string, ms: number): string => `(() => {
   const send = WebSocket.prototype.send;
+  const frame = new RegExp('^42\\\\d*\\\\[' + JSON.stringify(${JSON.stringify(event)}));
   WebSocket.prototype.send = function (data) {
-    if (typeof data === 'string' && /^42\\d*\\["join"/.test(data)) setTimeout(() => send.call(this, data), ${ms});
+    if (typeof data === 'string' && frame.test(data)) setTimeout(() => send.call(this, data), ${ms});
     else send.call(this, data);
   };
 })();`;
+
+/** The page's join request leaves `ms` late, as over a slow network. */
+export const delayJoinRequest = (ms: number): string => delayRequest('join', ms);

@@ -3,14 +3,34 @@ import { useTranslation } from 'react-i18next';
 import { failureText } from '../text/failures';
 import { MIN_PASSCODE_CHARS, type HostSettings, type RoomSettings } from '@roundtable/signaling-server/protocol';
 
+/** The settings shown as switches. */
+type Switch = 'locked' | 'waitingRoom' | 'keepChat';
+
+function withoutKeys(asked: Partial<Record<Switch, boolean>>, keys: string[]): Partial<Record<Switch, boolean>> {
+  return Object.fromEntries(Object.entries(asked).filter(([key]) => !keys.includes(key)));
+}
+
 /** For the host: lock the meeting, the waiting room, the passcode, whether the chat outlives the meeting. */
 export function MeetingSettings({ settings, onChange }: { settings: RoomSettings; onChange: (change: HostSettings) => Promise<void> }): ReactElement {
   const [passcode, setPasscode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const { t } = useTranslation();
+  // A switch shows what was asked at once, until the server answers: its settings come from the
+  // server (which sends them to the meeting before it answers the host), and on a slow link or a
+  // busy machine that takes a while. A refusal puts the switch back and says why.
+  const [asked, setAsked] = useState<Partial<Record<Switch, boolean>>>({});
+  const shown = (key: Switch): boolean => asked[key] ?? settings[key];
   const apply = (change: HostSettings): void => {
     setError(null);
-    onChange(change).catch((e: unknown) => setError(failureText(e)));
+    const answered = (): void => setAsked((current) => withoutKeys(current, Object.keys(change)));
+    onChange(change).then(answered, (e: unknown) => {
+      answered();
+      setError(failureText(e));
+    });
+  };
+  const toggle = (key: Switch, on: boolean): void => {
+    setAsked((current) => ({ ...current, [key]: on }));
+    apply({ [key]: on });
   };
   const submit = (event: FormEvent): void => {
     event.preventDefault();
@@ -21,15 +41,15 @@ export function MeetingSettings({ settings, onChange }: { settings: RoomSettings
   return (
     <section className="meeting-settings" data-testid="meeting-settings" aria-label={t('meetingSettings.region')}>
       <label className="switch">
-        <input type="checkbox" data-testid="lock-toggle" checked={settings.locked} onChange={(e) => apply({ locked: e.target.checked })} />
+        <input type="checkbox" data-testid="lock-toggle" checked={shown('locked')} onChange={(e) => toggle('locked', e.target.checked)} />
         <span>{t('meetingSettings.lock')}</span>
       </label>
       <label className="switch">
-        <input type="checkbox" data-testid="waiting-room-toggle" checked={settings.waitingRoom} onChange={(e) => apply({ waitingRoom: e.target.checked })} />
+        <input type="checkbox" data-testid="waiting-room-toggle" checked={shown('waitingRoom')} onChange={(e) => toggle('waitingRoom', e.target.checked)} />
         <span>{t('meetingSettings.waitingRoom')}</span>
       </label>
       <label className="switch">
-        <input type="checkbox" data-testid="keep-chat-toggle" checked={settings.keepChat} onChange={(e) => apply({ keepChat: e.target.checked })} />
+        <input type="checkbox" data-testid="keep-chat-toggle" checked={shown('keepChat')} onChange={(e) => toggle('keepChat', e.target.checked)} />
         <span>{t('meetingSettings.keepChat')}</span>
       </label>
       {settings.hasPasscode ? (
