@@ -6,8 +6,8 @@ import { MIN_PASSCODE_CHARS, type HostSettings, type RoomSettings } from '@round
 /** The settings shown as switches. */
 type Switch = 'locked' | 'waitingRoom' | 'keepChat';
 
-function withoutKeys(asked: Partial<Record<Switch, boolean>>, keys: string[]): Partial<Record<Switch, boolean>> {
-  return Object.fromEntries(Object.entries(asked).filter(([key]) => !keys.includes(key)));
+function withoutAnswered(asked: Partial<Record<Switch, boolean>>, change: HostSettings): Partial<Record<Switch, boolean>> {
+  return Object.fromEntries(Object.entries(asked).filter(([key, on]) => change[key as Switch] !== on));
 }
 
 /** For the host: lock the meeting, the waiting room, the passcode, whether the chat outlives the meeting. */
@@ -22,7 +22,8 @@ export function MeetingSettings({ settings, onChange }: { settings: RoomSettings
   const shown = (key: Switch): boolean => asked[key] ?? settings[key];
   const apply = (change: HostSettings): void => {
     setError(null);
-    const answered = (): void => setAsked((current) => withoutKeys(current, Object.keys(change)));
+    // Only what this request asked: a second click on the same switch waits for its own answer.
+    const answered = (): void => setAsked((current) => withoutAnswered(current, change));
     onChange(change).then(answered, (e: unknown) => {
       answered();
       setError(failureText(e));
