@@ -10,17 +10,16 @@
  * Six people in one browser on a small machine overload it several times over, which no real
  * participant's machine is: each page then stalls for seconds at a time. Two things keep that
  * from deciding the outcome. Chromium runs with the thread priorities a desktop user's gets
- * (fair-chromium.ts), and the meeting server here waits a minute for a heartbeat instead of 5 s,
+ * (fairPriorityChromium in tests/e2e/support/chromium.ts), and the meeting server here waits a minute for a heartbeat instead of 5 s,
  * so that a stalled page is not dropped and made to rejoin, over and over. The bench measures
  * what media costs, not how fast a dead participant is noticed (bench:faults does that).
  */
 import { chromium, type Page } from 'playwright-core';
 import { buildWebClient } from '../build/web-client';
-import { BASE_FLAGS } from '../../tests/e2e/support/chromium';
+import { BASE_FLAGS, fairPriorityChromium } from '../../tests/e2e/support/chromium';
 import { startMeetingServer } from '../../tests/e2e/support/meeting-server';
 import { meetingUrl } from '../../tests/e2e/support/meeting-page';
 import { WEB_ROOT } from '../../tests/e2e/support/paths';
-import { fairPriorityChromium } from './support/fair-chromium';
 import { treeCpuSeconds } from './support/process-cpu';
 import { log } from './support/stats';
 

@@ -17,7 +17,7 @@
 import type { Page } from 'playwright-core';
 import type { SignalingOptions } from '@roundtable/signaling-server';
 import { buildWebClient } from '../build/web-client';
-import { closeAllBrowsers, launchParticipant } from '../../tests/e2e/support/chromium';
+import { CHROMIUM, closeAllBrowsers, launchParticipant } from '../../tests/e2e/support/chromium';
 import type { PatternColor } from '../../tests/e2e/support/fake-media';
 import { GAP_WATCH, type MediaGaps } from '../../tests/e2e/support/media-gaps';
 import { startMeetingServer } from '../../tests/e2e/support/meeting-server';
@@ -34,6 +34,11 @@ const ARMS = { move: { sfuFrom: 5 }, stay: { sfuFrom: null } } satisfies Record<
 type Arm = keyof typeof ARMS;
 /** The arms to run (`BENCH_ARMS=move` for the move alone). */
 const RUN_ARMS = (process.env.BENCH_ARMS ?? 'move,stay').split(',').filter((arm): arm is Arm => arm in ARMS);
+/**
+ * `BENCH_RAISED_PRIORITIES=1`: Chromium as root runs it, with its threads raised above the SFU's
+ * process and the pages' main threads, instead of at a user's priorities (tests/e2e/support/chromium.ts).
+ */
+const RAISED = process.env.BENCH_RAISED_PRIORITIES === '1';
 
 const PEOPLE: Array<[string, PatternColor]> = [
   ['Ann', 'red'],
@@ -69,6 +74,7 @@ async function launch(color: PatternColor, small: boolean) {
   const participant = await launchParticipant({
     color, // with the cameras off too: Chromium's own fake camera would be a heavier source to turn off
     cameraSize: '160x90',
+    ...(RAISED ? { executablePath: CHROMIUM } : {}),
     ...(small ? { viewport: { width: 640, height: 360 }, cameraFps: 10 } : {}),
   });
   await participant.page.addInitScript(GAP_WATCH);
@@ -175,7 +181,7 @@ async function main(): Promise<void> {
     settledMs: all.map((r) => r.settledMs),
   });
   process.stdout.write(
-    `${JSON.stringify({ benchmark: 'move-sound', cameras: CAMERAS, watchMs: WATCH_MS, rounds: ROUNDS, ...Object.fromEntries(RUN_ARMS.map((arm) => [arm, report(runs[arm])])) })}\n`,
+    `${JSON.stringify({ benchmark: 'move-sound', cameras: CAMERAS, raisedPriorities: RAISED, watchMs: WATCH_MS, rounds: ROUNDS, ...Object.fromEntries(RUN_ARMS.map((arm) => [arm, report(runs[arm])])) })}\n`,
   );
 }
 
