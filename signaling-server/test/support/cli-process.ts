@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The server command from source (signaling-server's bin), as an operator runs it. */
-export const SERVER_CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const SERVER_CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 export interface CliProcess {
   url: string;
@@ -35,7 +35,10 @@ export async function startCli(label: string, args: readonly string[], options: 
   const waitsForSfu = sfuFrom >= 0 && args[sfuFrom + 1] !== 'off';
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`${label} did not start within 30 s; it printed: ${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not left running behind the failed test
+      reject(new Error(`${label} did not start within 30 s; it printed: ${output}`));
+    }, 30_000);
     child.once('exit', (code) => reject(new Error(`${label} exited with ${code}; it printed: ${output}`)));
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();

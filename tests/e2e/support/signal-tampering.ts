@@ -87,9 +87,10 @@ export const recordDescriptions = (): string =>
 /** The page's `event` request (a `42<ack id>["event",…]` WebSocket frame) leaves `ms` late, as over a slow network. */
 export const delayRequest = (event: string, ms: number): string => `(() => {
   const send = WebSocket.prototype.send;
-  const frame = new RegExp('^42\\\\d*\\\\[' + JSON.stringify(${JSON.stringify(event)}));
+  const named = ${JSON.stringify('[' + JSON.stringify(event))};
+  const isRequest = (data) => typeof data === 'string' && /^42\\d*\\[/.test(data) && data.replace(/^42\\d*/, '').startsWith(named);
   WebSocket.prototype.send = function (data) {
-    if (typeof data === 'string' && frame.test(data)) setTimeout(() => send.call(this, data), ${ms});
+    if (isRequest(data)) setTimeout(() => send.call(this, data), ${ms});
     else send.call(this, data);
   };
 })();`;
