@@ -76,6 +76,10 @@ export default defineConfig({
           setupFiles: ['tests/e2e/support/browser-pool-setup.ts'],
           // Each test drives several Chromium processes; on two cores they run one file at a time.
           fileParallelism: false,
+          // In one worker, one file after another: no new worker and imports per file, and a file's
+          // idle browsers go on to the next (support/chromium.ts); each file still closes its
+          // participants, servers and temporary folders itself.
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // `expect.poll` waits for what will happen, not for a deadline (those are explicit in each

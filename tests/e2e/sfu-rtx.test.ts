@@ -193,6 +193,7 @@ describe('RTX through the SFU, in Chromium', () => {
       const browser = await launchParticipant({
         color,
         cameraSize: '320x180',
+        cameraFps: 15,
         executablePath: machine.chromium,
         // A page from a LAN address over plain HTTP is not a secure context; this one may use the camera.
         extraFlags: [`--unsafely-treat-insecure-origin-as-secure=${server.url}`],

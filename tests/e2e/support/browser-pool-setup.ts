@@ -1,5 +1,6 @@
 import { afterAll } from 'vitest';
-import { closeAllBrowsers } from './chromium';
+import { closeFileBrowsers } from './chromium';
 
-// Each end-to-end file closes the browsers it kept for reuse (support/chromium.ts) after its last test.
-afterAll(closeAllBrowsers);
+// After each end-to-end file: its participants close, and the browsers kept for reuse that the
+// next file should not get (support/chromium.ts). The rest close with the worker, at the run's end.
+afterAll(closeFileBrowsers);

@@ -79,8 +79,10 @@ export interface LaunchOptions {
   /** The participant's camera shows this colour; null keeps Chromium's own fake pattern. */
   color?: PatternColor | null;
   /**
-   * Frames per second of that camera: 15 unless said. Each headless Chromium composites its video
-   * in software; at 30 fps two people already keep both cores of a small CI machine busy.
+   * Frames per second of that camera: 10 unless said. Each headless Chromium encodes, decodes and
+   * composites its video in software; at 30 fps two people already keep both cores of a small CI
+   * machine busy, and a three-person call costs 1.0-1.1 cores at 10 fps against 1.2-1.3 at 15
+   * (docs/testing.md).
    */
   cameraFps?: number;
   /** Its size, e.g. '1280x720' (640x360 unless said). */
@@ -106,28 +108,40 @@ const launched = new Set<Participant>();
 interface PooledBrowser {
   /** What it was started with: only a participant asking for exactly that gets it again. */
   key: string;
+  /** Started as a user's Chromium (not through a test's own wrapper, e.g. into a network namespace). */
+  shared: boolean;
   server: BrowserServer;
   browser: Browser;
 }
 
 /**
- * Chromium processes whose participant closed, kept for the next participant of the same test
- * file who asks for the same camera and flags: starting one and closing it costs 1.4 of the 4.5
- * core-seconds a participant costs here (docs/testing.md). The next participant gets a context of
- * its own (no cookies, storage, cache or permissions of the last one); a killed browser is never
- * reused. The file's browsers close after its last test (support/browser-pool-setup.ts).
+ * Chromium processes whose participant closed, kept for the next participant who asks for the
+ * same camera and flags, in this test file or a later one (the end-to-end files share a worker):
+ * starting one and closing it costs 1.4 of the 4.5 core-seconds a participant costs here
+ * (docs/testing.md). The next participant gets a context of its own (no cookies, storage, cache
+ * or permissions of the last one); a killed browser is never reused. After each file, browsers
+ * started through the file's own wrapper close, and of the rest the last MAX_IDLE stay
+ * (support/browser-pool-setup.ts).
  */
 const idle: PooledBrowser[] = [];
 
+/** Idle browsers kept from one test file to the next (most files use two to five, in a few kinds). */
+const MAX_IDLE = 6;
+
 async function takeBrowser(executablePath: string, flags: string[]): Promise<PooledBrowser> {
   const key = JSON.stringify([executablePath, flags]);
-  for (let i = idle.findIndex((b) => b.key === key); i >= 0; i = idle.findIndex((b) => b.key === key)) {
+  for (let i = idle.findLastIndex((b) => b.key === key); i >= 0; i = idle.findLastIndex((b) => b.key === key)) {
     const [pooled] = idle.splice(i, 1);
     if (pooled?.browser.isConnected()) return pooled;
-    await pooled?.server.close().catch(() => undefined);
+    if (pooled) await closeBrowser(pooled);
   }
   const server = await chromium.launchServer({ executablePath, headless: true, args: flags });
-  return { key, server, browser: await chromium.connect(server.wsEndpoint()) };
+  return { key, shared: executablePath === fairPriorityChromium(), server, browser: await chromium.connect(server.wsEndpoint()) };
+}
+
+async function closeBrowser({ browser, server }: PooledBrowser): Promise<void> {
+  await browser.close().catch(() => undefined);
+  await server.close().catch(() => undefined);
 }
 
 /** One Chromium process per participant at a time: each gets its own fake camera file. */
@@ -135,7 +149,7 @@ export async function launchParticipant(options: LaunchOptions = {}): Promise<Pa
   const color = options.color === undefined ? null : options.color;
   // Playwright gives every launch a fresh, temporary --user-data-dir of its own.
   const flags = [...BASE_FLAGS, ...(options.extraFlags ?? [])];
-  if (color) flags.push(`--use-file-for-fake-video-capture=${fakeCameraFile(color, options.cameraSize, options.cameraFps ?? 15)}`);
+  if (color) flags.push(`--use-file-for-fake-video-capture=${fakeCameraFile(color, options.cameraSize, options.cameraFps ?? 10)}`);
   const pooled = await takeBrowser(options.executablePath ?? fairPriorityChromium(), flags);
   const { server, browser } = pooled;
   const context = await browser.newContext({
@@ -187,14 +201,21 @@ export async function closeAllParticipants(): Promise<void> {
   await Promise.all([...launched].map((p) => p.close()));
 }
 
-/** Closes every participant and every browser this file started. */
+/**
+ * After a test file: closes every participant, and the browsers the next file should not get —
+ * those started through the file's own wrapper (whose network namespace may be gone) and all but
+ * the last MAX_IDLE of the rest.
+ */
+export async function closeFileBrowsers(): Promise<void> {
+  await closeAllParticipants();
+  const keep = idle.filter((b) => b.shared).slice(-MAX_IDLE);
+  const gone = idle.filter((b) => !keep.includes(b));
+  idle.splice(0, idle.length, ...keep);
+  await Promise.all(gone.map(closeBrowser));
+}
+
+/** Closes every participant and every browser started here. */
 export async function closeAllBrowsers(): Promise<void> {
   await closeAllParticipants();
-  const all = idle.splice(0);
-  await Promise.all(
-    all.map(async ({ browser, server }) => {
-      await browser.close().catch(() => undefined);
-      await server.close().catch(() => undefined);
-    }),
-  );
+  await Promise.all(idle.splice(0).map(closeBrowser));
 }
