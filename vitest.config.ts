@@ -80,6 +80,9 @@ export default defineConfig({
           // idle browsers go on to the next (support/chromium.ts); each file still closes its
           // participants, servers and temporary folders itself.
           isolate: false,
+          // Last, after the unit and paced-media groups, as Vitest runs files that may not run in
+          // parallel (a group of its own: one worker).
+          sequence: { groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // `expect.poll` waits for what will happen, not for a deadline (those are explicit in each
