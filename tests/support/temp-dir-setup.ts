@@ -28,6 +28,8 @@ export default function setup(): () => void {
     if (before === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = before;
     delete process.env[RUN_DIR];
-    rmSync(dir, { recursive: true, force: true });
+    // Browsers kept for reuse die with the last test worker, just before this: one may still be
+    // writing its profile (ENOTEMPTY once here), so a few tries.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   };
 }
