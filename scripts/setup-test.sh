@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# npm run setup:test — installs what the tests run (Debian packages): Chromium for the browser
-# tests, FFmpeg, PulseAudio (a private sound server), iproute2 (network namespaces), nftables
+# npm run setup:test — installs what the tests run (Debian packages): Chromium and its headless
+# shell for the browser tests, FFmpeg, PulseAudio (a private sound server), iproute2 (network namespaces), nftables
 # (lossy links between them), coturn (a TURN relay), PostgreSQL and Redis (the multi-node server
 # tests start their own, on loopback).
 # As root it installs them; otherwise it prints the command to run.
 set -euo pipefail
 need=()
 command -v "${CHROMIUM_PATH:-chromium}" >/dev/null 2>&1 || need+=(chromium)
+command -v "${CHROMIUM_HEADLESS_SHELL_PATH:-chromium-headless-shell}" >/dev/null 2>&1 || need+=(chromium-headless-shell)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v pulseaudio >/dev/null 2>&1 || need+=(pulseaudio)
 command -v pactl >/dev/null 2>&1 || need+=(pulseaudio-utils)

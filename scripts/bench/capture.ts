@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     // The test pattern chosen as the camera before the app opens (as a remembered choice).
     const added = await desktop.capture.sources.add({ test: true, tone: 440 });
     await desktop.catalogue.select('camera', `camera:source:${added.id}`);
-    const page = (await launchParticipant({ color: null })).page;
+    const page = (await launchParticipant({ color: null, fullChromium: true })).page;
     await desktop.attach(page, server.url);
     await page.goto(desktop.meetingUrl('bench-capture', 'Bench', false));
     await page.locator('[data-testid="preview"] video[data-showing="true"]').waitFor({ timeout: 30_000 });

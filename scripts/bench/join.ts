@@ -50,8 +50,8 @@ async function main(): Promise<void> {
   log('building the web client…');
   await buildWebClient(WEB_ROOT);
   const server = await startMeetingServer();
-  const host = await launchParticipant({ color: 'red' });
-  const guest = await launchParticipant({ color: 'green' });
+  const host = await launchParticipant({ color: 'red', fullChromium: true });
+  const guest = await launchParticipant({ color: 'green', fullChromium: true });
   try {
     // App and baseline alternate, round by round, so that noise from the machine hits both alike.
     const echo = await startBareEcho();

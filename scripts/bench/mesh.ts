@@ -16,14 +16,15 @@
  */
 import { chromium, type Page } from 'playwright-core';
 import { buildWebClient } from '../build/web-client';
-import { BASE_FLAGS, fairPriorityChromium } from '../../tests/e2e/support/chromium';
+import { BASE_FLAGS, CHROMIUM, fairPriorityChromium } from '../../tests/e2e/support/chromium';
 import { startMeetingServer } from '../../tests/e2e/support/meeting-server';
 import { meetingUrl } from '../../tests/e2e/support/meeting-page';
 import { WEB_ROOT } from '../../tests/e2e/support/paths';
 import { treeCpuSeconds } from './support/process-cpu';
 import { log } from './support/stats';
 
-const BROWSER = fairPriorityChromium();
+// The full Chromium, as a guest runs it (the tests use its lighter headless shell).
+const BROWSER = fairPriorityChromium(CHROMIUM);
 const SIZES = (process.env.BENCH_SIZES ?? '2,4,6').split(',').map(Number);
 const LAYOUTS = ['speaker', 'grid'] as const;
 type Layout = (typeof LAYOUTS)[number];

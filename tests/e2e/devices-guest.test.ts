@@ -32,7 +32,9 @@ describe('a browser guest switches devices in a meeting with DeviceSettings', ()
   const harnessUrl = (room: string) => `${server.url}${HARNESS_PAGE}?${new URLSearchParams({ room, name: 'Ada', autojoin: '1', start: '1' })}`;
 
   it('the panel lists the devices; choosing a camera there switches what the others see within 1 s, on the same connection', async () => {
-    ada = await launchParticipant({ color: null, extraFlags: ['--use-fake-device-for-media-stream=device-count=3'] });
+    // The full Chromium: its headless shell gives the cameras new deviceIds at each page load, so
+    // no choice could be remembered across the reload below.
+    ada = await launchParticipant({ color: null, extraFlags: ['--use-fake-device-for-media-stream=device-count=3'], fullChromium: true });
     await watchPeerConnections(ada.page);
     await ada.page.goto(harnessUrl('guest-devices'));
     adaId = await selfId(ada.page);

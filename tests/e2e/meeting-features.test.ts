@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAllParticipants, launchParticipant } from './support/chromium';
+import { closeAllParticipants, launchParticipant, type LaunchOptions } from './support/chromium';
 import type { PatternColor } from './support/fake-media';
 import { startMeetingServer, type MeetingServer } from './support/meeting-server';
 import { arrive as arriveAt, type Person } from './support/people';
@@ -29,7 +29,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const arrive = (name: string, color: PatternColor, room = 'features'): Promise<Person> => arriveAt(server.url, room, name, color);
+const arrive = (name: string, color: PatternColor, room = 'features', launch: LaunchOptions = {}): Promise<Person> =>
+  arriveAt(server.url, room, name, color, '', launch);
 
 // Two people of their own, in rooms of their own, before the three of 'in the meeting' arrive: with
 // those three still in their call, these five browsers starved a two-core machine.
@@ -111,7 +112,8 @@ describe('in the meeting', () => {
   const page = (i: number) => people[i]!.browser.page;
 
   it('chat reaches everyone with sender and time; links are safe; unread badge while the panel is closed', async () => {
-    people.push(await arrive('Ada', 'red'), await arrive('Bob', 'green'));
+    // Ada's is the full Chromium: its headless shell shows no notifications (a test below).
+    people.push(await arrive('Ada', 'red', 'features', { fullChromium: true }), await arrive('Bob', 'green'));
     const [ada, bob] = people as [Person, Person];
     await waitForRemoteTiles(page(0), [bob.id]);
 
@@ -163,7 +165,7 @@ describe('in the meeting', () => {
   });
 
   it('the browser asks whether chat may notify when the person first opens the chat, not as the meeting opens', async () => {
-    const dee = await launchParticipant({ color: 'yellow' });
+    const dee = await launchParticipant({ color: 'yellow', fullChromium: true });
     await dee.page.addInitScript(() => {
       const asked = { count: 0 };
       Object.defineProperty(window, 'askedToNotify', { value: asked });

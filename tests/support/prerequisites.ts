@@ -10,6 +10,11 @@ export interface Prerequisite {
 }
 
 export const CHROMIUM = { command: process.env.CHROMIUM_PATH ?? 'chromium', pkg: 'chromium', why: 'browser tests' };
+export const HEADLESS_SHELL = {
+  command: process.env.CHROMIUM_HEADLESS_SHELL_PATH ?? 'chromium-headless-shell',
+  pkg: 'chromium-headless-shell',
+  why: 'most browser tests (a lighter Chromium)',
+};
 export const FFMPEG = { command: 'ffmpeg', pkg: 'ffmpeg', why: 'capture, devices and recording' };
 export const PULSEAUDIO = { command: 'pulseaudio', pkg: 'pulseaudio', why: 'a private sound server for the capture tests' };
 export const PACTL = { command: 'pactl', pkg: 'pulseaudio-utils', why: 'the capture tests' };

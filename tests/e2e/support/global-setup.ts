@@ -1,5 +1,5 @@
 import { buildWebClient } from '../../../scripts/build/web-client';
-import { CHROMIUM, FFMPEG, IP, NFT, PACTL, PULSEAUDIO, requirePrerequisites, TURNSERVER } from '../../support/prerequisites';
+import { CHROMIUM, FFMPEG, HEADLESS_SHELL, IP, NFT, PACTL, PULSEAUDIO, requirePrerequisites, TURNSERVER } from '../../support/prerequisites';
 import { WEB_ROOT } from './paths';
 
 /**
@@ -7,6 +7,6 @@ import { WEB_ROOT } from './paths';
  * not), then builds the web client once for the whole run; every test serves it from the real server.
  */
 export default async function setup(): Promise<void> {
-  requirePrerequisites([CHROMIUM, FFMPEG, PULSEAUDIO, PACTL, IP, NFT, TURNSERVER], { root: true });
+  requirePrerequisites([CHROMIUM, HEADLESS_SHELL, FFMPEG, PULSEAUDIO, PACTL, IP, NFT, TURNSERVER], { root: true });
   await buildWebClient(WEB_ROOT);
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromiumBehind } from './chromium';
+import { CHROMIUM, chromiumBehind } from './chromium';
 
 /**
  * A little LAN made of network namespaces: a bridge in the root namespace (the "switch", where the
@@ -175,7 +175,7 @@ export function createLab(subnet: number, tag = String(process.pid % 100_000)): 
         tryIp('link', 'del', `${port}s`);
         throw error;
       }
-      const chromium = chromiumBehind(`ip netns exec ${ns}`, join(scripts, `chromium-${name}`));
+      const chromium = chromiumBehind(`ip netns exec ${ns}`, join(scripts, `chromium-${name}`), CHROMIUM);
       const machine: LabMachine = {
         ns,
         ip: address,

@@ -1,4 +1,4 @@
-import { launchParticipant, type Participant } from './chromium';
+import { launchParticipant, type LaunchOptions, type Participant } from './chromium';
 import type { PatternColor } from './fake-media';
 import { meetingUrl, selfId } from './meeting-page';
 
@@ -12,10 +12,10 @@ export interface Person {
 
 /**
  * Launches a browser with a camera of `color` and joins `room` through the meeting link;
- * `query` adds launch parameters (e.g. `&audioFirst=2`).
+ * `query` adds launch parameters (e.g. `&audioFirst=2`), `launch` how their browser starts.
  */
-export async function arrive(server: string, room: string, name: string, color: PatternColor, query = ''): Promise<Person> {
-  const browser = await launchParticipant({ color });
+export async function arrive(server: string, room: string, name: string, color: PatternColor, query = '', launch: LaunchOptions = {}): Promise<Person> {
+  const browser = await launchParticipant({ ...launch, color });
   await browser.page.goto(`${meetingUrl(server, room, name)}${query}`);
   return { name, color, browser, id: await selfId(browser.page) };
 }
