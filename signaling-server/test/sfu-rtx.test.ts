@@ -304,6 +304,9 @@ describe('RTX through the SFU', () => {
     expect(line, 'the offer gives the video line RTX (rtx rtpmap, apt=96, a FID group)').not.toBeNull();
     const { ssrc, rtxSsrc, rtxPt } = line!;
     expect(rtxSsrc).not.toBe(ssrc);
+    // A few of its packets first (the setup waited for one key frame; a loaded machine may have
+    // let no more through yet): each NACK below asks for the third from last.
+    await until([camera], () => viewer.received.filter((p) => p.mid === mid && p.pt === VP8_PT).length >= 3, 5000, 'three of its packets');
     const media = viewer.received.filter((p) => p.mid === mid && p.pt === VP8_PT);
     expect(media.every((p) => p.ssrc === ssrc)).toBe(true);
     const roundTrips: number[] = [];

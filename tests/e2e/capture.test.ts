@@ -74,7 +74,16 @@ async function addSource(page: Page, input: string | 'test pattern', use: { came
     await page.getByTestId('source-input').fill(input);
     await page.getByTestId('add-source-submit').click();
   }
-  await page.getByTestId('add-source').waitFor({ state: 'detached', timeout: 30_000 });
+  const panel = page.getByTestId('add-source');
+  try {
+    await panel.waitFor({ state: 'detached', timeout: 30_000 });
+  } catch (error) {
+    // Say what the panel showed (a refusal, a probe still running), and close it: the next test
+    // (or this one's retry) opens it afresh.
+    const shown = await panel.innerText().catch(() => '');
+    if (await panel.count()) await page.getByTestId('add-source-button').click();
+    throw new Error(`"Add a source" stayed open with: ${shown.replace(/\s+/g, ' ')}`, { cause: error });
+  }
 }
 
 const captureStats = (page: Page) =>
