@@ -155,7 +155,8 @@ async function takeBrowser(executablePath: string, flags: string[]): Promise<Poo
     if (pooled) await closeBrowser(pooled);
   }
   const server = await chromium.launchServer({ executablePath, headless: true, args: flags });
-  const shared = [HEADLESS_SHELL, CHROMIUM].some((browser) => executablePath === fairPriorityChromium(browser));
+  // Started as a user's browser (directly, or through the priorities wrapper made for one), not through a test's own wrapper.
+  const shared = executablePath === HEADLESS_SHELL || executablePath === CHROMIUM || [...userChromiums.values()].includes(executablePath);
   return { key, shared, server, browser: await chromium.connect(server.wsEndpoint()) };
 }
 
