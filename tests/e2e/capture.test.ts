@@ -80,7 +80,7 @@ async function addSource(page: Page, input: string | 'test pattern', use: { came
   } catch (error) {
     // Say what the panel showed (a refusal, a probe still running), and close it: the next test
     // (or this one's retry) opens it afresh.
-    const shown = await panel.innerText().catch(() => '');
+    const shown = await panel.innerText({ timeout: 2_000 }).catch(() => '');
     if (await panel.count()) await page.getByTestId('add-source-button').click();
     throw new Error(`"Add a source" stayed open with: ${shown.replace(/\s+/g, ' ')}`, { cause: error });
   }

@@ -96,12 +96,16 @@ export class MeetingCompositor {
   }
 
   /**
-   * Resolves once every tile's video has a picture and the canvas shows it, or after `timeoutMs`:
-   * the video elements are new when a recording starts, and one started before would open on
-   * initials.
+   * Resolves once every tile's video that is receiving frames has a picture and the canvas shows
+   * it, or after `timeoutMs`: the video elements are new when a recording starts, and one started
+   * before would open on initials. A muted track (a remote camera that sends nothing now) has no
+   * picture to wait for.
    */
   async firstPictures(timeoutMs: number): Promise<void> {
-    const waiting = [...this.videos.values()].filter((element) => element.readyState < HTMLMediaElement.HAVE_CURRENT_DATA);
+    const sending = new Set(this.tiles.flatMap((t) => (t.video && !t.video.muted && t.video.readyState === 'live' ? [t.video.id] : [])));
+    const waiting = [...this.videos]
+      .filter(([id, element]) => sending.has(id) && element.readyState < HTMLMediaElement.HAVE_CURRENT_DATA)
+      .map(([, element]) => element);
     if (waiting.length > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([

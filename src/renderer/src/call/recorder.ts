@@ -34,8 +34,12 @@ export interface RecorderState {
 
 const IDLE: RecorderState = { phase: 'idle', startedAt: null, percent: null, savedAs: null, canReveal: false, error: null };
 const TIMESLICE_MS = 1000;
-/** How long a start waits for the tiles' first pictures, at most (a camera that sends nothing must not hold it up). */
-const FIRST_PICTURES_MS = 1000;
+/**
+ * How long a start waits for the tiles' first pictures, at most. Cameras that send nothing are not
+ * waited for; a new video element of one that does took over 1 s on a loaded machine (the file
+ * then opened on initials), so the start, shown as "starting", may take up to this.
+ */
+const FIRST_PICTURES_MS = 3000;
 /**
  * On a busy machine the encoders run behind, and what they still hold when the recorder stops is
  * lost: the last moment before the click. So the recorder goes on this much longer, and FFmpeg
