@@ -24,7 +24,10 @@ function linkRefusing(refusals: number) {
 }
 
 describe('applying the budget to a connection', () => {
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks(); // console.warn: the unit files share a worker
+  });
 
   it('tries again when the sender refuses, until the peer gets what it shows', async () => {
     vi.useFakeTimers();
