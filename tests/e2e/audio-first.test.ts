@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 // Audio-first from 3 people on (the default is larger; the threshold is configurable).
-const arrive = (name: string, color: PatternColor): Promise<Person> => arriveAt(server.url, 'big-room', name, color, '&audioFirst=2');
+const arrive = (name: string, color: PatternColor): Promise<Person> => arriveAt(server.url, 'big-room', name, color, { query: '&audioFirst=2' });
 
 /** Frames decoded from `from` over a short window. */
 async function framesOver(page: Participant['page'], from: string, ms = 2500): Promise<number> {

@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 const arrive = (name: string, color: PatternColor, room = 'features', launch: LaunchOptions = {}): Promise<Person> =>
-  arriveAt(server.url, room, name, color, '', launch);
+  arriveAt(server.url, room, name, color, { launch });
 
 // Two people of their own, in rooms of their own, before the three of 'in the meeting' arrive: with
 // those three still in their call, these five browsers starved a two-core machine.

@@ -10,12 +10,16 @@ export interface Person {
   id: string;
 }
 
-/**
- * Launches a browser with a camera of `color` and joins `room` through the meeting link;
- * `query` adds launch parameters (e.g. `&audioFirst=2`), `launch` how their browser starts.
- */
-export async function arrive(server: string, room: string, name: string, color: PatternColor, query = '', launch: LaunchOptions = {}): Promise<Person> {
-  const browser = await launchParticipant({ ...launch, color });
-  await browser.page.goto(`${meetingUrl(server, room, name)}${query}`);
+export interface ArriveOptions {
+  /** Added to the meeting link (e.g. `&audioFirst=2`). */
+  query?: string;
+  /** How their browser starts. */
+  launch?: LaunchOptions;
+}
+
+/** Launches a browser with a camera of `color` and joins `room` through the meeting link. */
+export async function arrive(server: string, room: string, name: string, color: PatternColor, options: ArriveOptions = {}): Promise<Person> {
+  const browser = await launchParticipant({ ...options.launch, color });
+  await browser.page.goto(`${meetingUrl(server, room, name)}${options.query ?? ''}`);
   return { name, color, browser, id: await selfId(browser.page) };
 }
