@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,13 @@ import { chromiumBehind, closeFileBrowsers, launchParticipant, type Participant 
 // would pass or fail for reasons of their neighbours.
 
 const pid = (p: Participant): number | undefined => p.server.process().pid;
+/** The program the participant's browser process runs, as the system sees it (not the launcher script). */
+async function program(p: Participant): Promise<string> {
+  const session = await p.browser.newBrowserCDPSession();
+  const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ type: string; id: number }> };
+  await session.detach();
+  return readlinkSync(`/proc/${processInfo.find((info) => info.type === 'browser')!.id}/exe`);
+}
 const dir = mkdtempSync(join(tmpdir(), 'rt-pool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -26,6 +33,14 @@ describe('the test browsers', () => {
     const other = await launchParticipant({ color: 'blue' });
     expect(pid(other)).not.toBe(pid(first));
     await Promise.all([next.close(), other.close()]);
+  });
+
+  it("are Chromium's headless shell, unless a test asks for the full browser", async () => {
+    const shell = await launchParticipant({ color: 'red' });
+    const full = await launchParticipant({ color: 'red', fullChromium: true });
+    expect(await program(shell)).toMatch(/headless[-_]shell$/);
+    expect(await program(full)).not.toMatch(/headless/);
+    await Promise.all([shell.close(), full.close()]);
   });
 
   it('never hand on a browser that was killed', async () => {
