@@ -25,7 +25,7 @@ import { roomRoutes } from './rooms/handlers.js';
 import { SoloCluster, type Cluster } from './cluster/cluster.js';
 import { MeetingRouter } from './cluster/routing.js';
 import { hostRoutes } from './rooms/host-handlers.js';
-import { relaySfuOffers, sfuReady, sfuRoutes, type SfuGateway } from './rooms/media-route.js';
+import { relaySfuEvents, sfuReady, sfuRoutes, type SfuGateway } from './rooms/media-route.js';
 import { finishMeeting, HOST_GRACE_MS, purgeEveryHour, RESTART_GRACE_MS, restoreMeetings } from './rooms/lifecycle.js';
 import { MeetingBook } from './rooms/meetings.js';
 import { DEFAULT_PASSCODE_LIMITS, PasscodeGate, type PasscodeLimits } from './rooms/passcode.js';
@@ -213,7 +213,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     sfu: deps.sfu ?? null,
     sfuFrom: options.sfuFrom === undefined ? DEFAULT_SFU_FROM : options.sfuFrom,
   };
-  if (state.sfu) relaySfuOffers(state, state.sfu);
+  if (state.sfu) relaySfuEvents(state, state.sfu);
   serveFiles(httpServer, createFileHttpHandler(state, { allowed, ownNames, trustProxy }));
   const router = new MeetingRouter(state, cluster, routes, log);
   const routedRoutes = router.routed();
@@ -292,7 +292,7 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     attachSfu(sfu) {
       if (state.sfu) return;
       state.sfu = sfu;
-      relaySfuOffers(state, sfu);
+      relaySfuEvents(state, sfu);
       sfuReady(state);
     },
     endMeeting(ended, room) {

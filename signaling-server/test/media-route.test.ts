@@ -11,6 +11,7 @@ import { closeClients, connectClient, joined, nextEvent, record, request, settle
 class RecordingSfu implements SfuGateway {
   readonly calls: Array<{ op: string; meeting: string; member?: string; detail?: unknown }> = [];
   private listener: Parameters<SfuGateway['onOffer']>[0] | null = null;
+  private layersListener: Parameters<SfuGateway['onLayers']>[0] | null = null;
 
   publish(meeting: string, member: string, offer: { sdp: string }): Promise<string> {
     this.calls.push({ op: 'publish', meeting, member, detail: offer.sdp });
@@ -39,6 +40,12 @@ class RecordingSfu implements SfuGateway {
   }
   offer(offer: SfuOffer & { meeting: string; member: string; tracks: SfuTrack[] }): void {
     this.listener?.(offer);
+  }
+  onLayers(listener: Parameters<SfuGateway['onLayers']>[0]): void {
+    this.layersListener = listener;
+  }
+  layers(layers: Parameters<Parameters<SfuGateway['onLayers']>[0]>[0]): void {
+    this.layersListener?.(layers);
   }
   ops(op: string): Array<{ op: string; meeting: string; member?: string; detail?: unknown }> {
     return this.calls.filter((c) => c.op === op);
@@ -149,6 +156,15 @@ describe('the media route', () => {
 
     expect(await request(bob.socket, 'sfu-answer', { sdp: 'v=0 answer', revision: 1 })).toEqual({ ok: true });
     expect(sfu.ops('answer')).toEqual([{ op: 'answer', meeting: instanceOf(), member: bob.id, detail: { sdp: 'v=0 answer', revision: 1 } }]);
+
+    // Which of her camera's layers anyone is shown goes to Ada alone, and only in her meeting instance.
+    const bobLayers = record(bob.socket, 'sfu-layers');
+    const adaLayers = nextEvent(ada.socket, 'sfu-layers');
+    sfu.layers({ meeting: 'an-old-instance', member: ada.id, slot: 'video', active: [true, false, false] });
+    sfu.layers({ meeting: instanceOf(), member: ada.id, slot: 'video', active: [true, true, false] });
+    expect(await adaLayers).toEqual({ slot: 'video', active: [true, true, false] });
+    await settle();
+    expect(bobLayers).toEqual([]);
   });
 
   it('refuses SFU requests from a connection in no meeting, and bad ones, telling the SFU nothing', async () => {

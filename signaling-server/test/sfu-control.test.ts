@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childLauncher } from '../src/sfu/child-launcher.js';
 import { type SfuChannel, type SfuCommand, type SfuEvent, type SfuLauncher } from '../src/sfu/control.js';
 import { type RunningSfu, startSfu } from '../src/sfu/gateway.js';
+import { PAUSE_AFTER_MS } from '../src/sfu/worker/layer-demand.js';
 import { type SfuLog, TestMeeting, startTestSfu } from './sfu-harness.js';
 import { SyntheticParticipant, until } from './sfu-participant.js';
 
@@ -180,6 +181,25 @@ describe('two meetings on one SFU, and what the SFU is told', () => {
     await until([], () => logs.some((l) => /revision 6|revision \d+ ignored/.test(l.message)), 2000, 'the answer ignored');
     await sleep(300);
     expect(packetsOf(viewer, inY[1]!.index, 'audio')).toBeGreaterThan(0);
+  });
+
+  it('tells a publisher which layers of its camera anyone is shown: a larger one at once, a pause only a while after', async () => {
+    const [ada, bob] = [inX[0]!, inX[1]!];
+    const told = () => events.flatMap((e) => (e.t === 'layers' && e.meeting === 'meeting-x' && e.member === ada.id && e.slot === 'video' ? [e.active] : []));
+    const last = () => told().at(-1)?.join();
+    // Bob shows her small: only the smallest layer, which always stays (at once if nobody was shown the others before).
+    x.view(bob, [{ from: ada, width: 100, height: 56 }]);
+    await until([], () => last() === 'true,false,false', 2 * PAUSE_AFTER_MS, 'the larger layers paused');
+    // He pins her: the largest at once.
+    const pinnedAt = performance.now();
+    x.view(bob, [{ from: ada, width: 1920, height: 1080 }]);
+    await until([], () => last() === 'true,false,true', 1000, 'the largest layer resumed');
+    expect(performance.now() - pinnedAt).toBeLessThan(1000);
+    // Back to small: kept a while (a pin and back), then paused again.
+    x.view(bob, [{ from: ada, width: 100, height: 56 }]);
+    await sleep(PAUSE_AFTER_MS / 2);
+    expect(last()).toBe('true,false,true');
+    await until([], () => last() === 'true,false,false', 2 * PAUSE_AFTER_MS, 'the largest layer paused again');
   });
 });
 

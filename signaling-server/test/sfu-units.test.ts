@@ -1,6 +1,7 @@
 /** The SFU's pure parts: layer choice, stream rewriting, loudness, loss and NACKs, RTCP and SDP. */
 import { describe, expect, it } from 'vitest';
 import { DownlinkEstimate, type VideoDemand, allocateLayers } from '../src/sfu/worker/downlink.js';
+import { LayerDemand, PAUSE_AFTER_MS } from '../src/sfu/worker/layer-demand.js';
 import { DEFAULT_LAYER, type LayerState, chooseLayer, layerOfRid } from '../src/sfu/worker/layers.js';
 import { LoudestSelector } from '../src/sfu/worker/loudest.js';
 import { AudioOut, VideoOut } from '../src/sfu/worker/out-stream.js';
@@ -40,6 +41,43 @@ describe('chooseLayer', () => {
     expect([layerOfRid('q', []), layerOfRid('h', []), layerOfRid('f', [])]).toEqual([0, 1, 2]);
     expect(layerOfRid('hi', ['lo', 'hi'])).toBe(1);
     expect(layerOfRid('x', ['q', 'h', 'f'])).toBe(-1);
+  });
+});
+
+describe('LayerDemand', () => {
+  // A 640x360 camera whose largest layer is paused (not arriving): what anyone is shown still counts.
+  const layers = [live(160, 90), live(320, 180), dead()];
+  const small = { width: 150, height: 84 };
+  const big = { width: 640, height: 360 };
+
+  it('tells a new publisher at once which layers anyone is shown; the smallest always', () => {
+    const demand = new LayerDemand();
+    expect(demand.update([small, small], layers, 0)).toEqual([true, false, false]);
+    expect([0, 1, 2].map((layer) => demand.paused(layer))).toEqual([false, true, true]);
+    expect(demand.update([small, small], layers, 100)).toBeNull();
+    // Someone who has not said how big they show it gets the middle layer.
+    expect(demand.update([small, undefined], layers, 200)).toEqual([true, true, false]);
+    // Nobody shown it, nobody receiving it: the smallest only, in time.
+    expect(demand.update([{ width: 0, height: 0 }], layers, 200 + PAUSE_AFTER_MS)).toEqual([true, false, false]);
+    expect(demand.update([], layers, 300 + PAUSE_AFTER_MS)).toBeNull();
+  });
+
+  it('resumes a layer as soon as someone is shown it, pauses it again only a while after the last', () => {
+    const demand = new LayerDemand();
+    demand.update([], layers, 0);
+    // Someone pins it (the paused layer counts as if it came), then someone has not said how big they show it (the middle).
+    expect(demand.update([small, big], layers, 10_000)).toEqual([true, false, true]);
+    expect(demand.update([small, undefined], layers, 10_100)).toEqual([true, true, true]);
+    expect(demand.update([small], layers, 10_000 + PAUSE_AFTER_MS - 1)).toBeNull();
+    expect(demand.update([small], layers, 10_000 + PAUSE_AFTER_MS)).toEqual([true, true, false]);
+    expect(demand.update([small], layers, 10_100 + PAUSE_AFTER_MS)).toEqual([true, false, false]);
+  });
+
+  it("tells a publisher's new connection (which sends every layer) afresh", () => {
+    const demand = new LayerDemand();
+    expect(demand.update([small], layers, 0)).toEqual([true, false, false]);
+    demand.reset();
+    expect(demand.update([small], layers, 20_000)).toEqual([true, false, false]);
   });
 });
 

@@ -153,21 +153,28 @@ describe('a meeting on the SFU from the start', () => {
 });
 
 describe('the SFU forwards the layer that fits', () => {
-  it('pinning a tile raises the resolution received for it', async () => {
+  it('pinning a tile raises the resolution received for it; a layer nobody is shown is not encoded', async () => {
     const server = await sfuServer({ sfuFrom: 0 });
     const ada = await arrive(server, 'layers', 'Ada', 'red', '1280x720');
     const bob = await arrive(server, 'layers', 'Bob', 'green', '1280x720');
     const cy = await arrive(server, 'layers', 'Cy', 'blue', '1280x720');
     await expectEveryoneSeesEveryone([ada, bob, cy]);
-    // Bob's layers as his browser sends them now (a busy machine makes them smaller than asked).
-    const full = async (): Promise<number> => (await sentLayers(bob.page)).f?.height ?? 0;
-    await expect.poll(full, { timeout: 15_000 }).toBeGreaterThan(0);
-    // A grid of three: Ada shows Bob in a tile about 620 px wide, smaller than his full layer.
-    await expect.poll(async () => (await receivedFrameHeight(ada.page, bob.id)) < (await full()), { timeout: 15_000 }).toBe(true);
+    // A grid of three: Ada and Cy show Bob in tiles about 620 px wide, smaller than his full layer
+    // (1280x720), which his browser then stops encoding; Ada gets a smaller one.
+    const fullLayer = async () => (await sentLayers(bob.page)).f;
+    await expect.poll(async () => (await fullLayer())?.active, { timeout: 15_000 }).toBe(false);
+    const encoded = (await fullLayer())!.framesEncoded;
+    await bob.page.waitForTimeout(1000);
+    expect((await fullLayer())!.framesEncoded, 'frames of the paused layer encoded in 1 s').toBeLessThanOrEqual(encoded + 1);
+    await expect.poll(() => receivedFrameHeight(ada.page, bob.id), { timeout: 15_000 }).toBeGreaterThan(0);
     const small = await receivedFrameHeight(ada.page, bob.id);
+    expect(small).toBeLessThan(720);
     await tile(ada.page, bob.id).getByTestId('pin-button').click();
-    // Pinned, he fills her window: the SFU forwards his full layer.
-    await expect.poll(async () => (await receivedFrameHeight(ada.page, bob.id)) === (await full()), { timeout: 15_000 }).toBe(true);
+    // Pinned, he fills her window: his browser encodes his full layer again (at the size it can:
+    // a busy machine makes it smaller than asked), and the SFU forwards it to her.
+    await expect.poll(async () => (await fullLayer())?.active, { timeout: 5_000 }).toBe(true);
+    const full = async (): Promise<number> => (await fullLayer())?.height ?? 0;
+    await expect.poll(async () => (await full()) > 0 && (await receivedFrameHeight(ada.page, bob.id)) === (await full()), { timeout: 15_000 }).toBe(true);
     expect(await receivedFrameHeight(ada.page, bob.id)).toBeGreaterThan(small);
     expect(await waitForTileColor(ada.page, bob.id, 'green')).toBe('green');
     await leaveAll([ada, bob, cy]);

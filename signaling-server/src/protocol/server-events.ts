@@ -3,7 +3,7 @@ import { BanListSchema, HostNoticeSchema, RoomSettingsSchema, SentAwaySchema, Wa
 import { JoinedReplySchema } from './replies.js';
 import { ChatMessageSchema } from './chat.js';
 import { ReactionSchema } from './presence.js';
-import { MediaRouteEventSchema, SfuOfferSchema } from './sfu.js';
+import { MediaRouteEventSchema, SfuLayersSchema, SfuOfferSchema } from './sfu.js';
 import { MeetingEndedSchema, ParticipantLeftSchema, ParticipantSchema, ProtocolErrorSchema, SignalMessageSchema } from './schemas.js';
 
 /**
@@ -28,6 +28,7 @@ export const SERVER_EVENT_SCHEMAS = {
   'protocol-error': ProtocolErrorSchema,
   'media-route': MediaRouteEventSchema,
   'sfu-offer': SfuOfferSchema,
+  'sfu-layers': SfuLayersSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Events the server sends, each with its one payload (typed from the schemas above). */

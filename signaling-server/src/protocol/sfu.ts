@@ -91,5 +91,15 @@ export const SfuViewSchema = z.strictObject({
     .max(2 * 64),
 });
 
+/**
+ * Which layers of our camera or screen (q, h, f: smallest first) someone is shown now. The others
+ * may be paused, so that no one's machine encodes a size nobody watches; the smallest always stays.
+ */
+export const SfuLayersSchema = z.strictObject({
+  slot: z.enum(['video', 'screen']),
+  active: z.tuple([z.literal(true), z.boolean(), z.boolean()]),
+});
+export type SfuLayers = z.infer<typeof SfuLayersSchema>;
+
 /** The meeting moved to another media route (`sfu-offer`s follow for the SFU). */
 export const MediaRouteEventSchema = z.strictObject({ route: MediaRouteSchema });

@@ -86,12 +86,19 @@ export function meetingGone(state: ServerState, meeting: Meeting): void {
   if (meeting.route === 'sfu') state.sfu?.end(meeting.instance);
 }
 
-/** Relays the SFU's offers to the member each is for (if still in that meeting instance). */
-export function relaySfuOffers(state: ServerState, sfu: SfuGateway): void {
-  sfu.onOffer(({ meeting: instance, member: id, sdp, revision, fresh, tracks }) => {
+/** Relays the SFU's offers and layer requests to the member each is for (if still in that meeting instance). */
+export function relaySfuEvents(state: ServerState, sfu: SfuGateway): void {
+  const socketOf = (instance: string, id: string): string | undefined => {
     const meeting = state.meetings.byInstance(instance);
-    const member = meeting && state.registry.member(meeting.code, id);
-    if (member) state.io.to(member.socketId).emit('sfu-offer', { sdp, revision, fresh, tracks });
+    return (meeting && state.registry.member(meeting.code, id))?.socketId;
+  };
+  sfu.onOffer(({ meeting, member, sdp, revision, fresh, tracks }) => {
+    const socket = socketOf(meeting, member);
+    if (socket) state.io.to(socket).emit('sfu-offer', { sdp, revision, fresh, tracks });
+  });
+  sfu.onLayers(({ meeting, member, slot, active }) => {
+    const socket = socketOf(meeting, member);
+    if (socket) state.io.to(socket).emit('sfu-layers', { slot, active });
   });
 }
 

@@ -1,4 +1,4 @@
-import type { MediaSlot, SfuOffer, SfuTrack } from '../protocol/index.js';
+import type { MediaSlot, SfuLayers, SfuOffer, SfuTrack } from '../protocol/index.js';
 
 /**
  * The meeting server's SFU as the rooms use it: keyed by meeting instance and participant id, so
@@ -15,4 +15,6 @@ export interface SfuGateway {
   end(meeting: string): void;
   /** Offers for members' receiving connections, to relay to them. */
   onOffer(listener: (offer: SfuOffer & { meeting: string; member: string; tracks: SfuTrack[] }) => void): void;
+  /** Which layers of a member's camera or screen anyone is shown, to relay to them. */
+  onLayers(listener: (layers: SfuLayers & { meeting: string; member: string }) => void): void;
 }

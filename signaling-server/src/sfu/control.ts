@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ParticipantIdSchema } from '../protocol/schemas.js';
-import { MediaSlotSchema, SfuTrackSchema, SfuViewSchema } from '../protocol/sfu.js';
+import { MediaSlotSchema, SfuLayersSchema, SfuTrackSchema, SfuViewSchema } from '../protocol/sfu.js';
 import { LIMITS } from '../protocol/limits.js';
 
 /**
@@ -73,6 +73,8 @@ export const SfuEventSchema = z.discriminatedUnion('t', [
     fresh: z.boolean(),
     tracks: z.array(SfuTrackSchema).max(4 * 64),
   }),
+  /** Which layers of a member's camera or screen anyone is shown: relay it to them as `sfu-layers`. */
+  z.strictObject({ t: z.literal('layers'), ...Who, ...SfuLayersSchema.shape }),
   /** Something for the server's log (no media, no SDP). */
   z.strictObject({ t: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(1000) }),
 ]);

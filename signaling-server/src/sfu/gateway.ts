@@ -34,6 +34,7 @@ export async function startSfu(launch: SfuLauncher, options: Partial<SfuProcessO
   const channel = launch({ ...DEFAULT_SFU_PROCESS_OPTIONS, ...options });
   const pending = new Map<number, Pending>();
   const offerListeners: Array<Parameters<SfuGateway['onOffer']>[0]> = [];
+  const layersListeners: Array<Parameters<SfuGateway['onLayers']>[0]> = [];
   const exitListeners: Array<(code: number | null) => void> = [];
   let nextReq = 1;
   let stopping = false;
@@ -63,6 +64,9 @@ export async function startSfu(launch: SfuLauncher, options: Partial<SfuProcessO
       }
       case 'offer':
         for (const listener of offerListeners) listener(event);
+        return;
+      case 'layers':
+        for (const listener of layersListeners) listener(event);
         return;
       case 'log':
         if (event.level === 'info') log?.info(`SFU: ${event.message}`);
@@ -121,6 +125,7 @@ export async function startSfu(launch: SfuLauncher, options: Partial<SfuProcessO
     leave: (meeting, member) => channel.send({ t: 'leave', meeting, member }),
     end: (meeting) => channel.send({ t: 'end', meeting }),
     onOffer: (listener) => void offerListeners.push(listener),
+    onLayers: (listener) => void layersListeners.push(listener),
     async stats() {
       const reply = await request((req) => ({ t: 'stats', req }));
       if (!reply.stats) throw new Error('the SFU answered without its counters');

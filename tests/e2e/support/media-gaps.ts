@@ -99,7 +99,8 @@ export const GAP_WATCH = `(() => {
       for (const pc of open()) {
         const mids = new Map(pc.getTransceivers().map((t) => [t.sender, t.mid]));
         (await pc.getStats()).forEach((s) => {
-          if (s.type === 'outbound-rtp' && s.kind === 'video' && s.rid && s.mid === '1') layers[s.rid] = { width: s.frameWidth || 0, height: s.frameHeight || 0 };
+          if (s.type === 'outbound-rtp' && s.kind === 'video' && s.rid && s.mid === '1')
+            layers[s.rid] = { width: s.frameWidth || 0, height: s.frameHeight || 0, active: s.active !== false, framesEncoded: s.framesEncoded || 0 };
         });
       }
       return layers;
@@ -174,8 +175,15 @@ export interface MediaGaps {
 }
 
 /** The camera layers the page sends now (simulcast to the SFU): size by rid. */
-export function sentLayers(page: Page): Promise<Record<string, { width: number; height: number }>> {
-  return page.evaluate('window.gapWatch.sentLayers()') as Promise<Record<string, { width: number; height: number }>>;
+/** The camera's layers as the page's SFU connection sends them, by rid: the last frame's size, whether it is sent, frames so far. */
+export interface SentLayer {
+  width: number;
+  height: number;
+  active: boolean;
+  framesEncoded: number;
+}
+export function sentLayers(page: Page): Promise<Record<string, SentLayer>> {
+  return page.evaluate('window.gapWatch.sentLayers()') as Promise<Record<string, SentLayer>>;
 }
 
 export async function resetGaps(page: Page): Promise<void> {

@@ -149,7 +149,9 @@ export class Meeting {
     const member = this.member(memberId);
     member.views.clear();
     for (const { from, slot, width, height } of views) member.views.set(sourceKey(from, slot), { width, height });
-    member.subscriber?.evaluate(performance.now());
+    const now = performance.now();
+    member.subscriber?.evaluate(now);
+    this.tellLayers(now);
   }
 
   mute(memberId: string, muted: boolean): void {
@@ -248,6 +250,18 @@ export class Meeting {
       this.audible = this.loudest.select(candidates, this.host.options.loudest, now);
     } else this.audible = null;
     for (const member of this.members.values()) member.subscriber?.evaluate(now);
+    this.tellLayers(now);
+  }
+
+  /** Tells each publisher which layers of its camera and screen anyone is shown (layer-demand.ts). */
+  private tellLayers(now: number): void {
+    const receivers = [...this.members.values()].filter((m) => m.subscriber);
+    for (const [key, source] of this.sources) {
+      if (source.kind !== 'video') continue;
+      const views = receivers.filter((m) => m.id !== source.member).map((m) => m.views.get(key));
+      const active = source.demand.update(views, source.layerStates(now), now);
+      if (active) this.host.emit({ t: 'layers', meeting: this.id, member: source.member, slot: source.slot, active });
+    }
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string): void {

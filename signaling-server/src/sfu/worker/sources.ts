@@ -1,5 +1,6 @@
 import { type MediaSlot } from '../../protocol/sfu.js';
 import { KeyframeThrottle } from './keyframes.js';
+import { LayerDemand } from './layer-demand.js';
 import { LAYER_COUNT, type LayerState } from './layers.js';
 import { type AudioOut, type VideoOut } from './out-stream.js';
 import { type RtpView, isVp8KeyframeStart, stampPacket, strippedPacket, vp8KeyframeSize } from './rtp.js';
@@ -73,6 +74,8 @@ export class VideoSource {
     rate: new RateMeter(),
   }));
   readonly keyframes: KeyframeThrottle;
+  /** Which layers anyone is shown, for the publisher to pause the others. */
+  readonly demand = new LayerDemand();
   /** Sends a key frame request for a layer's SSRC to the publisher; false if it cannot. */
   requestKeyframe: (ssrc: number) => boolean = () => false;
 
@@ -91,6 +94,7 @@ export class VideoSource {
 
   /** A new connection of the publisher: its SSRCs are learnt again. */
   reset(): void {
+    this.demand.reset();
     for (const layer of this.layers) {
       layer.ssrc = null;
       layer.lastPacketAt = -Infinity;
@@ -99,8 +103,9 @@ export class VideoSource {
   }
 
   layerStates(now: number): LayerState[] {
-    return this.layers.map((l) => {
-      const live = now - l.lastPacketAt < LIVE_MS;
+    return this.layers.map((l, i) => {
+      // A layer the publisher was told to pause is not waited for, though its last packets are recent.
+      const live = now - l.lastPacketAt < LIVE_MS && !this.demand.paused(i);
       return { width: l.width, height: l.height, live, bitrate: live ? l.rate.bitrate : null };
     });
   }

@@ -29,6 +29,8 @@ export class SfuPublisher {
   private pc: RTCPeerConnection | null = null;
   private readonly transceivers = new Map<Slot, RTCRtpTransceiver>();
   private readonly queue = new SerialQueue();
+  /** Layer pauses and resumes, one at a time (each reads the parameters the last one set). */
+  private readonly layerChanges = new SerialQueue();
   private closed = false;
   private retry: ReturnType<typeof setTimeout> | undefined;
   private retryMs = RETRY_MS;
@@ -68,6 +70,25 @@ export class SfuPublisher {
     const pc = this.pc;
     if (this.closed || !pc || pc.connectionState !== 'connected' || pc.signalingState !== 'stable') return false;
     return (await silentForMs(pc)) < SFU_SILENT_MS;
+  }
+
+  /**
+   * Sends only the layers of the camera or screen that the SFU says someone is shown (the smallest
+   * always): the encoder stops on the others, and starts one again, with a key frame, once asked.
+   * A new connection sends every layer until the SFU says otherwise.
+   */
+  setLayers(slot: 'video' | 'screen', active: readonly boolean[]): void {
+    const sender = this.transceivers.get(slot)?.sender;
+    if (!sender) return;
+    void this.layerChanges
+      .run(async () => {
+        const parameters = sender.getParameters();
+        if (parameters.encodings.length !== active.length) return;
+        if (parameters.encodings.every((encoding, i) => (encoding.active ?? true) === active[i])) return;
+        parameters.encodings.forEach((encoding, i) => (encoding.active = active[i]));
+        await sender.setParameters(parameters);
+      })
+      .catch((error: unknown) => console.warn(`could not pause or resume layers of the ${slot}`, error));
   }
 
   setTracks(tracks: SlotTracks): void {

@@ -61,6 +61,7 @@ const signaling = {
     offers = listener;
     return () => (offers = null);
   },
+  onLayers: () => () => undefined,
 };
 const createConnection = () => {
   const pc = new MiniConnection();

@@ -1,4 +1,4 @@
-import type { SfuOffer } from '@roundtable/signaling-server/protocol';
+import type { SfuLayers, SfuOffer } from '@roundtable/signaling-server/protocol';
 import type { SignalingClient } from '../signaling-client';
 import type { Slot } from '../slots';
 
@@ -25,6 +25,8 @@ export interface SfuSignaling {
   view(views: SfuView[]): void;
   /** The SFU's offers for the receiving connection; returns the unsubscribe. */
   onOffer(listener: (offer: SfuOffer) => void): () => void;
+  /** Which layers of our camera and screen anyone is shown (the others are paused); returns the unsubscribe. */
+  onLayers(listener: (layers: SfuLayers) => void): () => void;
 }
 
 /** The SFU's requests and offers through the meeting server's signaling connection. */
@@ -35,6 +37,7 @@ export function sfuSignalingThrough(signaling: SignalingClient): SfuSignaling {
     answer: (sdp, revision) => signaling.send('sfu-answer', { sdp, revision }),
     view: (views) => signaling.send('sfu-view', { views }, () => undefined),
     onOffer: (listener) => signaling.events.on('sfu-offer', listener),
+    onLayers: (listener) => signaling.events.on('sfu-layers', listener),
   };
 }
 

@@ -53,6 +53,7 @@ export class SfuTransport implements CallTransport {
       this.subscriber.events.on('state', (state) => {
         for (const id of this.remote.keys()) this.events.emit('connection', id, connectionStatus(state));
       }),
+      signaling.onLayers(({ slot, active }) => this.publisher.setLayers(slot, active)),
     );
   }
 

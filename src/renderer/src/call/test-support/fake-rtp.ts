@@ -26,9 +26,10 @@ export class FakeTransceiver {
     direction: RTCRtpTransceiverDirection,
     track: FakeTrack | null,
     readonly createdByAddTrack: boolean,
+    sendEncodings?: readonly RTCRtpEncodingParameters[],
   ) {
     this.wanted = direction;
-    this.sender = new FakeSender(track);
+    this.sender = new FakeSender(track, sendEncodings);
     this.receiver = new FakeReceiver(new FakeTrack(kind, `remote ${kind} of ${pc.name}`));
   }
 
@@ -56,9 +57,15 @@ export class FakeTransceiver {
 
 export class FakeSender {
   streams: unknown[] = [];
-  private parameters: { transactionId: string; encodings: RTCRtpEncodingParameters[] } = { transactionId: '0', encodings: [{ active: true }] };
+  private parameters: { transactionId: string; encodings: RTCRtpEncodingParameters[] };
 
-  constructor(public track: FakeTrack | null) {}
+  /** With `sendEncodings` (simulcast layers), as addTransceiver was given them, each active unless said. */
+  constructor(
+    public track: FakeTrack | null,
+    sendEncodings: readonly RTCRtpEncodingParameters[] = [{}],
+  ) {
+    this.parameters = { transactionId: '0', encodings: sendEncodings.map((e) => ({ ...e, active: e.active ?? true })) };
+  }
 
   async replaceTrack(track: FakeTrack | null): Promise<void> {
     await Promise.resolve();
