@@ -87,9 +87,11 @@ describe('the camera through the SFU', () => {
     tell({ slot: 'video', active: [true, false, true] });
     await settle();
     expect(camera().getParameters().transactionId).toBe(transaction);
-    // The screen is not being shared: nothing to do.
+    // The screen is not being shared: nothing to do, and the camera is left as it is.
     tell({ slot: 'screen', active: [true, false, false] });
     await settle();
+    expect(active()).toEqual(['q:true', 'h:false', 'f:true']);
+    expect(camera().getParameters().transactionId).toBe(transaction);
     sfu.close();
   });
 });
