@@ -137,6 +137,14 @@ export interface SignalingServer {
   close(): Promise<void>;
 }
 
+/**
+ * How long a closing server lets its HTTP connections be before it cuts them: a request in
+ * progress (a file being sent) gets this long to finish. A browser also opens connections ahead
+ * of requests it may never send; Node's close waits for those for ever (a server stopped with
+ * SIGTERM was seen to hang for minutes on one).
+ */
+export const CLOSE_GRACE_MS = 2_000;
+
 export const DEFAULT_PING_INTERVAL_MS = 3_000;
 export const DEFAULT_PING_TIMEOUT_MS = 5_000;
 export const DEFAULT_CHAT_RETENTION_MS = 30 * 24 * 60 * 60_000;
@@ -302,7 +310,9 @@ export function createSignalingServer(httpServer: HttpServer | HttpsServer, deps
     close: async () => {
       state.closing = true;
       stopPurging();
+      const cut = setTimeout(() => httpServer.closeAllConnections(), CLOSE_GRACE_MS);
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      clearTimeout(cut);
       for (const meeting of state.meetings.all()) clearTimeout(meeting.grace);
       await state.ready;
       await state.journal.flush();

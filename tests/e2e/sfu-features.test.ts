@@ -108,6 +108,8 @@ describe('the server of an SFU meeting stopped (SIGTERM) and started again', () 
 
   it('both rejoin, and see each other move again through the new SFU (the times are logged)', async () => {
     const sfuArgs = ['--sfu-from', '0'];
+    // A retry's server takes the data folder from the first try's (one server per folder).
+    await server?.kill();
     server = await startServerProcess(0, dataDir, { extraArgs: sfuArgs });
     const call: Call = await startCall('sfu-restart', { url: server.url });
     const { ada, bob } = call;
