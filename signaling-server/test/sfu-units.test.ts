@@ -73,6 +73,23 @@ describe('LayerDemand', () => {
     expect(demand.update([small], layers, 10_100 + PAUSE_AFTER_MS)).toEqual([true, false, false]);
   });
 
+  it('judges a layer by the largest size it had: a busy browser scaling its layers down does not bring the full one back', () => {
+    const demand = new LayerDemand();
+    const camera = [live(320, 180), live(640, 360), live(1280, 720)];
+    // Tiles about 620 px wide: the middle layer (640x360) covers them.
+    const tile = { width: 620, height: 349 };
+    expect(demand.update([tile, tile], camera, 0)).toEqual([true, true, false]);
+    // The publisher's CPU runs short: its browser sends 3/4 of each size. The middle is now
+    // 480 px wide, but it is the same camera: the full layer stays paused.
+    const adapted = [live(240, 135), live(480, 270), dead()];
+    expect(demand.update([tile, tile], adapted, 10_000)).toBeNull();
+    // Someone pins it: the full layer, whatever its size now.
+    expect(demand.update([tile, { width: 1280, height: 720 }], adapted, 11_000)).toEqual([true, true, true]);
+    // A new connection (e.g. another camera) starts from the sizes it sends.
+    demand.reset();
+    expect(demand.update([tile], [live(160, 90), live(320, 180), live(640, 360)], 20_000)).toEqual([true, false, true]);
+  });
+
   it("tells a publisher's new connection (which sends every layer) afresh", () => {
     const demand = new LayerDemand();
     expect(demand.update([small], layers, 0)).toEqual([true, false, false]);
