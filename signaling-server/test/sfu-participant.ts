@@ -260,6 +260,8 @@ export class SyntheticParticipant extends EventEmitter {
         // No media handler: RTCP written on the track (the tests' PLIs and NACKs) goes out as is.
         this.subscriberTracks.set(mid, track);
         track.onMessage((message) => {
+          // The last connection's packets can still come in after it was closed: they would start the new one's log.
+          if (pc !== this.subscriberPc) return;
           if (!isRtcp(message)) this.onPacket(mid, message);
           else for (const item of parseRtcp(message)) if (item.kind === 'sr') this.onSenderReport(mid, item.ssrc, item.rtpTimestamp);
         });
