@@ -102,8 +102,10 @@ export class CaptureDesktop {
     this.capture.service.stopAll();
     for (const socket of this.sockets) socket.terminate();
     this.wss?.close();
-    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
+    // Connections cut as the server closes, not after: Node's close waits for every one (a page's browser may hold one it opened ahead of a request).
+    const closed = new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
     this.http?.closeAllConnections();
+    await closed;
     this.catalogue.dispose();
     this.pages.clear();
   }

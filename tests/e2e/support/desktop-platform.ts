@@ -65,5 +65,13 @@ export async function startDesktopRendererServer(webRoot: string): Promise<Rende
   const server = createServer(serveRenderer(webRoot));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    // Every connection cut at once: a page's browser may hold one it opened ahead of a request, which Node's close waits for without end.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

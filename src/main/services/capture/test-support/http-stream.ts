@@ -78,8 +78,10 @@ export async function startHttpStream(options: { video: string; tone?: number; p
     close: async () => {
       for (const ffmpeg of encoders) ffmpeg.kill('SIGKILL');
       for (const res of responses) res.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections cut as the server closes, not after: Node's close waits for every one.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
     },
   };
 }
