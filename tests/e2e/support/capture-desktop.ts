@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { DESKTOP_CHANNELS, type IpcEventName, type IpcEvents } from '../../../src/shared/ipc';
 import { APP_CHANNELS } from '../../../src/shared/ipc/app';
-import { CAPTURE_CHANNELS, type CaptureControl } from '../../../src/shared/ipc/capture';
+import { CAPTURE_CHANNELS, type CaptureControl, type VideoFormat } from '../../../src/shared/ipc/capture';
 import { DEVICES_CHANNELS } from '../../../src/shared/ipc/devices';
 import { HOSTING_CHANNELS } from '../../../src/shared/ipc/hosting';
 import { MEETING_CHANNELS } from '../../../src/shared/ipc/meeting';
@@ -23,6 +23,13 @@ export interface CaptureDesktopOptions {
   dataDir: string;
   /** FFmpeg's environment (e.g. a private PulseAudio server). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The picture the page's video captures are opened at, in place of the one it asks for (the
+   * app's 1280x720 at 30 fps): a smaller one for a test that looks only at what the picture shows.
+   * At the app's size every frame crosses to the page raw (1.4 MB) and is encoded there, the
+   * heaviest thing a single test did: on a loaded machine each capture case missed its 120 s.
+   */
+  videoFormat?: VideoFormat;
 }
 
 /**
@@ -47,9 +54,11 @@ export class CaptureDesktop {
   private offCatalogue: () => void = () => undefined;
   private http: Server | null = null;
   private wss: WebSocketServer | null = null;
+  private readonly videoFormat: VideoFormat | undefined;
   url = '';
 
   constructor(options: CaptureDesktopOptions, extraRunners: Runners = new Map()) {
+    this.videoFormat = options.videoFormat;
     this.catalogue = createDeviceCatalogue({ dataDir: options.dataDir, platform: 'linux', ...(options.env ? { env: options.env } : {}) });
     this.capture = createCapture({ dataDir: options.dataDir, catalogue: this.catalogue, platform: 'linux', ...(options.env ? { env: options.env } : {}) });
     const local = { app: APP_CHANNELS, hosting: HOSTING_CHANNELS, meeting: MEETING_CHANNELS, devices: DEVICES_CHANNELS, capture: CAPTURE_CHANNELS };
@@ -131,7 +140,9 @@ export class CaptureDesktop {
       if (!opened) {
         opened = true;
         const open = message as { type?: unknown; id?: unknown; request?: unknown };
-        if (open.type === 'open' && typeof open.id === 'string') void this.capture.service.open(open.id, open.request, port);
+        const asked = open.request;
+        const request = this.videoFormat && typeof asked === 'object' && asked !== null && 'video' in asked ? { ...asked, video: this.videoFormat } : asked;
+        if (open.type === 'open' && typeof open.id === 'string') void this.capture.service.open(open.id, request, port);
         return;
       }
       for (const listener of listeners) listener(message);
