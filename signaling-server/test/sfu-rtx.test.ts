@@ -117,7 +117,7 @@ class Viewer {
  */
 class RtxPublisher {
   readonly camera: SimulcastSource;
-  private readonly pc: PeerConnection;
+  private pc: PeerConnection;
   private track: Track | null = null;
   private timer: NodeJS.Timeout | null = null;
   private rtxSeq = 30_000;
@@ -138,7 +138,22 @@ class RtxPublisher {
     return this.camera.layers[layer]!.ssrc + 0x40;
   }
 
-  async publish(sfu: RunningSfu): Promise<string> {
+  /**
+   * Publishes, on a new connection if the last failed on the answer: libdatachannel can refuse an
+   * answer while its connection fails (the harness's `publish` does the same for its participants).
+   */
+  async publish(sfu: RunningSfu, tries = 3): Promise<string> {
+    try {
+      return await this.publishOnce(sfu);
+    } catch (error) {
+      if (tries <= 1) throw error;
+      this.pc.close();
+      this.pc = new PeerConnection(`rtx-pub-${this.id}`, CONFIG);
+      return this.publish(sfu, tries - 1);
+    }
+  }
+
+  private async publishOnce(sfu: RunningSfu): Promise<string> {
     const video = new Video('0', 'SendOnly');
     video.addVP8Codec(VP8_PT);
     video.addRTXCodec(PUBLISHER_RTX_PT, VP8_PT, 90_000);
